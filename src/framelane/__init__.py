@@ -1,0 +1,1 @@
+"""Framelane: a self-hostable declarative video API."""
