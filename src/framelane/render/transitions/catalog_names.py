@@ -1,0 +1,37 @@
+"""Every transition name of the spec (§11.3) with its one-line description."""
+
+from __future__ import annotations
+
+TRANSITION_DESCRIPTIONS: dict[str, str] = {
+    "cross_dissolve": "Blend the outgoing element into the incoming one.",
+    "dip_to_black": "Fade through black.",
+    "dip_to_white": "Fade through white.",
+    "wipe_left": "Hard-edged wipe moving left.",
+    "wipe_right": "Hard-edged wipe moving right.",
+    "wipe_up": "Hard-edged wipe moving up.",
+    "wipe_down": "Hard-edged wipe moving down.",
+    "diagonal_wipe": "Diagonal wipe.",
+    "barn_doors_horizontal": "Horizontal barn doors.",
+    "barn_doors_vertical": "Vertical barn doors.",
+    "iris": "Iris (circle) reveal.",
+    "page_turn": "Page turn.",
+    "cross_zoom": "Zoom blur cross-fade.",
+    "gradient_wipe": "Soft gradient wipe.",
+    "band_wipe": "Band wipe.",
+    "box_wipe": "Box wipe.",
+    "swirl": "Swirl.",
+    "glitch_memories": "Glitch memories.",
+    "window_slice": "Window slices.",
+    "cube": "3D cube rotation.",
+    "doorway": "Doorway.",
+    "pinwheel": "Pinwheel.",
+    "water_drop": "Water drop ripple.",
+    "crosshatch": "Crosshatch.",
+    "dreamy": "Dreamy wave.",
+    "angular": "Angular sweep.",
+    "burn": "Burn.",
+    "heart": "Heart-shaped reveal.",
+    "circle_open": "Opening circle.",
+    "color_phase": "Colour phase.",
+    "squares_wire": "Squares wire.",
+}

@@ -1,0 +1,29 @@
+"""The word-animation registry: `word_animation.style` → `WordAnimation`.
+
+To add a style: write `word_animations/<name>.py` implementing
+`framelane.render.word_animations.base.WordAnimation`, then add one `register(...)` line below.
+"""
+
+from __future__ import annotations
+
+from framelane.render.registry import Registry, Unsupported
+from framelane.render.word_animations.base import (
+    PLAIN,
+    WordAnimation,
+    WordContext,
+    WordLook,
+    WordPhase,
+)
+from framelane.render.word_animations.box import Box
+from framelane.render.word_animations.color import Color
+
+WORD_ANIMATIONS: Registry[WordAnimation] = Registry("word_animation")
+
+WORD_ANIMATIONS.register(Unsupported("glow", "Active word at full opacity, the others dimmed."))
+WORD_ANIMATIONS.register(Unsupported("scale_pop", "Active word pops larger."))
+WORD_ANIMATIONS.register(Unsupported("slide_up", "Words slide up as they become active."))
+WORD_ANIMATIONS.register(Unsupported("fly_in", "Words fly in as they become active."))
+WORD_ANIMATIONS.register(Box())
+WORD_ANIMATIONS.register(Color())
+
+__all__ = ["PLAIN", "WORD_ANIMATIONS", "WordAnimation", "WordContext", "WordLook", "WordPhase"]

@@ -1,0 +1,59 @@
+"""The WordAnimation protocol: how each caption word looks at one instant.
+
+The text renderer asks the style for a `WordLook` per word, given whether the word is before,
+at, or after the current time, and draws the paragraph with those colours and boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from framelane.render.registry import ParamRange
+
+Rgba = tuple[int, int, int, int]
+WordPhase = Literal["before", "active", "after"]
+
+
+@dataclass(frozen=True, slots=True)
+class WordContext:
+    """Colours of the text element the style may use."""
+
+    text_color: Rgba
+    highlight_color: Rgba
+    """`word_animation.highlight_color`, the colour of the active word (style `color`)."""
+    box_color: Rgba
+    """The element's `background_color`, the box behind the active word (style `box`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WordLook:
+    """How one word is drawn in one frame."""
+
+    color: Rgba | None = None
+    """Text colour override; None keeps the element's `text_color`."""
+    box_color: Rgba | None = None
+    """A rounded box drawn behind the word, or None."""
+    opacity: float = 1.0
+
+
+PLAIN = WordLook()
+
+
+class WordAnimation(Protocol):
+    """An entry of the word-animation registry."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def supported(self) -> bool: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def parameters(self) -> Mapping[str, ParamRange]: ...
+
+    def look(self, phase: WordPhase, progress: float, ctx: WordContext) -> WordLook: ...
