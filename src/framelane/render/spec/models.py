@@ -1,0 +1,131 @@
+"""The `POST /v1/renders` body: elements (a union discriminated on `type`) and the canvas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from framelane.render.spec.base import SpecModel, TransitionName, WordStyleName
+from framelane.render.spec.fields import (
+    CommonFields,
+    PictureFields,
+    SourceFields,
+    StyleFields,
+    VisualFields,
+)
+from framelane.render.spec.units import Dimension, HexColor
+
+OutputFormat = Literal["mp4", "webm", "mov", "gif", "png", "jpg"]
+ALPHA_FORMATS = ("webm", "mov")
+
+
+class VideoElement(CommonFields, VisualFields, StyleFields, PictureFields, SourceFields):
+    type: Literal["video"] = "video"
+    volume: float = Field(100, ge=0, le=100, description="Embedded audio volume; 0 mutes it.")
+
+
+class ImageElement(CommonFields, VisualFields, StyleFields, PictureFields):
+    type: Literal["image"] = "image"
+    id: str = Field(min_length=1, max_length=255, description="Required, non-empty.")
+    source_url: str = Field(min_length=1, max_length=2083, description="Image URL or path.")
+    duration: float = Field(gt=0, description="Seconds on screen (required).")
+
+
+class AudioElement(CommonFields, SourceFields):
+    type: Literal["audio"] = "audio"
+    volume: float = Field(100, gt=0, le=100, description="Volume in percent (must be > 0).")
+
+
+class Word(SpecModel):
+    text: str = Field(description="The word as it appears in `text`.")
+    start: float = Field(ge=0, description="Absolute timeline seconds.")
+    end: float = Field(gt=0, description="Absolute timeline seconds.")
+
+
+class WordAnimationSpec(SpecModel):
+    style: WordStyleName = Field(description="Caption style.")
+    words: list[Word] = Field(min_length=1, description="Word timings (absolute seconds).")
+    highlight_color: HexColor = Field(
+        "#facc15", description="Colour of the active word (style `color`)."
+    )
+
+
+class TextElement(CommonFields, VisualFields, StyleFields):
+    type: Literal["text"] = "text"
+    text: str = Field(min_length=1, description="The text; may contain line breaks.")
+    duration: float = Field(gt=0, description="Seconds on screen (required).")
+    font_family: str = Field("Inter", description="Family name, or a font URL (.ttf/.otf).")
+    font_size: float = Field(48, gt=0, description="Font size in pixels.")
+    font_weight: int = Field(400, ge=100, le=900, description="100–900.")
+    font_style: Literal["normal", "italic", "bold", "bolditalic"] = "normal"
+    text_color: HexColor = Field("#ffffff", description="Fill colour.")
+    text_align: Literal["left", "center", "right"] = "center"
+    text_decoration: Literal["none", "underline", "strikethrough"] = "none"
+    tracking: float = Field(0, description="Extra space between letters, in pixels.")
+    leading: float | None = Field(None, gt=0, description="Line height as a multiple of size.")
+    stroke_color: HexColor | None = Field(None, description="Outline colour.")
+    stroke_width: float = Field(0, ge=0, description="Outline width in pixels.")
+    background_color: HexColor | None = Field(None, description="Box colour behind the text.")
+    background_opacity: float = Field(100, ge=0, le=100, description="Box opacity in percent.")
+    x_padding: Dimension = Field(0, description="Box padding left and right.")
+    y_padding: Dimension = Field(0, description="Box padding top and bottom.")
+    background: bool | None = Field(None, description="Draw the background box.")
+    stroke: bool | None = Field(None, description="Outline only, no fill.")
+    shadow: bool | None = Field(None, description="Drop shadow behind the glyphs.")
+    text_wrap: Literal["wrap", "nowrap"] = "wrap"
+    word_animation: WordAnimationSpec | None = Field(None, description="Animated captions.")
+    animation_preset: str | None = Field(None, description="Not supported yet.")
+
+
+class TransitionSpec(SpecModel):
+    type: TransitionName = Field(description="Transition name (`fade` = `cross_dissolve`).")
+    duration: float = Field(gt=0, description="Seconds, centred on the cut.")
+    from_id: str = Field(min_length=1, description="Id of the outgoing element.")
+    to_id: str = Field(min_length=1, description="Id of the incoming element.")
+    z_index: int | None = Field(None, description="Reserved; stacking follows the elements.")
+
+
+class CompositionElement(CommonFields, VisualFields, StyleFields):
+    """A nested scene, rendered at its own width × height and placed like any visual."""
+
+    type: Literal["composition"] = "composition"
+    duration: float | None = Field(None, gt=0, description="Default: inferred from elements.")
+    background_color: HexColor | None = Field(None, description="Scene background.")
+    elements: list[Element] = Field(default_factory=list, description="The scene's elements.")
+    transitions: list[TransitionSpec] = Field(default_factory=list)
+
+
+Element = Annotated[
+    VideoElement | ImageElement | AudioElement | TextElement | CompositionElement,
+    Field(discriminator="type"),
+]
+VisualElement = VideoElement | ImageElement | TextElement | CompositionElement
+
+
+class RenderSpec(SpecModel):
+    width: int | None = Field(None, ge=16, le=8192, description="Canvas width (default 1920).")
+    height: int | None = Field(None, ge=16, le=8192, description="Canvas height (default 1080).")
+    duration: float | None = Field(None, gt=0, description="Seconds; default inferred.")
+    frame_rate: int = Field(30, ge=1, le=240, description="Frames per second.")
+    output_format: OutputFormat = Field("mp4", description="png/jpg give one still.")
+    output_filename: str | None = Field(None, max_length=255, description="No extension.")
+    background_color: HexColor | None = Field(None, description="Canvas colour (RGBA hex).")
+    background_image_url: str | None = Field(
+        None, min_length=1, max_length=2083, description="Image drawn behind every element."
+    )
+    alpha: bool = Field(False, description="Transparent output (webm or mov only).")
+    snapshot_time: float = Field(0, ge=0, description="Time of the still for png/jpg.")
+    elements: list[Element] = Field(default_factory=list, description="What to draw and play.")
+    transitions: list[TransitionSpec] = Field(default_factory=list)
+    metadata: dict[str, str] | None = Field(None, description="Echoed in webhooks.")
+    webhook_url: str | None = Field(None, min_length=1, max_length=2083)
+    ingest_external: bool | None = Field(None, description="Copy outside files first.")
+
+    @property
+    def canvas_size(self) -> tuple[int, int]:
+        return (self.width or 1920, self.height or 1080)
+
+
+CompositionElement.model_rebuild()
+RenderSpec.model_rebuild()
