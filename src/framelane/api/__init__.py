@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every feature: app factory, errors, auth, pagination, limits."""

@@ -1,0 +1,85 @@
+"""The application factory: routers, error handlers and middleware in a fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from framelane.api.errors import ErrorEnvelope, install_error_handlers
+from framelane.api.idempotency import IdempotencyMiddleware
+from framelane.api.middleware import RequestContextMiddleware
+from framelane.api.ratelimit import RateLimiter, RateLimitMiddleware
+from framelane.core.settings import Settings, get_settings
+from framelane.db.session import sessionmaker_for
+
+DESCRIPTION = """Framelane: one JSON composition in, a frame-exact video out.
+
+Every error answers `{"error": {"code", "message", "details"}}` with a stable `code`.
+Authenticate with `Authorization: Bearer fl_live_…`. Job-creating `POST`s accept
+`Idempotency-Key`. Lists are cursor-paginated: `{data, next_cursor, has_more}`.
+"""
+
+Startup = Callable[[FastAPI], None]
+_startup_hooks: list[Startup] = []
+
+
+def register_startup(hook: Startup) -> Startup:
+    """Features that start background work with the app (embedded workers) register here."""
+    _startup_hooks.append(hook)
+    return hook
+
+
+def feature_routers() -> list[APIRouter]:
+    from framelane.api import system
+    from framelane.identity import endpoints as identity
+    from framelane.workspaces import endpoints as workspaces
+
+    return [system.router, identity.router, workspaces.router]
+
+
+def custom_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title="Framelane API", version=app.version, description=DESCRIPTION,
+                         routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorEnvelope"] = ErrorEnvelope.model_json_schema(
+        ref_template="#/components/schemas/{model}")
+    for definition in components["ErrorEnvelope"].pop("$defs", {}).items():
+        components.setdefault(definition[0], definition[1])
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"] = {
+                    "description": "validation_error",
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+                }
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(settings: Settings | None = None, *, start_background: bool = False) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Framelane API", version="0.1.0", description=DESCRIPTION)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in feature_routers():
+        app.include_router(router)
+    app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]
+    sessions = sessionmaker_for(settings.resolved_database_url)
+    app.add_middleware(IdempotencyMiddleware, sessions=sessions)
+    app.add_middleware(RateLimitMiddleware,
+                       limiter=RateLimiter(settings.rate_limits, settings.rate_limit_url),
+                       enabled=settings.rate_limits_enabled)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    if start_background:
+        for hook in _startup_hooks:
+            hook(app)
+    return app

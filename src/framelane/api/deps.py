@@ -1,0 +1,193 @@
+"""Route dependencies, named so a route signature reads like a spec (SessionDep, WorkspaceDep)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from framelane.core.errors import Forbidden, NotFound, Unauthorized
+from framelane.core.settings import Settings
+from framelane.db import unit_of_work
+from framelane.db.base import utcnow
+from framelane.db.session import sessionmaker_for
+from framelane.identity.keys import USER_TOKEN_PREFIX, WORKSPACE_KEY_PREFIX, hash_secret
+from framelane.identity.models import Membership, User, Workspace
+from framelane.identity.repository import IdentityRepository
+
+SESSION_COOKIE = "fl_session"
+CSRF_COOKIE = "fl_csrf"
+CSRF_HEADER = "x-csrf-token"
+WORKSPACE_HEADER = "framelane-workspace"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on error."""
+    session = sessionmaker_for(get_settings(request).resolved_database_url)()
+    try:
+        yield session
+        unit_of_work.commit(session)
+    except BaseException:
+        unit_of_work.rollback(session)
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a workspace key, a user token or a console session."""
+
+    kind: Literal["workspace_key", "user_token", "session"]
+    user_id: str | None
+    workspace_id: str | None
+    key_id: str | None
+    scopes: tuple[str, ...] = ()
+    csrf_token: str | None = None
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("The Authorization header must be 'Bearer <key>'.")
+    return token.strip()
+
+
+def principal_from_token(session: Session, token: str) -> Principal:
+    if not token.startswith((WORKSPACE_KEY_PREFIX, USER_TOKEN_PREFIX)):
+        raise Unauthorized("Invalid API key.")
+    repo = IdentityRepository.from_session(session)
+    key = repo.key_by_hash(hash_secret(token))
+    if key is None or key.revoked_at is not None:
+        raise Unauthorized("Invalid API key.")
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > TOUCH_INTERVAL:
+        repo.touch_key(key.id, now)
+    if key.kind == "workspace":
+        return Principal("workspace_key", None, key.workspace_id, key.id)
+    return Principal("user_token", key.user_id, None, key.id, tuple(key.scopes))
+
+
+def principal_from_cookie(session: Session, request: Request) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    record = IdentityRepository.from_session(session).console_session_by_hash(hash_secret(token))
+    if record is None or record.revoked_at is not None or record.expires_at < utcnow():
+        return None
+    return Principal("session", record.user_id, None, None, csrf_token=record.csrf_token)
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    token = bearer_token(request)
+    principal = principal_from_token(session, token) if token else principal_from_cookie(
+        session, request
+    )
+    if principal is None:
+        raise Unauthorized("Missing Authorization header.")
+    if principal.kind == "session" and request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if not sent or sent != principal.csrf_token:
+            raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf_failed")
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceContext:
+    workspace: Workspace
+    principal: Principal
+    role: str
+
+    @property
+    def id(self) -> str:
+        return self.workspace.id
+
+
+def session_workspace(session: Session, request: Request, user_id: str) -> Membership:
+    repo = IdentityRepository.from_session(session)
+    wanted = request.headers.get(WORKSPACE_HEADER)
+    if wanted:
+        membership = repo.membership(wanted, user_id)
+        if membership is None:
+            raise NotFound("Workspace not found.")
+        return membership
+    memberships = repo.memberships_of(user_id)
+    if not memberships:
+        raise NotFound("You are not a member of any workspace.")
+    return memberships[0]
+
+
+def get_workspace_context(
+    request: Request, session: SessionDep, principal: PrincipalDep
+) -> WorkspaceContext:
+    """The calling workspace; its email must be verified (403 `email_not_verified`)."""
+    if principal.kind == "user_token":
+        raise Forbidden("User tokens (tkc_) only work on the design-token API under /api/v1.")
+    repo = IdentityRepository.from_session(session)
+    if principal.kind == "session":
+        assert principal.user_id is not None
+        membership = session_workspace(session, request, principal.user_id)
+        workspace, role = repo.workspace(membership.workspace_id), membership.role
+    else:
+        assert principal.workspace_id is not None
+        workspace, role = repo.workspace(principal.workspace_id), "owner"
+    if workspace is None:
+        raise Unauthorized("Invalid API key.")
+    if not workspace.email_verified:
+        raise Forbidden(
+            "Verify the workspace email first (POST /v1/signup/verify).",
+            code="email_not_verified",
+        )
+    context = WorkspaceContext(workspace, principal, role)
+    request.state.workspace_id = workspace.id
+    return context
+
+
+WorkspaceDep = Annotated[WorkspaceContext, Depends(get_workspace_context)]
+
+
+def require_admin(context: WorkspaceDep) -> WorkspaceContext:
+    if context.role not in {"owner", "admin"}:
+        raise Forbidden("Only workspace owners and admins can do this.")
+    return context
+
+
+AdminWorkspaceDep = Annotated[WorkspaceContext, Depends(require_admin)]
+
+
+def get_user(session: SessionDep, principal: PrincipalDep) -> User:
+    """The human behind a console session or user token (workspace keys act for the owner)."""
+    repo = IdentityRepository.from_session(session)
+    user_id = principal.user_id
+    if user_id is None and principal.workspace_id is not None:
+        workspace = repo.workspace(principal.workspace_id)
+        user_id = workspace.owner_user_id if workspace else None
+    user = repo.user(user_id) if user_id else None
+    if user is None:
+        raise Unauthorized("Invalid API key.")
+    return user
+
+
+UserDep = Annotated[User, Depends(get_user)]

@@ -1,0 +1,116 @@
+"""`framelane` command line: serve, migrate, worker, render, admin."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from framelane.core.settings import UnsafeConfiguration, check_safe_to_serve, get_settings
+
+# Feature packages that add their own subcommands through `register(subparsers)`.
+PLUGIN_COMMANDS: tuple[str, ...] = ()
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from framelane.db.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.resolved_database_url)
+    print(json.dumps({"migrated": settings.resolved_database_url.split("@")[-1]}))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from framelane.api.app import create_app
+    from framelane.core.logging import configure_logging
+    from framelane.db.migrate import upgrade
+
+    settings = get_settings()
+    try:
+        check_safe_to_serve(settings, args.host)
+    except UnsafeConfiguration as exc:
+        print(f"framelane: {exc}", file=sys.stderr)
+        return 2
+    configure_logging()
+    upgrade(settings.resolved_database_url)
+    app = create_app(settings, start_background=True)
+    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_config=None,
+                access_log=False, timeout_graceful_shutdown=5)
+    return 0
+
+
+def cmd_create_workspace(args: argparse.Namespace) -> int:
+    from framelane.db.session import session_scope
+    from framelane.identity.service import create_workspace
+
+    settings = get_settings()
+    with session_scope(settings.resolved_database_url) as session:
+        created = create_workspace(session, name=args.name, email=args.email, plan=args.plan,
+                                   verified=True)
+        out = {"workspace_id": created.workspace.id, "user_id": created.user.id,
+               "email": created.user.email, "plan": created.workspace.plan,
+               "api_key": created.key.plaintext, "key_id": created.key.record.id}
+    print(json.dumps(out))
+    return 0
+
+
+def cmd_set_plan(args: argparse.Namespace) -> int:
+    from framelane.db.session import session_scope
+    from framelane.identity.repository import IdentityRepository
+
+    settings = get_settings()
+    if args.plan not in settings.plans:
+        print(f"framelane: unknown plan {args.plan!r}; one of {sorted(settings.plans)}",
+              file=sys.stderr)
+        return 2
+    with session_scope(settings.resolved_database_url) as session:
+        workspace = IdentityRepository.from_session(session).workspace(args.workspace)
+        if workspace is None:
+            print(f"framelane: no workspace {args.workspace!r}", file=sys.stderr)
+            return 1
+        workspace.plan = args.plan
+    print(json.dumps({"workspace_id": args.workspace, "plan": args.plan}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="framelane", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API with embedded workers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None,
+                       help="embedded worker threads (default: FRAMELANE_EMBEDDED_WORKERS)")
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    admin = sub.add_parser("admin", help="operator commands").add_subparsers(
+        dest="admin_command", required=True)
+    create = admin.add_parser("create-workspace", help="a verified workspace and its first key")
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--plan", default="free")
+    create.set_defaults(func=cmd_create_workspace)
+    set_plan = admin.add_parser("set-plan", help="change a workspace's plan")
+    set_plan.add_argument("workspace")
+    set_plan.add_argument("plan")
+    set_plan.set_defaults(func=cmd_set_plan)
+    for module in PLUGIN_COMMANDS:
+        import_module(module).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.func
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

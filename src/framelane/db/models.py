@@ -1,0 +1,12 @@
+"""Every table, imported once so Alembic and tests see the whole schema.
+
+Each feature package owns its `models.py`; add one import line here when a feature adds tables.
+"""
+
+from framelane.db.base import Base
+from framelane.identity import models as identity_models
+from framelane.usage import models as usage_models
+
+metadata = Base.metadata
+
+__all__ = ["identity_models", "metadata", "usage_models"]

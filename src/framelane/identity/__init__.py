@@ -1,0 +1,1 @@
+"""Users, workspaces, memberships, API keys, signup and console login."""

@@ -1,0 +1,1 @@
+"""Metered usage: render minutes, task counts and egress bytes per workspace."""

@@ -1,0 +1,1 @@
+"""The calling workspace: read, rename, usage, delete (a real cascade)."""

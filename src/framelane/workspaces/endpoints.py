@@ -1,0 +1,39 @@
+"""`GET|PATCH|DELETE /v1/workspace` and `GET /v1/workspace/usage`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WorkspaceDep
+from framelane.api.errors import ERROR_RESPONSES
+from framelane.core.errors import Forbidden
+from framelane.identity.schemas import WorkspaceOut
+from framelane.workspaces import service
+from framelane.workspaces.schemas import UsageOut, WorkspacePatch
+
+router = APIRouter(prefix="/v1/workspace", tags=["workspace"], responses=ERROR_RESPONSES)
+
+
+@router.get("", response_model=WorkspaceOut)
+def get_workspace(context: WorkspaceDep) -> WorkspaceOut:
+    return WorkspaceOut.model_validate(context.workspace)
+
+
+@router.patch("", response_model=WorkspaceOut)
+def update_workspace(body: WorkspacePatch, context: AdminWorkspaceDep) -> WorkspaceOut:
+    return WorkspaceOut.model_validate(service.rename(context.workspace, body.name))
+
+
+@router.get("/usage", response_model=UsageOut)
+def get_usage(context: WorkspaceDep, session: SessionDep, settings: SettingsDep) -> UsageOut:
+    return service.usage(session, settings, context.workspace)
+
+
+@router.delete("", status_code=status.HTTP_204_NO_CONTENT)
+def delete_workspace(context: AdminWorkspaceDep, session: SessionDep,
+                     settings: SettingsDep) -> Response:
+    """Irreversible: deletes every row and stored object of this workspace."""
+    if context.role != "owner":
+        raise Forbidden("Only the workspace owner can delete it.")
+    service.delete_workspace(session, settings, context.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,56 @@
+"""Workspace rules: rename, usage for the calendar month, and the irreversible delete."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from framelane.core.settings import Settings
+from framelane.db.base import utcnow
+from framelane.identity.models import Workspace
+from framelane.identity.repository import IdentityRepository
+from framelane.usage.repository import UsageRepository, calendar_month
+from framelane.workspaces.schemas import UsageOut
+
+log = logging.getLogger("framelane.workspaces")
+
+DeletionHook = Callable[[Session, Settings, str], None]
+_deletion_hooks: list[DeletionHook] = []
+
+
+def register_deletion_hook(hook: DeletionHook) -> DeletionHook:
+    """Features that keep data outside the cascading tables (stored objects, running jobs)
+    register a hook; hooks run inside the delete transaction, before the rows go."""
+    if hook not in _deletion_hooks:
+        _deletion_hooks.append(hook)
+    return hook
+
+
+def rename(workspace: Workspace, name: str) -> Workspace:
+    workspace.name = name
+    workspace.updated_at = utcnow()
+    return workspace
+
+
+def usage(session: Session, settings: Settings, workspace: Workspace) -> UsageOut:
+    start, end = calendar_month(utcnow())
+    totals = UsageRepository.from_session(session).totals(workspace.id, start, end)
+    plan = settings.plans.get(workspace.plan)
+    return UsageOut(
+        period_start=start, period_end=end,
+        render_minutes=round(totals.get("render_seconds", 0.0) / 60.0, 4),
+        task_count=int(totals.get("task", 0)),
+        egress_bytes=int(totals.get("egress_bytes", 0)),
+        render_minutes_limit=plan.render_minutes if plan else None,
+        task_limit=plan.tasks if plan else None,
+    )
+
+
+def delete_workspace(session: Session, settings: Settings, workspace_id: str) -> None:
+    """Every row (by foreign-key cascade) and every stored object of the workspace."""
+    for hook in list(_deletion_hooks):
+        hook(session, settings, workspace_id)
+    IdentityRepository.from_session(session).delete_workspace_row(workspace_id)
+    log.info("workspace deleted", extra={"workspace_id": workspace_id})
