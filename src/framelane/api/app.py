@@ -35,9 +35,10 @@ def register_startup(hook: Startup) -> Startup:
 def feature_routers() -> list[APIRouter]:
     from framelane.api import system
     from framelane.identity import endpoints as identity
+    from framelane.storage import endpoints as files
     from framelane.workspaces import endpoints as workspaces
 
-    return [system.router, identity.router, workspaces.router]
+    return [system.router, identity.router, workspaces.router, files.router]
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:

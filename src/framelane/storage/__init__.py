@@ -1,0 +1,1 @@
+"""Where bytes live: one interface, local disk (default) and S3-compatible backends."""
