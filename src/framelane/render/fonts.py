@@ -1,0 +1,105 @@
+"""Fonts: the bundled families, fonts given by URL, and the system's (fontconfig) fonts.
+
+Lookup order for `font_family` (Decisions): fonts loaded from URLs, the bundled families, the
+system's families; an unknown family falls back to the nearest bundled family (sans, serif,
+mono, display) with a `font_substituted` warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import skia
+from skia import textlayout
+
+from framelane.render.errors import FontNotFound
+
+FONT_DIR = Path(__file__).parent / "fonts"
+DEFAULT_FAMILY = "Inter"
+EMOJI_FAMILY = "Noto Color Emoji"
+
+FALLBACKS = {
+    "sans": "Inter",
+    "serif": "Liberation Serif",
+    "mono": "JetBrains Mono",
+    "display": "Bebas Neue",
+}
+_HINTS = {
+    "mono": ("mono", "code", "courier", "consol", "menlo", "typewriter"),
+    "display": ("display", "bebas", "oswald", "anton", "impact", "lobster", "bangers", "poster",
+                "alfa", "black ops", "bungee", "abril", "righteous", "pacifico"),
+    "serif": ("serif", "times", "georgia", "garamond", "playfair", "merriweather", "lora",
+              "baskerville", "bodoni", "caslon", "roboto slab", "slab", "cambria", "book"),
+}  # fmt: skip
+
+
+def family_category(name: str) -> str:
+    """The nearest generic category of a family name (sans when nothing hints otherwise)."""
+    lowered = name.lower()
+    if "sans" in lowered and "serif" in lowered:
+        return "sans"
+    for category, hints in _HINTS.items():
+        if any(hint in lowered for hint in hints):
+            return category
+    return "sans"
+
+
+@dataclass(frozen=True, slots=True)
+class FontChoice:
+    family: str
+    substituted_from: str | None = None
+
+
+class FontLibrary:
+    """One font provider + collection shared by every text element of a render."""
+
+    def __init__(self) -> None:
+        self.provider = textlayout.TypefaceFontProvider()
+        self._families: dict[str, str] = {}
+        for path in sorted(FONT_DIR.glob("*.[ot]tf")):
+            self._register_file(path)
+        self.bundled = sorted(set(self._families.values()))
+        self.collection = textlayout.FontCollection()
+        self.collection.setDefaultFontManager(self.provider)
+
+    def _register_file(self, path: Path) -> str | None:
+        typeface = skia.Typeface.MakeFromFile(str(path))
+        if typeface is None:
+            return None
+        family = str(typeface.getFamilyName())
+        self.provider.registerTypeface(typeface)
+        self._families[family.lower()] = family
+        return family
+
+    def load_url_font(self, path: Path, url: str) -> str:
+        """Register a font file fetched from a URL; its family name is returned."""
+        family = self._register_file(path)
+        if family is None:
+            raise FontNotFound(f"cannot parse font {url}", details={"url": url})
+        return family
+
+    def _from_system(self, name: str) -> str | None:
+        system = skia.FontMgr()
+        typeface = system.matchFamilyStyle(name, skia.FontStyle())
+        if typeface is None or str(typeface.getFamilyName()).lower() != name.lower():
+            return None
+        self.provider.registerTypeface(typeface)
+        family = str(typeface.getFamilyName())
+        self._families[family.lower()] = family
+        return family
+
+    def choose(self, name: str) -> FontChoice:
+        known = self._families.get(name.lower()) or self._from_system(name)
+        if known is not None:
+            return FontChoice(known)
+        return FontChoice(FALLBACKS[family_category(name)], substituted_from=name)
+
+    def families(self) -> list[str]:
+        return sorted(set(self._families.values()))
+
+
+@lru_cache(maxsize=1)
+def bundled_families() -> tuple[str, ...]:
+    return tuple(FontLibrary().bundled)

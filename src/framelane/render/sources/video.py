@@ -1,0 +1,120 @@
+"""Sequential video decoding: one open container per source, seeking only when needed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import cast
+
+import av
+import numpy as np
+from av.video.codeccontext import VideoCodecContext
+from av.video.reformatter import Colorspace, VideoReformatter
+
+from framelane.render.errors import SourceCorrupt
+from framelane.render.pixels import Pixels, premultiply
+from framelane.render.sources.probe import MediaInfo, open_media
+
+SEEK_AHEAD = Fraction(3)
+"""Decode forward up to this many seconds; seek when the target is further away."""
+
+_ALPHA_DECODERS = {"vp8": "libvpx", "vp9": "libvpx-vp9"}
+
+
+_UNSPECIFIED = 2
+
+
+def source_colorspace(frame: av.VideoFrame) -> int:
+    """The frame's matrix; untagged HD is taken as BT.709 and untagged SD as BT.601."""
+    if frame.colorspace not in (_UNSPECIFIED, 0):
+        return int(frame.colorspace)
+    return int(Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601)
+
+
+class VideoReader:
+    """Returns the frame on screen at a source time, decoding forward as time advances."""
+
+    def __init__(self, path: Path, info: MediaInfo) -> None:
+        self.info = info
+        self._name = path.name
+        self._container = open_media(path)
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        self._decoder = self._choose_decoder(info)
+        self._time_base = self._stream.time_base or Fraction(1, 1000)
+        self._reformatter = VideoReformatter()
+        self._frames: Iterator[av.VideoFrame] = self._decode()
+        self._current: av.VideoFrame | None = None
+        self._current_time = Fraction(-1)
+        self._pending: av.VideoFrame | None = None
+
+    def _choose_decoder(self, info: MediaInfo) -> VideoCodecContext:
+        """The native VP8/VP9 decoders drop alpha; libvpx reads it from the side data."""
+        name = self._stream.codec_context.name
+        if info.has_alpha and name in _ALPHA_DECODERS:
+            return cast(VideoCodecContext, av.CodecContext.create(_ALPHA_DECODERS[name], "r"))
+        return self._stream.codec_context
+
+    def _decode(self) -> Iterator[av.VideoFrame]:
+        try:
+            for packet in self._container.demux(self._stream):
+                for frame in self._decoder.decode(packet):
+                    if isinstance(frame, av.VideoFrame):
+                        yield frame
+        except av.error.FFmpegError as error:
+            if self._current is None:
+                raise SourceCorrupt(f"cannot decode {self._name}: {error}") from error
+            # A truncated file: keep showing the last good frame.
+
+    def _time_of(self, frame: av.VideoFrame) -> Fraction:
+        if frame.pts is None:
+            return self._current_time + Fraction(1, 30)
+        return frame.pts * self._time_base
+
+    def _advance(self) -> bool:
+        upcoming = self._pending if self._pending is not None else next(self._frames, None)
+        if upcoming is None:
+            return False
+        self._current, self._current_time = upcoming, self._time_of(upcoming)
+        self._pending = next(self._frames, None)
+        return True
+
+    def _seek(self, time: Fraction) -> None:
+        self._container.seek(int(time / self._time_base), stream=self._stream, backward=True)
+        self._decoder.flush_buffers()
+        self._frames = self._decode()
+        self._current, self._pending = None, None
+        self._current_time = Fraction(-1)
+        self._advance()
+
+    def frame_at(self, time: Fraction) -> av.VideoFrame:
+        """The last frame whose timestamp is ≤ `time` (the first frame before it starts)."""
+        if self._current is None and self._current_time == -1 and time < SEEK_AHEAD:
+            self._advance()
+        elif time < self._current_time or time > self._current_time + SEEK_AHEAD:
+            self._seek(time)
+        while self._pending is not None and self._time_of(self._pending) <= time:
+            self._advance()
+        if self._current is None:
+            raise SourceCorrupt(f"no decodable video frame in {self._name}")
+        return self._current
+
+    def pixels_at(self, time: Fraction, width: int, height: int) -> Pixels:
+        """Premultiplied BGRA pixels of the frame at `time`, scaled by swscale."""
+        frame = self.frame_at(time)
+        converted = self._reformatter.reformat(
+            frame,
+            width=width,
+            height=height,
+            format="bgra",
+            src_colorspace=source_colorspace(frame),
+            interpolation="BILINEAR",
+        )
+        plane = converted.planes[0]
+        array = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size // 4, 4)
+        view = array[:, :width]
+        return premultiply(view) if self.info.has_alpha else view
+
+    def close(self) -> None:
+        self._container.close()

@@ -1,0 +1,132 @@
+"""Normalise a spec into a `Timeline`: rational times, resolved sizes, probed sources,
+paint order and transition windows. Runs once, before any pixel work."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+
+from framelane.core.errors import ValidationFailed
+from framelane.render.adjust import Adjustments
+from framelane.render.effects import EffectInput
+from framelane.render.lut import Lut3D
+from framelane.render.placement import BoxStyle, Placement
+from framelane.render.sources.probe import MediaInfo
+from framelane.render.sources.text import TextLook
+from framelane.render.spec.fields import MotionSpec
+from framelane.render.spec.models import VisualElement
+from framelane.render.spec.units import Rgba
+
+
+def seconds(value: float) -> Fraction:
+    """A spec number as an exact fraction (0.1 → 1/10, not the nearest binary double)."""
+    return Fraction(repr(float(value)))
+
+
+def frame_at_or_after(time: Fraction, fps: Fraction) -> int:
+    """The frame on which something starting at `time` first shows: round(time × fps)."""
+    return math.floor(time * fps + Fraction(1, 2))
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionRole:
+    name: str
+    start: Fraction
+    duration: Fraction
+    role: str
+    """`from` (outgoing) or `to` (incoming)."""
+    partner: str
+    """Key of the other layer."""
+
+
+@dataclass(frozen=True, slots=True)
+class EffectStep:
+    name: str
+    args: EffectInput
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """Crop, colour, LUT and effects of a video or image layer."""
+
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """Fractions cut from (left, top, right, bottom)."""
+    adjust: Adjustments = field(default_factory=Adjustments)
+    lut: Lut3D | None = None
+    lut_intensity: float = 1.0
+    effects: tuple[EffectStep, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    key: str
+    order: int
+    kind: str
+    element: VisualElement
+    start: Fraction
+    end: Fraction
+    own_start: Fraction
+    own_end: Fraction
+    placement: Placement
+    style: BoxStyle
+    motions: tuple[MotionSpec, ...] = ()
+    transitions: tuple[TransitionRole, ...] = ()
+    source: Path | None = None
+    media: MediaInfo | None = None
+    in_point: Fraction = Fraction(0)
+    speed: Fraction = Fraction(1)
+    picture: Picture = field(default_factory=Picture)
+    text: TextLook | None = None
+    scene: Timeline | None = None
+
+    def first_frame(self, fps: Fraction) -> int:
+        return frame_at_or_after(self.start, fps)
+
+    def end_frame(self, fps: Fraction) -> int:
+        return frame_at_or_after(self.end, fps)
+
+    def with_window(self, start: Fraction, end: Fraction) -> Layer:
+        return replace(self, start=start, end=end)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioClip:
+    source: Path
+    start: Fraction
+    """Output-timeline seconds where the clip's first sample plays."""
+    end: Fraction
+    in_point: Fraction
+    speed: Fraction
+    volume: float
+    fade_in: float
+    fade_out: float
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    width: int
+    height: int
+    fps: Fraction
+    duration: Fraction
+    background: Rgba | None
+    background_image: Path | None
+    layers: tuple[Layer, ...]
+    """Paint order: first drawn first (bottom)."""
+    audio: tuple[AudioClip, ...] = ()
+    warnings: tuple[dict[str, str], ...] = ()
+
+    @property
+    def frame_count(self) -> int:
+        return max(1, math.ceil(self.duration * self.fps))
+
+    def frame_time(self, index: int) -> Fraction:
+        return Fraction(index) / self.fps
+
+
+def empty_timeline_error() -> ValidationFailed:
+    return ValidationFailed(
+        "the render has no duration: add elements or set duration",
+        details=[{"loc": ["duration"], "msg": "cannot infer a duration", "type": "empty_timeline"}],
+    )
