@@ -26,7 +26,7 @@ run: bootstrap
 	$(BIN)/framelane serve --host $(HOST) --port $(PORT)
 
 lint: bootstrap
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check
 	$(BIN)/mypy
 
 test: bootstrap lint
