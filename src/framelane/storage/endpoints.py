@@ -55,7 +55,11 @@ def check_storage(request: Request) -> None:
 def delete_workspace_objects(session: Session, settings: Settings, workspace_id: str) -> None:
     """Stored objects go once the rows are gone for good (after the commit)."""
     storage = storage_for(settings)
-    after_commit(session, lambda: storage.delete_prefix(workspace_prefix(workspace_id)))
+
+    def delete_objects() -> None:
+        storage.delete_prefix(workspace_prefix(workspace_id))
+
+    after_commit(session, delete_objects)
 
 
 register_readiness_check("storage", check_storage)

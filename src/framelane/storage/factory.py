@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,9 +18,9 @@ def _build(storage_url: str, public_base_url: str, secret: str) -> Storage:
     if parsed.scheme == "file":
         return LocalStorage(Path(parsed.path), public_base_url, secret)
     if parsed.scheme == "s3":
-        from framelane.storage.s3 import S3Storage
-
-        return S3Storage.from_url(storage_url)
+        s3 = import_module("framelane.storage.s3")  # boto3 is imported only when S3 is used
+        storage: Storage = s3.S3Storage.from_url(storage_url)
+        return storage
     raise ValueError(f"unsupported storage URL scheme {parsed.scheme!r}")
 
 
