@@ -1,0 +1,200 @@
+"""Draw layers onto a numpy-backed skia surface: transform, clip, shadow, blend, border."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import skia
+
+from framelane.render.evaluate import LayerState
+from framelane.render.pixels import Pixels
+from framelane.render.sources.layers import LayerImage
+from framelane.render.spec.units import Rgba
+from framelane.render.transitions.base import FULL_CANVAS
+
+BLEND_MODES = {
+    "none": skia.BlendMode.kSrcOver,
+    "multiply": skia.BlendMode.kMultiply,
+    "screen": skia.BlendMode.kScreen,
+    "overlay": skia.BlendMode.kOverlay,
+    "darken": skia.BlendMode.kDarken,
+    "lighten": skia.BlendMode.kLighten,
+    "color_dodge": skia.BlendMode.kColorDodge,
+    "color_burn": skia.BlendMode.kColorBurn,
+    "hard_light": skia.BlendMode.kHardLight,
+    "soft_light": skia.BlendMode.kSoftLight,
+}
+LINEAR = skia.SamplingOptions(skia.FilterMode.kLinear)
+PERSPECTIVE_DISTANCE = 2.0
+"""Camera distance for x/y rotation, in multiples of the larger canvas side."""
+
+
+def color(value: Rgba, opacity: float = 1.0) -> int:
+    r, g, b, a = value
+    return int(skia.Color(r, g, b, max(0, min(255, round(a * opacity)))))
+
+
+class Canvas:
+    """One reusable BGRA buffer and the skia surface drawing straight into it (zero copy)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.pixels: Pixels = np.zeros((height, width, 4), np.uint8)
+        self.surface = skia.Surface(self.pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+        self.canvas = self.surface.getCanvas()
+
+    def clear(self, background: Rgba | None) -> None:
+        self.canvas.clear(color(background) if background else skia.ColorTRANSPARENT)
+
+    def draw_cover(self, image: skia.Image) -> None:
+        """Draw an image covering the whole canvas (background_image_url)."""
+        scale = max(self.width / image.width(), self.height / image.height())
+        w, h = image.width() * scale, image.height() * scale
+        dst = skia.Rect.MakeXYWH((self.width - w) / 2, (self.height - h) / 2, w, h)
+        self.canvas.drawImageRect(image, dst, LINEAR)
+
+    def draw_layer(self, state: LayerState, picture: LayerImage) -> None:
+        opacity = state.layer.placement.opacity * state.motion.opacity * state.modifier.opacity
+        if opacity <= 0.0:
+            return
+        canvas = self.canvas
+        canvas.save()
+        self._clip_to_transition(state)
+        self._transform(state)
+        self._clip_to_reveal(state)
+        _draw_box_shadow(canvas, state, picture, opacity)
+        _draw_content(canvas, state, picture, opacity)
+        canvas.restore()
+
+    def _clip_to_transition(self, state: LayerState) -> None:
+        clip = state.modifier.canvas_clip
+        if clip != FULL_CANVAS:
+            left, top, right, bottom = clip
+            rect = skia.Rect.MakeLTRB(
+                left * self.width, top * self.height, right * self.width, bottom * self.height
+            )
+            self.canvas.clipRect(rect)
+
+    def _transform(self, state: LayerState) -> None:
+        p, m = state.layer.placement, state.motion
+        canvas = self.canvas
+        canvas.translate(p.x + m.dx, p.y + m.dy)
+        if p.rotation_x or p.rotation_y:
+            canvas.concat(perspective(p.rotation_x, p.rotation_y, max(self.width, self.height)))
+        rotation = p.rotation_z + m.rotation
+        if rotation:
+            canvas.rotate(rotation)
+        sx = p.scale_x * m.scale * (-1 if p.flip_horizontal else 1)
+        sy = p.scale_y * m.scale * (-1 if p.flip_vertical else 1)
+        if sx != 1 or sy != 1:
+            canvas.scale(sx, sy)
+        canvas.translate(-p.anchor_x * p.width, -p.anchor_y * p.height)
+
+    def _clip_to_reveal(self, state: LayerState) -> None:
+        reveal = state.motion.reveal
+        if reveal != (0.0, 0.0, 1.0, 1.0):
+            w, h = state.layer.placement.width, state.layer.placement.height
+            left, top, right, bottom = reveal
+            self.canvas.clipRect(skia.Rect.MakeLTRB(left * w, top * h, right * w, bottom * h))
+
+
+def perspective(rotation_x: float, rotation_y: float, canvas_side: float) -> skia.M44:
+    """Rotate about the x and y axes through the origin, seen from a camera in front."""
+    ax, ay = math.radians(rotation_x), math.radians(rotation_y)
+    cx, sx, cy, sy = math.cos(ax), math.sin(ax), math.cos(ay), math.sin(ay)
+    rot_x = np.array([[1, 0, 0, 0], [0, cx, -sx, 0], [0, sx, cx, 0], [0, 0, 0, 1]])
+    rot_y = np.array([[cy, 0, sy, 0], [0, 1, 0, 0], [-sy, 0, cy, 0], [0, 0, 0, 1]])
+    camera = np.eye(4)
+    camera[3, 2] = -1.0 / (PERSPECTIVE_DISTANCE * canvas_side)
+    matrix = camera @ rot_x @ rot_y
+    return skia.M44.RowMajor([float(v) for v in matrix.flatten()])
+
+
+def _rrect(state: LayerState, rect: skia.Rect) -> skia.RRect:
+    radius = min(state.layer.style.border_radius, rect.width() / 2, rect.height() / 2)
+    return skia.RRect.MakeRectXY(rect, radius, radius)
+
+
+def _draw_box_shadow(
+    canvas: skia.Canvas, state: LayerState, picture: LayerImage, opacity: float
+) -> None:
+    """Opaque pictures get the cheap analytic blurred round-rect shadow."""
+    style = state.layer.style
+    if style.shadow_color is None or not picture.opaque:
+        return
+    paint = skia.Paint(AntiAlias=True, Color=color(style.shadow_color, opacity))
+    if style.shadow_blur > 0:
+        paint.setMaskFilter(skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, style.shadow_blur / 2))
+    shadow = _rrect(state, picture.content).makeOffset(style.shadow_x, style.shadow_y)
+    canvas.drawRRect(shadow, paint)
+
+
+def _needs_group(state: LayerState, picture: LayerImage) -> bool:
+    style, placement = state.layer.style, state.layer.placement
+    return (
+        placement.color_overlay is not None
+        or state.modifier.tint_amount > 0
+        or (style.border_color is not None and style.border_width > 0)
+        or (style.shadow_color is not None and not picture.opaque)
+    )
+
+
+def _draw_content(
+    canvas: skia.Canvas, state: LayerState, picture: LayerImage, opacity: float
+) -> None:
+    placement, style = state.layer.placement, state.layer.style
+    paint = skia.Paint(AntiAlias=True)
+    paint.setAlphaf(opacity)
+    paint.setBlendMode(BLEND_MODES[placement.blend_mode])
+    grouped = _needs_group(state, picture)
+    if grouped:
+        canvas.saveLayer(None, _group_paint(state, picture, paint))
+        paint = skia.Paint(AntiAlias=True)
+    if style.border_radius > 0:
+        canvas.clipRRect(_rrect(state, picture.content), skia.ClipOp.kIntersect, True)
+    elif placement.clip:
+        canvas.clipRect(picture.content)
+    canvas.drawImageRect(picture.image, picture.dst, LINEAR, paint)
+    if grouped:
+        _draw_overlays(canvas, state, picture)
+        canvas.restore()
+
+
+def _group_paint(state: LayerState, picture: LayerImage, paint: skia.Paint) -> skia.Paint:
+    style = state.layer.style
+    if style.shadow_color is not None and not picture.opaque:
+        sigma = style.shadow_blur / 2
+        drop = skia.ImageFilters.DropShadow(
+            style.shadow_x, style.shadow_y, sigma, sigma, color(style.shadow_color)
+        )
+        paint.setImageFilter(drop)
+    return paint
+
+
+def _draw_overlays(canvas: skia.Canvas, state: LayerState, picture: LayerImage) -> None:
+    placement, style, modifier = state.layer.placement, state.layer.style, state.modifier
+    content = picture.content
+    if placement.color_overlay is not None:
+        tint = skia.Paint(Color=color(placement.color_overlay), BlendMode=skia.BlendMode.kSrcATop)
+        canvas.drawRect(content, tint)
+    if modifier.tint_amount > 0:
+        r, g, b = modifier.tint
+        dip = skia.Paint(
+            Color=color((r, g, b, 255), modifier.tint_amount), BlendMode=skia.BlendMode.kSrcATop
+        )
+        canvas.drawPaint(dip)
+    if style.border_color is not None and style.border_width > 0:
+        border = skia.Paint(
+            AntiAlias=True, Color=color(style.border_color), Style=skia.Paint.kStroke_Style
+        )
+        border.setStrokeWidth(style.border_width)
+        inset = style.border_width / 2
+        rect = skia.Rect.MakeLTRB(
+            content.left() + inset,
+            content.top() + inset,
+            content.right() - inset,
+            content.bottom() - inset,
+        )
+        radius = max(0.0, min(style.border_radius - inset, rect.width() / 2, rect.height() / 2))
+        canvas.drawRRect(skia.RRect.MakeRectXY(rect, radius, radius), border)

@@ -1,0 +1,84 @@
+"""`SceneRenderer`: one timeline's frames as pixels; nested compositions render through it."""
+
+from __future__ import annotations
+
+import skia
+
+from framelane.render.compositor import Canvas
+from framelane.render.evaluate import LayerState, frame_state
+from framelane.render.fonts import FontLibrary
+from framelane.render.pixels import Pixels, to_image
+from framelane.render.sources.layers import (
+    LAYER_SOURCES,
+    LayerImage,
+    LayerSource,
+    load_image_pixels,
+)
+from framelane.render.spec.units import Rgba
+from framelane.render.timeline import Layer, Timeline, frame_at_or_after
+
+
+class SceneRenderer:
+    """Owns the canvas and one pixel source per layer (opened on first use, closed once the
+    layer has ended, so memory stays flat over long renders)."""
+
+    def __init__(self, timeline: Timeline, fonts: FontLibrary, background: Rgba | None) -> None:
+        self.timeline = timeline
+        self.fonts = fonts
+        self.background = background
+        self.canvas = Canvas(timeline.width, timeline.height)
+        self._sources: dict[str, LayerSource] = {}
+        self._background_pixels: Pixels | None = None
+        self._background_image: skia.Image | None = None
+        if timeline.background_image is not None:
+            self._background_pixels = load_image_pixels(timeline.background_image)
+            self._background_image = to_image(self._background_pixels, opaque=False)
+
+    def _source(self, layer: Layer) -> LayerSource:
+        if layer.key not in self._sources:
+            if layer.kind == "composition":
+                self._sources[layer.key] = CompositionSource(layer, self.fonts)
+            else:
+                self._sources[layer.key] = LAYER_SOURCES[layer.kind](layer, self.fonts)
+        return self._sources[layer.key]
+
+    def render(self, index: int) -> Pixels:
+        state = frame_state(self.timeline, index)
+        self.canvas.clear(self.background)
+        if self._background_image is not None:
+            self.canvas.draw_cover(self._background_image)
+        for layer_state in state.layers:
+            picture = self._source(layer_state.layer).image(layer_state, index)
+            self.canvas.draw_layer(layer_state, picture)
+        self._close_finished(index)
+        return self.canvas.pixels
+
+    def _close_finished(self, index: int) -> None:
+        fps = self.timeline.fps
+        for layer in self.timeline.layers:
+            if layer.key in self._sources and layer.end_frame(fps) <= index:
+                self._sources.pop(layer.key).close()
+
+    def close(self) -> None:
+        for source in self._sources.values():
+            source.close()
+        self._sources.clear()
+
+
+class CompositionSource:
+    """A nested scene drawn into its own canvas, then placed like an image."""
+
+    def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
+        assert layer.scene is not None
+        self.layer = layer
+        self.scene = SceneRenderer(layer.scene, fonts, layer.scene.background)
+
+    def image(self, state: LayerState, frame_index: int) -> LayerImage:
+        scene = self.scene.timeline
+        index = min(frame_at_or_after(state.local_time, scene.fps), scene.frame_count - 1)
+        pixels = self.scene.render(index)
+        box = skia.Rect.MakeWH(self.layer.placement.width, self.layer.placement.height)
+        return LayerImage(to_image(pixels, opaque=False), box, box, False, pixels)
+
+    def close(self) -> None:
+        self.scene.close()

@@ -1,0 +1,209 @@
+"""Pixel providers per layer kind: video, image, text, composition (registry by `kind`).
+
+Each provider turns a `LayerState` into a `LayerImage`: a skia image plus the rectangle it
+fills in the element's box coordinates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import skia
+from PIL import Image
+
+from framelane.render.errors import CodecUnsupported
+from framelane.render.evaluate import LayerState
+from framelane.render.fonts import FontLibrary
+from framelane.render.pixels import Pixels, is_opaque, premultiply, to_image
+from framelane.render.sources.picture import NO_CROP, crop_view, is_animated, process
+from framelane.render.sources.text import WordRun, rasterize, word_runs
+from framelane.render.sources.video import VideoReader
+from framelane.render.spec.models import TextElement
+from framelane.render.spec.units import rgba
+from framelane.render.timeline import Layer
+from framelane.render.word_animations import WORD_ANIMATIONS, WordContext, WordPhase
+
+
+@dataclass(frozen=True, slots=True)
+class LayerImage:
+    image: skia.Image
+    dst: skia.Rect
+    """Where the image is drawn, in box coordinates (0, 0, width, height)."""
+    content: skia.Rect
+    """The visible picture inside the box (radius, border and shadow follow it)."""
+    opaque: bool
+    pixels: Pixels
+    """Keeps the memory behind `image` alive."""
+
+
+class LayerSource(Protocol):
+    def image(self, state: LayerState, frame_index: int) -> LayerImage: ...
+
+    def close(self) -> None: ...
+
+
+def fitted(width: int, height: int, layer: Layer) -> tuple[skia.Rect, skia.Rect]:
+    """(dst, content): contain inside the box, or cover and crop to it with `clip`."""
+    box_w, box_h = layer.placement.width, layer.placement.height
+    fit = max if layer.placement.clip else min
+    scale = fit(box_w / width, box_h / height)
+    w, h = width * scale, height * scale
+    dst = skia.Rect.MakeXYWH((box_w - w) / 2, (box_h - h) / 2, w, h)
+    content = skia.Rect.MakeWH(box_w, box_h)
+    if not content.intersect(dst):
+        content = skia.Rect.MakeWH(box_w, box_h)
+    return dst, content
+
+
+def on_screen_scale(state: LayerState) -> float:
+    p = state.layer.placement
+    return max(abs(p.scale_x), abs(p.scale_y)) * state.motion.scale
+
+
+class VideoSource:
+    def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
+        assert layer.source is not None and layer.media is not None
+        self.layer = layer
+        self.reader = VideoReader(layer.source, layer.media)
+
+    def _decode_size(self, state: LayerState) -> tuple[int, int]:
+        """Let swscale downscale when the layer is drawn smaller than the source."""
+        media = self.reader.info
+        if self.layer.picture.crop != NO_CROP:
+            return media.width, media.height
+        scale = min(
+            self.layer.placement.width / media.width, self.layer.placement.height / media.height
+        )
+        if self.layer.placement.clip:
+            scale = max(
+                self.layer.placement.width / media.width, self.layer.placement.height / media.height
+            )
+        scale = min(1.0, scale * on_screen_scale(state))
+        return max(2, math.ceil(media.width * scale)), max(2, math.ceil(media.height * scale))
+
+    def image(self, state: LayerState, frame_index: int) -> LayerImage:
+        width, height = self._decode_size(state)
+        pixels = self.reader.pixels_at(state.source_time, width, height)
+        pixels = crop_view(pixels, self.layer.picture.crop)
+        opaque = not self.reader.info.has_alpha
+        pixels = process(
+            pixels,
+            self.layer.picture,
+            opaque=opaque,
+            time=float(state.local_time),
+            seed=frame_index,
+        )
+        dst, content = fitted(pixels.shape[1], pixels.shape[0], self.layer)
+        return LayerImage(to_image(pixels, opaque=opaque), dst, content, opaque, pixels)
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def load_image_pixels(path: Any) -> Pixels:
+    """Decode an image file to premultiplied BGRA."""
+    try:
+        with Image.open(path) as image:
+            rgba_image = image.convert("RGBA")
+    except OSError as error:
+        raise CodecUnsupported(f"cannot decode image {getattr(path, 'name', path)}") from error
+    array = np.asarray(rgba_image)[..., [2, 1, 0, 3]]
+    return premultiply(np.ascontiguousarray(array))
+
+
+class ImageSource:
+    def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
+        assert layer.source is not None
+        self.layer = layer
+        self.original = crop_view(load_image_pixels(layer.source), layer.picture.crop)
+        self.opaque = is_opaque(self.original)
+        self.animated = is_animated(layer.picture)
+        self.cached: LayerImage | None = None
+
+    def image(self, state: LayerState, frame_index: int) -> LayerImage:
+        if self.cached is not None and not self.animated:
+            return self.cached
+        pixels = process(
+            self.original,
+            self.layer.picture,
+            opaque=self.opaque,
+            time=float(state.local_time),
+            seed=frame_index,
+        )
+        pixels = np.ascontiguousarray(pixels)
+        dst, content = fitted(pixels.shape[1], pixels.shape[0], self.layer)
+        self.cached = LayerImage(
+            to_image(pixels, opaque=self.opaque), dst, content, self.opaque, pixels
+        )
+        return self.cached
+
+    def close(self) -> None:
+        self.cached = None
+
+
+class TextSource:
+    def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
+        assert layer.text is not None and isinstance(layer.element, TextElement)
+        self.layer, self.look, self.fonts = layer, layer.text, fonts
+        self.element: TextElement = layer.element
+        animation = self.element.word_animation
+        self.ranges = (
+            word_runs(self.look.text, [w.text for w in animation.words]) if animation else []
+        )
+        self.cache: dict[tuple[WordPhase, ...], LayerImage] = {}
+
+    def _phases(self, time: float) -> tuple[WordPhase, ...]:
+        animation = self.element.word_animation
+        if animation is None:
+            return ()
+        phases: list[WordPhase] = []
+        for word in animation.words:
+            phases.append(
+                "before" if time < word.start else "active" if time < word.end else "after"
+            )
+        return tuple(phases)
+
+    def _runs(self, phases: tuple[WordPhase, ...]) -> list[WordRun]:
+        animation = self.element.word_animation
+        if animation is None:
+            return []
+        style = WORD_ANIMATIONS.get(animation.style)
+        ctx = WordContext(
+            text_color=self.look.color,
+            highlight_color=rgba(animation.highlight_color),
+            box_color=rgba(self.element.background_color or "#facc15"),
+        )
+        runs = []
+        for (start, end), phase in zip(self.ranges, phases, strict=True):
+            if start >= 0:
+                runs.append(WordRun(start, end, style.look(phase, 0.0, ctx)))
+        return runs
+
+    def image(self, state: LayerState, frame_index: int) -> LayerImage:
+        time = float(state.local_time + self.layer.own_start)
+        phases = self._phases(time)
+        if phases not in self.cache:
+            raster = rasterize(self.look, self.fonts, self._runs(phases))
+            m = raster.margin
+            dst = skia.Rect.MakeXYWH(-m, -m, raster.pixels.shape[1], raster.pixels.shape[0])
+            content = skia.Rect.MakeWH(raster.width, raster.height)
+            image = to_image(raster.pixels, opaque=False)
+            self.cache = {phases: LayerImage(image, dst, content, False, raster.pixels)}
+        return self.cache[phases]
+
+    def close(self) -> None:
+        self.cache.clear()
+
+
+SourceFactory = Callable[[Layer, FontLibrary], LayerSource]
+
+LAYER_SOURCES: dict[str, SourceFactory] = {
+    "video": VideoSource,
+    "image": ImageSource,
+    "text": TextSource,
+}
+
