@@ -1,0 +1,103 @@
+"""Content sniffing, limits and error codes for bad input."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from framelane.tasks.operations.base import TaskContext, TaskLimits
+from framelane.tasks.operations.errors import MediaTooLarge, SourceCorrupt, UnsupportedMedia
+from framelane.tasks.operations.media import check_frame_limits, probe_media
+from framelane.tasks.operations.registry import get_operation
+from framelane.tasks.operations.video_io import VideoWriter, format_for, read_alpha_video
+
+SRC = "https://example.com/x"
+
+
+def test_probe_identifies_image_video_and_audio(
+    person_still: tuple[Path, NDArray[np.float32]],
+    person_video: tuple[Path, list[NDArray[np.float32]]],
+    speech_wav: Path,
+) -> None:
+    image = probe_media(person_still[0])
+    assert (image.kind, image.width, image.height) == ("image", 480, 360)
+    video = probe_media(person_video[0])
+    assert (video.kind, video.width, video.height, video.has_audio) == ("video", 320, 240, True)
+    assert video.fps == 25 and video.frame_count == 16
+    audio = probe_media(speech_wav)
+    assert audio.kind == "audio" and audio.duration > 2
+
+
+def test_text_with_a_video_extension_is_unsupported_media(text_file: Path) -> None:
+    with pytest.raises(UnsupportedMedia) as caught:
+        probe_media(text_file)
+    assert caught.value.code == "unsupported_media"
+
+
+def test_empty_file_is_unsupported_media(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    with pytest.raises(UnsupportedMedia):
+        probe_media(empty)
+
+
+def test_truncated_mp4_is_source_corrupt(truncated_mp4: Path) -> None:
+    with pytest.raises(SourceCorrupt) as caught:
+        probe_media(truncated_mp4)
+    assert caught.value.code == "source_corrupt"
+
+
+@pytest.mark.parametrize("slug", ["remove-background", "super-resolution", "gaze-redirect"])
+def test_truncated_png_fails_every_image_task_as_corrupt(
+    slug: str, truncated_png: Path, ctx: TaskContext
+) -> None:
+    op = get_operation(slug)
+    with pytest.raises(SourceCorrupt):
+        op.run(truncated_png, op.Params(source_url=SRC), ctx)
+
+
+def test_frame_and_duration_limits(
+    person_still: tuple[Path, NDArray[np.float32]],
+    person_video: tuple[Path, list[NDArray[np.float32]]],
+) -> None:
+    small = TaskLimits(max_image_pixels=1000, max_video_pixels=1000, max_duration_s=0.1)
+    with pytest.raises(MediaTooLarge) as caught:
+        check_frame_limits(probe_media(person_still[0]), small)
+    assert caught.value.code == "limit_exceeded"
+    with pytest.raises(MediaTooLarge):
+        check_frame_limits(probe_media(person_video[0]), small)
+    short = TaskLimits(max_duration_s=0.1)
+    with pytest.raises(MediaTooLarge, match="duration"):
+        check_frame_limits(probe_media(person_video[0]), short)
+
+
+def test_huge_image_is_refused_before_decoding(tmp_path: Path, ctx: TaskContext) -> None:
+    from PIL import Image
+
+    path = tmp_path / "huge.png"
+    Image.new("L", (9000, 9000)).save(path)
+    op = get_operation("super-resolution")
+    with pytest.raises(MediaTooLarge):
+        op.run(path, op.Params(source_url=SRC, scale=1), ctx)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["webm", "mov"])
+def test_alpha_video_formats_keep_alpha_and_odd_sizes_are_handled(
+    name: str, tmp_path: Path
+) -> None:
+    out = tmp_path / f"a.{name}"
+    frame = np.zeros((31, 45, 4), np.uint8)
+    frame[..., 1] = 200
+    frame[5:20, 10:30, 3] = 255
+    with VideoWriter(out, format_for(name, alpha=True), (45, 31), fps=Fraction(10)) as w:
+        for _ in range(3):
+            w.write(frame)
+    decoded = list(read_alpha_video(out))
+    assert len(decoded) == 3
+    alpha = decoded[0][..., 3].astype(int)
+    assert alpha[10, 20] > 240 and alpha[25, 5] < 15
