@@ -1,0 +1,219 @@
+"""Writers: PyAV video+audio containers (mp4, webm, mov), GIF with a two-pass palette, and
+PNG/JPEG stills. Integer PTS appear only here (time_base = 1 / fps, 1 / 48000)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, cast
+
+import av
+import numpy as np
+from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
+from PIL import Image
+
+from framelane.render.audio import SAMPLE_RATE, Samples
+from framelane.render.errors import EncodeFailed
+from framelane.render.pixels import Pixels, unpremultiply
+
+CONTENT_TYPES = {
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "mov": "video/quicktime",
+    "gif": "image/gif",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
+BT709 = 1
+
+
+@dataclass(frozen=True, slots=True)
+class VideoCodec:
+    name: str
+    pix_fmt: str
+    options: dict[str, str]
+    audio: str
+    alpha: bool
+
+
+def video_codec(output_format: str, alpha: bool) -> VideoCodec:
+    if output_format == "webm":
+        vp9 = {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": "30", "b": "0"}
+        pix = "yuva420p" if alpha else "yuv420p"
+        return VideoCodec("libvpx-vp9", pix, vp9, "libopus", alpha)
+    if output_format == "mov" and alpha:
+        prores = {"profile": "4", "vendor": "apl0", "qscale": "9"}
+        return VideoCodec("prores_ks", "yuva444p10le", prores, "aac", True)
+    return VideoCodec("libx264", "yuv420p", {"preset": "veryfast", "crf": "20"}, "aac", False)
+
+
+class VideoWriter:
+    """Encodes composited BGRA frames (premultiplied) and the mixed audio into one file."""
+
+    def __init__(
+        self, path: Path, output_format: str, size: tuple[int, int], fps: Fraction, alpha: bool,
+        with_audio: bool,
+    ) -> None:  # fmt: skip
+        self.codec = video_codec(output_format, alpha)
+        options = {"movflags": "+faststart"} if output_format in ("mp4", "mov") else {}
+        try:
+            self.container = av.open(str(path), "w", format=_muxer(output_format), options=options)
+            self.stream = self._video_stream(size, fps)
+            self.audio = self._audio_stream() if with_audio else None
+        except (av.error.FFmpegError, ValueError) as error:
+            raise EncodeFailed(f"cannot start the {output_format} encoder: {error}") from error
+        self.reformatter = VideoReformatter()
+        self.audio_written = 0
+        self.pending_audio = np.zeros((0, 2), np.float32)
+
+    def _video_stream(self, size: tuple[int, int], fps: Fraction) -> av.VideoStream:
+        stream = cast(
+            av.VideoStream,
+            self.container.add_stream(self.codec.name, rate=fps, options=self.codec.options),
+        )
+        stream.width, stream.height = _even(size[0]), _even(size[1])
+        stream.pix_fmt = self.codec.pix_fmt
+        stream.time_base = 1 / fps
+        context = stream.codec_context
+        context.thread_type = "FRAME"  # libx264 frame threads, not slices
+        context.color_primaries = BT709
+        context.color_trc = BT709
+        context.colorspace = BT709
+        context.color_range = ColorRange.MPEG
+        return stream
+
+    def _audio_stream(self) -> av.AudioStream:
+        stream = cast(av.AudioStream, self.container.add_stream(self.codec.audio, rate=SAMPLE_RATE))
+        stream.layout = "stereo"
+        if self.codec.audio == "aac":
+            stream.bit_rate = 192_000
+        return stream
+
+    def write_frame(self, bgra: Pixels, index: int) -> None:
+        source = unpremultiply(bgra) if self.codec.alpha else bgra
+        frame = av.VideoFrame.from_ndarray(source, format="bgra")
+        converted = self.reformatter.reformat(
+            frame,
+            width=self.stream.width,
+            height=self.stream.height,
+            format=self.codec.pix_fmt,
+            src_colorspace=Colorspace.ITU709,
+            dst_colorspace=Colorspace.ITU709,
+            dst_color_range=ColorRange.MPEG,
+        )
+        converted.pts = index
+        self._mux(self.stream.encode(converted))
+
+    def write_audio(self, samples: Samples) -> None:
+        """Append mixed samples; whole encoder frames are sent as they fill up."""
+        if self.audio is None:
+            return
+        self.pending_audio = np.concatenate([self.pending_audio, samples])
+        size = self.audio.codec_context.frame_size or 1024
+        while len(self.pending_audio) >= size:
+            self._encode_audio(self.pending_audio[:size])
+            self.pending_audio = self.pending_audio[size:]
+
+    def _encode_audio(self, block: Samples) -> None:
+        assert self.audio is not None
+        planar = np.ascontiguousarray(block.T)
+        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout="stereo")
+        frame.sample_rate = SAMPLE_RATE
+        frame.pts = self.audio_written
+        frame.time_base = Fraction(1, SAMPLE_RATE)
+        self.audio_written += len(block)
+        self._mux(self.audio.encode(frame))
+
+    def _mux(self, packets: list[Any]) -> None:
+        try:
+            self.container.mux(packets)
+        except av.error.FFmpegError as error:
+            raise EncodeFailed(f"muxing failed: {error}") from error
+
+    def close(self) -> None:
+        """Flush the encoders (encode(None)) and finish the file."""
+        try:
+            if self.audio is not None:
+                if len(self.pending_audio):
+                    self._encode_audio(self.pending_audio)
+                    self.pending_audio = self.pending_audio[:0]
+                self._mux(self.audio.encode(None))
+            self._mux(self.stream.encode(None))
+        finally:
+            self.container.close()
+
+    def abort(self) -> None:
+        self.container.close()
+
+
+def _muxer(output_format: str) -> str:
+    return {"mp4": "mp4", "webm": "webm", "mov": "mov", "gif": "gif"}[output_format]
+
+
+def _even(value: int) -> int:
+    """4:2:0 chroma needs even dimensions."""
+    return value + (value % 2)
+
+
+class GifWriter:
+    """GIF through FFmpeg's palettegen → paletteuse (a palette computed from every frame,
+    then error-diffusion dithering), in one filter graph."""
+
+    def __init__(self, path: Path, size: tuple[int, int], fps: Fraction) -> None:
+        self.container = av.open(str(path), "w", format="gif")
+        self.stream = self.container.add_stream("gif", rate=fps)
+        self.stream.width, self.stream.height = size
+        self.stream.pix_fmt = "pal8"
+        self.graph = av.filter.Graph()
+        self.source = self.graph.add_buffer(
+            width=size[0], height=size[1], format=av.VideoFormat("bgra"), time_base=1 / fps
+        )
+        split = self.graph.add("split")
+        palette = self.graph.add("palettegen", "stats_mode=full")
+        use = self.graph.add("paletteuse", "dither=sierra2_4a")
+        self.sink = self.graph.add("buffersink")
+        self.source.link_to(split)
+        split.link_to(palette, 0, 0)
+        split.link_to(use, 1, 0)
+        palette.link_to(use, 0, 1)
+        use.link_to(self.sink)
+        self.graph.configure()
+
+    def write_frame(self, bgra: Pixels, index: int) -> None:
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(bgra), format="bgra")
+        frame.pts = index
+        self.source.push(frame)
+
+    def write_audio(self, samples: Samples) -> None:
+        return None
+
+    def close(self) -> None:
+        try:
+            self.source.push(None)
+            while True:
+                try:
+                    frame = cast(av.VideoFrame, self.sink.pull())
+                except (av.error.EOFError, BlockingIOError):
+                    break
+                self.container.mux(self.stream.encode(frame))
+            self.container.mux(self.stream.encode(None))
+        finally:
+            self.container.close()
+
+    def abort(self) -> None:
+        self.container.close()
+
+
+def still_bytes(bgra: Pixels, output_format: str) -> bytes:
+    """PNG keeps transparency; JPEG is flattened on black."""
+    straight = unpremultiply(bgra)
+    rgba = straight[..., [2, 1, 0, 3]]
+    buffer = io.BytesIO()
+    if output_format == "jpg":
+        rgb = bgra[..., [2, 1, 0]]  # premultiplied colour = composited over black
+        Image.fromarray(np.ascontiguousarray(rgb), "RGB").save(buffer, "JPEG", quality=92)
+    else:
+        Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()

@@ -1,0 +1,277 @@
+"""The only orchestrator: spec → timeline → for each frame: evaluate → composite → encode."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from framelane.render.audio import AudioMix, sample_index
+from framelane.render.build import BuildContext, build_timeline
+from framelane.render.encode import CONTENT_TYPES, GifWriter, VideoWriter, still_bytes
+from framelane.render.errors import RenderCancelled
+from framelane.render.fonts import FontLibrary
+from framelane.render.limits import DEFAULT_LIMITS, RenderLimits, check_output
+from framelane.render.pixels import Pixels
+from framelane.render.scene import SceneRenderer
+from framelane.render.sources.resolve import DefaultResolver, SourceResolver
+from framelane.render.spec import RenderSpec, parse_spec
+from framelane.render.spec.units import Rgba, rgba
+from framelane.render.timeline import Timeline, frame_at_or_after, seconds
+
+ProgressCallback = Callable[[str, float], None]
+CancelCheck = Callable[[], bool]
+STILL_FORMATS = ("png", "jpg")
+BLACK: Rgba = (0, 0, 0, 255)
+THUMB_WIDTH = 320
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    path: Path
+    width: int
+    height: int
+    duration: float
+    size_bytes: int
+    content_type: str
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+class Writer(Protocol):
+    def write_frame(self, bgra: Pixels, index: int) -> None: ...
+
+    def write_audio(self, samples: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class Progress:
+    """Overall percent, monotonic across stages: downloading 0–10, compositing 10–95,
+    encoding 95–100."""
+
+    SPANS = {"downloading": (0.0, 10.0), "compositing": (10.0, 95.0), "encoding": (95.0, 100.0)}
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self.callback = callback
+        self.last = -1.0
+
+    def report(self, stage: str, fraction: float) -> None:
+        low, high = self.SPANS[stage]
+        percent = max(self.last, low + (high - low) * min(max(fraction, 0.0), 1.0))
+        if self.callback is not None and percent > self.last:
+            self.callback(stage, round(percent, 2))
+        self.last = percent
+
+
+def _as_spec(spec: RenderSpec | dict[str, Any]) -> RenderSpec:
+    return spec if isinstance(spec, RenderSpec) else parse_spec(spec).spec
+
+
+def _background(spec: RenderSpec, transparent: bool) -> Rgba | None:
+    if spec.background_color:
+        return rgba(spec.background_color)
+    return None if transparent else BLACK
+
+
+def _precheck(spec: RenderSpec, limits: RenderLimits) -> None:
+    """Refuse absurd outputs before touching any source."""
+    width, height = spec.canvas_size
+    duration = seconds(spec.duration) if spec.duration else Fraction(0)
+    check_output(limits, width, height, Fraction(spec.frame_rate), duration)
+
+
+def _timeline(
+    spec: RenderSpec, resolver: SourceResolver, limits: RenderLimits, fonts: FontLibrary
+) -> Timeline:
+    _precheck(spec, limits)
+    timeline = build_timeline(spec, BuildContext(resolver, limits, fonts))
+    check_output(limits, timeline.width, timeline.height, timeline.fps, timeline.duration)
+    return timeline
+
+
+def render(
+    spec: RenderSpec | dict[str, Any],
+    out_path: Path | str,
+    *,
+    resolver: SourceResolver | None = None,
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+    limits: RenderLimits | None = None,
+) -> RenderResult:
+    """Render `spec` to `out_path`; the file is deleted again if anything fails."""
+    parsed = _as_spec(spec)
+    out = Path(out_path)
+    progress = Progress(on_progress)
+    progress.report("downloading", 0.0)
+    own_resolver = DefaultResolver() if resolver is None else None
+    try:
+        chosen: SourceResolver = resolver or own_resolver or DefaultResolver()
+        fonts = FontLibrary()
+        timeline = _timeline(parsed, chosen, limits or DEFAULT_LIMITS, fonts)
+        progress.report("downloading", 1.0)
+        if parsed.output_format in STILL_FORMATS:
+            _write_still(parsed, timeline, out, fonts)
+        else:
+            _write_motion(parsed, timeline, out, fonts, progress, should_cancel)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    finally:
+        if own_resolver is not None:
+            own_resolver.close()
+    progress.report("encoding", 1.0)
+    return RenderResult(
+        path=out,
+        width=timeline.width,
+        height=timeline.height,
+        duration=0.0 if parsed.output_format in STILL_FORMATS else float(timeline.duration),
+        size_bytes=out.stat().st_size,
+        content_type=CONTENT_TYPES[parsed.output_format],
+        warnings=list(timeline.warnings),
+    )
+
+
+def _write_still(spec: RenderSpec, timeline: Timeline, out: Path, fonts: FontLibrary) -> None:
+    transparent = spec.output_format == "png"
+    index = _frame_index(timeline, seconds(spec.snapshot_time))
+    pixels = _render_frame(timeline, fonts, index, transparent)
+    out.write_bytes(still_bytes(pixels, spec.output_format))
+
+
+def _frame_index(timeline: Timeline, time: Fraction) -> int:
+    return min(max(frame_at_or_after(time, timeline.fps), 0), timeline.frame_count - 1)
+
+
+def _render_frame(timeline: Timeline, fonts: FontLibrary, index: int, transparent: bool) -> Pixels:
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, transparent))
+    try:
+        return scene.render(index).copy()
+    finally:
+        scene.close()
+
+
+def _background_of(timeline: Timeline, transparent: bool) -> Rgba | None:
+    if timeline.background is not None:
+        return timeline.background
+    return None if transparent else BLACK
+
+
+def _open_writer(spec: RenderSpec, timeline: Timeline, out: Path, with_audio: bool) -> Writer:
+    size = (timeline.width, timeline.height)
+    if spec.output_format == "gif":
+        return GifWriter(out, size, timeline.fps)
+    return VideoWriter(out, spec.output_format, size, timeline.fps, spec.alpha, with_audio)
+
+
+def _write_motion(
+    spec: RenderSpec,
+    timeline: Timeline,
+    out: Path,
+    fonts: FontLibrary,
+    progress: Progress,
+    should_cancel: CancelCheck | None,
+) -> None:
+    mix = AudioMix(timeline.audio if spec.output_format != "gif" else (), timeline.duration)
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha))
+    writer = _open_writer(spec, timeline, out, mix.has_audio)
+    try:
+        _frame_loop(timeline, scene, writer, mix, progress, should_cancel)
+        progress.report("encoding", 0.0)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        scene.close()
+        mix.close()
+
+
+def _frame_loop(
+    timeline: Timeline,
+    scene: SceneRenderer,
+    writer: Writer,
+    mix: AudioMix,
+    progress: Progress,
+    should_cancel: CancelCheck | None,
+) -> None:
+    total = timeline.frame_count
+    audio_done = 0
+    for index in range(total):
+        if should_cancel is not None and should_cancel():
+            raise RenderCancelled("the render was cancelled")
+        writer.write_frame(scene.render(index), index)
+        if mix.has_audio:
+            until = min(sample_index(Fraction(index + 1) / timeline.fps), mix.total)
+            writer.write_audio(mix.read(audio_done, until - audio_done))
+            audio_done = until
+        progress.report("compositing", (index + 1) / total)
+
+
+def render_still_png(
+    spec: RenderSpec | dict[str, Any], time: float, *, resolver: SourceResolver | None = None
+) -> bytes:
+    """One frame at `time` as PNG (the preview endpoint)."""
+    parsed = _as_spec(spec)
+    own = DefaultResolver() if resolver is None else None
+    try:
+        chosen: SourceResolver = resolver or own or DefaultResolver()
+        fonts = FontLibrary()
+        timeline = _timeline(parsed, chosen, DEFAULT_LIMITS, fonts)
+        index = _frame_index(timeline, seconds(time))
+        pixels = _render_frame(timeline, fonts, index, parsed.alpha)
+    finally:
+        if own is not None:
+            own.close()
+    return still_bytes(pixels, "png")
+
+
+def render_contact_sheet_png(
+    spec: RenderSpec | dict[str, Any], count: int, *, resolver: SourceResolver | None = None
+) -> bytes:
+    """`count` evenly spaced frames as thumbnails in a grid, as one PNG."""
+    parsed = _as_spec(spec)
+    own = DefaultResolver() if resolver is None else None
+    try:
+        chosen: SourceResolver = resolver or own or DefaultResolver()
+        fonts = FontLibrary()
+        timeline = _timeline(parsed, chosen, DEFAULT_LIMITS, fonts)
+        thumbs = _thumbnails(timeline, fonts, max(1, count))
+    finally:
+        if own is not None:
+            own.close()
+    return still_bytes(_grid(thumbs), "png")
+
+
+def _thumbnails(timeline: Timeline, fonts: FontLibrary, count: int) -> list[Pixels]:
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, False))
+    height = max(1, round(THUMB_WIDTH * timeline.height / timeline.width))
+    try:
+        picks = sorted(
+            {round(i * (timeline.frame_count - 1) / max(1, count - 1)) for i in range(count)}
+        )
+        return [_thumbnail(scene.render(i), (THUMB_WIDTH, height)) for i in picks]
+    finally:
+        scene.close()
+
+
+def _thumbnail(pixels: Pixels, size: tuple[int, int]) -> Pixels:
+    return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def _grid(thumbs: list[Pixels]) -> Pixels:
+    columns = math.ceil(math.sqrt(len(thumbs)))
+    rows = math.ceil(len(thumbs) / columns)
+    height, width = thumbs[0].shape[:2]
+    sheet = np.zeros((rows * height, columns * width, 4), np.uint8)
+    for i, thumb in enumerate(thumbs):
+        r, c = divmod(i, columns)
+        sheet[r * height : (r + 1) * height, c * width : (c + 1) * width] = thumb
+    return sheet
