@@ -27,6 +27,8 @@ from framelane.render.timeline import Timeline, frame_at_or_after, seconds
 
 ProgressCallback = Callable[[str, float], None]
 CancelCheck = Callable[[], bool]
+FrameCallback = Callable[[int, int], None]
+"""(frames done, frame count), for progress bars that show frames and fps."""
 STILL_FORMATS = ("png", "jpg")
 BLACK: Rgba = (0, 0, 0, 255)
 THUMB_WIDTH = 320
@@ -71,6 +73,13 @@ class Progress:
         self.last = percent
 
 
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    progress: Progress
+    should_cancel: CancelCheck | None
+    on_frame: FrameCallback | None
+
+
 def _as_spec(spec: RenderSpec | dict[str, Any]) -> RenderSpec:
     return spec if isinstance(spec, RenderSpec) else parse_spec(spec).spec
 
@@ -105,6 +114,7 @@ def render(
     on_progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
     limits: RenderLimits | None = None,
+    on_frame: FrameCallback | None = None,
 ) -> RenderResult:
     """Render `spec` to `out_path`; the file is deleted again if anything fails."""
     parsed = _as_spec(spec)
@@ -120,7 +130,8 @@ def render(
         if parsed.output_format in STILL_FORMATS:
             _write_still(parsed, timeline, out, fonts)
         else:
-            _write_motion(parsed, timeline, out, fonts, progress, should_cancel)
+            hooks = Hooks(progress, should_cancel, on_frame)
+            _write_motion(parsed, timeline, out, fonts, hooks)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -176,15 +187,14 @@ def _write_motion(
     timeline: Timeline,
     out: Path,
     fonts: FontLibrary,
-    progress: Progress,
-    should_cancel: CancelCheck | None,
+    hooks: Hooks,
 ) -> None:
     mix = AudioMix(timeline.audio if spec.output_format != "gif" else (), timeline.duration)
     scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha))
     writer = _open_writer(spec, timeline, out, mix.has_audio)
     try:
-        _frame_loop(timeline, scene, writer, mix, progress, should_cancel)
-        progress.report("encoding", 0.0)
+        _frame_loop(timeline, scene, writer, mix, hooks)
+        hooks.progress.report("encoding", 0.0)
         writer.close()
     except BaseException:
         writer.abort()
@@ -199,20 +209,21 @@ def _frame_loop(
     scene: SceneRenderer,
     writer: Writer,
     mix: AudioMix,
-    progress: Progress,
-    should_cancel: CancelCheck | None,
+    hooks: Hooks,
 ) -> None:
     total = timeline.frame_count
     audio_done = 0
     for index in range(total):
-        if should_cancel is not None and should_cancel():
+        if hooks.should_cancel is not None and hooks.should_cancel():
             raise RenderCancelled("the render was cancelled")
         writer.write_frame(scene.render(index), index)
         if mix.has_audio:
             until = min(sample_index(Fraction(index + 1) / timeline.fps), mix.total)
             writer.write_audio(mix.read(audio_done, until - audio_done))
             audio_done = until
-        progress.report("compositing", (index + 1) / total)
+        hooks.progress.report("compositing", (index + 1) / total)
+        if hooks.on_frame is not None:
+            hooks.on_frame(index + 1, total)
 
 
 def render_still_png(
