@@ -174,14 +174,17 @@ def face_landmarks(rgb: U8) -> NDArray[np.float64] | None:
     return np.array([(p.x * width, p.y * height) for p in result.multi_face_landmarks[0].landmark])
 
 
-def iris_offsets(points: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Per eye, iris centre minus eye-corner midpoint, divided by the eye width (2x2 array)."""
-    rows = []
+def iris_error(points: NDArray[np.float64], reference: NDArray[np.float64]) -> float:
+    """Mean distance of both iris centres from where they are in `reference`, in eye widths.
+
+    `reference` is the landmarks of the untouched portrait, whose subject looks into the camera,
+    so 0 means "looking at the camera" and the value is independent of the code under test.
+    """
+    errors = []
     for eye, centre, _ring in EYES:
-        corner_a, corner_b = points[eye[0]], points[eye[8]]
-        width = float(np.linalg.norm(corner_a - corner_b))
-        rows.append((points[centre] - (corner_a + corner_b) / 2) / width)
-    return np.array(rows)
+        width = float(np.linalg.norm(reference[eye[0]] - reference[eye[8]]))
+        errors.append(float(np.linalg.norm(points[centre] - reference[centre])) / width)
+    return float(np.mean(errors))
 
 
 def shift_irises(rgb: U8, points: NDArray[np.float64], shift: tuple[float, float]) -> U8:
@@ -204,9 +207,18 @@ def shift_irises(rgb: U8, points: NDArray[np.float64], shift: tuple[float, float
     return cv2.remap(rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
-def sideways_face(scale: float = 2.0, shift: tuple[float, float] = (0.16, 0.0)) -> U8:
-    """The portrait enlarged by `scale` with both irises pushed sideways by `shift`."""
-    face = cv2.resize(grace_hopper(), None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+def portrait(scale: float = 1.0) -> U8:
+    """The portrait resized by `scale` (bicubic)."""
+    if scale == 1.0:
+        return grace_hopper()
+    return np.asarray(
+        cv2.resize(grace_hopper(), None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    )
+
+
+def sideways_face(scale: float = 1.0, shift: tuple[float, float] = (-0.25, 0.0)) -> U8:
+    """The portrait resized by `scale` with both irises pushed sideways by `shift`."""
+    face = portrait(scale)
     points = face_landmarks(face)
     assert points is not None
     return shift_irises(face, points, shift)

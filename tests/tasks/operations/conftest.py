@@ -96,7 +96,7 @@ def sideways_face(media_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def sideways_video(media_dir: Path, speech_wav: Path) -> Path:
     """12 frames: 8 of the sideways face, then 4 without any face; with audio."""
-    face = tasks_media.sideways_face(scale=1.0, shift=(-0.25, 0.0))
+    face = tasks_media.sideways_face(1.0, (-0.25, 0.0))
     blank = tasks_media.known_background(face.shape[1], face.shape[0])
     frames = [face] * 8 + [blank] * 4
     return tasks_media.write_mp4(frames, media_dir / "side.mp4", fps=25, audio=speech_wav)
