@@ -1,0 +1,1 @@
+"""Media in: uploads, imports, safe source fetching, probing and the asset library."""

@@ -1,0 +1,153 @@
+"""External downloads: SSRF-guarded (every redirect hop), streamed to disk with size and time
+limits, conditional on cached validators, and sniffed by content (never by extension).
+
+Errors are the engine's codes: `url_not_allowed` (guard), `source_not_found` (HTTP error,
+unreachable, too slow), `source_too_large`, `source_corrupt` (empty), `codec_unsupported`
+(an HTML page or unknown bytes).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from framelane.ingest.sniff import HEAD_BYTES, looks_like_markup, sniff_bytes
+from framelane.net.ssrf import Guard, safe_stream
+from framelane.render.errors import CodecUnsupported, SourceCorrupt, SourceNotFound, SourceTooLarge
+
+DEFAULT_TIMEOUT = 600.0
+"""Seconds for a whole download."""
+IO_TIMEOUT = 30.0
+"""Seconds without progress (connect, or between chunks) before giving up."""
+USER_AGENT = "Framelane-Fetcher/1.0"
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A finished download; `not_modified` means the cached copy is still current."""
+
+    not_modified: bool
+    path: Path | None = None
+    size: int = 0
+    content_type: str | None = None
+    validators: Validators = Validators()
+    fresh_seconds: int = 0
+    final_url: str = ""
+
+
+def fresh_seconds(cache_control: str | None) -> int:
+    if not cache_control:
+        return 0
+    lowered = cache_control.lower()
+    if "no-store" in lowered or "no-cache" in lowered:
+        return 0
+    match = _MAX_AGE.search(cache_control)
+    return int(match.group(1)) if match else 0
+
+
+def sniff_download(path: Path, url: str) -> str:
+    """The content type of downloaded bytes; refuses empty files and non-media."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head:
+        raise SourceCorrupt(f"{url} returned an empty body.", details={"url": url})
+    content_type = sniff_bytes(head)
+    if content_type is None:
+        what = "an HTML page" if looks_like_markup(head) else "no media format we read"
+        raise CodecUnsupported(f"{url} returned {what}.", details={"url": url})
+    return content_type
+
+
+class Fetcher:
+    """Downloads one URL at a time; the guard decides which addresses may be called."""
+
+    def __init__(self, *, allow_private: bool, max_bytes: int,
+                 timeout: float = DEFAULT_TIMEOUT, guard: Guard | None = None) -> None:
+        self.allow_private = allow_private
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.guard = guard
+
+    def download(self, url: str, target: Path, validators: Validators | None = None) -> Download:
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
+                   **(validators.headers() if validators else {})}
+        deadline = time.monotonic() + self.timeout
+        try:
+            with safe_stream("GET", url, allow_private=self.allow_private, headers=headers,
+                             follow_redirects=True, timeout=min(IO_TIMEOUT, self.timeout),
+                             guard=self.guard) as response:
+                if response.status_code == 304 and validators:
+                    return Download(True, fresh_seconds=fresh_seconds(
+                        response.headers.get("cache-control")))
+                self._check_status(response, url)
+                size = self._write(response, target, url, deadline)
+                final_url = str(response.extensions.get("framelane_url", url))
+                found = Validators(response.headers.get("etag"),
+                                   response.headers.get("last-modified"))
+                cache_for = fresh_seconds(response.headers.get("cache-control"))
+        except httpx.TransportError as error:
+            raise SourceNotFound(f"{url} could not be downloaded ({type(error).__name__}).",
+                                 details={"url": url}) from error
+        content_type = self._sniff(target, url)
+        return Download(False, target, size, content_type, found, cache_for, final_url)
+
+    def _sniff(self, target: Path, url: str) -> str:
+        try:
+            return sniff_download(target, url)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+    def _check_status(self, response: httpx.Response, url: str) -> None:
+        if response.status_code >= 300:
+            raise SourceNotFound(f"{url} answered HTTP {response.status_code}.",
+                                 details={"url": url, "status": response.status_code})
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise SourceTooLarge(f"{url} is {declared} bytes; the limit is {self.max_bytes}.",
+                                 details={"url": url, "max_bytes": self.max_bytes})
+
+    def _write(self, response: httpx.Response, target: Path, url: str, deadline: float) -> int:
+        """Stream into `<target>.part`, then rename: a failed download leaves no file."""
+        partial = target.with_name(target.name + ".part")
+        written = 0
+        try:
+            with partial.open("wb") as handle:
+                for chunk in response.iter_bytes(1 << 20):
+                    written += len(chunk)
+                    if written > self.max_bytes:
+                        raise SourceTooLarge(
+                            f"{url} is larger than {self.max_bytes} bytes.",
+                            details={"url": url, "max_bytes": self.max_bytes})
+                    if time.monotonic() > deadline:
+                        raise SourceNotFound(
+                            f"{url} took longer than {self.timeout:g} s to download.",
+                            details={"url": url})
+                    handle.write(chunk)
+            partial.replace(target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return written

@@ -1,0 +1,239 @@
+"""Probe a media file: sniff the bytes, refuse bombs and polyglots before decoding, then read
+kind, duration, size, codecs, fps, audio and rotation with PyAV (images with Pillow).
+
+Every refusal is one of the engine's codes: `source_corrupt` (empty, truncated, broken,
+polyglot), `codec_unsupported` (not a format we read), `source_too_large` (pixels, duration).
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+from PIL import Image
+
+from framelane.ingest.mime import family
+from framelane.ingest.sniff import HEAD_BYTES, looks_like_markup, sniff_bytes
+from framelane.render.errors import CodecUnsupported, SourceCorrupt, SourceTooLarge
+from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
+
+TRUNCATION_TOLERANCE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class MediaProbe:
+    content_type: str
+    kind: str  # video | audio | image | font
+    size_bytes: int
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    has_audio: bool | None = None
+    rotation: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def probe_file(path: Path, limits: RenderLimits = DEFAULT_LIMITS) -> MediaProbe:
+    """Everything we know about a file, or the precise reason it cannot be used."""
+    size = path.stat().st_size
+    if size == 0:
+        raise SourceCorrupt(f"{path.name} is empty (0 bytes).")
+    if size > limits.max_source_bytes:
+        raise SourceTooLarge(f"{path.name} is larger than {limits.max_source_bytes} bytes.")
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    content_type = sniff_bytes(head)
+    if content_type is None:
+        what = "an HTML page" if looks_like_markup(head) else "no media format we read"
+        raise CodecUnsupported(f"{path.name} is {what}.")
+    if looks_like_markup(head):
+        raise SourceCorrupt(f"{path.name} mixes {content_type} with HTML/script (polyglot).")
+    kind = family(content_type)
+    if kind == "image":
+        return _probe_image(path, content_type, size, limits)
+    if kind == "font":
+        return _probe_font(path, content_type, size)
+    return _probe_media(path, content_type, size, limits)
+
+
+# --- images ---------------------------------------------------------------------------------
+
+def png_dimensions(head: bytes) -> tuple[int, int] | None:
+    if head[12:16] != b"IHDR" or len(head) < 24:
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+def png_trailing_bytes(path: Path) -> int:
+    """Bytes after the IEND chunk (a PNG polyglot carries a second file there)."""
+    data = path.read_bytes()
+    position = 8
+    while position + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[position:position + 4])
+        chunk_type = data[position + 4:position + 8]
+        position += 12 + length
+        if chunk_type == b"IEND":
+            return int(max(0, len(data) - position))
+    raise SourceCorrupt(f"{path.name}: PNG ends before its IEND chunk (truncated).")
+
+
+def _check_pixels(name: str, width: int, height: int, limit: int) -> None:
+    if width <= 0 or height <= 0:
+        raise SourceCorrupt(f"{name}: invalid dimensions {width}x{height}.")
+    if width * height > limit:
+        raise SourceTooLarge(
+            f"{name}: {width}x{height} pixels exceed the limit of {limit} (refused before "
+            "decoding).", details={"width": width, "height": height, "max_pixels": limit})
+
+
+def check_image_header(path: Path, content_type: str, limits: RenderLimits) -> tuple[int, int]:
+    """Dimensions from the header only; a decompression bomb is refused here, undecoded."""
+    if content_type == "image/png":
+        with path.open("rb") as handle:
+            dims = png_dimensions(handle.read(32))
+        if dims is None:
+            raise SourceCorrupt(f"{path.name}: PNG without an IHDR header.")
+        _check_pixels(path.name, *dims, limits.max_image_pixels)
+        return dims
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as error:
+        raise SourceTooLarge(f"{path.name}: {error}") from error
+    except (OSError, SyntaxError, ValueError, struct.error) as error:
+        raise SourceCorrupt(f"{path.name}: unreadable image header ({error}).") from error
+    _check_pixels(path.name, width, height, limits.max_image_pixels)
+    return width, height
+
+
+def _probe_image(path: Path, content_type: str, size: int, limits: RenderLimits) -> MediaProbe:
+    width, height = check_image_header(path, content_type, limits)
+    if content_type == "image/png" and png_trailing_bytes(path) > 0:
+        raise SourceCorrupt(f"{path.name}: data after the end of the PNG image (polyglot).")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.load()
+                frames = getattr(image, "n_frames", 1)
+    except Image.DecompressionBombError as error:
+        raise SourceTooLarge(f"{path.name}: {error}") from error
+    except (OSError, SyntaxError, ValueError, struct.error) as error:
+        raise SourceCorrupt(f"{path.name}: cannot decode the image ({error}).") from error
+    animated = content_type == "image/gif" and frames > 1
+    return MediaProbe(content_type, "image", size, width=width, height=height,
+                      has_audio=False, rotation=0, video_codec="gif" if animated else None)
+
+
+# --- fonts ----------------------------------------------------------------------------------
+
+def _probe_font(path: Path, content_type: str, size: int) -> MediaProbe:
+    from fontTools.ttLib import TTFont, TTLibError  # type: ignore[import-untyped]
+
+    try:
+        font = TTFont(str(path), lazy=False)
+        family_name = font["name"].getBestFamilyName()
+        font.close()
+    except ImportError as error:  # woff2 needs brotli
+        raise CodecUnsupported(f"{path.name}: {content_type} cannot be read here.") from error
+    except (TTLibError, KeyError, struct.error, OSError, ValueError, AssertionError) as error:
+        raise SourceCorrupt(f"{path.name}: not a readable font ({error}).") from error
+    if not family_name:
+        raise SourceCorrupt(f"{path.name}: the font has no family name.")
+    return MediaProbe(content_type, "font", size)
+
+
+# --- audio and video ------------------------------------------------------------------------
+
+def _open(path: Path, content_type: str) -> Any:
+    try:
+        return av.open(str(path))
+    except av.error.FFmpegError as error:
+        raise SourceCorrupt(
+            f"{path.name} looks like {content_type} but cannot be opened ({error})."
+        ) from error
+
+
+def _duration(container: Any) -> float | None:
+    best = 0.0
+    for stream in [*container.streams.video, *container.streams.audio]:
+        if stream.duration is not None and stream.time_base is not None:
+            best = max(best, float(stream.duration * stream.time_base))
+    if best == 0.0 and container.duration is not None:
+        best = container.duration / 1_000_000
+    return best or None
+
+
+def _demuxed_end(container: Any, path: Path) -> float:
+    """Read every packet (no decoding): a truncated or damaged file fails or ends early."""
+    end = 0.0
+    try:
+        for packet in container.demux():
+            if packet.pts is not None and packet.time_base is not None:
+                stop = packet.pts + (packet.duration or 0)
+                end = max(end, float(stop * packet.time_base))
+    except av.error.FFmpegError as error:
+        raise SourceCorrupt(f"{path.name}: damaged media data ({error}).") from error
+    return end
+
+
+def _first_frame(container: Any, stream: Any, path: Path) -> Any:
+    container.seek(0)
+    try:
+        for frame in container.decode(stream):
+            return frame
+    except av.error.FFmpegError as error:
+        raise SourceCorrupt(f"{path.name}: the first frame cannot be decoded ({error}).") from error
+    raise SourceCorrupt(f"{path.name}: no decodable frame.")
+
+
+def _probe_media(path: Path, content_type: str, size: int, limits: RenderLimits) -> MediaProbe:
+    with _open(path, content_type) as container:
+        videos = [s for s in container.streams.video if not _is_cover_art(s)]
+        audios = list(container.streams.audio)
+        if not videos and not audios:
+            raise CodecUnsupported(f"{path.name} has no audio or video stream.")
+        video = videos[0] if videos else None
+        audio = audios[0] if audios else None
+        for stream in (video, audio):
+            if stream is not None and stream.codec_context is None:
+                raise CodecUnsupported(f"{path.name}: no decoder for stream {stream.index}.")
+        width = video.codec_context.width if video is not None else None
+        height = video.codec_context.height if video is not None else None
+        if video is not None:
+            _check_pixels(path.name, width or 0, height or 0, limits.max_video_pixels)
+        duration = _duration(container)
+        if duration is not None and duration > limits.max_source_duration:
+            raise SourceTooLarge(f"{path.name}: longer than {limits.max_source_duration:g} s.")
+        end = _demuxed_end(container, path)
+        if duration and end < duration * TRUNCATION_TOLERANCE:
+            raise SourceCorrupt(
+                f"{path.name} is truncated: data ends at {end:.2f} s of {duration:.2f} s.")
+        frame = _first_frame(container, video if video is not None else audio, path)
+        rotation = int(getattr(frame, "rotation", 0) or 0) if video is not None else None
+        fps = float(video.average_rate) if video is not None and video.average_rate else None
+        return MediaProbe(
+            content_type=content_type,
+            kind="video" if video is not None else "audio",
+            size_bytes=size, duration=duration or end or None,
+            width=width, height=height, fps=fps,
+            video_codec=video.codec_context.name if video is not None else None,
+            audio_codec=audio.codec_context.name if audio is not None else None,
+            has_audio=audio is not None, rotation=rotation,
+        )
+
+
+def _is_cover_art(stream: Any) -> bool:
+    return bool(stream.disposition & av.stream.Disposition.attached_pic)
