@@ -35,10 +35,11 @@ def register_startup(hook: Startup) -> Startup:
 def feature_routers() -> list[APIRouter]:
     from framelane.api import system
     from framelane.identity import endpoints as identity
+    from framelane.renders import endpoints as renders
     from framelane.storage import endpoints as files
     from framelane.workspaces import endpoints as workspaces
 
-    return [system.router, identity.router, workspaces.router, files.router]
+    return [system.router, identity.router, workspaces.router, files.router, renders.router]
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:

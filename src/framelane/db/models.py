@@ -5,9 +5,10 @@ Each feature package owns its `models.py`; add one import line here when a featu
 
 from framelane.db.base import Base
 from framelane.identity import models as identity_models
+from framelane.jobs import models as jobs_models
 from framelane.ingest import models as ingest_models
 from framelane.usage import models as usage_models
 
 metadata = Base.metadata
 
-__all__ = ["identity_models", "ingest_models", "metadata", "usage_models"]
+__all__ = ["identity_models", "jobs_models", "ingest_models", "metadata", "usage_models"]

@@ -1,0 +1,1 @@
+"""Generic asynchronous jobs (renders and tasks): state machine, queue, workers, reaper."""

@@ -1,0 +1,102 @@
+"""The Huey queue chosen by `FRAMELANE_QUEUE_URL`: a SQLite file in the data dir by default,
+Redis (`redis://…`) to scale out with `framelane worker`.
+
+Huey is at-most-once (a task is deleted when a worker takes it), so the queue only carries
+job ids; the `jobs` table is the truth and the reaper re-enqueues what a dead worker lost.
+Re-delivering an id is harmless: a worker only runs a job it can claim `queued → processing`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.api import Huey
+
+from framelane.core.settings import Settings
+
+log = logging.getLogger("framelane.jobs.queue")
+RUN_TASK = "jobs.run"
+RETENTION_TASK = "jobs.retention"
+
+
+def make_huey(queue_url: str, name: str) -> Huey:
+    parsed = urlparse(queue_url)
+    if parsed.scheme == "sqlite":
+        path = Path(queue_url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(name, filename=str(path), results=False, utc=True, timeout=15)
+    if parsed.scheme in ("redis", "rediss"):
+        return RedisHuey(name, url=queue_url, results=False, utc=True)
+    raise ValueError(f"unsupported queue URL scheme {parsed.scheme!r} (sqlite:/// or redis://)")
+
+
+def queue_name(settings: Settings) -> str:
+    """API and workers that share a database share a queue (and tests never cross-talk)."""
+    digest = hashlib.sha256(settings.resolved_database_url.encode()).hexdigest()[:10]
+    return f"framelane-{digest}"
+
+
+@dataclass
+class JobQueue:
+    """One Huey instance with our tasks bound to the settings of this process."""
+
+    settings: Settings
+    huey: Huey = field(init=False)
+    _run: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.huey = make_huey(self.settings.resolved_queue_url, queue_name(self.settings))
+        settings = self.settings
+
+        @self.huey.task(name=RUN_TASK)  # type: ignore[untyped-decorator]
+        def run_job(job_id: str) -> None:
+            from framelane.jobs.runner import execute_job
+
+            execute_job(settings, job_id)
+
+        @self.huey.periodic_task(crontab(minute="17"), name=RETENTION_TASK)  # type: ignore[untyped-decorator]
+        def retention() -> None:
+            from framelane.jobs.retention import purge_expired_artifacts
+
+            purge_expired_artifacts(settings)
+
+        self._run = run_job
+
+    def enqueue(self, job_id: str, delay: float = 0.0) -> None:
+        if delay > 0:
+            self._run.schedule((job_id,), delay=delay)
+        else:
+            self._run(job_id)
+
+    def pending(self) -> int:
+        return int(self.huey.pending_count())
+
+    def check(self) -> None:
+        """Raise when the queue storage is not reachable (readiness probe)."""
+        self.huey.pending_count()
+
+
+_queues: dict[tuple[str, str], JobQueue] = {}
+_lock = threading.Lock()
+
+
+def queue_for(settings: Settings) -> JobQueue:
+    key = (settings.resolved_queue_url, settings.resolved_database_url)
+    with _lock:
+        if key not in _queues:
+            _queues[key] = JobQueue(settings)
+        return _queues[key]
+
+
+def enqueue(settings: Settings, job_id: str, delay: float = 0.0) -> None:
+    try:
+        queue_for(settings).enqueue(job_id, delay)
+    except Exception:  # the queue may be down: the reaper re-enqueues stale queued jobs
+        log.exception("enqueue failed; the reaper will retry", extra={"job_id": job_id})

@@ -1,0 +1,113 @@
+"""Every query on `jobs`. Conditional UPDATEs make each transition race-free across workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from framelane.jobs.models import ACTIVE_STATUSES, Job
+
+
+@dataclass(slots=True)
+class JobRepository:
+    session: Session
+
+    @classmethod
+    def from_session(cls, session: Session) -> JobRepository:
+        return cls(session)
+
+    def add(self, job: Job) -> Job:
+        self.session.add(job)
+        self.session.flush()
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        return self.session.get(Job, job_id, populate_existing=True)
+
+    def get_owned(self, workspace_id: str, job_id: str, kind: str) -> Job | None:
+        job = self.get(job_id)
+        if job is None or job.workspace_id != workspace_id or job.kind != kind:
+            return None
+        return job
+
+    def list_statement(self, workspace_id: str, kind: str, *, status: str | None = None,
+                       task_type: str | None = None) -> Select[Job]:
+        stmt = select(Job).where(Job.workspace_id == workspace_id, Job.kind == kind)
+        if status is not None:
+            stmt = stmt.where(Job.status == status)
+        if task_type is not None:
+            stmt = stmt.where(Job.task_type == task_type)
+        return stmt
+
+    def transition(self, job_id: str, sources: Iterable[str], values: dict[str, Any],
+                   *, attempt: int | None = None) -> bool:
+        """Apply `values` only if the job is still in one of `sources` (and at `attempt`)."""
+        stmt = update(Job).where(Job.id == job_id, Job.status.in_(tuple(sources)))
+        if attempt is not None:
+            stmt = stmt.where(Job.attempts == attempt)
+        result = self.session.execute(
+            stmt.values(**values).execution_options(synchronize_session=False))
+        return bool(getattr(result, "rowcount", 0))
+
+    def claim(self, job_id: str, worker_id: str, now: datetime, lease_until: datetime) -> bool:
+        stmt = (update(Job).where(Job.id == job_id, Job.status == "queued")
+                .values(status="processing", attempts=Job.attempts + 1, worker_id=worker_id,
+                        lease_expires_at=lease_until, started_at=now, updated_at=now,
+                        progress_percent=0.0, progress_stage=None)
+                .execution_options(synchronize_session=False))
+        return bool(getattr(self.session.execute(stmt), "rowcount", 0))
+
+    def renew_lease(self, job_id: str, attempt: int, until: datetime) -> bool:
+        stmt = (update(Job).where(Job.id == job_id, Job.status == "processing",
+                                  Job.attempts == attempt, Job.cancel_requested.is_(False))
+                .values(lease_expires_at=until)
+                .execution_options(synchronize_session=False))
+        return bool(getattr(self.session.execute(stmt), "rowcount", 0))
+
+    def set_progress(self, job_id: str, attempt: int, stage: str, percent: float,
+                     event_at: datetime | None) -> bool:
+        values: dict[str, Any] = {"progress_stage": stage, "progress_percent": percent}
+        if event_at is not None:
+            values["progress_event_at"] = event_at
+        return self.transition(job_id, ("processing",), values, attempt=attempt)
+
+    def expired_leases(self, now: datetime, limit: int = 100) -> Sequence[Job]:
+        return self.session.scalars(
+            select(Job).where(Job.status == "processing", Job.lease_expires_at < now)
+            .limit(limit)).all()
+
+    def stale_queued(self, before: datetime, limit: int = 100) -> Sequence[Job]:
+        return self.session.scalars(
+            select(Job).where(Job.status == "queued", Job.enqueued_at < before).limit(limit)
+        ).all()
+
+    def mark_enqueued(self, job_ids: Sequence[str], now: datetime) -> None:
+        if job_ids:
+            self.session.execute(update(Job).where(Job.id.in_(job_ids)).values(enqueued_at=now)
+                                 .execution_options(synchronize_session=False))
+
+    def active_count(self, workspace_id: str) -> int:
+        return int(self.session.scalar(
+            select(func.count()).select_from(Job).where(
+                Job.workspace_id == workspace_id, Job.status.in_(ACTIVE_STATUSES))) or 0)
+
+    def active_estimated_seconds(self, workspace_id: str, kind: str) -> float:
+        return float(self.session.scalar(
+            select(func.coalesce(func.sum(Job.estimated_seconds), 0.0)).where(
+                Job.workspace_id == workspace_id, Job.kind == kind,
+                Job.status.in_(ACTIVE_STATUSES))) or 0.0)
+
+    def active_of_workspace(self, workspace_id: str) -> Sequence[Job]:
+        return self.session.scalars(select(Job).where(
+            Job.workspace_id == workspace_id, Job.status.in_(ACTIVE_STATUSES))).all()
+
+    def with_artifacts_finished_before(self, cutoff: datetime, limit: int = 500) -> Sequence[Job]:
+        return self.session.scalars(
+            select(Job).where(Job.status == "completed", Job.completed_at < cutoff,
+                              Job.artifacts_purged_at.is_(None))
+            .order_by(Job.completed_at).limit(limit)).all()

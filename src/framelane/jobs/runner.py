@@ -1,0 +1,242 @@
+"""Running one job: claim it, run its registered runner, upload the artifact, finish it.
+
+The runner of a kind or task type is a plain function `fn(ctx) -> RunResult`; everything
+around it (lease, cancellation, progress, storage, events, usage) lives here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from framelane.core.errors import FramelaneError
+from framelane.core.settings import Settings
+from framelane.db.base import utcnow
+from framelane.db.session import sessionmaker_for
+from framelane.db.unit_of_work import after_commit, commit, rollback
+from framelane.jobs import queue, states
+from framelane.jobs.models import Job
+from framelane.jobs.plugins import load_runners
+from framelane.jobs.repository import JobRepository
+from framelane.jobs.service import is_ready
+from framelane.jobs.watch import JobStopped, LeaseWatch, ProgressReporter
+from framelane.storage.factory import storage_for
+from framelane.storage.keys import artifact_key
+from framelane.usage.repository import UsageRepository
+
+log = logging.getLogger("framelane.jobs.runner")
+GATE_RETRY_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    job_id: str
+    workspace_id: str
+    kind: str
+    task_type: str | None
+    request: dict[str, Any]
+    metadata: dict[str, Any]
+    attempt: int
+    settings: Settings
+    workdir: Path
+    on_progress: Callable[[str, float], None]
+    should_cancel: Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    path: Path
+    content_type: str
+    filename: str
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    warnings: Sequence[Any] = ()
+    extra_files: Sequence[tuple[str, Path, str]] = ()
+    """More artifacts as (filename, path, content_type), e.g. a transcript's .srt."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """More public fields of `output`."""
+
+
+Runner = Callable[[RunContext], RunResult]
+_runners: dict[str, Runner] = {}
+
+
+def register_runner(kind_or_task_type: str, runner: Runner) -> Runner:
+    """The function that runs jobs of this task type (or, for renders, this kind)."""
+    _runners[kind_or_task_type] = runner
+    return runner
+
+
+def runner_for(job: Job) -> Runner | None:
+    load_runners()
+    if job.task_type and job.task_type in _runners:
+        return _runners[job.task_type]
+    return _runners.get(job.kind)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+@contextmanager
+def job_session(settings: Settings) -> Iterator[Session]:
+    """A unit of work whose `after_commit` callbacks (enqueues) run after the commit."""
+    session = sessionmaker_for(settings.resolved_database_url)()
+    try:
+        yield session
+        commit(session)
+    except BaseException:
+        rollback(session)
+        raise
+    finally:
+        session.close()
+
+
+def execute_job(settings: Settings, job_id: str) -> None:
+    """The queue task: claim the job if it is still queued and run it to a terminal status."""
+    claimed = _claim(settings, job_id)
+    if claimed is not None:
+        _run_claimed(settings, claimed)
+
+
+def _claim(settings: Settings, job_id: str) -> Job | None:
+    if _ingest_if_needed(settings, job_id) is False:
+        return None
+    with job_session(settings) as session:
+        repo = JobRepository.from_session(session)
+        job = repo.get(job_id)
+        if job is None or job.status != "queued":
+            return None  # already taken, finished or cancelled: a duplicate delivery
+        if not is_ready(session, job):
+            after_commit(session, lambda: queue.enqueue(settings, job_id, GATE_RETRY_SECONDS))
+            return None
+        now = utcnow()
+        lease = now + timedelta(seconds=settings.job_lease_seconds)
+        if not repo.claim(job_id, worker_id(), now, lease):
+            return None
+        job = repo.get(job_id)
+        assert job is not None
+        states.publish_job_event(session, settings, job, "processing")
+        session.expunge(job)
+        return job
+
+
+def _ingest_if_needed(settings: Settings, job_id: str) -> bool:
+    """Copy external sources first (`ingest_external`); False when the job failed there."""
+    with job_session(settings) as session:
+        job = JobRepository.from_session(session).get(job_id)
+        if job is None or job.status != "ingesting":
+            return True
+    try:
+        ingest = importlib.import_module("framelane.ingest.external").ingest_external_sources
+        with job_session(settings) as session:
+            job = JobRepository.from_session(session).get(job_id)
+            if job is None or job.status != "ingesting":
+                return job is not None and job.status == "queued"
+            ingest(session, settings, job)
+            states.move(session, settings, job_id, "queued", values={"enqueued_at": utcnow()})
+        return True
+    except FramelaneError as exc:
+        _fail(settings, job_id, None, exc.code, exc.message)
+    except Exception as exc:
+        log.exception("ingest crashed", extra={"job_id": job_id})
+        _fail(settings, job_id, None, "internal_error", f"Ingest failed: {type(exc).__name__}")
+    return False
+
+
+def _run_claimed(settings: Settings, job: Job) -> None:
+    attempt = job.attempts
+    workdir = settings.data_dir / "work" / f"{job.id}-{attempt}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    watch = LeaseWatch(settings, job.id, attempt)
+    progress = ProgressReporter(settings, job.id, attempt)
+    ctx = RunContext(job.id, job.workspace_id, job.kind, job.task_type, dict(job.request),
+                     dict(job.metadata_ or {}), attempt, settings, workdir, progress,
+                     watch.should_stop)
+    watch.start()
+    try:
+        runner = runner_for(job)
+        if runner is None:
+            raise FramelaneError(f"No runner for {job.task_type or job.kind!r}.",
+                                 code="capability_unsupported")
+        result = runner(ctx)
+        watch.check()
+        progress("uploading", max(progress.percent, 95.0))
+        _store_and_complete(settings, job, attempt, result, watch)
+    except JobStopped:
+        _after_stop(settings, job.id, attempt, watch)
+    except FramelaneError as exc:
+        if watch.should_stop() or exc.code == "cancelled":
+            _after_stop(settings, job.id, attempt, watch)
+        else:
+            _fail(settings, job.id, attempt, exc.code, exc.message)
+    except Exception as exc:
+        log.exception("job crashed", extra={"job_id": job.id})
+        _fail(settings, job.id, attempt, "internal_error",
+              f"The {job.kind} failed unexpectedly ({type(exc).__name__}).")
+    finally:
+        watch.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _store_and_complete(settings: Settings, job: Job, attempt: int, result: RunResult,
+                        watch: LeaseWatch) -> None:
+    storage = storage_for(settings)
+    key = artifact_key(job.workspace_id, job.id, result.filename)
+    keys = [key]
+    size = storage.put_file(key, result.path, result.content_type)
+    for filename, path, content_type in result.extra_files:
+        extra_key = artifact_key(job.workspace_id, job.id, filename)
+        storage.put_file(extra_key, path, content_type)
+        keys.append(extra_key)
+    if watch.should_stop() or not _complete(settings, job, attempt, result, keys, size):
+        for stored in keys:
+            storage.delete(stored)
+        if watch.should_stop():
+            raise JobStopped(watch.reason)
+
+
+def _complete(settings: Settings, job: Job, attempt: int, result: RunResult, keys: list[str],
+              size: int) -> bool:
+    output: dict[str, Any] = {
+        **result.extra, "key": keys[0], "filename": result.filename, "width": result.width,
+        "height": result.height, "duration": result.duration, "size_bytes": size,
+        "content_type": result.content_type,
+    }
+    with job_session(settings) as session:
+        done = states.move(session, settings, job.id, "completed", attempt=attempt, values={
+            "output": output, "artifact_keys": keys, "progress_percent": 100.0,
+            "warnings": list(job.warnings or []) + list(result.warnings)})
+        if done is None:
+            return False
+        usage = UsageRepository.from_session(session)
+        if job.kind == "render":
+            usage.record(job.workspace_id, "render_seconds", float(result.duration or 0), job.id)
+        else:
+            usage.record(job.workspace_id, "task", 1.0, job.id)
+        return True
+
+
+def _after_stop(settings: Settings, job_id: str, attempt: int, watch: LeaseWatch) -> None:
+    if watch.reason == "timeout":
+        _fail(settings, job_id, attempt, "timeout",
+              f"The job ran longer than {settings.job_timeout_seconds} s.")
+
+
+def _fail(settings: Settings, job_id: str, attempt: int | None, code: str, message: str) -> None:
+    with job_session(settings) as session:
+        states.move(session, settings, job_id, "failed", attempt=attempt,
+                    values=states.failure(code, message))

@@ -1,0 +1,106 @@
+"""`/v1/renders` (submit, list, get with long-poll, cancel, download) and `/v1/preview`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Body, Header, Query, status
+from fastapi.responses import RedirectResponse, Response
+
+from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
+from framelane.api.errors import ERROR_RESPONSES
+from framelane.api.pagination import Page, PageDep
+from framelane.core.errors import NotFound
+from framelane.core.settings import Settings
+from framelane.db import unit_of_work
+from framelane.jobs import service as jobs
+from framelane.jobs import wiring
+from framelane.jobs.models import Job
+from framelane.jobs.schemas import JobOut, JobStatus, job_out
+from framelane.renders import preview as previews
+from framelane.renders import service
+from framelane.renders.schemas import PreviewValidation
+from framelane.storage.factory import storage_for
+
+wiring.install()
+router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
+KIND = "render"
+
+RenderBody = Annotated[dict[str, Any], Body(
+    description="The composition (see `GET /v1/capabilities`); unknown fields are ignored "
+                "and listed in `warnings`.",
+    examples=[{"width": 640, "height": 360, "duration": 2, "elements": [
+        {"type": "text", "id": "t1", "text": "Hello", "duration": 2}]}])]
+StrictHeader = Annotated[str | None, Header(
+    alias="Framelane-Strict", description="`true`: unknown fields are 422 instead of warnings")]
+
+
+def is_strict(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"true", "1", "yes"}
+
+
+def present(job: Job, settings: Settings) -> JobOut:
+    return job_out(job, storage_for(settings), settings.download_url_ttl_seconds)
+
+
+@router.post("/v1/renders", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+def create_render(body: RenderBody, ctx: WorkspaceDep, session: SessionDep,
+                  settings: SettingsDep, strict: StrictHeader = None) -> JobOut:
+    """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay)."""
+    return present(service.submit(session, settings, ctx, body, strict=is_strict(strict)),
+                   settings)
+
+
+@router.get("/v1/renders", response_model=Page[JobOut])
+def list_renders(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, page: PageDep,
+                 status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
+                 ) -> Page[JobOut]:
+    rows, cursor, more = jobs.list_jobs(session, ctx, KIND, page, status=status_filter)
+    return Page[JobOut](data=[present(job, settings) for job in rows], next_cursor=cursor,
+                        has_more=more)
+
+
+@router.get("/v1/renders/{render_id}", response_model=JobOut)
+async def get_render(
+    render_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep,
+    wait: Annotated[float, Query(ge=0, le=30, description="Long-poll up to N seconds for a "
+                                 "terminal status")] = 0,
+) -> JobOut:
+    job = await anyio.to_thread.run_sync(jobs.get_job, session, ctx, render_id, KIND)
+    if wait > 0 and not job.is_terminal:
+        await anyio.to_thread.run_sync(unit_of_work.commit, session)  # hold no locks
+        waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
+        if waited is None:
+            raise NotFound(f"No render {render_id!r} in this workspace.")
+        job = waited
+    return present(job, settings)
+
+
+@router.delete("/v1/renders/{render_id}", response_model=JobOut)
+def cancel_render(render_id: str, ctx: WorkspaceDep, session: SessionDep,
+                  settings: SettingsDep) -> JobOut:
+    """Cancel a queued, ingesting or processing render (409 `job_not_cancellable` after)."""
+    return present(jobs.cancel_job(session, settings, ctx, render_id, KIND), settings)
+
+
+@router.get("/v1/renders/{render_id}/download", status_code=status.HTTP_302_FOUND,
+            response_class=RedirectResponse)
+def download_render(render_id: str, ctx: WorkspaceDep, session: SessionDep,
+                    settings: SettingsDep) -> RedirectResponse:
+    """302 to a fresh signed URL (15 min); 409 `job_not_completed` before completion."""
+    url = jobs.download_redirect(session, settings, ctx, render_id, KIND)
+    return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
+
+
+@router.post("/v1/preview", response_model=PreviewValidation,
+             responses={200: {"content": {"image/png": {}},
+                              "description": "the validation (dry_run) or a PNG"}})
+def preview(body: RenderBody, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep,
+            strict: StrictHeader = None) -> Any:
+    """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
+    `contact_sheet` evenly spaced frames."""
+    result = previews.preview(session, settings, ctx, body, strict=is_strict(strict))
+    if isinstance(result, bytes):
+        return Response(result, media_type="image/png")
+    return result

@@ -1,0 +1,34 @@
+"""Schemas of `/v1/renders` and `/v1/preview` (the Job itself is `framelane.jobs.JobOut`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+PREVIEW_FIELDS = ("dry_run", "time", "contact_sheet")
+
+
+class PreviewOptions(BaseModel):
+    dry_run: bool = Field(False, description="Only validate (free); no pixels.")
+    time: float = Field(0, ge=0, description="Seconds: the frame to draw.")
+    contact_sheet: int | None = Field(
+        None, ge=1, le=36, description="Draw this many evenly spaced frames in a grid instead.")
+
+
+class PreviewValidation(BaseModel):
+    valid: bool = True
+    warnings: list[str] = Field(default_factory=list, description="Ignored unknown fields.")
+    width: int
+    height: int
+    frame_rate: int
+    output_format: str
+    duration: float | None = Field(
+        None, description="Seconds, when known without probing the sources.")
+    estimated_render_minutes: float = 0
+
+
+def split_preview_body(body: dict[str, Any]) -> tuple[PreviewOptions, dict[str, Any]]:
+    """The preview options and the render request they ride on."""
+    options = PreviewOptions.model_validate({k: body[k] for k in PREVIEW_FIELDS if k in body})
+    return options, {k: v for k, v in body.items() if k not in PREVIEW_FIELDS}

@@ -1,0 +1,77 @@
+"""Render submission: preprocess → validate → limits → quotas → job (enqueued after commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from framelane.api.deps import WorkspaceContext
+from framelane.core.settings import Settings
+from framelane.jobs.models import Job
+from framelane.jobs.service import create_job
+from framelane.render.limits import DEFAULT_LIMITS, check_output
+from framelane.render.spec import parse_spec
+from framelane.render.spec.models import RenderSpec
+
+Preprocessor = Callable[[Session, WorkspaceContext, dict[str, Any]], dict[str, Any]]
+_preprocessors: list[Preprocessor] = []
+
+
+def register_preprocessor(preprocessor: Preprocessor) -> Preprocessor:
+    """Rewrite the request body before validation (e.g. brand tokens `{a.b.c}`)."""
+    if preprocessor not in _preprocessors:
+        _preprocessors.append(preprocessor)
+    return preprocessor
+
+
+def preprocess(session: Session, ctx: WorkspaceContext, body: dict[str, Any]) -> dict[str, Any]:
+    for preprocessor in list(_preprocessors):
+        body = preprocessor(session, ctx, body)
+    return body
+
+
+def element_end(element: Any) -> float:
+    """Where an element ends on the timeline when the request says (0 when only probing can)."""
+    start = float(getattr(element, "time", 0) or 0)
+    duration = getattr(element, "duration", None)
+    if duration is not None:
+        return start + float(duration)
+    out_point = getattr(element, "out_point", None)
+    if out_point is not None:
+        speed = float(getattr(element, "speed", 1) or 1)
+        return start + (float(out_point) - float(getattr(element, "in_point", 0) or 0)) / speed
+    return start
+
+
+def estimated_seconds(spec: RenderSpec) -> float:
+    """Output duration as far as it is known before sources are probed (for quotas)."""
+    if spec.output_format in ("png", "jpg"):
+        return 0.0
+    if spec.duration is not None:
+        return float(spec.duration)
+    return max((element_end(e) for e in spec.elements), default=0.0)
+
+
+def check_limits(spec: RenderSpec, seconds: float) -> None:
+    width, height = spec.canvas_size
+    check_output(DEFAULT_LIMITS, width, height, Fraction(spec.frame_rate),
+                 Fraction(seconds).limit_denominator(1_000_000))
+
+
+def submit(session: Session, settings: Settings, ctx: WorkspaceContext, body: dict[str, Any],
+           *, strict: bool = False) -> Job:
+    """Validate a render request and create its job; raises 422 / 429 before any row exists."""
+    body = preprocess(session, ctx, body)
+    parsed = parse_spec(body, strict=strict)
+    spec = parsed.spec
+    seconds = estimated_seconds(spec)
+    check_limits(spec, seconds)
+    return create_job(
+        session, ctx, settings=settings, kind="render", task_type=None, request=body,
+        metadata=dict(spec.metadata or {}), webhook_url=spec.webhook_url,
+        warnings=parsed.warnings, estimated_seconds=seconds,
+        ingest_external=bool(spec.ingest_external),
+    )
