@@ -1,0 +1,190 @@
+"""Quality and speed of the four AI operations in one run: `.venv/bin/python bench/tasks_bench.py`.
+
+Targets (issue 8): transcription WER <= 10 % and real-time factor <= 0.1; person-matte IoU >= 0.9
+and >= 30 fps at 720p; super-resolution PSNR >= bicubic + 1 dB (2x); gaze iris offset reduced by
+>= 60 % at intensity 1. All inputs are generated here (see `tasks_media.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import tasks_media as tm
+
+from framelane.tasks.operations.base import TaskContext
+from framelane.tasks.operations.gaze_redirect import FrameRedirector
+from framelane.tasks.operations.remove_background import (
+    FrameMatter,
+    RemoveBackground,
+    RemoveBackgroundParams,
+)
+from framelane.tasks.operations.super_resolution import upscale_frame
+from framelane.tasks.operations.transcribe import Transcribe, TranscribeParams
+
+SRC = "https://example.com/bench"
+
+
+def report(name: str, value: str, target: str, ok: bool | None) -> None:
+    verdict = "" if ok is None else ("PASS" if ok else "MISS")
+    print(f"  {name:<44} {value:>16}   target {target:<12} {verdict}")
+
+
+def words_of(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9' ]", " ", text.lower()).split()
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    ref, hyp = words_of(reference), words_of(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, ref_word in enumerate(ref, 1):
+        previous, row[0] = row[:], i
+        for j, hyp_word in enumerate(hyp, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ref_word != hyp_word))
+    return row[-1] / max(1, len(ref))
+
+
+def concatenate_wavs(paths: list[Path], out: Path, gap_s: float = 0.6) -> float:
+    """Join mono WAVs with silence between them; return the duration in seconds."""
+    chunks, rate = [], 22050
+    for path in paths:
+        with wave.open(str(path)) as wav:
+            rate = wav.getframerate()
+            chunks.append(np.frombuffer(wav.readframes(wav.getnframes()), np.int16))
+            chunks.append(np.zeros(int(gap_s * rate), np.int16))
+    audio = np.concatenate(chunks)
+    with wave.open(str(out), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(audio.tobytes())
+    return len(audio) / rate
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def bench_transcribe(tmp: Path) -> None:
+    print(f"transcribe (Whisper tiny.en int8, {len(tm.SENTENCES)} espeak-ng sentences, one file)")
+    clips = [tm.speak(s, tmp / f"s{i}.wav") for i, s in enumerate(tm.SENTENCES)]
+    long_wav = tmp / "all.wav"
+    duration = concatenate_wavs(clips, long_wav)
+    op, params = Transcribe(), TranscribeParams(source_url=SRC)
+    op.run(clips[0], params, TaskContext(workdir=tmp))  # loads the model
+    elapsed = timed(lambda: op.run(long_wav, params, TaskContext(workdir=tmp)))
+    hypothesis = json.loads((tmp / "transcript.json").read_text())["text"]
+    wer = word_error_rate(" ".join(tm.SENTENCES), hypothesis)
+    report("WER", f"{wer * 100:.1f} %", "<= 10 %", wer <= 0.10)
+    report(
+        f"real-time factor ({duration:.1f} s of audio)",
+        f"{elapsed / duration:.3f}",
+        "<= 0.1",
+        elapsed / duration <= 0.1,
+    )
+    print(f"    heard: {hypothesis}")
+
+
+def bench_matte(tmp: Path) -> None:
+    print("remove-background, person model at 1280x720 (person composited over a known background)")
+    background = tm.known_background(1280, 720)
+    frames = [tm.composite_person(background, 1.1, (300 + 4 * i, 60)) for i in range(60)]
+    matter = FrameMatter("person", None, video=True)
+    matter.matte(frames[0][0])
+    ious, start = [], time.perf_counter()
+    for image, truth in frames:
+        ious.append(tm.iou(matter.matte(image), truth))
+    matte_fps = len(frames) / (time.perf_counter() - start)
+    report(
+        "matte IoU vs known composite (mean / min)",
+        f"{np.mean(ious):.3f} / {min(ious):.3f}",
+        ">= 0.9",
+        min(ious) >= 0.9,
+    )
+    report("matte fps (segment + smooth + refine)", f"{matte_fps:.1f}", ">= 30", matte_fps >= 30)
+    video = tm.write_mp4([f[0] for f in frames], tmp / "720p.mp4")
+    workdir = tmp / "rb"
+    workdir.mkdir()
+    elapsed = timed(
+        lambda: RemoveBackground().run(
+            video, RemoveBackgroundParams(source_url=SRC, model="person"), TaskContext(workdir)
+        )
+    )
+    report("whole task fps (decode + matte + VP9 alpha)", f"{len(frames) / elapsed:.1f}", "", None)
+    general = FrameMatter("general", None, video=False)
+    image, truth = frames[0]
+    general.matte(image)
+    general_s = timed(lambda: general.matte(image))
+    report(
+        "general model (u2netp) IoU, s/frame",
+        f"{tm.iou(general.matte(image), truth):.3f}, {general_s:.2f}",
+        "",
+        None,
+    )
+
+
+def bench_super_resolution() -> None:
+    print("super-resolution 2x (Real-ESRGAN animevideov3 + back-projection, CPU)")
+    original = np.ascontiguousarray(tm.grace_hopper()[:512, :512])
+    small = np.asarray(cv2.resize(original, (256, 256), interpolation=cv2.INTER_AREA))
+    upscale_frame(small, 2)  # loads the model
+    upscaled = upscale_frame(small, 2)
+    bicubic = np.asarray(cv2.resize(small, (512, 512), interpolation=cv2.INTER_CUBIC))
+    gain = tm.psnr(upscaled, original) - tm.psnr(bicubic, original)
+    report(
+        "PSNR model / bicubic (dB)",
+        f"{tm.psnr(upscaled, original):.2f} / {tm.psnr(bicubic, original):.2f}",
+        "+1 dB",
+        gain >= 1.0,
+    )
+    seconds = timed(lambda: upscale_frame(original, 2))
+    report("seconds per 512x512 frame (-> 1024x1024)", f"{seconds:.2f}", "", None)
+    seconds4 = timed(lambda: upscale_frame(original, 4))
+    report("seconds per 512x512 frame at 4x", f"{seconds4:.2f}", "", None)
+
+
+def bench_gaze() -> None:
+    print("gaze-redirect, intensity 1 (irises pushed sideways; error vs the untouched portrait)")
+    reductions, times = [], []
+    for scale in (1.0, 2.0):
+        reference = tm.face_landmarks(tm.portrait(scale))
+        assert reference is not None
+        for shift in ((-0.25, 0.0), (0.2, 0.0), (-0.15, 0.0), (0.25, 0.0)):
+            side = tm.sideways_face(scale, shift)
+            start = time.perf_counter()
+            fixed = FrameRedirector(1.0, fps=1.0, video=False)(side)
+            times.append(time.perf_counter() - start)
+            before = tm.iris_error(tm.face_landmarks(side), reference)  # type: ignore[arg-type]
+            after = tm.iris_error(tm.face_landmarks(fixed), reference)  # type: ignore[arg-type]
+            reductions.append(1 - after / before)
+            print(f"    scale {scale} shift {shift}: iris error {before:.3f} -> {after:.3f}")
+    mean = float(np.mean(reductions))
+    report(
+        "iris offset reduction (mean / worst)",
+        f"{mean * 100:.0f} % / {min(reductions) * 100:.0f} %",
+        ">= 60 %",
+        mean >= 0.6,
+    )
+    report("ms per still (landmarks x2 + warp)", f"{np.median(times) * 1000:.0f}", "", None)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        bench_transcribe(tmp)
+        bench_matte(tmp)
+        bench_super_resolution()
+        bench_gaze()
+
+
+if __name__ == "__main__":
+    main()
