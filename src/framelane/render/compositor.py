@@ -108,7 +108,7 @@ def perspective(rotation_x: float, rotation_y: float, canvas_side: float) -> ski
     camera = np.eye(4)
     camera[3, 2] = -1.0 / (PERSPECTIVE_DISTANCE * canvas_side)
     matrix = camera @ rot_x @ rot_y
-    return skia.M44.RowMajor([float(v) for v in matrix.flatten()])
+    return skia.M44.Rows(*(skia.V4(*(float(v) for v in row)) for row in matrix))
 
 
 def _rrect(state: LayerState, rect: skia.Rect) -> skia.RRect:
