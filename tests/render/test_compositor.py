@@ -113,7 +113,7 @@ class TestGeometry:
     def test_y_rotation_with_perspective_narrows_the_box(self, tmp_path: Path) -> None:
         red = solid(tmp_path, "r.png", (1, 0, 0))
         box = image(red, "a", width=80, height=40, y_rotation="60deg", clip=True)
-        ys, xs = np.nonzero(frame_rgba(canvas([box]), tmp_path)[..., 0] > 128)
+        _ys, xs = np.nonzero(frame_rgba(canvas([box]), tmp_path)[..., 0] > 128)
         assert 30 <= xs.max() - xs.min() <= 50
 
     def test_scale_percent(self, tmp_path: Path) -> None:
