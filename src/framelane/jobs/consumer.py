@@ -60,8 +60,11 @@ Lifespan = Callable[[Any], AbstractAsyncContextManager[Any]]
 
 
 def start_embedded_workers(app: FastAPI) -> None:
-    """`register_startup` hook: consume inside the server, stop cleanly on shutdown."""
+    """`register_startup` hook: consume inside the server, stop cleanly on shutdown.
+    `FRAMELANE_EMBEDDED_WORKERS=0` serves the API only (scale-out with `framelane worker`)."""
     settings: Settings = app.state.settings
+    if settings.embedded_workers <= 0:
+        return
     previous: Lifespan = app.router.lifespan_context
 
     @asynccontextmanager
