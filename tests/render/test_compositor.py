@@ -158,8 +158,17 @@ class TestStyle:
     def test_drop_shadow_falls_on_the_offset_side(self, tmp_path: Path) -> None:
         white = solid(tmp_path, "w.png", (1, 1, 1))
         grey = solid(tmp_path, "g.png", (0.5, 0.5, 0.5))
-        box = image(white, "a", width=40, height=20, shadow_color="#000000", shadow_x=10,
-                    shadow_y=10, shadow_blur=4, z_index=1)  # fmt: skip
+        box = image(
+            white,
+            "a",
+            width=40,
+            height=20,
+            shadow_color="#000000",
+            shadow_x=10,
+            shadow_y=10,
+            shadow_blur=4,
+            z_index=1,
+        )
         frame = frame_rgba(canvas([box, image(grey, "bg")]), tmp_path)
         below_right = frame[H // 2 + 15, W // 2 + 15, 0]
         above_left = frame[H // 2 - 15, W // 2 - 25, 0]
@@ -249,8 +258,16 @@ class TestCanvas:
 
     def test_nested_composition_renders_its_scene_in_its_box(self, tmp_path: Path) -> None:
         red = solid(tmp_path, "r.png", (1, 0, 0))
-        nested = {"type": "composition", "id": "c", "width": 40, "height": 20, "x": 20, "y": 10,
-                  "background_color": "#0000ff", "elements": [image(red, "in", width="50%")]}  # fmt: skip
+        nested = {
+            "type": "composition",
+            "id": "c",
+            "width": 40,
+            "height": 20,
+            "x": 20,
+            "y": 10,
+            "background_color": "#0000ff",
+            "elements": [image(red, "in", width="50%")],
+        }
         frame = frame_rgba(canvas([nested]), tmp_path)
         assert tuple(frame[10, 20, :3]) == (255, 0, 0)
         assert tuple(frame[10, 3, :3]) == (0, 0, 255)
