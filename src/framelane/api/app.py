@@ -37,9 +37,11 @@ def feature_routers() -> list[APIRouter]:
     from framelane.identity import endpoints as identity
     from framelane.renders import endpoints as renders
     from framelane.storage import endpoints as files
+    from framelane.webhooks import endpoints as webhooks
     from framelane.workspaces import endpoints as workspaces
 
-    return [system.router, identity.router, workspaces.router, files.router, renders.router]
+    return [system.router, identity.router, workspaces.router, files.router, renders.router,
+            webhooks.router]
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from ulid import ULID
 
 PREFIXES = frozenset(
     {"render", "task", "ws", "key", "usr", "import", "asset", "wh", "evt", "dlv", "proj", "upl",
-     "mbr", "tkn", "ts", "mode", "tok", "sess", "otp"}
+     "mbr", "tkn", "ts", "mode", "tok", "sess", "otp", "att"}
 )
 
 

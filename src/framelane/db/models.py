@@ -8,7 +8,9 @@ from framelane.identity import models as identity_models
 from framelane.jobs import models as jobs_models
 from framelane.ingest import models as ingest_models
 from framelane.usage import models as usage_models
+from framelane.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
-__all__ = ["identity_models", "jobs_models", "ingest_models", "metadata", "usage_models"]
+__all__ = ["identity_models", "jobs_models", "ingest_models", "metadata", "usage_models",
+           "webhooks_models"]
