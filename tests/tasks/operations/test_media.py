@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from numpy.typing import NDArray
@@ -13,7 +14,12 @@ from framelane.tasks.operations.base import TaskContext, TaskLimits
 from framelane.tasks.operations.errors import MediaTooLarge, SourceCorrupt, UnsupportedMedia
 from framelane.tasks.operations.media import check_frame_limits, probe_media
 from framelane.tasks.operations.registry import get_operation
-from framelane.tasks.operations.video_io import VideoWriter, format_for, read_alpha_video
+from framelane.tasks.operations.video_io import (
+    VideoWriter,
+    format_for,
+    iter_video_frames,
+    read_alpha_video,
+)
 
 SRC = "https://example.com/x"
 
@@ -101,3 +107,23 @@ def test_alpha_video_formats_keep_alpha_and_odd_sizes_are_handled(
     assert len(decoded) == 3
     alpha = decoded[0][..., 3].astype(int)
     assert alpha[10, 20] > 240 and alpha[25, 5] < 15
+
+
+def test_phone_rotation_is_applied_to_size_and_frames(tmp_path: Path) -> None:
+    path = tmp_path / "rotated.mp4"
+    frame = np.zeros((32, 64, 3), np.uint8)
+    frame[:8, :8] = 255
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=Fraction(10))
+        stream.width, stream.height, stream.pix_fmt = 64, 32, "yuv420p"
+        stream.set_display_rotation(90)
+        for index in range(2):
+            video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            video_frame.pts = index
+            out.mux(stream.encode(video_frame))
+        out.mux(stream.encode(None))
+    info = probe_media(path)
+    assert (info.width, info.height) == (32, 64)
+    first = next(iter_video_frames(path))
+    assert first.shape == (64, 32, 3)
+    assert first[60, 2].mean() > 200 and first[2, 2].mean() < 50

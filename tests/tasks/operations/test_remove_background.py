@@ -137,27 +137,22 @@ def test_cancel_stops_between_frames(
     with pytest.raises(TaskCancelled) as caught:
         OP.run(person_video[0], _params(model="person"), ctx)
     assert caught.value.code == "cancelled"
+    assert list(tmp_path.iterdir()) == []
 
 
-class TestTemporalSmoother:
-    def test_damps_noise_on_a_still_matte(self) -> None:
-        rng = np.random.default_rng(0)
-        base = np.zeros((40, 40), np.float32)
-        base[10:30, 10:30] = 1.0
-        smoother = matting.TemporalMatteSmoother()
-        raw, smoothed = [], []
-        for _ in range(30):
-            noisy = np.clip(base + rng.normal(0, 0.05, base.shape), 0, 1).astype(np.float32)
-            raw.append(noisy)
-            smoothed.append(smoother.update(noisy).copy())
-        raw_flicker = np.abs(np.diff(np.stack(raw[10:]), axis=0)).mean()
-        smooth_flicker = np.abs(np.diff(np.stack(smoothed[10:]), axis=0)).mean()
-        assert smooth_flicker < 0.6 * raw_flicker
-
-    def test_follows_real_motion_at_once(self) -> None:
-        smoother = matting.TemporalMatteSmoother()
-        a = np.zeros((20, 20), np.float32)
-        b = a.copy()
-        b[:, 10:] = 1.0
-        smoother.update(a)
-        assert smoother.update(b)[:, 10:].min() == 1.0
+def test_odd_sized_video_reports_the_encoded_size(tmp_path: Path, ctx: TaskContext) -> None:
+    background = tasks_media.known_background(161, 121)
+    frame = tasks_media.composite_person(background, 0.2, (40, 10))[0]
+    path = tmp_path / "odd.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 161, 121, "yuv444p"
+        for index in range(3):
+            video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            video_frame.pts = index
+            out.mux(stream.encode(video_frame))
+        out.mux(stream.encode(None))
+    result = OP.run(path, _params(model="person", background_color="#000000"), ctx)
+    with av.open(str(result.output_path)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (result.width, result.height) == (160, 120)

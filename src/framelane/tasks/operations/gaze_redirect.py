@@ -157,7 +157,7 @@ class GazeRedirect:
         redirector = FrameRedirector(p.intensity, float(info.fps), video=True)
         out = ctx.workdir / "output.mp4"
         try:
-            frames = transform_video(
+            result = transform_video(
                 path, out, info, MP4_H264, (info.width, info.height), redirector, ctx, meter
             )
         finally:
@@ -166,4 +166,4 @@ class GazeRedirect:
             out.unlink(missing_ok=True)
             raise NoFaceDetected("no face was found in any frame of the video")
         meter.report(1.0, "encoding")
-        return TaskResult(out, "video/mp4", info.width, info.height, frames / float(info.fps))
+        return result

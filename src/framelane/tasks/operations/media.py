@@ -126,12 +126,23 @@ def _describe_container(container: av.container.InputContainer) -> MediaInfo:
         if stream.width <= 0 or stream.height <= 0:
             raise SourceCorrupt("the video stream has no frame size")
         kind: MediaKind = "video"
+        if _is_quarter_turned(container):
+            return MediaInfo(
+                kind, stream.height, stream.width, duration, Fraction(fps), frames, has_audio
+            )
         return MediaInfo(
             kind, stream.width, stream.height, duration, Fraction(fps), frames, has_audio
         )
     if has_audio:
         return MediaInfo(kind="audio", duration=duration, has_audio=True)
     raise UnsupportedMedia("the file holds neither video nor audio")
+
+
+def _is_quarter_turned(container: av.container.InputContainer) -> bool:
+    """Whether the first frame carries a 90° or 270° display rotation (portrait phone video)."""
+    for frame in container.decode(video=0):
+        return round(frame.rotation / 90) % 2 == 1
+    raise SourceCorrupt("the video has no decodable frames")
 
 
 def require_kind(info: MediaInfo, *kinds: MediaKind) -> None:

@@ -198,7 +198,6 @@ class RemoveBackground:
             per_frame = lambda rgb: matter(rgb)[..., :3]  # noqa: E731
         out = ctx.workdir / f"output{fmt.suffix}"
         size = (info.width, info.height)
-        frames = transform_video(path, out, info, fmt, size, per_frame, ctx, meter)
+        result = transform_video(path, out, info, fmt, size, per_frame, ctx, meter)
         meter.report(1.0, "encoding")
-        duration = frames / float(info.fps) if info.fps else info.duration
-        return TaskResult(out, fmt.content_type, info.width, info.height, duration)
+        return result

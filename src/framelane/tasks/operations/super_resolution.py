@@ -172,7 +172,7 @@ class SuperResolution:
             return TaskResult(out, "image/png", out_rgb.shape[1], out_rgb.shape[0])
         out = ctx.workdir / "output.mp4"
         size = (info.width * p.scale, info.height * p.scale)
-        frames = transform_video(
+        result = transform_video(
             input_path,
             out,
             info,
@@ -183,4 +183,4 @@ class SuperResolution:
             meter,
         )
         meter.report(1.0, "encoding")
-        return TaskResult(out, "video/mp4", size[0], size[1], frames / float(info.fps))
+        return result

@@ -19,7 +19,7 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-from framelane.tasks.operations.base import ProgressMeter, TaskContext
+from framelane.tasks.operations.base import ProgressMeter, TaskContext, TaskResult
 from framelane.tasks.operations.errors import SourceCorrupt, TaskError
 from framelane.tasks.operations.media import MediaInfo, as_u8
 
@@ -106,9 +106,15 @@ def iter_video_frames(path: Path, pixel_format: str = "rgb24") -> Iterator[Frame
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             for frame in container.decode(stream):
-                yield as_u8(frame.to_ndarray(format=pixel_format))
+                yield upright(as_u8(frame.to_ndarray(format=pixel_format)), frame.rotation)
     except av.error.FFmpegError as exc:
         raise SourceCorrupt(f"the video cannot be decoded: {exc}") from exc
+
+
+def upright(array: Frame, rotation: float) -> Frame:
+    """Apply a display-matrix rotation (degrees counter-clockwise) so phone videos stand up."""
+    quarter_turns = round(rotation / 90) % 4
+    return np.ascontiguousarray(np.rot90(array, quarter_turns)) if quarter_turns else array
 
 
 def even_size(width: int, height: int) -> tuple[int, int]:
@@ -232,19 +238,26 @@ def transform_video(
     per_frame: FrameFn,
     ctx: TaskContext,
     meter: ProgressMeter,
-) -> int:
-    """Decode `source`, run `per_frame` on each RGB frame, encode `destination`; count frames."""
+) -> TaskResult:
+    """Decode `source`, run `per_frame` on each RGB frame and encode the result to `destination`.
+
+    A partial output is deleted when anything fails or the task is cancelled.
+    """
     count = 0
-    with VideoWriter(destination, fmt, out_size, info.fps, audio_source=source) as writer:
-        for frame in iter_video_frames(source):
-            ctx.raise_if_cancelled()
-            writer.write(per_frame(frame))
-            meter.frame_done(count, info.frame_count)
-            count += 1
-    if count == 0:
+    try:
+        with VideoWriter(destination, fmt, out_size, info.fps, audio_source=source) as writer:
+            for frame in iter_video_frames(source):
+                ctx.raise_if_cancelled()
+                writer.write(per_frame(frame))
+                meter.frame_done(count, info.frame_count)
+                count += 1
+        if count == 0:
+            raise SourceCorrupt("the video has no decodable frames")
+    except BaseException:
         destination.unlink(missing_ok=True)
-        raise SourceCorrupt("the video has no decodable frames")
-    return count
+        raise
+    duration = count / float(info.fps) if info.fps else info.duration
+    return TaskResult(destination, fmt.content_type, writer.width, writer.height, duration)
 
 
 def read_alpha_video(path: Path) -> Iterator[Frame]:
