@@ -26,23 +26,26 @@ FALLBACKS = {
     "mono": "JetBrains Mono",
     "display": "Bebas Neue",
 }
-_HINTS = {
-    "mono": ("mono", "code", "courier", "consol", "menlo", "typewriter"),
-    "display": ("display", "bebas", "oswald", "anton", "impact", "lobster", "bangers", "poster",
-                "alfa", "black ops", "bungee", "abril", "righteous", "pacifico"),
-    "serif": ("serif", "times", "georgia", "garamond", "playfair", "merriweather", "lora",
-              "baskerville", "bodoni", "caslon", "roboto slab", "slab", "cambria", "book"),
+_NAMED = {
+    "mono": ("courier", "consol", "menlo", "source code", "fira code", "inconsolata"),
+    "serif": ("times", "georgia", "garamond", "playfair", "merriweather", "lora", "baskerville",
+              "bodoni", "caslon", "cambria", "libre caslon", "crimson", "pt serif", "roboto slab"),
+    "display": ("bebas", "oswald", "anton", "impact", "lobster", "bangers", "alfa slab",
+                "black ops", "bungee", "abril", "righteous", "pacifico", "poster"),
 }  # fmt: skip
+_GENERIC = {"mono": ("mono", "code", "typewriter"), "serif": ("serif", "slab"), "display": ("display",)}
 
 
 def family_category(name: str) -> str:
-    """The nearest generic category of a family name (sans when nothing hints otherwise)."""
+    """The nearest generic category of a family name: known family names first, then generic
+    words in the name; sans when nothing hints otherwise."""
     lowered = name.lower()
-    if "sans" in lowered and "serif" in lowered:
-        return "sans"
-    for category, hints in _HINTS.items():
-        if any(hint in lowered for hint in hints):
-            return category
+    for table in (_NAMED, _GENERIC):
+        for category, hints in table.items():
+            if any(hint in lowered for hint in hints) and not (
+                category == "serif" and "sans" in lowered
+            ):
+                return category
     return "sans"
 
 
