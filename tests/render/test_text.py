@@ -143,7 +143,7 @@ class TestStyling:
         )
         frame = frame_rgba(canvas([element]), tmp_path)
         blue = (frame[..., 2] > 200) & (frame[..., 0] < 50)
-        ys, xs = np.nonzero(blue)
+        _ys, xs = np.nonzero(blue)
         assert blue.sum() > 300 and xs.min() > 5 and xs.max() < W - 5
 
     def test_text_colour_and_shadow(self, tmp_path: Path) -> None:

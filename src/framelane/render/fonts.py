@@ -33,7 +33,11 @@ _NAMED = {
     "display": ("bebas", "oswald", "anton", "impact", "lobster", "bangers", "alfa slab",
                 "black ops", "bungee", "abril", "righteous", "pacifico", "poster"),
 }  # fmt: skip
-_GENERIC = {"mono": ("mono", "code", "typewriter"), "serif": ("serif", "slab"), "display": ("display",)}
+_GENERIC = {
+    "mono": ("mono", "code", "typewriter"),
+    "serif": ("serif", "slab"),
+    "display": ("display",),
+}
 
 
 def family_category(name: str) -> str:
