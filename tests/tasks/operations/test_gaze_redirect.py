@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 import tasks_media
@@ -116,3 +117,40 @@ def test_video_without_any_face_fails_and_leaves_nothing(
     with pytest.raises(NoFaceDetected):
         OP.run(faceless_video, _params(), ctx)
     assert list(ctx.workdir.iterdir()) == []
+
+
+def test_video_correction_is_steadier_than_frame_by_frame() -> None:
+    """A slowly moving head: after undoing the known motion, the eyes should barely change."""
+    from framelane.tasks.operations.gaze_redirect import FrameRedirector
+
+    side = tasks_media.sideways_face(1.0, (-0.25, 0.0))
+    height, width = side.shape[:2]
+    points = tasks_media.face_landmarks(side)
+    assert points is not None
+    x0, y0 = (points[468:478].min(axis=0) - 25).astype(int)
+    x1, y1 = (points[468:478].max(axis=0) + 25).astype(int)
+    moves = [(3 * np.sin(i / 3.0), 2 * np.cos(i / 4.0)) for i in range(24)]
+
+    def translate(image: NDArray[np.uint8], dx: float, dy: float) -> NDArray[np.uint8]:
+        matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+        return np.asarray(
+            cv2.warpAffine(
+                image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT
+            )
+        )
+
+    frames = [translate(side, dx, dy) for dx, dy in moves]
+
+    def eye_flicker(outputs: list[NDArray[np.uint8]]) -> float:
+        still = np.stack(
+            [
+                translate(o, -dx, -dy)[y0:y1, x0:x1].astype(np.float32)
+                for o, (dx, dy) in zip(outputs, moves, strict=True)
+            ]
+        )
+        return float(np.abs(np.diff(still[3:], axis=0)).mean())
+
+    tracked = FrameRedirector(1.0, fps=25.0, video=True)
+    steady = eye_flicker([tracked(f) for f in frames])
+    independent = eye_flicker([FrameRedirector(1.0, fps=25.0, video=False)(f) for f in frames])
+    assert steady < 0.95 * independent
