@@ -16,8 +16,6 @@ from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.renders.conftest import long_render, tiny, wait_for
 
-pytestmark = pytest.mark.slow
-
 TERMINAL = {"completed", "failed", "cancelled"}
 
 
@@ -36,6 +34,7 @@ def stored_files(settings: Settings, ws: VerifiedWorkspace, job_id: str) -> list
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
+@pytest.mark.slow
 def test_submit_poll_download_and_decode(live: TestClient, pro: VerifiedWorkspace) -> None:
     # Given a tiny red render with one unknown field
     created = live.post("/v1/renders", json=tiny(metadata={"order": "42"}, surprise=True),
@@ -68,6 +67,7 @@ def test_submit_poll_download_and_decode(live: TestClient, pro: VerifiedWorkspac
     assert usage["egress_bytes"] == output["size_bytes"]
 
 
+@pytest.mark.slow
 def test_output_url_is_fresh_and_signed(live: TestClient, pro: VerifiedWorkspace) -> None:
     job = live.post("/v1/renders", json=tiny(), headers=pro.headers).json()
     done = wait_for(live, pro, job["id"], lambda j: j["status"] in TERMINAL)
@@ -77,6 +77,7 @@ def test_output_url_is_fresh_and_signed(live: TestClient, pro: VerifiedWorkspace
     assert live.get(tampered).status_code == 403
 
 
+@pytest.mark.slow
 def test_long_poll_returns_when_terminal(live: TestClient, pro: VerifiedWorkspace) -> None:
     job = live.post("/v1/renders", json=tiny(), headers=pro.headers).json()
     started = time.monotonic()
@@ -85,6 +86,7 @@ def test_long_poll_returns_when_terminal(live: TestClient, pro: VerifiedWorkspac
     assert time.monotonic() - started < 15
 
 
+@pytest.mark.slow
 def test_long_poll_times_out_with_the_current_state(live: TestClient,
                                                     pro: VerifiedWorkspace) -> None:
     job = live.post("/v1/renders", json=long_render(), headers=pro.headers).json()
@@ -97,6 +99,7 @@ def test_long_poll_times_out_with_the_current_state(live: TestClient,
     live.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
 
 
+@pytest.mark.slow
 def test_cancel_a_running_render(live: TestClient, pro: VerifiedWorkspace,
                                  settings: Settings) -> None:
     # Given a long render that is compositing
@@ -126,6 +129,7 @@ def test_cancel_a_running_render(live: TestClient, pro: VerifiedWorkspace,
     assert download.json()["error"]["code"] == "job_not_completed"
 
 
+@pytest.mark.slow
 def test_cancel_a_queued_render(live: TestClient, pro: VerifiedWorkspace) -> None:
     # Given one worker busy with a long render, a second render waits in the queue
     busy = live.post("/v1/renders", json=long_render(), headers=pro.headers).json()
@@ -141,6 +145,7 @@ def test_cancel_a_queued_render(live: TestClient, pro: VerifiedWorkspace) -> Non
     assert final["status"] == "cancelled" and final["attempts"] == 0
 
 
+@pytest.mark.slow
 def test_idempotent_replay_and_conflict(live: TestClient, pro: VerifiedWorkspace) -> None:
     headers = {**pro.headers, "Idempotency-Key": "order-42"}
     first = live.post("/v1/renders", json=tiny(), headers=headers)
@@ -177,6 +182,7 @@ def test_limits_are_refused_before_queueing(live: TestClient, pro: VerifiedWorks
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "limit_exceeded"
 
 
+@pytest.mark.slow
 def test_quota_concurrency_and_minutes(live: TestClient, workspace: VerifiedWorkspace) -> None:
     # The free plan: 60 render minutes per month, one job at a time
     too_long = live.post("/v1/renders", json=tiny(duration=61 * 60), headers=workspace.headers)
@@ -191,6 +197,7 @@ def test_quota_concurrency_and_minutes(live: TestClient, workspace: VerifiedWork
     assert live.post("/v1/renders", json=tiny(), headers=workspace.headers).status_code == 202
 
 
+@pytest.mark.slow
 def test_list_filters_and_pages(live: TestClient, pro: VerifiedWorkspace,
                                 other_workspace: VerifiedWorkspace) -> None:
     ids = [live.post("/v1/renders", json=tiny(), headers=pro.headers).json()["id"]
@@ -213,6 +220,7 @@ def test_list_filters_and_pages(live: TestClient, pro: VerifiedWorkspace,
                        headers=other_workspace.headers).status_code == 404
 
 
+@pytest.mark.slow
 def test_a_failing_source_fails_the_job_with_its_code(live: TestClient,
                                                       pro: VerifiedWorkspace) -> None:
     body = tiny(elements=[{"type": "image", "id": "i", "duration": 1,
@@ -224,6 +232,7 @@ def test_a_failing_source_fails_the_job_with_its_code(live: TestClient,
     assert failed["output"] is None
 
 
+@pytest.mark.slow
 def test_deleting_the_workspace_cancels_its_running_jobs(
     live: TestClient, pro: VerifiedWorkspace, settings: Settings
 ) -> None:
