@@ -156,3 +156,37 @@ def test_odd_sized_video_reports_the_encoded_size(tmp_path: Path, ctx: TaskConte
     with av.open(str(result.output_path)) as container:
         stream = container.streams.video[0]
         assert (stream.width, stream.height) == (result.width, result.height) == (160, 120)
+
+
+def test_auto_finds_a_person_who_enters_after_the_first_frame(tmp_path: Path) -> None:
+    from framelane.tasks.operations.remove_background import choose_model, sample_frames
+
+    background = tasks_media.known_background(320, 240)
+    person = tasks_media.composite_person(background, 0.4, (90, 20))[0]
+    video = tasks_media.write_mp4([background] * 12 + [person] * 2, tmp_path / "enter.mp4")
+    assert choose_model("auto", sample_frames(video)) == "person"
+    assert choose_model("auto", sample_frames(video, (0, 5))) == "general"
+
+
+class TestTemporalSmoother:
+    def test_damps_noise_on_a_still_matte(self) -> None:
+        rng = np.random.default_rng(0)
+        base = np.zeros((40, 40), np.float32)
+        base[10:30, 10:30] = 1.0
+        smoother = matting.TemporalMatteSmoother()
+        raw, smoothed = [], []
+        for _ in range(30):
+            noisy = np.clip(base + rng.normal(0, 0.05, base.shape), 0, 1).astype(np.float32)
+            raw.append(noisy)
+            smoothed.append(smoother.update(noisy).copy())
+        raw_flicker = np.abs(np.diff(np.stack(raw[10:]), axis=0)).mean()
+        smooth_flicker = np.abs(np.diff(np.stack(smoothed[10:]), axis=0)).mean()
+        assert smooth_flicker < 0.6 * raw_flicker
+
+    def test_follows_real_motion_at_once(self) -> None:
+        smoother = matting.TemporalMatteSmoother()
+        a = np.zeros((20, 20), np.float32)
+        b = a.copy()
+        b[:, 10:] = 1.0
+        smoother.update(a)
+        assert smoother.update(b)[:, 10:].min() == 1.0

@@ -2,7 +2,7 @@
 
 - `person`: MediaPipe selfie segmentation, temporally smoothed on video so it does not flicker.
 - `general`: U²-Net-p (any salient object), slower; best for stills.
-- `auto`: `person` when a face is found (first frame for videos), else `general`.
+- `auto`: `person` when a face is found (in one of the first 50 frames of a video), else `general`.
 
 The model's coarse matte is refined with a fast guided filter against the frame, so edges follow
 the image instead of the model's small grid. Output: RGBA PNG for images; WebM VP9 `yuva420p`
@@ -13,7 +13,7 @@ the image instead of the model's small grid. Output: RGBA PNG for images; WebM V
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,6 +48,7 @@ from framelane.tasks.operations.video_io import (
 
 _HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 MatteModel = Literal["auto", "person", "general"]
+_AUTO_SAMPLES = (0, 12, 25, 50)  # frames `auto` looks at for a face (fade-ins, late entrances)
 
 
 class RemoveBackgroundParams(TaskParams):
@@ -113,17 +114,21 @@ class FrameMatter:
         return matting.compose_rgba(rgb, self.matte(rgb), self._background)
 
 
-def choose_model(model: MatteModel, first_frame: Frame) -> Literal["person", "general"]:
-    """Resolve `auto`: person when a face is visible, otherwise the general object model."""
+def choose_model(model: MatteModel, samples: Iterable[Frame]) -> Literal["person", "general"]:
+    """Resolve `auto`: person when a face is visible in any sample, else the general model."""
     if model != "auto":
         return model
-    return "person" if matting.has_face(first_frame) else "general"
+    return "person" if any(matting.has_face(frame) for frame in samples) else "general"
 
 
-def _first_frame(path: Path) -> Frame:
-    for frame in iter_video_frames(path):
-        return frame
-    raise UnsupportedMedia("the video has no frames")
+def sample_frames(path: Path, indexes: tuple[int, ...] = _AUTO_SAMPLES) -> Iterator[Frame]:
+    """Frames at `indexes` (those the video has), decoded lazily from the start."""
+    wanted = set(indexes)
+    for index, frame in enumerate(iter_video_frames(path)):
+        if index in wanted:
+            yield frame
+        if index >= max(indexes):
+            return
 
 
 def _output_format(params: RemoveBackgroundParams, info: MediaInfo) -> str:
@@ -170,7 +175,7 @@ class RemoveBackground:
     ) -> TaskResult:
         rgb = load_image_rgb(path)
         ctx.raise_if_cancelled()
-        matter = FrameMatter(choose_model(p.model, rgb), p.background_rgba(), video=False)
+        matter = FrameMatter(choose_model(p.model, [rgb]), p.background_rgba(), video=False)
         meter.report(0.2)
         rgba = matter(rgb)
         if p.background_rgba() is not None and rgba[..., 3].min() == 255:
@@ -192,7 +197,7 @@ class RemoveBackground:
         background = p.background_rgba()
         alpha = background is None or background[3] < 255
         fmt = format_for(out_format, alpha)
-        matter = FrameMatter(choose_model(p.model, _first_frame(path)), background, video=True)
+        matter = FrameMatter(choose_model(p.model, sample_frames(path)), background, video=True)
         per_frame: Callable[[Frame], Frame] = matter
         if not alpha:
             per_frame = lambda rgb: matter(rgb)[..., :3]  # noqa: E731
