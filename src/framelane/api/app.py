@@ -35,13 +35,15 @@ def register_startup(hook: Startup) -> Startup:
 def feature_routers() -> list[APIRouter]:
     from framelane.api import system
     from framelane.identity import endpoints as identity
+    from framelane.ingest import endpoints as ingest
     from framelane.renders import endpoints as renders
     from framelane.storage import endpoints as files
+    from framelane.tokens import routes as tokens
     from framelane.webhooks import endpoints as webhooks
     from framelane.workspaces import endpoints as workspaces
 
     return [system.router, identity.router, workspaces.router, files.router, renders.router,
-            webhooks.router]
+            webhooks.router, tokens.router, ingest.router]
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:

@@ -5,12 +5,13 @@ Each feature package owns its `models.py`; add one import line here when a featu
 
 from framelane.db.base import Base
 from framelane.identity import models as identity_models
-from framelane.jobs import models as jobs_models
 from framelane.ingest import models as ingest_models
+from framelane.jobs import models as jobs_models
+from framelane.tokens import models as tokens_models
 from framelane.usage import models as usage_models
 from framelane.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
-__all__ = ["identity_models", "jobs_models", "ingest_models", "metadata", "usage_models",
+__all__ = ["identity_models", "ingest_models", "jobs_models", "metadata", "tokens_models", "usage_models",
            "webhooks_models"]
