@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     set_plan.add_argument("workspace")
     set_plan.add_argument("plan")
     set_plan.set_defaults(func=cmd_set_plan)
+    import_module("framelane.tokens.cli").register(admin)  # create-token, set-token-plan
     for module in PLUGIN_COMMANDS:
         import_module(module).register(sub)
     return parser
