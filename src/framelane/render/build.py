@@ -167,7 +167,9 @@ def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
     try:
         with Image.open(path) as image:
             width, height = image.size
-    except (OSError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError:
+        width, height = _header_size(path)
+    except OSError as error:
         raise CodecUnsupported(f"not a readable image: {path.name}") from error
     if width * height > limits.max_image_pixels:
         raise LimitExceeded(
@@ -176,6 +178,17 @@ def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
                       "maximum": limits.max_image_pixels}],
         )  # fmt: skip
     return width, height
+
+
+def _header_size(path: Path) -> tuple[int, int]:
+    """Pillow refuses to even open a decompression bomb; read its size without the check."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(path) as image:
+            return image.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
 
 
 def _picture(ctx: BuildContext, element: VideoElement | ImageElement) -> Picture:

@@ -35,7 +35,7 @@ def picture(height: int = H, width: int = W) -> Pixels:
 
 def translucent(pixels: Pixels) -> Pixels:
     """The same picture with a left-to-right alpha ramp (premultiplied)."""
-    alpha = np.linspace(40, 255, pixels.shape[1], dtype=np.float32)[None, :]
+    alpha = np.round(np.linspace(40, 255, pixels.shape[1], dtype=np.float32))[None, :]
     out = pixels.copy()
     out[..., :3] = pixels[..., :3].astype(np.float32) * (alpha[..., None] / 255.0) + 0.5
     out[..., 3] = alpha.astype(np.uint8)

@@ -19,8 +19,13 @@ from .frames import BARS_BGR, H, W, flat, picture, translucent
 ALL = list(EFFECTS)
 
 
-def run(name: str, pixels: Pixels, intensity: float = 1.0, time: float = 0.0,
-        settings: Mapping[str, float] | None = None) -> Pixels:
+def run(
+    name: str,
+    pixels: Pixels,
+    intensity: float = 1.0,
+    time: float = 0.0,
+    settings: Mapping[str, float] | None = None,
+) -> Pixels:
     return EFFECTS.get(name).apply(pixels, EffectInput(intensity, dict(settings or {}), time))
 
 
@@ -64,7 +69,8 @@ def test_full_intensity_changes_the_picture(name: str) -> None:
     src = picture()
     out = run(name, src)
     assert out.shape == src.shape and out.dtype == np.uint8
-    assert np.abs(out.astype(int) - src).mean() > 0.5
+    changed = np.abs(out.astype(int) - src).max(axis=2) > 8
+    assert changed.mean() > 0.01
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -121,7 +127,7 @@ def test_effect_specific_property(name: str) -> None:
 
 def _lifted_blacks(name: str) -> None:
     out = run(name, picture())
-    assert bar(out, 7)[..., :3].min() > 12
+    assert bar(out, 7)[..., :3].mean() > 12
 
 
 def _vintage() -> None:
@@ -145,9 +151,9 @@ def _portra() -> None:
 
 def _filmic() -> None:
     out = run("filmic", picture())
-    ramp = out[H - 2, :, 1].astype(int)
+    ramp = out[H // 2 + 2, :, 1].astype(int)
     assert (np.diff(ramp) >= -1).all()  # monotonic tone curve
-    assert ramp[W // 4] < picture()[H - 2, W // 4, 1] - 5  # deeper shadows
+    assert ramp[W // 4] < picture()[H // 2 + 2, W // 4, 1] - 5  # deeper shadows
 
 
 def _super8() -> None:
@@ -186,8 +192,9 @@ def _screened_warm(name: str) -> None:
 
 def _light_leaks() -> None:
     _screened_warm("light_leaks")
-    assert not np.array_equal(run("light_leaks", picture(), time=0.0),
-                              run("light_leaks", picture(), time=2.0))
+    assert not np.array_equal(
+        run("light_leaks", picture(), time=0.0), run("light_leaks", picture(), time=2.0)
+    )
 
 
 def _film_burn() -> None:
@@ -214,8 +221,9 @@ def _ghosting() -> None:
 
 def _displacement_map() -> None:
     _flat_unchanged_textured_changed("displacement_map")
-    assert not np.array_equal(run("displacement_map", picture(), time=0.0),
-                              run("displacement_map", picture(), time=0.6))
+    assert not np.array_equal(
+        run("displacement_map", picture(), time=0.0), run("displacement_map", picture(), time=0.6)
+    )
 
 
 def _chromatic_aberration() -> None:
