@@ -175,6 +175,50 @@ def bench_gaze() -> None:
         mean >= 0.6,
     )
     report("ms per still (landmarks x2 + warp)", f"{np.median(times) * 1000:.0f}", "", None)
+    bench_gaze_video()
+
+
+def translate(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    height, width = image.shape[:2]
+    matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+    return np.asarray(
+        cv2.warpAffine(
+            image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT
+        )
+    )
+
+
+def bench_gaze_video() -> None:
+    """A head drifting a few pixels: eye-region change between frames once the motion is undone."""
+    side = tm.sideways_face(1.0, (-0.25, 0.0))
+    points = tm.face_landmarks(side)
+    assert points is not None
+    x0, y0 = (points[468:478].min(axis=0) - 25).astype(int)
+    x1, y1 = (points[468:478].max(axis=0) + 25).astype(int)
+    moves = [(3 * np.sin(i / 3.0), 2 * np.cos(i / 4.0)) for i in range(48)]
+    frames = [translate(side, dx, dy) for dx, dy in moves]
+
+    def flicker(images: list[np.ndarray]) -> float:
+        still = np.stack(
+            [
+                translate(im, -dx, -dy)[y0:y1, x0:x1].astype(np.float32)
+                for im, (dx, dy) in zip(images, moves, strict=True)
+            ]
+        )
+        return float(np.abs(np.diff(still[3:], axis=0)).mean())
+
+    tracked = FrameRedirector(1.0, fps=25.0, video=True)
+    start = time.perf_counter()
+    steady = [tracked(f) for f in frames]
+    ms = (time.perf_counter() - start) / len(frames) * 1000
+    each = [FrameRedirector(1.0, fps=25.0, video=False)(f) for f in frames]
+    report(
+        "eye flicker: input / tracked / frame-by-frame",
+        f"{flicker(frames):.2f} / {flicker(steady):.2f} / {flicker(each):.2f}",
+        "",
+        None,
+    )
+    report(f"video ms/frame at {side.shape[1]}x{side.shape[0]}", f"{ms:.1f}", "", None)
 
 
 def main() -> None:
