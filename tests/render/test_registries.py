@@ -50,7 +50,8 @@ class TestRegistries:
     def test_every_unsupported_effect_and_motion_is_rejected_by_validation(self) -> None:
         unsupported_effects = [n for n in EFFECTS if not EFFECTS.is_supported(n)]
         unsupported_motions = [n for n in MOTIONS if not MOTIONS.is_supported(n)]
-        assert unsupported_effects and unsupported_motions
+        if not unsupported_effects and not unsupported_motions:
+            pytest.skip("the whole catalog is implemented")
         for name in unsupported_effects:
             video = {"type": "video", "source_url": "a.mp4", "effects": [{"type": name}]}
             with pytest.raises(CapabilityUnsupported):

@@ -7,8 +7,13 @@ from typing import Any
 import pytest
 
 from framelane.core.errors import CapabilityUnsupported, ValidationFailed
+from framelane.render.effects import EFFECTS
+from framelane.render.motions import MOTIONS
+from framelane.render.registry import Registry
 from framelane.render.spec import RenderSpec, parse_spec
 from framelane.render.spec.unknown import json_path
+from framelane.render.transitions import TRANSITIONS
+from framelane.render.word_animations import WORD_ANIMATIONS
 
 VIDEO = {"type": "video", "id": "v", "source_url": "a.mp4"}
 TEXT = {"type": "text", "id": "t", "text": "hi", "duration": 2}
@@ -190,45 +195,41 @@ class TestRules:
             parse_spec([])  # type: ignore[arg-type]
 
 
-UNSUPPORTED = [
-    ({**VIDEO, "effects": [{"type": "vhs"}]}, "effect", "vhs", "elements[0].effects[0].type"),
+def first_unsupported(registry: Registry[Any]) -> str:
+    """A name the registry lists as not supported yet (the catalog grows over time)."""
+    names = [name for name in registry if not registry.is_supported(name)]
+    if not names:
+        pytest.skip(f"every {registry.kind} is implemented")
+    return names[0]
+
+
+def words(style: str) -> dict[str, Any]:
+    return {"style": style, "words": [{"text": "hi", "start": 0, "end": 1}]}
+
+
+UNSUPPORTED: list[tuple[Registry[Any], Any, str]] = [
+    (EFFECTS, lambda n: {**VIDEO, "effects": [{"type": n}]}, "elements[0].effects[0].type"),
     (
-        {**VIDEO, "motion": [{"type": "bounce", "time": 0, "duration": 1}]},
-        "motion",
-        "bounce",
+        MOTIONS,
+        lambda n: {**VIDEO, "motion": [{"type": n, "time": 0, "duration": 1}]},
         "elements[0].motion[0].type",
     ),
     (
-        {**TEXT, "motion": [{"type": "fade", "time": 0, "duration": 1, "scope": "character"}]},
-        "motion_scope",
-        "character",
-        "elements[0].motion[0].scope",
-    ),
-    (
-        {
-            **TEXT,
-            "word_animation": {"style": "glow", "words": [{"text": "hi", "start": 0, "end": 1}]},
-        },
-        "word_animation",
-        "glow",
+        WORD_ANIMATIONS,
+        lambda n: {**TEXT, "word_animation": words(n)},
         "elements[0].word_animation.style",
-    ),
-    (
-        {**TEXT, "animation_preset": "typewriter"},
-        "animation_preset",
-        "typewriter",
-        "elements[0].animation_preset",
     ),
 ]
 
 
 class TestCapabilities:
-    @pytest.mark.parametrize(("element", "kind", "name", "path"), UNSUPPORTED)
+    @pytest.mark.parametrize(("registry", "element", "path"), UNSUPPORTED)
     def test_unsupported_entries_are_rejected_by_name(
-        self, element: dict[str, Any], kind: str, name: str, path: str
+        self, registry: Registry[Any], element: Any, path: str
     ) -> None:
+        name, kind = first_unsupported(registry), registry.kind
         with pytest.raises(CapabilityUnsupported) as caught:
-            parse_spec({"elements": [element]})
+            parse_spec({"elements": [element(name)]})
         assert caught.value.code == "capability_unsupported"
         detail = caught.value.details[0]
         assert (detail["kind"], detail["name"], json_path(tuple(detail["loc"]))) == (
@@ -237,14 +238,47 @@ class TestCapabilities:
             path,
         )
 
+    @pytest.mark.parametrize(
+        ("element", "kind", "name", "path"),
+        [
+            (
+                {
+                    **TEXT,
+                    "motion": [{"type": "fade", "time": 0, "duration": 1, "scope": "character"}],
+                },
+                "motion_scope",
+                "character",
+                "elements[0].motion[0].scope",
+            ),
+            (
+                {**TEXT, "animation_preset": "typewriter"},
+                "animation_preset",
+                "typewriter",
+                "elements[0].animation_preset",
+            ),
+        ],
+    )
+    def test_unsupported_fields_are_rejected_by_name(
+        self, element: dict[str, Any], kind: str, name: str, path: str
+    ) -> None:
+        with pytest.raises(CapabilityUnsupported) as caught:
+            parse_spec({"elements": [element]})
+        detail = caught.value.details[0]
+        assert (detail["kind"], detail["name"], json_path(tuple(detail["loc"]))) == (
+            kind,
+            name,
+            path,
+        )
+
     def test_unsupported_transition_is_rejected(self) -> None:
+        name = first_unsupported(TRANSITIONS)
         data = {
             "elements": [VIDEO, TEXT],
-            "transitions": [{"type": "page_turn", "duration": 1, "from_id": "v", "to_id": "t"}],
+            "transitions": [{"type": name, "duration": 1, "from_id": "v", "to_id": "t"}],
         }
         with pytest.raises(CapabilityUnsupported) as caught:
             parse_spec(data)
-        assert caught.value.details[0]["name"] == "page_turn"
+        assert caught.value.details[0]["name"] == name
 
     def test_supported_effects_pass(self) -> None:
         parse_spec({"elements": [{**VIDEO, "effects": [{"type": "sepia"}, {"type": "invert"}]}]})
