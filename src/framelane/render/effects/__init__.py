@@ -6,6 +6,20 @@ To add an effect: write `effects/<name>.py` with a frozen dataclass implementing
 
 from __future__ import annotations
 
+from framelane.render.effects import (
+    blur,
+    camera,
+    chroma_key,
+    distort,
+    film,
+    glitch,
+    grade,
+    halftone,
+    light,
+    retro,
+    stylise,
+    trails,
+)
 from framelane.render.effects.base import Effect, EffectInput, Pixels
 from framelane.render.effects.catalog_names import EFFECT_DESCRIPTIONS
 from framelane.render.effects.invert import Invert
@@ -20,5 +34,49 @@ for _name, _description in EFFECT_DESCRIPTIONS.items():
 # Implemented effects (one line each).
 EFFECTS.register(Sepia())
 EFFECTS.register(Invert())
+EFFECTS.register(film.VINTAGE)
+EFFECTS.register(film.POLAROID)
+EFFECTS.register(film.PORTRA)
+EFFECTS.register(film.SUPER8)
+EFFECTS.register(film.FILMIC)
+EFFECTS.register(film.ADD_GRAIN)
+EFFECTS.register(light.LIGHT_LEAKS)
+EFFECTS.register(light.FILM_BURN)
+EFFECTS.register(distort.RGB_SPLIT)
+EFFECTS.register(trails.GHOSTING)
+EFFECTS.register(distort.DISPLACEMENT_MAP)
+EFFECTS.register(distort.CHROMATIC_ABERRATION)
+EFFECTS.register(trails.ECHO)
+EFFECTS.register(distort.PRISM)
+EFFECTS.register(stylise.POSTERIZE)
+EFFECTS.register(stylise.MOSAIC)
+EFFECTS.register(stylise.MOSAIC_BLUR)
+EFFECTS.register(stylise.MOSAIC_POSTERIZE)
+EFFECTS.register(halftone.CC_HALFTONE)
+EFFECTS.register(halftone.CC_HALFTONE_BLUE)
+EFFECTS.register(halftone.CC_HALFTONE_GREEN)
+EFFECTS.register(halftone.CC_HALFTONE_RED)
+EFFECTS.register(distort.OPTICS_COMPENSATION)
+EFFECTS.register(camera.VIEWFINDER)
+EFFECTS.register(camera.NIGHT_VISION)
+EFFECTS.register(camera.THERMAL)
+EFFECTS.register(blur.CAMERA_LENS_BLUR)
+EFFECTS.register(blur.CAMERA_LENS_BLUR_BG)
+EFFECTS.register(blur.BOX_BLUR)
+EFFECTS.register(light.LENS_FLARE)
+EFFECTS.register(light.STROBE_LIGHT)
+EFFECTS.register(camera.SNOW)
+EFFECTS.register(light.GLOW)
+EFFECTS.register(retro.VHS)
+EFFECTS.register(retro.VHS_OVERLAY)
+EFFECTS.register(retro.CRT)
+EFFECTS.register(retro.TELEVISION)
+EFFECTS.register(glitch.GLITCH)
+EFFECTS.register(glitch.COMPRESSION_GLITCH)
+EFFECTS.register(retro.SCANLINES)
+EFFECTS.register(grade.DUOTONE)
+EFFECTS.register(grade.CROSS_PROCESS)
+EFFECTS.register(grade.BLEACH_BYPASS)
+EFFECTS.register(chroma_key.ChromaKey())
 
 __all__ = ["EFFECTS", "Effect", "EffectInput", "Pixels"]
