@@ -142,15 +142,21 @@ class TestEnvelopeAndRouting:
             workspace: VerifiedWorkspace) -> None:
         lifecycle = ["render.processing", "render.progress", "render.progress",
                      "render.completed"]
-        with live_server() as receiver:
+        with live_server(lambda r: Reply(200, delay=0.05)) as receiver:
             create_webhook(client, workspace, receiver.url("/hook"), ["render.*"])
             for index, event_type in enumerate(lifecycle):
-                emit(settings, workspace.id, event_type, data={"id": "render_01", "n": index})
-            run(settings, T0)
+                for job in ("render_A", "render_B"):
+                    emit(settings, workspace.id, event_type, subject_id=job,
+                         data={"id": job, "n": index})
+            started = time.monotonic()
+            run(settings, T0, concurrency=8)
+            took = time.monotonic() - started
             got = [envelope(r) for r in receiver.received]
-        assert [e["type"] for e in got] == lifecycle
-        assert [e["data"]["n"] for e in got] == [0, 1, 2, 3]
-        assert [e["id"] for e in got] == sorted(e["id"] for e in got)
+        for job in ("render_A", "render_B"):
+            mine = [e for e in got if e["data"]["id"] == job]
+            assert [e["type"] for e in mine] == lifecycle
+            assert [e["data"]["n"] for e in mine] == [0, 1, 2, 3]
+        assert took < 8 * 0.05 + 0.3  # the two jobs' events went out side by side
 
     def test_the_test_endpoint_sends_webhook_test_to_that_endpoint_only(
             self, client: TestClient, settings: Settings,

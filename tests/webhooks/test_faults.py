@@ -115,7 +115,7 @@ def test_a_slow_receiver_does_not_hold_up_the_others(
         try:
             started = time.monotonic()
             for index in range(3):
-                emit(settings, workspace.id, "render.progress", data={"n": index})
+                emit(settings, workspace.id, "render.progress", subject_id=f"render_{index}")
             emit(settings, workspace.id, "task.completed")
             while len(fast.received) < 4 and time.monotonic() - started < 5:
                 time.sleep(0.02)

@@ -12,4 +12,6 @@ from framelane.webhooks.wiring import install
 
 install()
 
-__all__ = ["SIGNATURE_HEADER", "install", "sign", "verify"]
+from framelane.webhooks.service import validate_webhook_url  # noqa: E402
+
+__all__ = ["SIGNATURE_HEADER", "install", "sign", "validate_webhook_url", "verify"]

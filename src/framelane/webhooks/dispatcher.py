@@ -95,6 +95,7 @@ class Dispatcher:
         self._inflight = 0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._busy: set[str] = set()
 
     @property
     def url(self) -> str:
@@ -102,10 +103,25 @@ class Dispatcher:
 
     # one attempt
     def claim(self, now: datetime, limit: int) -> list[str]:
+        """Lease up to `limit` due attempts (at most one per target and subject)."""
+        return [attempt_id for attempt_id, _key in self.claim_keyed(now, limit, set())]
+
+    def claim_keyed(self, now: datetime, limit: int,
+                    busy: set[str]) -> list[tuple[str, str]]:
+        """Like `claim`, skipping the ordering keys in `busy` (target + subject in flight), so
+        a job's `completed` is not sent while its `processing` is still on the wire."""
+        taken = set(busy)
+        claimed: list[tuple[str, str]] = []
         with session_scope(self.url) as session:
             repo = WebhookRepository.from_session(session)
-            return [attempt_id for attempt_id in repo.due_attempt_ids(now, limit)
-                    if repo.claim(attempt_id, now, now + self.lease)]
+            for attempt_id, key in repo.due_attempts(now, limit * 4):
+                if len(claimed) == limit:
+                    break
+                if key in taken or not repo.claim(attempt_id, now, now + self.lease):
+                    continue
+                taken.add(key)
+                claimed.append((attempt_id, key))
+        return claimed
 
     def send(self, outgoing: Outgoing) -> Outcome:
         started = time.monotonic()
@@ -183,25 +199,26 @@ class Dispatcher:
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook") as pool:
             while not self._stop.is_set():
                 self._wake.clear()
-                for attempt_id in self._claim_free_slots():
-                    pool.submit(self._run_one, attempt_id)
+                for attempt_id, key in self._claim_free_slots():
+                    pool.submit(self._run_one, attempt_id, key)
                 self._wake.wait(self.poll_seconds)
 
-    def _claim_free_slots(self) -> list[str]:
+    def _claim_free_slots(self) -> list[tuple[str, str]]:
         with self._lock:
-            free = self.concurrency - self._inflight
+            free, busy = self.concurrency - self._inflight, set(self._busy)
         if free <= 0:
             return []
         try:
-            claimed = self.claim(self.clock(), free)
+            claimed = self.claim_keyed(self.clock(), free, busy)
         except Exception:
             log.exception("webhook dispatcher could not claim attempts")
             return []
         with self._lock:
             self._inflight += len(claimed)
+            self._busy.update(key for _attempt_id, key in claimed)
         return claimed
 
-    def _run_one(self, attempt_id: str) -> None:
+    def _run_one(self, attempt_id: str, key: str) -> None:
         try:
             self.deliver(attempt_id)
         except Exception:
@@ -209,6 +226,7 @@ class Dispatcher:
         finally:
             with self._lock:
                 self._inflight -= 1
+                self._busy.discard(key)
             self._wake.set()
 
 

@@ -97,10 +97,16 @@ class WebhookRepository:
         )
         return int(value or 0)
 
-    def due_attempt_ids(self, now: datetime, limit: int) -> list[str]:
-        """Pending attempts due at `now`, unleased, whose endpoint (if any) is enabled."""
+    def due_attempts(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        """(attempt id, ordering key) of pending attempts due at `now`, oldest first.
+
+        Only unleased attempts whose endpoint (if any) is enabled; the key is the target plus
+        the subject (job or asset), so events of one subject to one target can go in order.
+        """
         stmt = (
-            select(WebhookAttempt.id)
+            select(WebhookAttempt.id, WebhookAttempt.webhook_id, WebhookDelivery.url,
+                   WebhookAttempt.subject_id)
+            .join(WebhookDelivery, WebhookDelivery.id == WebhookAttempt.delivery_id)
             .outerjoin(WebhookEndpoint, WebhookEndpoint.id == WebhookAttempt.webhook_id)
             .where(WebhookAttempt.status == "pending", WebhookAttempt.due_at <= now,
                    or_(WebhookAttempt.lease_until.is_(None), WebhookAttempt.lease_until < now),
@@ -108,7 +114,8 @@ class WebhookRepository:
             .order_by(WebhookAttempt.due_at, WebhookAttempt.id)
             .limit(limit)
         )
-        return list(self.session.scalars(stmt).all())
+        return [(attempt_id, f"{webhook_id or url}|{subject_id or attempt_id}")
+                for attempt_id, webhook_id, url, subject_id in self.session.execute(stmt).all()]
 
     def claim(self, attempt_id: str, now: datetime, lease_until: datetime) -> bool:
         """Take the lease on a due attempt; False when another dispatcher holds it."""

@@ -35,16 +35,18 @@ def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
 
 
 def parse_header(header: str) -> tuple[int | None, list[str]]:
-    """(t, every v1 value) of a signature header; t is None when missing or not a number."""
-    timestamp: int | None = None
+    """(t, every v1 value) of a signature header; t is None unless exactly one number."""
+    timestamps: list[str] = []
     signatures: list[str] = []
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
-        if key == "t" and value.isdigit():
-            timestamp = int(value)
+        if key == "t":
+            timestamps.append(value)
         elif key == "v1" and value:
             signatures.append(value)
-    return timestamp, signatures
+    if len(timestamps) != 1 or not timestamps[0].isdigit():
+        return None, signatures
+    return int(timestamps[0]), signatures
 
 
 def verify(payload: bytes, header: str, secret: str, tolerance: int = DEFAULT_TOLERANCE,
