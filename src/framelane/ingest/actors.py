@@ -1,0 +1,123 @@
+"""Where ingest work runs: a small bounded thread pool in the process that received the bytes
+(the API), plus a watcher thread started with `framelane serve` that notices uploads which went
+straight to object storage and re-queues probes/imports a crash left in `processing`.
+
+Probes are short and I/O-bound and need the uploaded object, so they stay out of the render
+queue; the asset row is the truth, so a lost thread is recovered by the watcher.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+
+from framelane.core.settings import Settings
+from framelane.db.base import utcnow
+from framelane.db.session import session_scope
+from framelane.db.unit_of_work import commit
+
+log = logging.getLogger("framelane.ingest.actors")
+POOL_THREADS = 2
+WATCH_INTERVAL_SECONDS = 2.0
+STALE_AFTER = timedelta(minutes=10)
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(POOL_THREADS, thread_name_prefix="framelane-ingest")
+        return _pool
+
+
+def submit_probe(settings: Settings, asset_id: str) -> Future[None]:
+    return pool().submit(probe_asset, settings, asset_id)
+
+
+def submit_import(settings: Settings, import_id: str) -> Future[None]:
+    return pool().submit(import_asset, settings, import_id)
+
+
+def probe_asset(settings: Settings, asset_id: str) -> None:
+    from framelane.ingest.processing import run_probe
+
+    try:
+        run_probe(settings, asset_id)
+    except Exception:
+        log.exception("probe crashed", extra={"asset_id": asset_id})
+
+
+def import_asset(settings: Settings, import_id: str) -> None:
+    from framelane.ingest.processing import run_import
+
+    try:
+        run_import(settings, import_id)
+    except Exception:
+        log.exception("import crashed", extra={"import_id": import_id})
+
+
+def watch_once(settings: Settings) -> None:
+    """Notice direct-to-storage uploads; retry work a crashed process left `processing`."""
+    from framelane.db.session import sessionmaker_for
+    from framelane.ingest.repository import IngestRepository
+    from framelane.ingest.service import discover_arrivals
+
+    session = sessionmaker_for(settings.resolved_database_url)()
+    try:
+        discover_arrivals(session, settings)
+        commit(session)
+    finally:
+        session.close()
+    stale_before = utcnow() - STALE_AFTER
+    with session_scope(settings.resolved_database_url) as session:
+        repo = IngestRepository.from_session(session)
+        imports = repo.processing_imports(stale_before)
+        import_assets = {record.asset_id for record in imports}
+        probes = [a for a in repo.processing_assets(stale_before) if a.id not in import_assets]
+        for record in imports:
+            record.updated_at = utcnow()
+        for asset in probes:
+            asset.updated_at = utcnow()
+        import_ids, probe_ids = [r.id for r in imports], [a.id for a in probes]
+    for import_id in import_ids:
+        submit_import(settings, import_id)
+    for asset_id in probe_ids:
+        submit_probe(settings, asset_id)
+
+
+def start_watcher(app: FastAPI) -> None:
+    """`register_startup` hook: the watcher runs for the lifetime of `framelane serve`."""
+    settings: Settings = app.state.settings
+    previous = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(asgi_app: Any) -> AsyncIterator[Any]:
+        stop = threading.Event()
+        thread = threading.Thread(target=_watch_loop, args=(settings, stop),
+                                  name="framelane-ingest-watch", daemon=True)
+        thread.start()
+        try:
+            async with previous(asgi_app) as state:
+                yield state
+        finally:
+            stop.set()
+
+    app.router.lifespan_context = lifespan
+
+
+def _watch_loop(settings: Settings, stop: threading.Event) -> None:
+    while not stop.wait(WATCH_INTERVAL_SECONDS):
+        try:
+            watch_once(settings)
+        except Exception:
+            log.exception("ingest watcher round failed")

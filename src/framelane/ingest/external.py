@@ -1,0 +1,124 @@
+"""`ingest_external: true`: copy a job's external sources into storage before it is queued.
+
+The jobs runner calls `ingest_external_sources(session, settings, job)` while the job is
+`ingesting` and moves it to `queued` afterwards. Every external http(s) media URL of the request
+(`source_url`, `background_image_url`, also inside nested compositions) is downloaded through the
+SSRF guard and the workspace cache, probed, stored as a ready asset (event `asset.ready`) and
+replaced in the job's request by our own `source_url`. Any failure fails the job with the
+source's code and leaves no stored object behind.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from framelane.core.ids import new_id
+from framelane.core.settings import Settings
+from framelane.db.base import utcnow
+from framelane.ingest import service
+from framelane.ingest.cache import SourceCache
+from framelane.ingest.fetch import Fetcher
+from framelane.ingest.mime import extension_for
+from framelane.ingest.models import Asset
+from framelane.ingest.probe import MediaProbe
+from framelane.ingest.processing import probe_local
+from framelane.ingest.repository import IngestRepository
+from framelane.ingest.resolver import check_kind
+from framelane.ingest.urls import own_storage_key, source_url_for
+from framelane.jobs.models import Job
+from framelane.render.limits import DEFAULT_LIMITS
+from framelane.storage.factory import storage_for
+from framelane.storage.keys import upload_key
+
+URL_FIELDS = {"source_url": None, "background_image_url": "image"}
+ELEMENT_KINDS = {"video": "video", "audio": "audio", "image": "image"}
+
+
+@dataclass(slots=True)
+class Ingested:
+    asset: Asset
+    probe: MediaProbe
+
+
+def external_urls(request: Any, settings: Settings) -> dict[str, str]:
+    """Every external http(s) media URL of a render request → the kind it is used as."""
+    found: dict[str, str] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        for field, fixed_kind in URL_FIELDS.items():
+            value = node.get(field)
+            kind = fixed_kind or ELEMENT_KINDS.get(str(node.get("type")))
+            if (isinstance(value, str) and kind and value.startswith(("http://", "https://"))
+                    and own_storage_key(settings, value) is None):
+                found.setdefault(value, kind)
+        for child in node.values():
+            if isinstance(child, (dict, list)):
+                visit(child)
+
+    visit(request)
+    return found
+
+
+def _rewrite(node: Any, replacements: dict[str, str]) -> Any:
+    if isinstance(node, list):
+        return [_rewrite(item, replacements) for item in node]
+    if isinstance(node, dict):
+        return {key: (replacements.get(value, value) if key in URL_FIELDS
+                      and isinstance(value, str) else _rewrite(value, replacements))
+                for key, value in node.items()}
+    return node
+
+
+def _copy_one(settings: Settings, cache: SourceCache, workspace_id: str, url: str, kind: str,
+              folder: Path, stored: list[str]) -> Ingested:
+    local, _ = cache.fetch(url, folder / new_id("asset"))
+    check_kind(local, kind, url, DEFAULT_LIMITS)
+    probe = probe_local(settings, local, None)
+    asset_id = new_id("asset")
+    name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    key = upload_key(workspace_id, asset_id, extension_for(probe.content_type, name))
+    storage_for(settings).put_file(key, local, probe.content_type)
+    stored.append(key)
+    now = utcnow()
+    asset = Asset(id=asset_id, workspace_id=workspace_id, origin="import", status="processing",
+                  storage_key=key, content_type=probe.content_type, filename=name[:255] or None,
+                  max_bytes=settings.max_upload_bytes, created_at=now, updated_at=now)
+    return Ingested(asset, probe)
+
+
+def ingest_external_sources(session: Session, settings: Settings, job: Job) -> None:
+    """Copy the job's external sources into storage and point its request at them."""
+    urls = external_urls(job.request, settings)
+    if not urls:
+        return
+    fetcher = Fetcher(allow_private=settings.allow_private_urls,
+                      max_bytes=settings.max_upload_bytes)
+    cache = SourceCache(settings, job.workspace_id, fetcher)
+    stored: list[str] = []
+    ingested: dict[str, Ingested] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="framelane-ingest-") as folder:
+            for url, kind in urls.items():
+                ingested[url] = _copy_one(settings, cache, job.workspace_id, url, kind,
+                                          Path(folder), stored)
+    except BaseException:
+        for key in stored:
+            storage_for(settings).delete(key)
+        raise
+    repo = IngestRepository.from_session(session)
+    for item in ingested.values():
+        repo.add(item.asset)
+        service.mark_ready(session, settings, item.asset, item.probe)
+    job.request = _rewrite(job.request, {
+        url: source_url_for(settings, item.asset.storage_key) for url, item in ingested.items()})

@@ -1,0 +1,65 @@
+"""HTTP helpers for the ingest tests: upload through the API, wait for probes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from fastapi.testclient import TestClient
+
+from framelane.core.events import DomainEvent, subscribe
+from tests.fixtures.identity import VerifiedWorkspace
+
+EVENTS: list[DomainEvent] = []
+subscribe(lambda _session, event: EVENTS.append(event))
+
+
+def events_of(workspace_id: str, prefix: str = "asset.") -> list[DomainEvent]:
+    return [e for e in EVENTS if e.workspace_id == workspace_id and e.type.startswith(prefix)]
+
+
+def local_path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def request_upload(client: TestClient, workspace: VerifiedWorkspace, content_type: str,
+                   **extra: Any) -> dict[str, Any]:
+    response = client.post("/v1/uploads", headers=workspace.headers,
+                           json={"content_type": content_type, **extra})
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def put_bytes(client: TestClient, upload_url: str, data: bytes,
+              content_type: str) -> httpx.Response:
+    """PUT to our own signed endpoint (in-process)."""
+    return client.put(local_path(upload_url), content=data,
+                      headers={"Content-Type": content_type})
+
+
+def wait_for_asset(client: TestClient, workspace: VerifiedWorkspace, asset_id: str,
+                   timeout: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"/v1/workspace/assets/{asset_id}", headers=workspace.headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["status"] in ("ready", "failed") or time.monotonic() > deadline:
+            return body
+        time.sleep(0.05)
+
+
+def wait_for_import(client: TestClient, workspace: VerifiedWorkspace, import_id: str,
+                    timeout: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"/v1/imports/{import_id}", headers=workspace.headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["status"] != "processing" or time.monotonic() > deadline:
+            return body
+        time.sleep(0.05)
