@@ -127,3 +127,31 @@ def test_phone_rotation_is_applied_to_size_and_frames(tmp_path: Path) -> None:
     first = next(iter_video_frames(path))
     assert first.shape == (64, 32, 3)
     assert first[60, 2].mean() > 200 and first[2, 2].mean() < 50
+
+
+def test_sixteen_bit_and_float_greyscale_keep_their_tones(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from framelane.tasks.operations.media import load_image_rgb
+
+    ramp = np.tile(np.linspace(0, 65535, 64).astype(np.uint16), (8, 1))
+    Image.fromarray(ramp).save(tmp_path / "deep.png")
+    rgb = load_image_rgb(tmp_path / "deep.png")
+    assert rgb.shape == (8, 64, 3)
+    assert rgb[0, 0, 0] < 5 and 120 < rgb[0, 32, 0] < 135 and rgb[0, -1, 0] > 250
+
+
+def test_exif_orientation_is_applied(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from framelane.tasks.operations.media import load_image_rgb
+
+    image = np.zeros((20, 40, 3), np.uint8)
+    image[:5, :5] = 255
+    pil = Image.fromarray(image)
+    exif = pil.getexif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    pil.save(tmp_path / "turned.jpg", exif=exif, quality=95)
+    rgb = load_image_rgb(tmp_path / "turned.jpg")
+    assert rgb.shape == (40, 20, 3)
+    assert rgb[:5, -5:].mean() > 200 and rgb[:5, :5].mean() < 50

@@ -182,10 +182,21 @@ def load_image_rgba(path: Path) -> NDArray[np.uint8]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as img:
-                upright = ImageOps.exif_transpose(img)
+                upright = _eight_bit(ImageOps.exif_transpose(img))
                 return np.asarray(upright.convert("RGBA"), dtype=np.uint8).copy()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise SourceCorrupt(f"the image cannot be decoded: {exc}") from exc
+
+
+def _eight_bit(img: Image.Image) -> Image.Image:
+    """Scale 16-bit and float greyscale images to 8 bits (PIL would clip them to white)."""
+    if img.mode not in ("I", "F") and not img.mode.startswith("I;16"):
+        return img
+    values = np.asarray(img, dtype=np.float32)
+    top = 65535.0 if float(values.max(initial=0.0)) > 255.0 else 255.0
+    if img.mode == "F" and float(values.max(initial=0.0)) <= 1.0:
+        top = 1.0
+    return Image.fromarray(np.clip(values * (255.0 / top) + 0.5, 0, 255).astype(np.uint8), "L")
 
 
 def load_image_rgb(path: Path) -> RGB:
