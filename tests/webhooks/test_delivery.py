@@ -174,6 +174,23 @@ class TestEnvelopeAndRouting:
         assert got.path == "/a" and envelope(got)["type"] == "webhook.test"
         assert envelope(got)["data"]["webhook_id"] == target["id"]
 
+    def test_a_disabled_endpoint_gets_test_events_and_resumes_pending_ones_when_enabled(
+            self, client: TestClient, settings: Settings,
+            workspace: VerifiedWorkspace) -> None:
+        with live_server() as receiver:
+            webhook = create_webhook(client, workspace, receiver.url("/hook"))
+            path = f"/v1/webhooks/{webhook['id']}"
+            emit(settings, workspace.id, "render.completed")
+            client.patch(path, headers=workspace.headers, json={"enabled": False})
+            emit(settings, workspace.id, "render.failed")  # not routed: disabled
+            client.post(f"{path}/test", headers=workspace.headers)
+            run(settings, T0)
+            assert [envelope(r)["type"] for r in receiver.received] == ["webhook.test"]
+            client.patch(path, headers=workspace.headers, json={"enabled": True})
+            run(settings, at(1))
+            assert [envelope(r)["type"] for r in receiver.received] == [
+                "webhook.test", "render.completed"]
+
 
 class TestSchedule:
     def test_fails_twice_then_succeeds_on_attempt_3_on_schedule(

@@ -134,3 +134,16 @@ def test_deleting_the_workspace_removes_its_webhook_rows(
         owners = {row.workspace_id for row in session.query(WebhookEndpoint).all()}
         secrets = {row.workspace_id for row in session.query(WebhookSecret).all()}
     assert owners == secrets == {other_workspace.id}
+
+
+def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    assert {"post", "get"} <= set(paths["/v1/webhooks"])
+    assert {"get", "patch", "delete"} <= set(paths["/v1/webhooks/{webhook_id}"])
+    for suffix in ("test", "rotate-secret", "deliveries",
+                   "deliveries/{delivery_id}/retry"):
+        assert f"/v1/webhooks/{{webhook_id}}/{suffix}" in paths
+    attempt = schema["components"]["schemas"]["DeliveryAttemptOut"]["properties"]
+    assert {"delivery_id", "attempt_number", "status", "status_code", "response_body",
+            "attempted_at", "next_retry_at", "job_id"} <= set(attempt)

@@ -100,7 +100,8 @@ class WebhookRepository:
     def due_attempts(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         """(attempt id, ordering key) of pending attempts due at `now`, oldest first.
 
-        Only unleased attempts whose endpoint (if any) is enabled; the key is the target plus
+        Only unleased attempts whose endpoint (if any) is enabled (a `webhook.test` goes to a
+        disabled endpoint too); the key is the target plus
         the subject (job or asset), so events of one subject to one target can go in order.
         """
         stmt = (
@@ -110,7 +111,8 @@ class WebhookRepository:
             .outerjoin(WebhookEndpoint, WebhookEndpoint.id == WebhookAttempt.webhook_id)
             .where(WebhookAttempt.status == "pending", WebhookAttempt.due_at <= now,
                    or_(WebhookAttempt.lease_until.is_(None), WebhookAttempt.lease_until < now),
-                   or_(WebhookAttempt.webhook_id.is_(None), WebhookEndpoint.enabled.is_(True)))
+                   or_(WebhookAttempt.webhook_id.is_(None), WebhookEndpoint.enabled.is_(True),
+                       WebhookAttempt.event_type == "webhook.test"))
             .order_by(WebhookAttempt.due_at, WebhookAttempt.id)
             .limit(limit)
         )
