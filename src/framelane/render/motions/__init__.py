@@ -6,6 +6,7 @@ To add a motion: write `motions/<name>.py` with a frozen dataclass implementing
 
 from __future__ import annotations
 
+from framelane.render.motions import basic, ken_burns, loops, packs
 from framelane.render.motions.base import REST, Motion, MotionContext, MotionState
 from framelane.render.motions.catalog_names import MOTION_DESCRIPTIONS
 from framelane.render.motions.fade import Fade
@@ -26,5 +27,35 @@ MOTIONS.register(Slide("left"))
 MOTIONS.register(Slide("right"))
 MOTIONS.register(ZoomIn())
 MOTIONS.register(ZoomOut())
+MOTIONS.register(basic.ROTATE_CW)
+MOTIONS.register(basic.ROTATE_CCW)
+MOTIONS.register(basic.BOUNCE)
+MOTIONS.register(basic.WIPE_LEFT)
+MOTIONS.register(basic.WIPE_RIGHT)
+MOTIONS.register(basic.WIPE_UP)
+MOTIONS.register(basic.WIPE_DOWN)
+MOTIONS.register(ken_burns.KEN_BURNS_IN)
+MOTIONS.register(ken_burns.KEN_BURNS_OUT)
+MOTIONS.register(ken_burns.KEN_BURNS_IN_OUT)
+MOTIONS.register(loops.LOOP_WIGGLE)
+MOTIONS.register(loops.LOOP_ROTATE)
+MOTIONS.register(loops.LOOP_ROTATE_SMOOTH)
+MOTIONS.register(loops.BOUNCE_MOTION)
+MOTIONS.register(basic.EVAPORATE)
+MOTIONS.register(packs.RUBBER_IN)
+MOTIONS.register(packs.WHIP_UP)
+MOTIONS.register(packs.WHIP_DOWN)
+MOTIONS.register(packs.GLITCH_POP)
+MOTIONS.register(packs.DRIFT_IN)
+MOTIONS.register(packs.DRIFT_OUT)
+MOTIONS.register(loops.LOOP_BREATHE)
+MOTIONS.register(loops.LOOP_SHIMMER)
+MOTIONS.register(packs.SWING_IN)
+MOTIONS.register(packs.SWING_OUT)
+MOTIONS.register(packs.ELASTIC_RISE)
+MOTIONS.register(packs.ELASTIC_DROP)
+MOTIONS.register(packs.TILT_ZOOM)
+MOTIONS.register(loops.LOOP_ORBIT)
+MOTIONS.register(packs.SMOOTH_POP)
 
 __all__ = ["MOTIONS", "REST", "Motion", "MotionContext", "MotionState"]

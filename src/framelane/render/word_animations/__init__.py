@@ -16,14 +16,15 @@ from framelane.render.word_animations.base import (
 )
 from framelane.render.word_animations.box import Box
 from framelane.render.word_animations.color import Color
+from framelane.render.word_animations.glow import Glow
 
 WORD_ANIMATIONS: Registry[WordAnimation] = Registry("word_animation")
 
-WORD_ANIMATIONS.register(Unsupported("glow", "Active word at full opacity, the others dimmed."))
 WORD_ANIMATIONS.register(Unsupported("scale_pop", "Active word pops larger."))
 WORD_ANIMATIONS.register(Unsupported("slide_up", "Words slide up as they become active."))
 WORD_ANIMATIONS.register(Unsupported("fly_in", "Words fly in as they become active."))
 WORD_ANIMATIONS.register(Box())
 WORD_ANIMATIONS.register(Color())
+WORD_ANIMATIONS.register(Glow())
 
 __all__ = ["PLAIN", "WORD_ANIMATIONS", "WordAnimation", "WordContext", "WordLook", "WordPhase"]
