@@ -117,7 +117,7 @@ def css_value(token_type: str, value: Any) -> str:
 
 def declarations(mode: ExportMode, indent: str = "  ") -> list[str]:
     lines: list[str] = []
-    for token in flatten_typography(mode.tokens):
+    for token in flatten_typography(mode.tokens, kebab_parts=True):
         if token.description:
             lines.append(indent + comment(token.description))
         lines.append(f"{indent}{property_name(token.name)}: {declared_value(token)};")

@@ -49,7 +49,12 @@ def export_mode_of(mode: Mode, tokens: Sequence[Token]) -> ExportMode:
     return ExportMode(mode.name, mode.key, mode.is_default, items)
 
 
-def flatten_typography(tokens: Sequence[ExportToken]) -> list[ExportToken]:
+def kebab(part: str) -> str:
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", part).lower()
+
+
+def flatten_typography(tokens: Sequence[ExportToken], *,
+                       kebab_parts: bool = False) -> list[ExportToken]:
     """Typography tokens become one token per part (`h1.fontSize`…) for formats without
     composite values (CSS, Android); an alias of a typography aliases each part."""
     flat: list[ExportToken] = []
@@ -60,11 +65,12 @@ def flatten_typography(tokens: Sequence[ExportToken]) -> list[ExportToken]:
         for part, part_type in TYPOGRAPHY_PARTS.items():
             if part not in token.resolved:
                 continue
+            suffix = kebab(part) if kebab_parts else part
             flat.append(ExportToken(
-                f"{token.name}.{part}", part_type,
+                f"{token.name}.{suffix}", part_type,
                 None if token.alias_to else token.value[part],
                 token.description if part == "fontFamily" else None,
-                f"{token.alias_to}.{part}" if token.alias_to else None,
+                f"{token.alias_to}.{suffix}" if token.alias_to else None,
                 token.resolved[part],
             ))
     return flat
