@@ -34,6 +34,7 @@ def register_startup(hook: Startup) -> Startup:
 
 def feature_routers() -> list[APIRouter]:
     from framelane.api import system
+    from framelane.capabilities import endpoints as capabilities
     from framelane.identity import endpoints as identity
     from framelane.ingest import endpoints as ingest
     from framelane.renders import endpoints as renders
@@ -43,7 +44,8 @@ def feature_routers() -> list[APIRouter]:
     from framelane.workspaces import endpoints as workspaces
 
     return [system.router, identity.router, workspaces.router, files.router, renders.router,
-            webhooks.router, tokens.router, ingest.router]
+            webhooks.router, tokens.router, ingest.router,
+            capabilities.router]
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:

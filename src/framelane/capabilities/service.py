@@ -1,0 +1,109 @@
+"""Assemble the capabilities document.
+
+The render part comes from `framelane.render.catalog.build_catalog()` (the registries, element
+models, output formats, fonts and render limits); this module adds what lives outside the
+engine: task parameter schemas, HTTP-level limits, rate limits, plans, onboarding, auth and the
+version. The static part is built once per process; the settings-dependent part per request.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from typing import Any
+
+from framelane.core.settings import Settings
+from framelane.render.catalog import build_catalog
+from framelane.render.effects.chroma_key import CHROMA_PARAMETERS
+
+MOTION_SCOPES = (
+    {"name": "element", "supported": True,
+     "description": "The motion moves the whole element."},
+    {"name": "character", "supported": False,
+     "description": "Per-glyph staggered motion on text: not rendered yet; refused with "
+                    "capability_unsupported."},
+)  # fmt: skip
+ANIMATION_PRESETS = {
+    "supported": False,
+    "description": "`text.animation_preset` has no documented semantics; any value is refused "
+                   "with capability_unsupported. Use `motion[]` presets instead.",
+}
+AUTH = {
+    "scheme": "bearer",
+    "header": "Authorization: Bearer fl_live_…",
+    "key_kinds": {"workspace": "fl_live_…", "user_token": "tkc_…"},
+    "no_auth": ["GET /v1/capabilities", "POST /v1/signup", "POST /v1/signup/verify",
+                "POST /v1/signup/resend", "GET /healthz", "GET /readyz", "GET /version"],
+}  # fmt: skip
+ONBOARDING = [
+    {"step": 1, "method": "POST", "path": "/v1/signup",
+     "body": {"workspace_name": "Acme", "email": "you@example.com"},
+     "returns": "201 {workspace, api_key}: the key is shown once and is inert until step 2"},
+    {"step": 2, "method": "POST", "path": "/v1/signup/verify",
+     "body": {"email": "you@example.com", "otp_code": "123456"},
+     "returns": "200: the 6-digit code from the email (valid 10 minutes, 5 attempts) activates "
+                "the key; POST /v1/signup/resend sends a new one"},
+    {"step": 3, "method": "POST", "path": "/v1/renders",
+     "headers": {"Authorization": "Bearer fl_live_…"},
+     "body": {"width": 640, "height": 360, "duration": 2, "elements": [
+         {"type": "text", "id": "t1", "text": "Hello", "duration": 2}]},
+     "returns": "202 Job; poll GET /v1/renders/{id}?wait=30, then GET "
+                "/v1/renders/{id}/download"},
+]  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _static_part() -> dict[str, Any]:
+    catalog = build_catalog()
+    catalog["motion_scopes"] = list(MOTION_SCOPES)
+    catalog["animation_presets"] = ANIMATION_PRESETS
+    catalog["tasks"] = task_capabilities()
+    catalog["limits"]["ranges"].update(_spec_ranges())
+    return catalog
+
+
+def task_capabilities() -> dict[str, Any]:
+    """Parameter schemas of the AI tasks (empty when the tasks package is not installed)."""
+    try:
+        from framelane.tasks.operations.registry import capabilities
+    except ImportError:
+        return {}
+    return capabilities()
+
+
+def _spec_ranges() -> dict[str, Any]:
+    chroma = {name: spec.as_dict() for name, spec in CHROMA_PARAMETERS.items()
+              if name != "intensity"}  # fmt: skip
+    return {
+        "chroma_settings": chroma,
+        "motion_duration": {"exclusive_minimum": 0},
+        "motion_time": {"minimum": 0},
+        "transition_duration": {"exclusive_minimum": 0},
+        "speed": {"minimum": 0.25, "maximum": 4},
+        "word_times": {"minimum": 0, "unit": "absolute timeline seconds"},
+    }
+
+
+def _http_limits(settings: Settings) -> dict[str, Any]:
+    return {
+        "max_body_bytes": settings.max_body_bytes,
+        "max_upload_bytes": settings.max_upload_bytes,
+        "page_limit": {"minimum": 1, "maximum": 100, "default": 50},
+        "long_poll_wait_seconds": {"minimum": 0, "maximum": 30},
+        "download_url_ttl_seconds": settings.download_url_ttl_seconds,
+        "artifact_retention_days": settings.artifact_retention_days,
+    }
+
+
+def build_capabilities(settings: Settings) -> dict[str, Any]:
+    """The whole document; every catalog entry carries `supported`."""
+    document = copy.deepcopy(_static_part())
+    document["version"] = {"api": "v1", "server": package_version("framelane"),
+                           "catalog": document["version"]}  # fmt: skip
+    document["limits"]["http"] = _http_limits(settings)
+    document["rate_limits"] = settings.rate_limits.model_dump()
+    document["plans"] = {name: plan.model_dump() for name, plan in settings.plans.items()}
+    document["onboarding"] = ONBOARDING
+    document["auth"] = AUTH
+    return document
