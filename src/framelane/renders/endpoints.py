@@ -67,7 +67,7 @@ async def get_render(
     wait: Annotated[float, Query(ge=0, le=30, description="Long-poll up to N seconds for a "
                                  "terminal status")] = 0,
 ) -> JobOut:
-    job = await anyio.to_thread.run_sync(jobs.get_job, session, ctx, render_id, KIND)
+    job = jobs.get_job(session, ctx, render_id, KIND)  # one indexed read: no thread hop
     if wait > 0 and not job.is_terminal:
         await anyio.to_thread.run_sync(unit_of_work.commit, session)  # hold no locks
         waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)

@@ -1,0 +1,125 @@
+"""Job GETs per second against a real `framelane serve`, from this separate process.
+
+`.venv/bin/python bench/api_throughput.py [--rate 500] [--seconds 10] [--connections 32]`
+
+Starts the server (SQLite, embedded worker, rate limits raised so they do not cut the run),
+completes one tiny render, then sends `GET /v1/renders/{id}` at a fixed rate (open loop: each
+request has a scheduled send time, latency counts from that time, so queueing shows in p99)
+over keep-alive connections, then a closed-loop run for the maximum rate. Target (issue 4):
+≥ 500 req/s with p99 < 30 ms on this 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from urllib.parse import urlsplit
+
+import httpx
+from api_server import Server, running_server
+
+
+def tiny_render() -> dict[str, object]:
+    return {"width": 64, "height": 36, "duration": 1, "frame_rate": 10,
+            "elements": [{"type": "text", "id": "t", "text": "bench", "duration": 1}]}
+
+
+def completed_job(server: Server) -> str:
+    with httpx.Client(base_url=server.base, headers=server.headers, timeout=60) as api:
+        job_id: str = api.post("/v1/renders", json=tiny_render()).json()["id"]
+        job = api.get(f"/v1/renders/{job_id}", params={"wait": 30}).json()
+        assert job["status"] == "completed", job
+        return job_id
+
+
+async def read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
+async def connection(base: str, request: bytes, slots: asyncio.Queue[float | None],
+                     latencies: list[float], errors: list[int]) -> None:
+    parts = urlsplit(base)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    try:
+        while (scheduled := await slots.get()) is not None:
+            if scheduled > 0:
+                delay = scheduled - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            start = scheduled if scheduled > 0 else time.perf_counter()
+            writer.write(request)
+            status = await read_response(reader)
+            latencies.append(time.perf_counter() - start)
+            if status != 200:
+                errors.append(status)
+    finally:
+        writer.close()
+
+
+async def run(base: str, request: bytes, *, rate: float | None, seconds: float,
+              connections: int) -> dict[str, float]:
+    slots: asyncio.Queue[float | None] = asyncio.Queue()
+    latencies: list[float] = []
+    errors: list[int] = []
+    workers = [asyncio.create_task(connection(base, request, slots, latencies, errors))
+               for _ in range(connections)]
+    started = time.perf_counter()
+    if rate:
+        for i in range(int(rate * seconds)):
+            slots.put_nowait(started + 0.05 + i / rate)
+    else:
+        for _ in range(int(seconds * 5000)):
+            slots.put_nowait(0.0)
+    for _ in workers:
+        slots.put_nowait(None)
+    if rate:
+        await asyncio.gather(*workers)
+    else:
+        await asyncio.sleep(seconds)
+        while not slots.empty():
+            slots.get_nowait()
+        for _ in workers:
+            slots.put_nowait(None)
+        await asyncio.gather(*workers)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    pick = lambda q: latencies[min(int(q * len(latencies)), len(latencies) - 1)] * 1000  # noqa: E731
+    return {"requests": len(latencies), "errors": len(errors),
+            "req_per_s": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(pick(0.50), 2), "p90_ms": round(pick(0.90), 2),
+            "p99_ms": round(pick(0.99), 2), "max_ms": round(latencies[-1] * 1000, 2),
+            "mean_ms": round(statistics.fmean(latencies) * 1000, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    with running_server() as server:
+        job_id = completed_job(server)
+        host = urlsplit(server.base).netloc
+        request = (f"GET /v1/renders/{job_id} HTTP/1.1\r\nHost: {host}\r\n"
+                   f"Authorization: Bearer {server.key}\r\n\r\n").encode()
+        asyncio.run(run(server.base, request, rate=None, seconds=2, connections=8))  # warm-up
+        fixed = asyncio.run(run(server.base, request, rate=args.rate, seconds=args.seconds,
+                                connections=args.connections))
+        closed = asyncio.run(run(server.base, request, rate=None, seconds=args.seconds,
+                                 connections=args.connections))
+    print(json.dumps({"endpoint": "GET /v1/renders/{id}", "fixed_rate": {
+        "target_req_per_s": args.rate, **fixed}, "max_rate_closed_loop": closed}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
