@@ -39,13 +39,13 @@ def feature_routers() -> list[APIRouter]:
     from framelane.ingest import endpoints as ingest
     from framelane.renders import endpoints as renders
     from framelane.storage import endpoints as files
+    from framelane.tasks import endpoints as tasks
     from framelane.tokens import routes as tokens
     from framelane.webhooks import endpoints as webhooks
     from framelane.workspaces import endpoints as workspaces
 
     return [system.router, identity.router, workspaces.router, files.router, renders.router,
-            webhooks.router, tokens.router, ingest.router,
-            capabilities.router]
+            webhooks.router, tokens.router, ingest.router, tasks.router, capabilities.router]
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:

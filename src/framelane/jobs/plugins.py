@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-RUNNER_MODULES: tuple[str, ...] = ("framelane.renders.actors",)
+RUNNER_MODULES: tuple[str, ...] = ("framelane.renders.actors", "framelane.tasks.actors")
 
 
 def load_runners() -> None:

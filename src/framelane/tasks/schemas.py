@@ -22,8 +22,13 @@ class TaskCommon(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     metadata: dict[str, Any] | None = Field(
-        None, description="Your key/value pairs, echoed on every response and webhook.",
-        examples=[{"order": "42"}])
+        None,
+        description="Your key/value pairs, echoed on every response and webhook.",
+        examples=[{"order": "42"}],
+    )
     webhook_url: str | None = Field(
-        None, min_length=1, max_length=2083,
-        description="Receives this task's events instead of the workspace webhooks.")
+        None,
+        min_length=1,
+        max_length=2083,
+        description="Receives this task's events instead of the workspace webhooks.",
+    )

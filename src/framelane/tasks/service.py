@@ -30,8 +30,9 @@ def problems_of(exc: ValidationError) -> list[dict[str, Any]]:
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
 
 
-def validate_body(slug: str, body: dict[str, Any], *,
-                  strict: bool = False) -> tuple[TaskCommon, TaskParams, list[str]]:
+def validate_body(
+    slug: str, body: dict[str, Any], *, strict: bool = False
+) -> tuple[TaskCommon, TaskParams, list[str]]:
     """The common fields, the task's parameters and the ignored fields; one 422 listing every
     violation (schema problems first, then unsupported options and languages)."""
     problems: list[dict[str, Any]] = []
@@ -42,8 +43,9 @@ def validate_body(slug: str, body: dict[str, Any], *,
         problems = problems_of(exc)
     unknown = unknown_fields(slug, body)
     if strict:
-        problems += [{"loc": [name], "msg": "unknown field", "type": "extra_forbidden"}
-                     for name in unknown]
+        problems += [
+            {"loc": [name], "msg": "unknown field", "type": "extra_forbidden"} for name in unknown
+        ]
     try:
         params = validate_params(slug, body)
     except ValidationFailed as exc:
@@ -57,22 +59,36 @@ def validate_body(slug: str, body: dict[str, Any], *,
     return common, params, unknown
 
 
-def submit(session: Session, settings: Settings, ctx: WorkspaceContext, slug: str,
-           body: dict[str, Any], *, strict: bool = False) -> Job:
+def submit(
+    session: Session,
+    settings: Settings,
+    ctx: WorkspaceContext,
+    slug: str,
+    body: dict[str, Any],
+    *,
+    strict: bool = False,
+) -> Job:
     """Validate a task request and create its job; raises 404 / 422 / 429 before any row."""
     operation = get_operation(slug)
     common, params, unknown = validate_body(slug, body, strict=strict)
     if common.webhook_url is not None:
         check_url(common.webhook_url, allow_private=settings.allow_private_urls)
     return jobs.create_job(
-        session, ctx, settings=settings, kind=KIND, task_type=operation.task_type,
-        request=params.model_dump(mode="json"), metadata=common.metadata,
-        webhook_url=common.webhook_url, warnings=unknown,
+        session,
+        ctx,
+        settings=settings,
+        kind=KIND,
+        task_type=operation.task_type,
+        request=params.model_dump(mode="json"),
+        metadata=common.metadata,
+        webhook_url=common.webhook_url,
+        warnings=unknown,
     )
 
 
-def download_url(session: Session, settings: Settings, ctx: WorkspaceContext, task_id: str,
-                 fmt: str | None) -> str:
+def download_url(
+    session: Session, settings: Settings, ctx: WorkspaceContext, task_id: str, fmt: str | None
+) -> str:
     """A fresh signed URL of the artifact, or of its `fmt` side file (a transcript's srt/vtt)."""
     if fmt is None:
         return jobs.download_redirect(session, settings, ctx, task_id, KIND)
@@ -80,15 +96,20 @@ def download_url(session: Session, settings: Settings, ctx: WorkspaceContext, ta
     if job.status != "completed" or not job.output:
         raise jobs.JobNotCompleted(
             f"The task is {job.status}; its downloads exist once it is completed.",
-            details={"status": job.status})
+            details={"status": job.status},
+        )
     extras: dict[str, Any] = job.output.get("extra_keys") or {}
     extra = extras.get(fmt)
     if extra is None:
-        raise NotFound(f"This {job.task_type} task has no {fmt} download.",
-                       details={"format": fmt, "available": sorted(extras)})
+        raise NotFound(
+            f"This {job.task_type} task has no {fmt} download.",
+            details={"format": fmt, "available": sorted(extras)},
+        )
     if job.artifacts_purged_at is not None:
         raise jobs.ArtifactExpired("The artifact was removed after the retention period.")
     UsageRepository.from_session(session).record(
-        job.workspace_id, "egress_bytes", float(extra.get("size_bytes") or 0), job.id)
+        job.workspace_id, "egress_bytes", float(extra.get("size_bytes") or 0), job.id
+    )
     return storage_for(settings).presign_get(
-        extra["key"], settings.download_url_ttl_seconds, extra.get("filename"))
+        extra["key"], settings.download_url_ttl_seconds, extra.get("filename")
+    )

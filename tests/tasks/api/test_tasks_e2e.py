@@ -1,0 +1,203 @@
+"""Every task type end to end: HTTP submit → embedded worker → long-poll → download → content."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from numpy.typing import NDArray
+from PIL import Image
+from tests.fixtures.identity import VerifiedWorkspace
+from tests.tasks.api.conftest import (
+    MediaServer,
+    decode_rgb,
+    download,
+    finish,
+    tasks_media,
+    wait_for,
+)
+
+from framelane.core.settings import Settings
+from framelane.tasks.operations.video_io import read_alpha_video
+
+SRT_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)$")
+VTT_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)$")
+
+
+def run(client: TestClient, ws: VerifiedWorkspace, slug: str, **body: object) -> dict[str, object]:
+    created = client.post(f"/v1/tasks/{slug}", json=body, headers=ws.headers)
+    assert created.status_code == 202, created.text
+    done = finish(client, ws, str(created.json()["id"]))
+    assert done["status"] == "completed", done
+    assert done["progress_percent"] == 100 and done["completed_at"] is not None
+    return done
+
+
+def stored_files(settings: Settings, ws: VerifiedWorkspace, job_id: str) -> list[Path]:
+    folder = settings.data_dir / "storage" / ws.id / "jobs" / job_id
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def has_audio(data: bytes) -> bool:
+    with av.open(io.BytesIO(data)) as container:
+        return len(container.streams.audio) > 0
+
+
+def cue_times(text: str, pattern: re.Pattern[str]) -> list[tuple[float, float]]:
+    times = []
+    for line in text.splitlines():
+        match = pattern.match(line.strip())
+        if match:
+            h1, m1, s1, ms1, h2, m2, s2, ms2 = (int(g) for g in match.groups())
+            times.append((h1 * 3600 + m1 * 60 + s1 + ms1 / 1000,
+                          h2 * 3600 + m2 * 60 + s2 + ms2 / 1000))
+    return times
+
+
+@pytest.mark.slow
+def test_remove_background_image_gives_a_png_with_the_person_opaque(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer,
+        person_png: tuple[str, NDArray[np.float32]]) -> None:
+    name, truth = person_png
+    done = run(live, pro, "remove-background", source_url=media.url(name), model="person",
+               metadata={"shot": "a"})
+    output = done["output"]
+    assert isinstance(output, dict)
+    assert (output["width"], output["height"], output["content_type"]) == (320, 240, "image/png")
+    assert done["metadata"] == {"shot": "a"} and done["task_type"] == "remove_background"
+    image = Image.open(io.BytesIO(download(live, pro, str(done["id"]))))
+    assert image.mode == "RGBA" and image.size == (320, 240)
+    alpha = np.asarray(image)[..., 3].astype(np.float32) / 255
+    assert tasks_media.iou(alpha, truth) >= 0.85
+    assert alpha[truth < 0.01].mean() < 0.1 and alpha[truth > 0.99].mean() > 0.9
+
+
+@pytest.mark.slow
+def test_remove_background_video_gives_webm_with_alpha(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, person_mp4: str,
+        tmp_path: Path) -> None:
+    done = run(live, pro, "remove-background", source_url=media.url(person_mp4),
+               model="person")
+    output = done["output"]
+    assert isinstance(output, dict) and output["content_type"] == "video/webm"
+    webm = tmp_path / "cut.webm"
+    webm.write_bytes(download(live, pro, str(done["id"])))
+    frames = list(read_alpha_video(webm))
+    assert len(frames) == 6 and frames[0].shape == (120, 160, 4)
+    alpha = frames[3][..., 3]
+    assert alpha.min() < 30 and alpha.max() > 225
+
+
+@pytest.mark.slow
+def test_super_resolution_image_is_scale_times_larger_and_faithful(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_png: str) -> None:
+    done = run(live, pro, "super-resolution", source_url=media.url(small_png), scale=3)
+    output = done["output"]
+    assert isinstance(output, dict) and (output["width"], output["height"]) == (144, 96)
+    big = np.asarray(Image.open(io.BytesIO(download(live, pro, str(done["id"])))).convert("RGB"))
+    assert big.shape == (96, 144, 3)
+    back = np.asarray(Image.fromarray(big).resize((48, 32), Image.Resampling.BOX))
+    original = np.asarray(Image.open(media.folder / small_png).convert("RGB"))
+    assert tasks_media.psnr(back, original) > 30
+
+
+@pytest.mark.slow
+def test_super_resolution_video_keeps_frames_and_audio(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer,
+        small_mp4_with_audio: str) -> None:
+    done = run(live, pro, "super-resolution", source_url=media.url(small_mp4_with_audio),
+               scale=2)
+    data = download(live, pro, str(done["id"]))
+    frames = decode_rgb(data)
+    assert len(frames) == 5 and frames[0].shape == (96, 128, 3)
+    assert has_audio(data)
+
+
+@pytest.mark.slow
+def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorkspace,
+                                            media: MediaServer, speech: str) -> None:
+    done = run(live, pro, "transcribe", source_url=media.url(speech), word_boost=["meeting"])
+    output = done["output"]
+    assert isinstance(output, dict) and output["content_type"] == "application/json"
+    assert output["download_formats"] == ["srt", "vtt"]
+    transcript = json.loads(download(live, pro, str(done["id"])))
+    words = [w["text"].strip(".,").lower() for w in transcript["words"]]
+    for expected in ("weather", "lovely", "upload", "video", "meeting"):
+        assert expected in words, transcript["text"]
+    starts = [w["start"] for w in transcript["words"]]
+    assert starts == sorted(starts) and 0 <= starts[0] < transcript["words"][-1]["end"]
+    assert transcript["words"][-1]["end"] <= transcript["audio_duration"] * 1000 + 50
+    assert all(0 <= w["confidence"] <= 1 for w in transcript["words"])
+    assert transcript["utterances"] and transcript["text"].lower().startswith("the weather")
+    srt = download(live, pro, str(done["id"]), "srt").decode()
+    vtt = download(live, pro, str(done["id"]), "vtt").decode()
+    assert srt.startswith("1\n") and "weather" in srt.lower()
+    assert vtt.startswith("WEBVTT\n") and "meeting" in vtt.lower()
+    for cues in (cue_times(srt, SRT_TIME), cue_times(vtt, VTT_TIME)):
+        assert cues and all(start < end for start, end in cues)
+        assert cues[0][0] == pytest.approx(starts[0] / 1000, abs=0.002)
+
+
+@pytest.mark.slow
+def test_gaze_redirect_video_keeps_frames_and_audio_and_looks_at_the_camera(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer,
+        sideways_mp4: tuple[str, NDArray[np.uint8]]) -> None:
+    name, sideways = sideways_mp4
+    done = run(live, pro, "gaze-redirect", source_url=media.url(name), intensity=1)
+    data = download(live, pro, str(done["id"]))
+    frames = decode_rgb(data)
+    assert len(frames) == 8 and frames[0].shape == sideways.shape
+    assert has_audio(data)
+    reference = tasks_media.face_landmarks(tasks_media.portrait(0.5))
+    before = tasks_media.face_landmarks(sideways)
+    after = tasks_media.face_landmarks(frames[4])
+    assert reference is not None and before is not None and after is not None
+    assert tasks_media.iris_error(after, reference) < 0.6 * tasks_media.iris_error(
+        before, reference)
+
+
+@pytest.mark.slow
+def test_not_media_source_fails_with_unsupported_media(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, not_media: str) -> None:
+    created = live.post("/v1/tasks/super-resolution", json={"source_url": media.url(not_media)},
+                        headers=pro.headers).json()
+    done = finish(live, pro, created["id"])
+    assert done["status"] == "failed" and done["error"]["code"] == "unsupported_media", done
+    missing = live.post("/v1/tasks/transcribe", json={"source_url": media.url("nope.wav")},
+                        headers=pro.headers).json()
+    gone = finish(live, pro, missing["id"])
+    assert gone["status"] == "failed" and gone["error"]["code"] == "source_not_found", gone
+    download_failed = live.get(f"/v1/tasks/{created['id']}/download", headers=pro.headers)
+    assert download_failed.status_code == 409
+
+
+@pytest.mark.slow
+def test_cancel_a_running_task_leaves_no_artifact(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, long_mp4: str,
+        settings: Settings) -> None:
+    job = live.post("/v1/tasks/super-resolution", json={"source_url": media.url(long_mp4),
+                                                         "scale": 4},
+                    headers=pro.headers).json()
+    running = wait_for(live, pro, job["id"],
+                       lambda j: j["status"] == "processing" and j["progress_percent"] > 6)
+    assert running["progress_stage"] in {"compositing", "encoding"}
+    cancelled = live.delete(f"/v1/tasks/{job['id']}", headers=pro.headers)
+    asked = time.monotonic()
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    workdir = settings.data_dir / "work" / f"{job['id']}-1"
+    while workdir.exists() and time.monotonic() - asked < 2.0:
+        time.sleep(0.02)
+    assert not workdir.exists(), "the worker did not stop within 2 s"
+    time.sleep(0.3)
+    assert stored_files(settings, pro, job["id"]) == []
+    final = live.get(f"/v1/tasks/{job['id']}", headers=pro.headers).json()
+    assert final["status"] == "cancelled" and final["output"] is None
+    again = live.delete(f"/v1/tasks/{job['id']}", headers=pro.headers)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "job_not_cancellable"
