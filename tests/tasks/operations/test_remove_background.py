@@ -190,3 +190,19 @@ class TestTemporalSmoother:
         b[:, 10:] = 1.0
         smoother.update(a)
         assert smoother.update(b)[:, 10:].min() == 1.0
+
+
+def test_refinement_pulls_the_outline_onto_the_true_edge(
+    person_still: tuple[Path, NDArray[np.float32]],
+) -> None:
+    path, truth = person_still
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    coarse = matting.sharpen_matte(matting.person_matte(rgb))
+    upsampled = cv2.resize(coarse, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+    refined = matting.refine_matte(rgb, coarse)
+    hard = (truth > 0.5).astype(np.uint8)
+    edge = cv2.morphologyEx(hard, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    band = cv2.dilate(edge, np.ones((11, 11), np.uint8)) > 0
+    plain_error = float(np.abs(upsampled - truth)[band].mean())
+    refined_error = float(np.abs(refined - truth)[band].mean())
+    assert refined_error < 0.95 * plain_error

@@ -108,7 +108,7 @@ class FrameMatter:
             coarse = matting.sharpen_matte(matting.general_matte(rgb), 0.2, 0.8)
         if self._smoother is not None:
             coarse = self._smoother.update(coarse)
-        return matting.refine_matte(rgb, coarse)
+        return matting.refine_matte(rgb, coarse, work_side=320 if self._video else 640)
 
     def __call__(self, rgb: Frame) -> Frame:
         return matting.compose_rgba(rgb, self.matte(rgb), self._background)
