@@ -104,14 +104,7 @@ class TestCli:
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         data = canvas(
-            [
-                {
-                    "type": "text",
-                    "text": "x",
-                    "duration": 1,
-                    "motion": [{"type": "bounce", "time": 0, "duration": 1}],
-                }
-            ]
+            [{"type": "text", "text": "x", "duration": 1, "animation_preset": "typewriter"}]
         )
         code = cli.main(["render", str(self.write(tmp_path, data)), "-o", str(tmp_path / "o.mp4")])
         assert code == 2 and "capability_unsupported" in capsys.readouterr().out

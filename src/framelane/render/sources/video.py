@@ -109,7 +109,8 @@ class VideoReader:
             height=height,
             format="bgra",
             src_colorspace=source_colorspace(frame),
-            interpolation="BILINEAR",
+            interpolation="AREA" if width < frame.width else "BILINEAR",
+            threads=1,  # sliced swscale threads only contend with the decoder and x264
         )
         plane = converted.planes[0]
         array = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size // 4, 4)

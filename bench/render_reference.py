@@ -1,0 +1,123 @@
+"""The reference composition of issue 3: 10 s 1080p30, clip A full frame, clip B as a 640×360
+inset moving along a path (border radius 24, shadow, opacity 90), a PNG logo rotating and
+fading in, a title with a stroke.
+
+Prints, from one run: our wall time ÷ the bare PyAV decode → x264 veryfast encode of the same
+300 frames (the floor), the preview latency of one PNG, and, when MOVIEPY_PYTHON points at an
+interpreter with moviepy installed (kept out of the project venv: it downgrades pillow),
+MoviePy's time for the same picture ÷ ours.
+
+    .venv/bin/python bench/render_reference.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+sys.path.insert(0, str(Path(__file__).parent))
+from render_inputs import FPS, WORK, inputs
+
+from framelane.render.motions import MOTIONS
+from framelane.render.pipeline import render, render_still_png
+
+
+def reference_spec(paths: dict[str, Path]) -> dict[str, Any]:
+    logo_motion = [{"type": "fade", "time": 0, "duration": 1, "easing": "linear"}]
+    if MOTIONS.is_supported("loop_rotate"):
+        logo_motion.append({"type": "loop_rotate", "time": 0, "duration": 10, "loop": True})
+    return {
+        "width": 1920, "height": 1080, "frame_rate": FPS, "duration": 10,
+        "elements": [
+            {"type": "text", "id": "title", "text": "Framelane reference 1080p30", "duration": 10,
+             "font_size": 72, "font_weight": 700, "x": "50%", "y": 120, "width": "80%",
+             "stroke_color": "#000000", "stroke_width": 4, "z_index": 3},
+            {"type": "image", "id": "logo", "source_url": str(paths["logo"]), "duration": 10,
+             "x": 1640, "y": 160, "width": 400, "height": 200, "z_rotation": "12deg",
+             "z_index": 2, "motion": logo_motion},
+            {"type": "video", "id": "b", "source_url": str(paths["b"]), "width": 640,
+             "height": 360, "x": 560, "y": 700, "border_radius": 24, "opacity": 90,
+             "shadow_color": "#00000099", "shadow_blur": 28, "shadow_x": 12, "shadow_y": 12,
+             "z_index": 1,
+             "motion": [{"type": "slide_right", "time": 0, "duration": 10, "easing": "linear"},
+                        {"type": "slide_up", "time": 0, "duration": 10, "easing": "ease_in_out"}]},
+            {"type": "video", "id": "a", "source_url": str(paths["a"])},
+        ],
+    }  # fmt: skip
+
+
+def pyav_floor(source: Path, out: Path) -> float:
+    """Decode clip A and re-encode its 300 frames with libx264 veryfast, nothing else."""
+    started = time.perf_counter()
+    with av.open(str(source)) as src, av.open(str(out), "w") as dst:
+        stream = src.streams.video[0]
+        stream.thread_type = "AUTO"
+        encoder = dst.add_stream("libx264", rate=FPS, options={"preset": "veryfast", "crf": "20"})
+        encoder.width, encoder.height, encoder.pix_fmt = 1920, 1080, "yuv420p"
+        encoder.codec_context.thread_type = "FRAME"
+        for n, frame in enumerate(src.decode(stream)):
+            frame.pts, frame.time_base = n, Fraction(1, FPS)
+            dst.mux(encoder.encode(frame))
+        dst.mux(encoder.encode(None))
+    return time.perf_counter() - started
+
+
+def ours(spec: dict[str, Any], out: Path) -> float:
+    started = time.perf_counter()
+    render(spec, out)
+    return time.perf_counter() - started
+
+
+def preview_latency(spec: dict[str, Any], at: float) -> float:
+    started = time.perf_counter()
+    render_still_png(spec, at)
+    return time.perf_counter() - started
+
+
+def moviepy_seconds(paths: dict[str, Path]) -> float | None:
+    python = os.environ.get("MOVIEPY_PYTHON")
+    if not python:
+        return None
+    script = Path(__file__).with_name("render_moviepy.py")
+    args = [python, str(script), str(paths["a"]), str(paths["b"]), str(paths["logo"]),
+            str(WORK / "moviepy.mp4")]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=1)
+    rounds = parser.parse_args().rounds
+    paths = inputs()
+    spec = reference_spec(paths)
+    floors, mine = [], []
+    for _ in range(rounds):  # round-robin, so both see the same machine load
+        floors.append(pyav_floor(paths["a"], WORK / "floor.mp4"))
+        mine.append(ours(spec, WORK / "ours.mp4"))
+    floor, wall = statistics.median(floors), statistics.median(mine)
+    print(f"PyAV floor (decode A, x264 veryfast, 300 frames): {floor:.2f} s")
+    print(f"framelane reference render:  {wall:.2f} s ({300 / wall:.1f} fps)")
+    print(f"ratio ours / floor:          {wall / floor:.2f}  (target <= 1.2)")
+    print(f"preview PNG at t=0 s:        {preview_latency(spec, 0.0):.2f} s")
+    print(f"preview PNG at t=5 s:        {preview_latency(spec, 5.0):.2f} s")
+    moviepy = moviepy_seconds(paths)
+    if moviepy is None:
+        print("MoviePy: not measured (set MOVIEPY_PYTHON to an interpreter with moviepy)")
+    else:
+        print(f"MoviePy same picture:        {moviepy:.2f} s")
+        print(f"ratio MoviePy / ours:        {moviepy / wall:.2f}  (target >= 8)")
+
+
+if __name__ == "__main__":
+    main()
