@@ -82,9 +82,9 @@ def test_word_timings_off_leaves_words_out(speech_wav: Path, ctx: TaskContext) -
     assert doc["words"] == [] and "upload" in doc["text"].lower()
 
 
-def test_video_without_audio_is_unsupported(faceless_video: Path, ctx: TaskContext) -> None:
-    with pytest.raises(UnsupportedMedia, match="no audio"):
-        OP.run(faceless_video, _params(), ctx)
+def test_video_without_audio_is_an_empty_transcript(faceless_video: Path, ctx: TaskContext) -> None:
+    doc = _run(faceless_video, ctx)
+    assert (doc["text"], doc["words"], doc["utterances"]) == ("", [], [])
 
 
 def test_image_is_unsupported(

@@ -29,7 +29,7 @@ from framelane.tasks.operations.base import (
     describe_operation,
     reject_unsupported_fields,
 )
-from framelane.tasks.operations.errors import LanguageUnsupported, SourceCorrupt, UnsupportedMedia
+from framelane.tasks.operations.errors import LanguageUnsupported, SourceCorrupt
 from framelane.tasks.operations.media import check_duration_limit, probe_media, require_kind
 from framelane.tasks.operations.transcript_format import (
     Utterance,
@@ -203,10 +203,9 @@ class Transcribe:
         meter = ProgressMeter(ctx)
         info = probe_media(input_path)
         require_kind(info, "audio", "video")
-        if not info.has_audio:
-            raise UnsupportedMedia("the video has no audio track to transcribe")
         check_duration_limit(info, ctx.limits)
-        utterances = recognise(input_path, p.word_boost, ctx, meter)
+        # A video without an audio track holds no speech: an empty transcript, like silence.
+        utterances = recognise(input_path, p.word_boost, ctx, meter) if info.has_audio else []
         meter.report(0.95, "encoding")
         document = transcript_json(utterances, info.duration, include_words=p.word_timings)
         out = ctx.workdir / "transcript.json"
