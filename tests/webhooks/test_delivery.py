@@ -315,6 +315,22 @@ class TestRestarts:
             "render.completed", "render.failed"]
 
 
+def test_a_commit_wakes_the_background_dispatcher_at_once(
+        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    with live_server() as receiver:
+        create_webhook(client, workspace, receiver.url("/hook"))
+        stop = dispatcher(settings, poll_seconds=30).start()
+        try:
+            time.sleep(0.2)  # the loop is now asleep for 30 s
+            started = time.monotonic()
+            emit(settings, workspace.id, "render.completed")  # a plain session commit
+            wait_for(lambda: len(receiver.received) == 1)
+            latency = time.monotonic() - started
+        finally:
+            stop()
+    assert latency < 1.0
+
+
 def wait_for(condition: Any, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

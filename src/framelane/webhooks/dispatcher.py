@@ -37,7 +37,7 @@ from framelane.webhooks.delivery import (
     record_outcome,
 )
 from framelane.webhooks.repository import WebhookRepository
-from framelane.webhooks.service import on_new_attempts
+from framelane.webhooks.service import off_new_attempts, on_new_attempts
 
 log = logging.getLogger("framelane.webhooks")
 
@@ -55,6 +55,15 @@ class Delivered:
     delivery_id: str
     url: str
     outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A leased attempt, its ordering key, and its signed request (None: nothing to send)."""
+
+    attempt_id: str
+    key: str
+    outgoing: Outgoing | None
 
 
 def classify(response: SafeResponse) -> Outcome:
@@ -104,14 +113,14 @@ class Dispatcher:
     # one attempt
     def claim(self, now: datetime, limit: int) -> list[str]:
         """Lease up to `limit` due attempts (at most one per target and subject)."""
-        return [attempt_id for attempt_id, _key in self.claim_keyed(now, limit, set())]
+        return [claimed.attempt_id for claimed in self.claim_prepared(now, limit, set())]
 
-    def claim_keyed(self, now: datetime, limit: int,
-                    busy: set[str]) -> list[tuple[str, str]]:
-        """Like `claim`, skipping the ordering keys in `busy` (target + subject in flight), so
-        a job's `completed` is not sent while its `processing` is still on the wire."""
+    def claim_prepared(self, now: datetime, limit: int, busy: set[str]) -> list[Claimed]:
+        """Lease and sign up to `limit` due attempts in one transaction, skipping the ordering
+        keys in `busy` (target + subject in flight), so a job's `completed` is not sent while
+        its `processing` is still on the wire."""
         taken = set(busy)
-        claimed: list[tuple[str, str]] = []
+        claimed: list[Claimed] = []
         with session_scope(self.url) as session:
             repo = WebhookRepository.from_session(session)
             for attempt_id, key in repo.due_attempts(now, limit * 4):
@@ -120,7 +129,8 @@ class Dispatcher:
                 if key in taken or not repo.claim(attempt_id, now, now + self.lease):
                     continue
                 taken.add(key)
-                claimed.append((attempt_id, key))
+                claimed.append(Claimed(attempt_id, key, prepare_attempt(session, attempt_id,
+                                                                        now)))
         return claimed
 
     def send(self, outgoing: Outgoing) -> Outcome:
@@ -146,20 +156,25 @@ class Dispatcher:
         return Outcome(outcome.status_code, outcome.response_body, outcome.error, elapsed)
 
     def deliver(self, attempt_id: str, now: datetime | None = None) -> Delivered | None:
-        """Send one claimed attempt and record it; None when it no longer needs sending."""
-        at = now or self.clock()
+        """Sign, send and record one claimed attempt; None when it no longer needs sending."""
         with session_scope(self.url) as session:
-            outgoing = prepare_attempt(session, attempt_id, at)
+            outgoing = prepare_attempt(session, attempt_id, now or self.clock())
+        return self.send_and_record(Claimed(attempt_id, attempt_id, outgoing), now)
+
+    def send_and_record(self, claimed: Claimed, now: datetime | None = None
+                        ) -> Delivered | None:
+        outgoing = claimed.outgoing
         if outgoing is None:
             return None
         outcome = self.send(outgoing)
         with session_scope(self.url) as session:
-            record_outcome(session, attempt_id, outcome, now or self.clock(), self.schedule)
+            record_outcome(session, claimed.attempt_id, outcome, now or self.clock(),
+                           self.schedule)
         log.info("webhook attempt", extra={
-            "attempt_id": attempt_id, "delivery_id": outgoing.delivery_id,
+            "attempt_id": claimed.attempt_id, "delivery_id": outgoing.delivery_id,
             "status_code": outcome.status_code, "error": (outcome.error or {}).get("code"),
             "duration_ms": outcome.duration_ms})
-        return Delivered(attempt_id, outgoing.delivery_id, outgoing.url, outcome)
+        return Delivered(claimed.attempt_id, outgoing.delivery_id, outgoing.url, outcome)
 
     # batches
     def run_due_once(self, now: datetime | None = None, max_attempts: int = 1000
@@ -169,10 +184,10 @@ class Dispatcher:
         results: list[Delivered] = []
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook") as pool:
             while len(results) < max_attempts:
-                claimed = self.claim(at, self.concurrency)
+                claimed = self.claim_prepared(at, self.concurrency, set())
                 if not claimed:
                     break
-                for done in pool.map(lambda attempt_id: self.deliver(attempt_id, now), claimed):
+                for done in pool.map(lambda one: self.send_and_record(one, now), claimed):
                     if done is not None:
                         results.append(done)
         return results
@@ -189,6 +204,7 @@ class Dispatcher:
         return self.stop
 
     def stop(self) -> None:
+        off_new_attempts(self.wake)
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -199,34 +215,34 @@ class Dispatcher:
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook") as pool:
             while not self._stop.is_set():
                 self._wake.clear()
-                for attempt_id, key in self._claim_free_slots():
-                    pool.submit(self._run_one, attempt_id, key)
+                for claimed in self._claim_free_slots():
+                    pool.submit(self._run_one, claimed)
                 self._wake.wait(self.poll_seconds)
 
-    def _claim_free_slots(self) -> list[tuple[str, str]]:
+    def _claim_free_slots(self) -> list[Claimed]:
         with self._lock:
             free, busy = self.concurrency - self._inflight, set(self._busy)
         if free <= 0:
             return []
         try:
-            claimed = self.claim_keyed(self.clock(), free, busy)
+            claimed = self.claim_prepared(self.clock(), free, busy)
         except Exception:
             log.exception("webhook dispatcher could not claim attempts")
             return []
         with self._lock:
             self._inflight += len(claimed)
-            self._busy.update(key for _attempt_id, key in claimed)
+            self._busy.update(one.key for one in claimed)
         return claimed
 
-    def _run_one(self, attempt_id: str, key: str) -> None:
+    def _run_one(self, claimed: Claimed) -> None:
         try:
-            self.deliver(attempt_id)
+            self.send_and_record(claimed)
         except Exception:
-            log.exception("webhook attempt crashed", extra={"attempt_id": attempt_id})
+            log.exception("webhook attempt crashed", extra={"attempt_id": claimed.attempt_id})
         finally:
             with self._lock:
                 self._inflight -= 1
-                self._busy.discard(key)
+                self._busy.discard(claimed.key)
             self._wake.set()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Session
 
 from framelane.core.errors import NotFound, ValidationFailed
@@ -18,7 +19,6 @@ from framelane.core.events import DomainEvent, subscribe
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
-from framelane.db.unit_of_work import after_commit
 from framelane.net.ssrf import ResolvedTarget, check_url
 from framelane.webhooks import events as catalog
 from framelane.webhooks.models import (
@@ -40,9 +40,24 @@ def on_new_attempts(callback: Callable[[], None]) -> None:
         _wakers.append(callback)
 
 
-def _wake_dispatchers() -> None:
+def off_new_attempts(callback: Callable[[], None]) -> None:
+    if callback in _wakers:
+        _wakers.remove(callback)
+
+
+def _wake_dispatchers(_session: Session | None = None) -> None:
     for waker in list(_wakers):
         waker()
+
+
+_WAKE_KEY = "framelane.webhooks.wake"
+
+
+def wake_after_commit(session: Session) -> None:
+    """Wake this process's dispatcher when `session` commits, however it is committed."""
+    if not session.info.get(_WAKE_KEY):
+        session.info[_WAKE_KEY] = True
+        orm_events.listen(session, "after_commit", _wake_dispatchers)
 
 
 # secret
@@ -120,7 +135,7 @@ def update_endpoint(session: Session, settings: Settings, endpoint: WebhookEndpo
         endpoint.enabled = bool(changes["enabled"])
     session.flush()
     if endpoint.enabled:
-        after_commit(session, _wake_dispatchers)
+        wake_after_commit(session)
     return endpoint
 
 
@@ -152,7 +167,7 @@ def _schedule(session: Session, event: WebhookEvent, *, webhook_id: str | None,
                              subject_id=event.subject_id, attempt_number=1, status="pending",
                              due_at=event.created_at)
     repo.add(attempt)
-    after_commit(session, _wake_dispatchers)
+    wake_after_commit(session)
     return attempt
 
 
@@ -199,7 +214,7 @@ def retry_delivery(session: Session, endpoint: WebhookEndpoint, delivery_id: str
         pending.due_at = due
         pending.manual = True
         session.flush()
-        after_commit(session, _wake_dispatchers)
+        wake_after_commit(session)
         return pending
     event = repo.event(delivery.event_id)
     assert event is not None
@@ -212,7 +227,7 @@ def retry_delivery(session: Session, endpoint: WebhookEndpoint, delivery_id: str
     repo.add(attempt)
     delivery.status = "pending"
     session.flush()
-    after_commit(session, _wake_dispatchers)
+    wake_after_commit(session)
     return attempt
 
 
