@@ -164,6 +164,7 @@ def _frame_index(timeline: Timeline, time: Fraction) -> int:
 def _render_frame(timeline: Timeline, fonts: FontLibrary, index: int, transparent: bool) -> Pixels:
     scene = SceneRenderer(timeline, fonts, _background_of(timeline, transparent))
     try:
+        scene.seek_all(index)
         return scene.render(index).copy()
     finally:
         scene.close()

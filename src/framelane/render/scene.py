@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import skia
 
 from framelane.render.compositor import Canvas
@@ -12,6 +14,7 @@ from framelane.render.sources.layers import (
     LAYER_SOURCES,
     LayerImage,
     LayerSource,
+    VideoSource,
     load_image_pixels,
 )
 from framelane.render.spec.units import Rgba
@@ -41,6 +44,19 @@ class SceneRenderer:
             else:
                 self._sources[layer.key] = LAYER_SOURCES[layer.kind](layer, self.fonts)
         return self._sources[layer.key]
+
+    def seek_all(self, index: int) -> None:
+        """Position every video source on frame `index` in parallel (decoders release the GIL),
+        so a single preview frame after a seek costs one GOP decode, not one per source."""
+        state = frame_state(self.timeline, index)
+        readers = [
+            (source.reader, layer_state.source_time)
+            for layer_state in state.layers
+            if isinstance(source := self._source(layer_state.layer), VideoSource)
+        ]
+        if len(readers) > 1:
+            with ThreadPoolExecutor(max_workers=len(readers)) as pool:
+                list(pool.map(lambda item: item[0].frame_at(item[1]), readers))
 
     def render(self, index: int) -> Pixels:
         state = frame_state(self.timeline, index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import av
 import numpy as np
@@ -18,6 +18,8 @@ from framelane.render.sources.probe import MediaInfo, open_media
 
 SEEK_AHEAD = Fraction(3)
 """Decode forward up to this many seconds; seek when the target is further away."""
+CATCH_UP_MARGIN = Fraction(1, 4)
+"""After a seek, non-reference frames more than this far before the target are not decoded."""
 
 _ALPHA_DECODERS = {"vp8": "libvpx", "vp9": "libvpx-vp9"}
 
@@ -48,6 +50,7 @@ class VideoReader:
         self._current: av.VideoFrame | None = None
         self._current_time = Fraction(-1)
         self._pending: av.VideoFrame | None = None
+        self._skip_until: Fraction | None = None
 
     def _choose_decoder(self, info: MediaInfo) -> VideoCodecContext:
         """The native VP8/VP9 decoders drop alpha; libvpx reads it from the side data."""
@@ -59,6 +62,7 @@ class VideoReader:
     def _decode(self) -> Iterator[av.VideoFrame]:
         try:
             for packet in self._container.demux(self._stream):
+                self._catch_up_mode(packet)
                 for frame in self._decoder.decode(packet):
                     if isinstance(frame, av.VideoFrame):
                         yield frame
@@ -66,6 +70,17 @@ class VideoReader:
             if self._current is None:
                 raise SourceCorrupt(f"cannot decode {self._name}: {error}") from error
             # A truncated file: keep showing the last good frame.
+
+    def _catch_up_mode(self, packet: av.Packet[Any]) -> None:
+        """Skip non-reference frames nobody will see while catching up after a seek (they are
+        about half the frames of a typical GOP); decode everything near the target."""
+        if self._skip_until is None:
+            return
+        if packet.pts is not None and packet.pts * self._time_base >= self._skip_until:
+            self._decoder.skip_frame = "DEFAULT"
+            self._skip_until = None
+        else:
+            self._decoder.skip_frame = "NONREF"
 
     def _time_of(self, frame: av.VideoFrame) -> Fraction:
         if frame.pts is None:
@@ -83,6 +98,7 @@ class VideoReader:
     def _seek(self, time: Fraction) -> None:
         self._container.seek(int(time / self._time_base), stream=self._stream, backward=True)
         self._decoder.flush_buffers()
+        self._skip_until = time - CATCH_UP_MARGIN
         self._frames = self._decode()
         self._current, self._pending = None, None
         self._current_time = Fraction(-1)
