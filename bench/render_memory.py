@@ -86,7 +86,8 @@ def main() -> None:
     for seconds in lengths:
         result = measure(three_layers(paths, seconds), WORK / f"memory-{seconds}s.mp4")
         print(
-            f"{seconds:>3} s of 1080p30, three video layers: peak RSS {result['peak_rss_mb']:.0f} MB, "
+            f"{seconds:>3} s of 1080p30, three video layers: "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB, "
             f"{result['seconds']:.1f} s wall ({seconds * 30 / result['seconds']:.1f} fps)"
         )
 
