@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -79,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # clients that hang up (timeouts, refused TLS, cut bodies) are expected here
+
     def __init__(self, script: Script) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script = script
@@ -89,13 +93,14 @@ class _Server(ThreadingHTTPServer):
 @dataclass(slots=True)
 class LiveServer:
     server: _Server
+    scheme: str = "http"
 
     @property
     def port(self) -> int:
         return int(self.server.server_address[1])
 
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     @property
     def received(self) -> list[Received]:
@@ -107,13 +112,16 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(script: Script | None = None) -> Iterator[LiveServer]:
+def live_server(script: Script | None = None,
+                tls: ssl.SSLContext | None = None) -> Iterator[LiveServer]:
     server = _Server(script or (lambda _received: Reply()))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()
     try:
-        yield LiveServer(server)
+        yield LiveServer(server, "https" if tls is not None else "http")
     finally:
         server.shutdown()
         server.server_close()
