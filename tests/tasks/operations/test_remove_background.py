@@ -206,3 +206,17 @@ def test_refinement_pulls_the_outline_onto_the_true_edge(
     plain_error = float(np.abs(upsampled - truth)[band].mean())
     refined_error = float(np.abs(refined - truth)[band].mean())
     assert refined_error < 0.95 * plain_error
+
+
+def test_big_frames_are_refined_and_blended_in_strips_with_the_same_result(
+    person_still: tuple[Path, NDArray[np.float32]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rgb = np.asarray(Image.open(person_still[0]).convert("RGB"))
+    coarse = matting.sharpen_matte(matting.person_matte(rgb))
+    whole = matting.refine_matte(rgb, coarse)
+    whole_rgba = matting.compose_rgba(rgb, whole, (10, 200, 30, 128))
+    monkeypatch.setattr(matting, "STRIP_PIXELS", 7_000)
+    strips = matting.refine_matte(rgb, coarse)
+    assert float(np.abs(strips - whole).max()) < 2e-3
+    strips_rgba = matting.compose_rgba(rgb, whole, (10, 200, 30, 128))
+    assert np.array_equal(strips_rgba, whole_rgba)

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from framelane.tasks.operations.media import as_f32
+from framelane.tasks.operations.media import as_f32, as_u8
 
 Matte = NDArray[np.float32]
 RGBFloat = NDArray[np.float32]
@@ -23,6 +23,7 @@ RGB = NDArray[np.uint8]
 
 _LOCK = threading.Lock()
 _U2NET_SIZE = 320
+STRIP_PIXELS = 4_000_000  # rows are processed in strips of about this many pixels
 _IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 
@@ -143,9 +144,38 @@ def refine_matte(rgb: RGB, matte: Matte, work_side: int = 640) -> Matte:
     small_matte = as_f32(cv2.resize(matte, small_size, interpolation=cv2.INTER_LINEAR))
     radius = max(2, round(3 * max(small_size) / 256))
     coefficients = guided_coefficients(small_rgb, small_matte, radius, 1e-4)
-    full = as_f32(cv2.resize(coefficients, (width, height), interpolation=cv2.INTER_LINEAR))
+    return apply_coefficients(coefficients, rgb)
+
+
+def _evaluate(full: RGBFloat, rgb: RGB) -> Matte:
     weighted = np.einsum("ijk,ijk->ij", full[..., :3], as_f32(rgb)) * (1 / 255)
     return as_f32(np.clip(weighted + full[..., 3], 0.0, 1.0))
+
+
+def apply_coefficients(coefficients: RGBFloat, rgb: RGB) -> Matte:
+    """Evaluate guided-filter coefficients at the frame's resolution, in row strips for big frames.
+
+    Upsampling matches `cv2.resize` (pixel centres aligned); strips keep the float temporaries
+    of a 36-megapixel still to a few hundred megabytes.
+    """
+    height, width = rgb.shape[:2]
+    if height * width <= STRIP_PIXELS:
+        full = as_f32(cv2.resize(coefficients, (width, height), interpolation=cv2.INTER_LINEAR))
+        return _evaluate(full, rgb)
+    small_h, small_w = coefficients.shape[:2]
+    xs = (np.arange(width, dtype=np.float32) + 0.5) * (small_w / width) - 0.5
+    out = np.empty((height, width), np.float32)
+    rows = max(1, STRIP_PIXELS // width)
+    for top in range(0, height, rows):
+        bottom = min(height, top + rows)
+        ys = (np.arange(top, bottom, dtype=np.float32) + 0.5) * (small_h / height) - 0.5
+        map_x = np.ascontiguousarray(np.broadcast_to(xs, (bottom - top, width)))
+        map_y = np.ascontiguousarray(np.broadcast_to(ys[:, None], (bottom - top, width)))
+        full = as_f32(
+            cv2.remap(coefficients, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        )
+        out[top:bottom] = _evaluate(full, rgb[top:bottom])
+    return out
 
 
 class TemporalMatteSmoother:
@@ -173,15 +203,21 @@ class TemporalMatteSmoother:
 
 def compose_rgba(rgb: RGB, alpha: Matte, background: tuple[int, int, int, int] | None) -> RGB:
     """Put the matte into an alpha channel, or blend over `background` (RGBA) instead."""
-    alpha = np.clip(alpha, 0.0, 1.0)
     if background is None:
-        a8 = (alpha * 255.0 + 0.5).astype(np.uint8)
+        a8 = as_u8(np.clip(alpha, 0.0, 1.0) * 255.0 + 0.5)
         return np.dstack([rgb, a8])
+    out = np.empty((*rgb.shape[:2], 4), np.uint8)
+    rows = max(1, STRIP_PIXELS // rgb.shape[1])
+    for top in range(0, rgb.shape[0], rows):
+        out[top : top + rows] = _blend(rgb[top : top + rows], alpha[top : top + rows], background)
+    return out
+
+
+def _blend(rgb: RGB, alpha: Matte, background: tuple[int, int, int, int]) -> RGB:
     color = np.array(background[:3], np.float32)
     bg_alpha = background[3] / 255.0
-    a = alpha[..., None]
+    a = np.clip(alpha, 0.0, 1.0)[..., None]
     out_alpha = a + (1.0 - a) * bg_alpha
     premultiplied = rgb.astype(np.float32) * a + color * (1.0 - a) * bg_alpha
     out_rgb = premultiplied / np.maximum(out_alpha, 1e-6)
-    rgba = np.dstack([out_rgb, out_alpha * 255.0])
-    return np.clip(rgba + 0.5, 0, 255).astype(np.uint8)
+    return as_u8(np.clip(np.dstack([out_rgb, out_alpha * 255.0]) + 0.5, 0, 255))
