@@ -11,6 +11,7 @@ from tests.tasks.api.conftest import TRIAL_TASKS
 
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
+from framelane.tasks.operations.transcript_format import words_to_word_animation
 
 SOURCE = "https://media.example.test/clip.mp4"
 SLUGS = {
@@ -222,3 +223,22 @@ def test_openapi_documents_each_task_body(client: TestClient) -> None:
             "application/json"
         ]["schema"]["properties"]
     )
+
+
+def test_transcript_words_feed_a_renders_word_animation(client: TestClient,
+                                                         workspace: VerifiedWorkspace) -> None:
+    # The recipe of docs/tasks.md: transcript words (ms) → word_animation words (timeline s)
+    transcript = {"text": "Hello world.", "words": [
+        {"text": "Hello", "start": 120, "end": 540, "confidence": 0.97, "speaker": None},
+        {"text": "world.", "start": 600, "end": 1100, "confidence": 0.95, "speaker": None}]}
+    words = words_to_word_animation(transcript["words"], offset_s=2.0)
+    assert words == [{"text": "Hello", "start": 2.12, "end": 2.54},
+                     {"text": "world.", "start": 2.6, "end": 3.1}]
+    render = {"width": 1080, "height": 1920, "duration": 12, "elements": [
+        {"type": "video", "source_url": "https://example.com/clip.mp4", "time": 2},
+        {"type": "text", "time": 2, "duration": 10, "text": transcript["text"], "y": "80%",
+         "font_size": 64, "word_animation": {"style": "box", "words": words}}]}
+    answer = client.post("/v1/preview", json={**render, "dry_run": True},
+                         headers={**workspace.headers, "Framelane-Strict": "true"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["valid"] is True

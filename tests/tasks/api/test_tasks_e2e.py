@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
 from tests.fixtures.identity import VerifiedWorkspace
+from tests.ingest.helpers import put_bytes, request_upload
+from tests.net.http_server import live_server
 from tests.tasks.api.conftest import (
     MediaServer,
     decode_rgb,
@@ -23,6 +25,7 @@ from tests.tasks.api.conftest import (
     tasks_media,
     wait_for,
 )
+from tests.webhooks.helpers import envelope
 
 from framelane.core.settings import Settings
 from framelane.tasks.operations.video_io import read_alpha_video
@@ -106,6 +109,10 @@ def test_super_resolution_image_is_scale_times_larger_and_faithful(
     back = np.asarray(Image.fromarray(big).resize((48, 32), Image.Resampling.BOX))
     original = np.asarray(Image.open(media.folder / small_png).convert("RGB"))
     assert tasks_media.psnr(back, original) > 30
+    assert output["download_formats"] == []
+    no_captions = live.get(f"/v1/tasks/{done['id']}/download?format=srt", headers=pro.headers)
+    assert no_captions.status_code == 404
+    assert no_captions.json()["error"]["details"] == {"format": "srt", "available": []}
 
 
 @pytest.mark.slow
@@ -143,6 +150,30 @@ def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorks
     for cues in (cue_times(srt, SRT_TIME), cue_times(vtt, VTT_TIME)):
         assert cues and all(start < end for start, end in cues)
         assert cues[0][0] == pytest.approx(starts[0] / 1000, abs=0.002)
+    usage = live.get("/v1/workspace/usage", headers=pro.headers).json()
+    assert usage["task_count"] == 1
+    assert usage["egress_bytes"] == output["size_bytes"] + len(srt.encode()) + len(vtt.encode())
+
+
+@pytest.mark.slow
+def test_a_tasks_lifecycle_reaches_its_webhook_url(
+        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_png: str) -> None:
+    with live_server() as receiver:
+        created = live.post("/v1/tasks/super-resolution", headers=pro.headers, json={
+            "source_url": media.url(small_png), "scale": 2, "metadata": {"order": "B-2"},
+            "webhook_url": receiver.url("/task-events")})
+        assert created.status_code == 202, created.text
+        deadline = time.monotonic() + 60
+        while "task.completed" not in [envelope(r)["type"] for r in receiver.received]:
+            assert time.monotonic() < deadline, "no task.completed delivery"
+            time.sleep(0.05)
+        events = [envelope(r) for r in receiver.received]
+    types = [e["type"] for e in events if e["type"] != "task.progress"]
+    assert types == ["task.processing", "task.completed"]
+    assert all(e["data"]["id"] == created.json()["id"] for e in events)
+    assert all(e["metadata"] == {"order": "B-2"} for e in events)
+    assert events[-1]["data"]["task_type"] == "super_resolution"
+    assert events[-1]["data"]["output"]["width"] == 96
 
 
 @pytest.mark.slow
@@ -201,3 +232,21 @@ def test_cancel_a_running_task_leaves_no_artifact(
     assert final["status"] == "cancelled" and final["output"] is None
     again = live.delete(f"/v1/tasks/{job['id']}", headers=pro.headers)
     assert again.status_code == 409 and again.json()["error"]["code"] == "job_not_cancellable"
+
+
+@pytest.mark.slow
+def test_an_uploaded_source_serves_its_own_workspace_only(
+        live: TestClient, pro: VerifiedWorkspace, other_workspace: VerifiedWorkspace,
+        media: MediaServer, small_png: str) -> None:
+    upload = request_upload(live, pro, "image/png", filename="small.png")
+    data = (media.folder / small_png).read_bytes()
+    assert put_bytes(live, upload["upload_url"], data, "image/png").status_code < 300
+    body = {"source_url": upload["source_url"], "scale": 2}
+    mine = run(live, pro, "super-resolution", **body)
+    output = mine["output"]
+    assert isinstance(output, dict) and (output["width"], output["height"]) == (96, 64)
+    theirs = live.post("/v1/tasks/super-resolution", json=body,
+                       headers=other_workspace.headers).json()
+    refused = finish(live, other_workspace, theirs["id"])
+    assert refused["status"] == "failed"
+    assert refused["error"]["code"] == "source_not_found", refused
