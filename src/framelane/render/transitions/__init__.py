@@ -7,6 +7,7 @@ To add a transition: write `transitions/<name>.py` with a frozen dataclass imple
 from __future__ import annotations
 
 from framelane.render.registry import Registry, Unsupported
+from framelane.render.transitions import shapes, spatial, warps
 from framelane.render.transitions.base import UNCHANGED, LayerModifier, Role, Transition
 from framelane.render.transitions.catalog_names import TRANSITION_DESCRIPTIONS
 from framelane.render.transitions.cross_dissolve import CrossDissolve
@@ -26,6 +27,31 @@ TRANSITIONS.register(Wipe("left"))
 TRANSITIONS.register(Wipe("right"))
 TRANSITIONS.register(Wipe("up"))
 TRANSITIONS.register(Wipe("down"))
+# Written as pixel blends; supported once the compositor draws pairs through `blend`.
+TRANSITIONS.register(shapes.DIAGONAL_WIPE)
+TRANSITIONS.register(shapes.BARN_DOORS_HORIZONTAL)
+TRANSITIONS.register(shapes.BARN_DOORS_VERTICAL)
+TRANSITIONS.register(shapes.IRIS)
+TRANSITIONS.register(spatial.PAGE_TURN)
+TRANSITIONS.register(warps.CROSS_ZOOM)
+TRANSITIONS.register(shapes.GRADIENT_WIPE)
+TRANSITIONS.register(shapes.BAND_WIPE)
+TRANSITIONS.register(shapes.BOX_WIPE)
+TRANSITIONS.register(warps.SWIRL)
+TRANSITIONS.register(warps.GLITCH_MEMORIES)
+TRANSITIONS.register(shapes.WINDOW_SLICE)
+TRANSITIONS.register(spatial.CUBE)
+TRANSITIONS.register(spatial.DOORWAY)
+TRANSITIONS.register(shapes.PINWHEEL)
+TRANSITIONS.register(warps.WATER_DROP)
+TRANSITIONS.register(shapes.CROSSHATCH)
+TRANSITIONS.register(warps.DREAMY)
+TRANSITIONS.register(shapes.ANGULAR)
+TRANSITIONS.register(shapes.BURN)
+TRANSITIONS.register(shapes.HEART)
+TRANSITIONS.register(shapes.CIRCLE_OPEN)
+TRANSITIONS.register(warps.COLOR_PHASE)
+TRANSITIONS.register(shapes.SQUARES_WIRE)
 TRANSITIONS.alias("fade", "cross_dissolve")
 
 __all__ = ["TRANSITIONS", "UNCHANGED", "LayerModifier", "Role", "Transition"]
