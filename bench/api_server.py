@@ -41,7 +41,7 @@ def running_server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     with tempfile.TemporaryDirectory(prefix="framelane-bench-") as tmp:
         env = {**os.environ, "FRAMELANE_DATA_DIR": tmp,
                "FRAMELANE_SECRET_KEY": "bench-secret-0123456789abcdef0123456789abcdef",
-               "FRAMELANE_RATE_LIMITS__PER_KEY": "1000000/minute", **(extra_env or {})}
+               "FRAMELANE_RATE_LIMITS_ENABLED": "false", **(extra_env or {})}
         subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
         created = subprocess.run(
             [str(BIN), "admin", "create-workspace", "--name", "Bench", "--email",

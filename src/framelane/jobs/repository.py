@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from framelane.jobs.models import ACTIVE_STATUSES, Job
 
@@ -30,14 +30,17 @@ class JobRepository:
         return self.session.get(Job, job_id, populate_existing=True)
 
     def get_owned(self, workspace_id: str, job_id: str, kind: str) -> Job | None:
-        job = self.get(job_id)
+        """For API reads: the (possibly large) request body is not loaded."""
+        job = self.session.get(Job, job_id, populate_existing=True,
+                               options=[defer(Job.request, raiseload=True)])
         if job is None or job.workspace_id != workspace_id or job.kind != kind:
             return None
         return job
 
     def list_statement(self, workspace_id: str, kind: str, *, status: str | None = None,
                        task_type: str | None = None) -> Select[Job]:
-        stmt = select(Job).where(Job.workspace_id == workspace_id, Job.kind == kind)
+        stmt = select(Job).options(defer(Job.request, raiseload=True)).where(
+            Job.workspace_id == workspace_id, Job.kind == kind)
         if status is not None:
             stmt = stmt.where(Job.status == status)
         if task_type is not None:
