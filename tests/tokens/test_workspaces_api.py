@@ -123,6 +123,8 @@ class TestModes:
         assert base["name"] == "Light" and base["is_default"] is True
         modes = api.call("GET", f"/tokensets/{tokenset['id']}/modes")["modes"]
         assert [m["is_default"] for m in modes] == [True, False]
+        single = api.call("GET", f"/tokensets/{tokenset['id']}/modes/{dark['id']}")
+        assert (single["name"], single["is_default"]) == ("Dark", False)
 
     def test_mode_rules(self, api: Api) -> None:
         tokenset = api.tokenset(api.workspace())

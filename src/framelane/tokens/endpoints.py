@@ -11,6 +11,7 @@ from framelane.tokens import service
 from framelane.tokens.access import (
     Caller,
     JsonBody,
+    ReadableMode,
     ReadableTokenset,
     ReadableWorkspace,
     ReaderDep,
@@ -156,6 +157,12 @@ def create_mode(found: WritableTokenset, session: SessionDep, body: JsonBody) ->
     name, is_default = required_name(body), optional_is_default(body)
     mode = service.create_mode(session, found.tokenset, name, is_default is True)
     return ModeOut.model_validate(mode)
+
+
+@router.get("/tokensets/{id}/modes/{modeId}", response_model=ModeOut)
+def get_mode(found: ReadableMode) -> ModeOut:
+    """One mode (REST twin of Tokencraft's MCP `get_mode`; not in its REST docs)."""
+    return ModeOut.model_validate(found.mode)
 
 
 @router.patch("/tokensets/{id}/modes/{modeId}", response_model=ModeOut,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framelane.tokens.export_model import ExportMode, ExportToken
+from framelane.tokens.export_model import ExportMode, ExportToken, nest
 from framelane.tokens.values import (
     font_families,
     parse_boolean,
@@ -156,18 +156,10 @@ def dtcg_concrete(token_type: str, value: Any) -> dict[str, Any]:
     return out
 
 
-def _nest(tree: dict[str, Any], name: str, leaf: dict[str, Any]) -> None:
-    *groups, last = name.split(".")
-    node = tree
-    for group in groups:
-        node = node.setdefault(group, {})
-    node[last] = leaf
-
-
 def dtcg_mode(mode: ExportMode) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for token in mode.tokens:
-        _nest(tree, token.name, dtcg_token(token))
+        nest(tree, token.name, dtcg_token(token))
     return tree
 
 
@@ -193,5 +185,5 @@ def dtcg_tokenset(modes: list[ExportMode]) -> dict[str, Any]:
     for name in sorted(first_seen):
         leaf = dtcg_token(first_seen[name])
         leaf.setdefault("$extensions", {})["mode"] = per_mode[name]
-        _nest(tree, name, leaf)
+        nest(tree, name, leaf)
     return tree

@@ -78,3 +78,12 @@ def flatten_typography(tokens: Sequence[ExportToken], *,
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tokens"
+
+
+def nest(tree: dict[str, Any], name: str, leaf: dict[str, Any]) -> None:
+    """Put `leaf` at the dotted path `name` (aliases.check_groups keeps paths unambiguous)."""
+    *groups, last = name.split(".")
+    node = tree
+    for group in groups:
+        node = node.setdefault(group, {})
+    node[last] = leaf

@@ -19,7 +19,7 @@ from framelane.tokens.errors import InvalidTokenRequest
 from framelane.tokens.export_android import android_mode, android_tokenset
 from framelane.tokens.export_css import css_mode, css_tokenset
 from framelane.tokens.export_dtcg import dtcg_mode, dtcg_tokenset
-from framelane.tokens.export_model import ExportMode, export_mode_of, slug
+from framelane.tokens.export_model import ExportMode, export_mode_of, nest, slug
 from framelane.tokens.export_swift import swift_mode, swift_tokenset
 from framelane.tokens.models import Mode, Tokenset
 from framelane.tokens.repository import TokenRepository
@@ -40,15 +40,6 @@ class Document:
     body: str
     content_type: str
     filename: str
-
-
-def nest(tree: dict[str, Any], name: str, leaf: dict[str, Any]) -> None:
-    """Put `leaf` at the dotted path `name` (aliases.check_groups keeps paths unambiguous)."""
-    *groups, last = name.split(".")
-    node = tree
-    for group in groups:
-        node = node.setdefault(group, {})
-    node[last] = leaf
 
 
 def json_tree(mode: ExportMode) -> dict[str, Any]:

@@ -8,6 +8,7 @@ can use it.
 from __future__ import annotations
 
 import colorsys
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +25,13 @@ COMPOSITE_TYPES = frozenset({"strokeStyle", "border", "transition", "shadow", "g
                              "typography"})
 SIZE_TYPES = frozenset({"dimension", "fontSize", "letterSpacing"})
 REM_PX = 16.0
+MAX_VALUE_CHARS = 10_000
 
 _NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)"
 _DIMENSION = re.compile(rf"^\s*({_NUMBER})\s*(px|rem|em|%|pt|dp|sp)?\s*$")
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*(ms|s)?\s*$")
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+_CSS_GRADIENT = re.compile(r"^\s*(?:repeating-)?(?:linear|radial|conic)-gradient\([^;{}<>]*\)\s*$")
 _FUNC = re.compile(r"^\s*(rgba?|hsla?)\(\s*([^)]*)\)\s*$", re.IGNORECASE)
 FONT_WEIGHT_KEYWORDS = {
     "thin": 100, "hairline": 100, "extra-light": 200, "ultra-light": 200, "light": 300,
@@ -237,7 +240,7 @@ def _shadow(value: Any) -> None:
 
 
 def _gradient(value: Any) -> None:
-    if isinstance(value, str) and "gradient(" in value:
+    if isinstance(value, str) and _CSS_GRADIENT.match(value):
         return
     if not isinstance(value, list) or not value:
         raise BadValue("a gradient is a list of {color, position} stops or a CSS gradient")
@@ -275,6 +278,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
 
 def check_value(token_type: str, value: Any) -> None:
     """400 with a precise message when `value` is not a valid `token_type` value."""
+    if len(json.dumps(value)) > MAX_VALUE_CHARS:
+        raise InvalidTokenRequest(f"Value must be at most {MAX_VALUE_CHARS} characters as JSON")
     try:
         CHECKS[token_type](value)
     except BadValue as exc:
