@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -39,6 +40,8 @@ def test_every_task_type_is_accepted_as_a_queued_task_job(
     assert job["output"] is None and job["error"] is None
     fetched = client.get(f"/v1/tasks/{job['id']}", headers=workspace.headers)
     assert fetched.status_code == 200 and fetched.json()["id"] == job["id"]
+    too_long = client.get(f"/v1/tasks/{job['id']}?wait=31", headers=workspace.headers)
+    assert too_long.status_code == 422
     assert client.get(f"/v1/renders/{job['id']}", headers=workspace.headers).status_code == 404
 
 
@@ -242,3 +245,32 @@ def test_transcript_words_feed_a_renders_word_animation(client: TestClient,
                          headers={**workspace.headers, "Framelane-Strict": "true"})
     assert answer.status_code == 200, answer.text
     assert answer.json()["valid"] is True
+
+
+def test_long_poll_answers_with_the_current_state_after_wait(
+        client: TestClient, workspace: VerifiedWorkspace) -> None:
+    job = submit(client, workspace, "transcribe").json()
+    started = time.monotonic()
+    answer = client.get(f"/v1/tasks/{job['id']}?wait=1", headers=workspace.headers)
+    elapsed = time.monotonic() - started
+    assert answer.status_code == 200 and answer.json()["status"] == "queued"
+    assert 0.9 <= elapsed < 5
+
+
+def test_capabilities_list_every_task_and_unsupported_options_are_refused(
+        client: TestClient, pro: VerifiedWorkspace) -> None:
+    tasks = client.get("/v1/capabilities").json()["tasks"]
+    assert set(tasks) == set(SLUGS.values())
+    for task_type, entry in tasks.items():
+        slug = entry["slug"]
+        assert SLUGS[slug] == task_type and entry["supported"] is True
+        assert "source_url" in entry["params_schema"]["properties"]
+        assert submit(client, pro, slug).status_code == 202
+        for option, flags in entry["options"].items():
+            if flags["supported"]:
+                continue
+            schema = entry["params_schema"]["properties"][option]
+            value: Any = True if schema.get("type") == "boolean" else 2
+            answer = submit(client, pro, slug, **{option: value})
+            assert answer.status_code == 422, (option, answer.text)
+            assert answer.json()["error"]["code"] == "capability_unsupported", option

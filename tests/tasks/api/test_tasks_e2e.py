@@ -133,7 +133,7 @@ def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorks
     done = run(live, pro, "transcribe", source_url=media.url(speech), word_boost=["meeting"])
     output = done["output"]
     assert isinstance(output, dict) and output["content_type"] == "application/json"
-    assert output["download_formats"] == ["srt", "vtt"]
+    assert output["download_formats"] == ["srt", "vtt"] and "extra_keys" not in output
     transcript = json.loads(download(live, pro, str(done["id"])))
     words = [w["text"].strip(".,").lower() for w in transcript["words"]]
     for expected in ("weather", "lovely", "upload", "video", "meeting"):
