@@ -4,11 +4,13 @@ controllable clock, restarts, and every receiver fault recorded and retried."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from framelane.core.settings import Settings
+from framelane.db.base import utcnow
 from framelane.db.session import dispose_engine
 from framelane.webhooks import verify
 from framelane.webhooks.delivery import RETRY_SCHEDULE
@@ -336,3 +338,33 @@ def wait_for(condition: Any, timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+def test_old_finished_deliveries_are_purged_and_pending_ones_kept(
+        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    with live_server(lambda r: Reply(200 if r.path == "/ok" else 500)) as receiver:
+        ok = create_webhook(client, workspace, receiver.url("/ok"), ["render.*"])
+        failing = create_webhook(client, workspace, receiver.url("/down"), ["task.*"])
+        emit(settings, workspace.id, "render.completed")
+        emit(settings, workspace.id, "task.completed", subject_id="task_01")
+        run(settings, T0)
+    sender = dispatcher(settings)
+    try:
+        assert sender.purge(utcnow() + timedelta(days=29)) == 0
+        assert sender.purge(utcnow() + timedelta(days=31)) == 1
+    finally:
+        sender.client.close()
+    assert deliveries(client, workspace, ok["id"]) == []
+    assert [a["status"] for a in deliveries(client, workspace, failing["id"])] == [
+        "failed", "pending"]
+
+
+def test_attempts_are_counted_in_the_metrics(client: TestClient, settings: Settings,
+                                             workspace: VerifiedWorkspace) -> None:
+    with live_server(lambda r: Reply(503)) as receiver:
+        create_webhook(client, workspace, receiver.url("/hook"))
+        emit(settings, workspace.id, "render.completed")
+        run(settings, T0)
+    metrics = client.get("/metrics").text
+    assert 'framelane_webhook_attempts_total{result="http_503"}' in metrics
+    assert "framelane_webhook_attempt_seconds_bucket" in metrics

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
+from prometheus_client import Counter, Histogram
 
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
@@ -47,6 +48,14 @@ MAX_READ_BYTES = 64 * 1024
 LEASE_SECONDS = 60
 CONCURRENCY = 8
 POLL_SECONDS = 1.0
+RETENTION = timedelta(days=30)
+PURGE_EVERY = timedelta(hours=1)
+
+ATTEMPTS = Counter("framelane_webhook_attempts_total", "Webhook delivery attempts",
+                   ["result"])
+ATTEMPT_SECONDS = Histogram("framelane_webhook_attempt_seconds",
+                            "Duration of webhook delivery attempts",
+                            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +179,9 @@ class Dispatcher:
         with session_scope(self.url) as session:
             record_outcome(session, claimed.attempt_id, outcome, now or self.clock(),
                            self.schedule)
+        ATTEMPTS.labels("success" if outcome.succeeded else
+                        (outcome.error or {}).get("code", f"http_{outcome.status_code}")).inc()
+        ATTEMPT_SECONDS.observe(outcome.duration_ms / 1000)
         log.info("webhook attempt", extra={
             "attempt_id": claimed.attempt_id, "delivery_id": outgoing.delivery_id,
             "status_code": outcome.status_code, "error": (outcome.error or {}).get("code"),
@@ -192,6 +204,13 @@ class Dispatcher:
                         results.append(done)
         return results
 
+    def purge(self, now: datetime | None = None, retention: timedelta = RETENTION) -> int:
+        """Forget events (with their deliveries and attempts) older than `retention`, unless
+        a delivery is still pending."""
+        with session_scope(self.url) as session:
+            return WebhookRepository.from_session(session).purge_events_before(
+                (now or self.clock()) - retention)
+
     # background loop
     def wake(self) -> None:
         self._wake.set()
@@ -212,12 +231,24 @@ class Dispatcher:
         self.client.close()
 
     def _loop(self) -> None:
+        purged_at: datetime | None = None
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook") as pool:
             while not self._stop.is_set():
                 self._wake.clear()
+                purged_at = self._purge_hourly(purged_at)
                 for claimed in self._claim_free_slots():
                     pool.submit(self._run_one, claimed)
                 self._wake.wait(self.poll_seconds)
+
+    def _purge_hourly(self, last: datetime | None) -> datetime | None:
+        now = self.clock()
+        if last is not None and now - last < PURGE_EVERY:
+            return last
+        try:
+            self.purge(now)
+        except Exception:
+            log.exception("webhook dispatcher could not purge old events")
+        return now
 
     def _claim_free_slots(self) -> list[Claimed]:
         with self._lock:

@@ -129,3 +129,14 @@ class WebhookRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    def purge_events_before(self, cutoff: datetime) -> int:
+        """Delete events older than `cutoff` with no pending delivery (their deliveries and
+        attempts go with them through the foreign-key cascade)."""
+        pending = select(WebhookDelivery.event_id).where(WebhookDelivery.status == "pending")
+        result = self.session.execute(
+            delete(WebhookEvent).where(WebhookEvent.created_at < cutoff,
+                                       WebhookEvent.id.not_in(pending))
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
