@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from framelane.render.audio import AudioMix
+from framelane.render.errors import RenderCancelled
 from framelane.render.pipeline import render
 from framelane.render.sources.resolve import DefaultResolver
 from tests.render.conftest import (
@@ -90,6 +91,28 @@ class TestMix:
         mix.close()
         assert samples[SAMPLE_RATE // 4] == pytest.approx(0.25, abs=0.001)
         assert samples[3 * SAMPLE_RATE // 4] == pytest.approx(0.5, abs=0.001)
+
+    def test_decoding_stops_when_the_render_is_cancelled(self, tmp_path: Path) -> None:
+        write_wav(tmp_path / "tone.wav", beep(1.0))
+        timeline, _ = timeline_of(canvas([sound("tone.wav")]), tmp_path)
+        with pytest.raises(RenderCancelled):
+            AudioMix(timeline.audio, timeline.duration, should_cancel=lambda: True)
+
+    def test_sound_inside_a_composition_follows_its_start_and_end(self, tmp_path: Path) -> None:
+        write_wav(tmp_path / "dc.wav", np.full(2 * SAMPLE_RATE, 0.25, np.float32))
+        nested = {
+            "type": "composition",
+            "time": 1.0,
+            "duration": 0.5,
+            "elements": [sound("dc.wav")],
+        }
+        mix = mix_of(canvas([nested], duration=2), tmp_path)
+        samples = mix.read(0, mix.total)[:, 0]
+        mix.close()
+        assert samples[SAMPLE_RATE - 1] == 0.0 and samples[SAMPLE_RATE + 1000] == pytest.approx(
+            0.25
+        )
+        assert samples[int(1.5 * SAMPLE_RATE) + 10] == 0.0
 
 
 @pytest.mark.slow

@@ -93,6 +93,12 @@ class TestGeometry:
         ys, xs = np.nonzero(frame_rgba(canvas([box]), tmp_path)[..., 0] > 128)
         assert (xs.min(), ys.min()) == (10, 10)
 
+    def test_aspect_ratio_derives_the_missing_dimension(self, tmp_path: Path) -> None:
+        red = solid(tmp_path, "r.png", (1, 0, 0))
+        box = image(red, "a", width=40, aspect_ratio=2, clip=True)
+        ys, xs = np.nonzero(frame_rgba(canvas([box]), tmp_path)[..., 0] > 128)
+        assert (xs.max() - xs.min() + 1, ys.max() - ys.min() + 1) == (40, 20)
+
     def test_flip_horizontal_mirrors(self, tmp_path: Path) -> None:
         write_png(tmp_path / "half.png", (0, 0, 0, 0))
         from PIL import Image

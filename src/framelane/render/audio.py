@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -14,12 +15,14 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from framelane.render.errors import SourceCorrupt
+from framelane.render.errors import RenderCancelled, SourceCorrupt
 from framelane.render.sources.probe import open_media
 from framelane.render.timeline import AudioClip
 
 SAMPLE_RATE = 48_000
 DECLICK_SECONDS = 0.005
+CANCEL_EVERY = 200
+"""Audio frames decoded between two cancellation checks (about 4 s of sound)."""
 Samples = npt.NDArray[np.float32]
 
 
@@ -38,7 +41,13 @@ class PreparedClip:
     """Output samples the clip lasts."""
 
 
-def decode_region(path: Path, in_point: Fraction, count: int, workdir: Path) -> Samples:
+def decode_region(
+    path: Path,
+    in_point: Fraction,
+    count: int,
+    workdir: Path,
+    should_cancel: Callable[[], bool] | None = None,
+) -> Samples:
     """`count` stereo samples of `path` from `in_point` on, at 48 kHz (zeros past the end)."""
     target = np.lib.format.open_memmap(
         workdir / f"{path.stem}-{len(list(workdir.iterdir()))}.npy",
@@ -55,7 +64,7 @@ def decode_region(path: Path, in_point: Fraction, count: int, workdir: Path) -> 
         if in_point > 1:
             container.seek(int((in_point - 1) / time_base), stream=stream, backward=True)
         resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
-        _fill(container, stream, time_base, resampler, target, first)
+        _fill(container, stream, time_base, resampler, target, first, should_cancel)
     return target
 
 
@@ -66,10 +75,13 @@ def _fill(
     resampler: av.AudioResampler,
     target: Samples,
     first: int,
+    should_cancel: Callable[[], bool] | None,
 ) -> None:
     position: int | None = None
     try:
-        for frame in container.decode(stream):
+        for count, frame in enumerate(container.decode(stream)):
+            if should_cancel is not None and count % CANCEL_EVERY == 0 and should_cancel():
+                raise RenderCancelled("the render was cancelled")
             if position is None:
                 position = sample_index(Fraction(frame.pts or 0) * time_base)
             for out in resampler.resample(frame):
@@ -92,10 +104,21 @@ def _place(target: Samples, block: Samples, offset: int) -> int:
 
 
 class AudioMix:
-    def __init__(self, clips: tuple[AudioClip, ...], duration: Fraction) -> None:
+    def __init__(
+        self,
+        clips: tuple[AudioClip, ...],
+        duration: Fraction,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> None:
         self._tempdir = tempfile.TemporaryDirectory(prefix="framelane-audio-")
         self.total = sample_index(duration)
-        self.clips = [self._prepare(clip, Path(self._tempdir.name)) for clip in clips]
+        self.should_cancel = should_cancel
+        self.clips: list[PreparedClip] = []
+        try:
+            self.clips = [self._prepare(clip, Path(self._tempdir.name)) for clip in clips]
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def has_audio(self) -> bool:
@@ -105,7 +128,7 @@ class AudioMix:
         start = sample_index(clip.start)
         length = max(0, sample_index(clip.end) - start)
         needed = int(np.ceil(length * float(clip.speed))) + 2
-        samples = decode_region(clip.source, clip.in_point, needed, workdir)
+        samples = decode_region(clip.source, clip.in_point, needed, workdir, self.should_cancel)
         return PreparedClip(clip, samples, start, length)
 
     def read(self, start: int, count: int) -> Samples:

@@ -190,7 +190,8 @@ def _write_motion(
     fonts: FontLibrary,
     hooks: Hooks,
 ) -> None:
-    mix = AudioMix(timeline.audio if spec.output_format != "gif" else (), timeline.duration)
+    clips = timeline.audio if spec.output_format != "gif" else ()
+    mix = AudioMix(clips, timeline.duration, hooks.should_cancel)
     scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha))
     writer = _open_writer(spec, timeline, out, mix.has_audio)
     try:
