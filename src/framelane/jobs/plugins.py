@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
-RUNNER_MODULES: tuple[str, ...] = ("framelane.renders.actors", "framelane.tasks.actors")
+RUNNER_MODULES: tuple[str, ...] = (
+    "framelane.renders.actors", "framelane.tasks.actors",
+    "framelane.ingest.gate",  # holds jobs back until their uploads are probed
+)
 
 
 def load_runners() -> None:
