@@ -22,7 +22,7 @@ from tests.fixtures.seaweedfs import SeaweedServer, s3_storage_url, seaweedfs
 __all__ = ["s3_storage_url", "seaweedfs"]
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.slow)])
 def any_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
     if request.param == "local":
         yield LocalStorage(tmp_path / "store", "http://testserver", "s3cr3t")
@@ -100,6 +100,7 @@ class TestContract:
         any_storage.check()
 
 
+@pytest.mark.slow
 class TestS3Only:
     def test_large_stream_goes_multipart(self, s3_storage_url: str) -> None:
         storage = S3Storage.from_url(s3_storage_url)
