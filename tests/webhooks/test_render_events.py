@@ -3,6 +3,10 @@ and the render's lifecycle arriving, signed, at a real receiver."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,6 +17,7 @@ from fastapi.testclient import TestClient
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.webhooks import verify
+from framelane.webhooks.dispatcher import Dispatcher
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.net.http_server import LiveServer, live_server
 from tests.webhooks.helpers import create_webhook, envelope
@@ -86,3 +91,28 @@ def test_a_per_request_webhook_url_replaces_the_endpoints_for_that_render(
         time.sleep(1.5)  # one more dispatcher poll: nothing else may arrive at the endpoint
         assert endpoint.received == []
     assert types_of(callback)[0] == "render.processing"
+
+
+def test_events_of_a_render_run_by_a_framelane_worker_process_are_delivered(
+        settings: Settings, pro: VerifiedWorkspace) -> None:
+    """The worker writes the outbox rows in its own transactions; any dispatcher sends them."""
+    env = {**os.environ, "FRAMELANE_DATABASE_URL": settings.resolved_database_url,
+           "FRAMELANE_DATA_DIR": str(settings.data_dir),
+           "FRAMELANE_SECRET_KEY": settings.resolved_secret_key,
+           "FRAMELANE_ALLOW_PRIVATE_URLS": "true", "FRAMELANE_ENV": "testing"}
+    with live_server() as receiver, TestClient(create_app(settings)) as api:
+        create_webhook(api, pro, receiver.url("/hook"), ["render.*"])
+        worker = subprocess.Popen([sys.executable, "-m", "framelane.cli", "worker",
+                                   "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        stop = Dispatcher(settings, poll_seconds=0.2).start()
+        try:
+            job_id = api.post("/v1/renders", headers=pro.headers, json=TINY).json()["id"]
+            wait_until(lambda: "render.completed" in types_of(receiver))
+        finally:
+            stop()
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+    events = [envelope(r) for r in receiver.received]
+    assert lifecycle([e["type"] for e in events])[0] == "render.processing"
+    assert events[-1]["type"] == "render.completed" and events[-1]["data"]["id"] == job_id
