@@ -109,9 +109,8 @@ class TestMix:
         mix = mix_of(canvas([nested], duration=2), tmp_path)
         samples = mix.read(0, mix.total)[:, 0]
         mix.close()
-        assert samples[SAMPLE_RATE - 1] == 0.0 and samples[SAMPLE_RATE + 1000] == pytest.approx(
-            0.25
-        )
+        assert samples[SAMPLE_RATE - 1] == 0.0
+        assert samples[SAMPLE_RATE + 1000] == pytest.approx(0.25, abs=1e-3)
         assert samples[int(1.5 * SAMPLE_RATE) + 10] == 0.0
 
 
