@@ -16,7 +16,8 @@ from framelane.core.errors import FramelaneError, NotFound, ValidationFailed
 from framelane.core.settings import Settings
 from framelane.jobs import service as jobs
 from framelane.jobs.models import Job
-from framelane.net.ssrf import check_url
+from framelane.ingest.urls import own_storage_key
+from framelane.net.ssrf import check_url, parse_target
 from framelane.storage.factory import storage_for
 from framelane.tasks.operations.base import TaskParams
 from framelane.tasks.operations.registry import get_operation, unknown_fields, validate_params
@@ -59,6 +60,13 @@ def validate_body(
     return common, params, unknown
 
 
+def check_source_url(settings: Settings, url: str) -> None:
+    """422 `url_not_allowed` now for a URL no worker would fetch (`file:`, userinfo, localhost…);
+    our own upload URLs are checked for ownership when the task runs."""
+    if own_storage_key(settings, url) is None:
+        parse_target(url, allow_private=settings.allow_private_urls)
+
+
 def submit(
     session: Session,
     settings: Settings,
@@ -71,6 +79,7 @@ def submit(
     """Validate a task request and create its job; raises 404 / 422 / 429 before any row."""
     operation = get_operation(slug)
     common, params, unknown = validate_body(slug, body, strict=strict)
+    check_source_url(settings, params.source_url)
     if common.webhook_url is not None:
         check_url(common.webhook_url, allow_private=settings.allow_private_urls)
     return jobs.create_job(

@@ -203,3 +203,15 @@ def decode_rgb(data: bytes) -> list[NDArray[np.uint8]]:
 
     with av.open(io.BytesIO(data)) as container:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+@pytest.fixture(scope="session")
+def bad_sources(media: MediaServer, person_png: tuple[str, NDArray[np.float32]]) -> dict[str, str]:
+    """Sources each task must refuse with a known code."""
+    folder = media.folder
+    data = (folder / person_png[0]).read_bytes()
+    (folder / "truncated.png").write_bytes(data[: len(data) // 3])
+    frames = [tasks_media.known_background(96, 64, seed=i) for i in range(4)]
+    tasks_media.write_mp4(frames, folder / "faceless.mp4", fps=25)
+    Image.new("L", (2100, 2100)).save(folder / "large.png")
+    return {"truncated": "truncated.png", "faceless": "faceless.mp4", "large": "large.png"}

@@ -98,12 +98,17 @@ def test_strict_header_refuses_unknown_fields(
     assert ["surprise"] in [d["loc"] for d in answer.json()["error"]["details"]]
 
 
-def test_private_webhook_url_is_refused(settings: Settings, workspace: VerifiedWorkspace) -> None:
+def test_private_webhook_and_source_urls_are_refused(settings: Settings,
+                                                     workspace: VerifiedWorkspace) -> None:
     strict = settings.model_copy(update={"allow_private_urls": False})
     with TestClient(create_app(strict), raise_server_exceptions=False) as guarded:
         answer = submit(guarded, workspace, "gaze-redirect", webhook_url="http://127.0.0.1:9/hook")
         assert answer.status_code == 422
         assert answer.json()["error"]["code"] == "url_not_allowed"
+        local = guarded.post("/v1/tasks/gaze-redirect", headers=workspace.headers,
+                             json={"source_url": "http://localhost:8000/a.mp4"})
+        assert local.status_code == 422
+        assert local.json()["error"]["code"] == "url_not_allowed"
         metadata_only = submit(guarded, workspace, "gaze-redirect", metadata={"a": 1})
         assert metadata_only.status_code == 202
 
@@ -274,3 +279,13 @@ def test_capabilities_list_every_task_and_unsupported_options_are_refused(
             answer = submit(client, pro, slug, **{option: value})
             assert answer.status_code == 422, (option, answer.text)
             assert answer.json()["error"]["code"] == "capability_unsupported", option
+
+
+@pytest.mark.parametrize("source_url", [
+    "file:///etc/passwd", "ftp://example.com/a.mp4", "https://user:pw@example.com/a.mp4"])
+def test_a_source_url_no_worker_would_fetch_is_refused_at_submission(
+        client: TestClient, workspace: VerifiedWorkspace, source_url: str) -> None:
+    answer = client.post("/v1/tasks/transcribe", json={"source_url": source_url},
+                         headers=workspace.headers)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "url_not_allowed"

@@ -250,3 +250,32 @@ def test_an_uploaded_source_serves_its_own_workspace_only(
     refused = finish(live, other_workspace, theirs["id"])
     assert refused["status"] == "failed"
     assert refused["error"]["code"] == "source_not_found", refused
+
+
+@pytest.mark.slow
+def test_operation_errors_keep_their_codes(live: TestClient, pro: VerifiedWorkspace,
+                                           media: MediaServer,
+                                           bad_sources: dict[str, str]) -> None:
+    cases = [
+        ("remove-background", {"source_url": media.url(bad_sources["truncated"])},
+         "source_corrupt"),
+        ("gaze-redirect", {"source_url": media.url(bad_sources["faceless"])},
+         "no_face_detected"),
+        ("transcribe", {"source_url": media.url(bad_sources["large"])}, "unsupported_media"),
+        ("super-resolution", {"source_url": media.url(bad_sources["large"]), "scale": 4},
+         "limit_exceeded"),
+        ("remove-background", {"source_url": media.url(bad_sources["faceless"]),
+                               "output_format": "png"}, "unsupported_media"),
+    ]
+    submitted = []
+    for slug, body, code in cases:
+        answer = live.post(f"/v1/tasks/{slug}", json=body, headers=pro.headers)
+        assert answer.status_code == 202, answer.text
+        submitted.append((answer.json()["id"], code))
+    for task_id, code in submitted:
+        done = finish(live, pro, task_id)
+        assert done["status"] == "failed", (done["task_type"], done["output"])
+        assert done["error"]["code"] == code, done
+        assert done["output"] is None and done["error"]["message"]
+    usage = live.get("/v1/workspace/usage", headers=pro.headers).json()
+    assert usage["task_count"] == 0
