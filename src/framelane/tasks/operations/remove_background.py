@@ -4,8 +4,8 @@
 - `general`: U²-Net-p (any salient object), slower; best for stills.
 - `auto`: `person` when a face is found (in one of the first 50 frames of a video), else `general`.
 
-The model's coarse matte is refined with a fast guided filter against the frame, so edges follow
-the image instead of the model's small grid. Output: RGBA PNG for images; WebM VP9 `yuva420p`
+The model's coarse matte is refined with a fast colour guided filter against the frame, so edges
+follow the image instead of the model's small grid. Output: RGBA PNG for images; WebM VP9 `yuva420p`
 (alpha that decodes back with libvpx) or MOV ProRes 4444 for videos, audio kept. With
 `background_color` the subject is blended over that colour instead of transparency.
 """

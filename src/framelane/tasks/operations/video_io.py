@@ -62,7 +62,7 @@ WEBM_VP9_ALPHA = VideoFormat(
         "deadline": "realtime",
         "cpu-used": "8",
         "row-mt": "1",
-        "crf": "28",
+        "crf": "24",
         "b": "0",
         "auto-alt-ref": "0",
         "lag-in-frames": "0",
