@@ -88,8 +88,9 @@ def moviepy_seconds(paths: dict[str, Path]) -> float | None:
     if not python:
         return None
     script = Path(__file__).with_name("render_moviepy.py")
+    font = Path(__file__).parents[1] / "src/framelane/render/fonts/Inter-Bold.otf"
     args = [python, str(script), str(paths["a"]), str(paths["b"]), str(paths["logo"]),
-            str(WORK / "moviepy.mp4")]  # fmt: skip
+            str(WORK / "moviepy.mp4"), str(font)]  # fmt: skip
     started = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True)
     return time.perf_counter() - started
