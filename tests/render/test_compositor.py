@@ -230,6 +230,24 @@ class TestColour:
         soft = frame_rgba(canvas([image("half.png", "a", blur=10)]), tmp_path)
         assert sharp[H // 2, W // 2 - 2, 0] > 250 and 60 < soft[H // 2, W // 2 - 2, 0] < 230
 
+    def test_noise_changes_from_frame_to_frame_and_sharpness_raises_edge_contrast(
+        self, tmp_path: Path
+    ) -> None:
+        grey = solid(tmp_path, "g.png", (0.5, 0.5, 0.5))
+        noisy = canvas([image(grey, "a", noise=50)], frame_rate=10)
+        first, second = frame_rgba(noisy, tmp_path, 0), frame_rgba(noisy, tmp_path, 1)
+        assert first[..., 0].std() > 5 and np.abs(first.astype(int) - second.astype(int)).mean() > 3
+        from PIL import Image
+
+        picture = Image.new("RGBA", (W, H), (60, 60, 60, 255))
+        picture.paste((190, 190, 190, 255), (W // 2, 0, W, H))
+        picture.save(tmp_path / "edge.png")
+        soft = frame_rgba(canvas([image("edge.png", "a")]), tmp_path)[H // 2, W // 2 - 1, 0]
+        sharp = frame_rgba(canvas([image("edge.png", "a", sharpness=100)]), tmp_path)[
+            H // 2, W // 2 - 1, 0
+        ]
+        assert int(sharp) < int(soft) - 10
+
     def test_cube_lut_with_intensity(self, tmp_path: Path) -> None:
         size = 2
         rows = [

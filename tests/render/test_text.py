@@ -175,6 +175,35 @@ class TestStyling:
         )
         assert wrapped.layers[0].placement.height > 2 * single.layers[0].placement.height
 
+    def test_tracking_leading_and_decoration_change_the_layout(self, tmp_path: Path) -> None:
+        def ink_box(**fields: Any) -> tuple[int, int, int, int]:
+            frame = frame_rgba(canvas([text("Hi", font_size=24, **fields)]), tmp_path)
+            ys, xs = np.nonzero(frame[..., 0] > 100)
+            return xs.min(), xs.max(), ys.min(), ys.max()
+
+        plain = ink_box()
+        tracked = ink_box(tracking=10)
+        assert (tracked[1] - tracked[0]) >= (plain[1] - plain[0]) + 8
+        underlined = ink_box(text_decoration="underline")
+        assert underlined[3] > plain[3]
+        timeline, _ = timeline_of(canvas([text("a\nb", font_size=20)]), tmp_path)
+        spaced, _ = timeline_of(canvas([text("a\nb", font_size=20, leading=3)]), tmp_path)
+        assert spaced.layers[0].placement.height > 1.8 * timeline.layers[0].placement.height
+
+    def test_alignment_and_italic(self, tmp_path: Path) -> None:
+        def columns(**fields: Any) -> np.ndarray:
+            frame = frame_rgba(canvas([text("Hi", font_size=24, **fields)]), tmp_path)
+            return np.nonzero(frame[..., 0] > 100)[1]
+
+        assert columns(text_align="left").max() < W / 2 < columns(text_align="right").min()
+        upright = frame_rgba(canvas([text("l", font_size=60)]), tmp_path)[..., 0]
+        slanted = frame_rgba(canvas([text("l", font_size=60, font_style="italic")]), tmp_path)[
+            ..., 0
+        ]
+        upright_cols = np.nonzero(upright > 100)[1]
+        slanted_cols = np.nonzero(slanted > 100)[1]
+        assert np.ptp(slanted_cols) > np.ptp(upright_cols) + 3
+
     def test_complex_script_is_shaped(self, tmp_path: Path) -> None:
         frame = frame_rgba(canvas([text("office", font_size=30)]), tmp_path)
         assert (frame[..., 0] > 128).sum() > 100

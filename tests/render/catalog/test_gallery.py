@@ -33,7 +33,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, di
 
 
 def test_supported_entries_get_an_engine_clip_of_the_requested_size(
-    sample: tuple[Path, dict[str, dict[str, object]]]
+    sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, entries = sample
     for key in ("effects/sepia", "effects/snow", "motions/fade",
@@ -45,7 +45,7 @@ def test_supported_entries_get_an_engine_clip_of_the_requested_size(
 
 
 def test_snow_clip_moves_and_sepia_clip_is_still(
-    sample: tuple[Path, dict[str, dict[str, object]]]
+    sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, _ = sample
     snow, sepia = frames_of(outdir / "effects/snow.mp4"), frames_of(outdir / "effects/sepia.mp4")
@@ -54,7 +54,7 @@ def test_snow_clip_moves_and_sepia_clip_is_still(
 
 
 def test_blend_transitions_get_a_preview_that_runs_from_one_picture_to_the_other(
-    sample: tuple[Path, dict[str, dict[str, object]]]
+    sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, entries = sample
     iris = entries["transitions/iris"]
@@ -67,7 +67,7 @@ def test_blend_transitions_get_a_preview_that_runs_from_one_picture_to_the_other
 
 
 def test_unrenderable_entries_get_a_sheet_saying_so_and_no_clip(
-    sample: tuple[Path, dict[str, dict[str, object]]]
+    sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, entries = sample
     blur = entries["motions/blur"]

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from framelane.render.transitions import TRANSITIONS
-from framelane.render.transitions.pixel import PixelTransition
+from framelane.render.transitions.pixel import PENDING_NOTE, PixelTransition
 from tests.render.conftest import H, W, canvas, frame_rgba
 
 from .frames import picture, translucent
@@ -154,6 +154,7 @@ def test_blend_is_deterministic_and_premultiplied(name: str) -> None:
 @pytest.mark.parametrize("name", BLENDS)
 def test_blend_is_waiting_for_compositor_support(name: str) -> None:
     assert TRANSITIONS.is_supported(name) is False
+    assert TRANSITIONS.entry(name).description.endswith(PENDING_NOTE)
 
 
 CENTRE_FIRST = ["iris", "circle_open", "box_wipe", "heart", "barn_doors_horizontal",
