@@ -55,7 +55,8 @@ register_runner("jobs_test.echo", echo_runner)
 def add_job(settings: Settings, workspace_id: str, request: dict[str, Any] | None = None,
             **values: Any) -> str:
     now = utcnow()
-    job = Job(id=new_id("task"), kind="task", task_type="jobs_test.echo",
+    kind = values.pop("kind", "task")
+    job = Job(id=new_id(kind), kind=kind, task_type="jobs_test.echo",
               workspace_id=workspace_id, status="queued", request=request or {},
               metadata_={"ref": "r1"}, webhook_url="http://127.0.0.1:9/hook", warnings=[],
               estimated_seconds=0.0, enqueued_at=now, created_at=now, updated_at=now,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,34 @@ from framelane.jobs.models import Job
 
 BIN = Path(sys.executable).parent / "framelane"
 TERMINAL = {"completed", "failed", "cancelled"}
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 that keeps every JSON body it was sent."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        received = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                received.append(json.loads(self.rfile.read(length)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def types_for(self, job_id: str) -> list[str]:
+        return [b["type"] for b in self.bodies if b.get("data", {}).get("id") == job_id]
+
+    def close(self) -> None:
+        self.server.shutdown()
 
 
 def free_port() -> int:

@@ -81,8 +81,17 @@ def start_embedded_workers(app: FastAPI) -> None:
     app.router.lifespan_context = lifespan
 
 
+def load_features() -> None:
+    """Import every feature as the API does, so a worker process has the same event
+    subscribers (webhooks), readiness gates and preprocessors as `serve`."""
+    from framelane.api.app import feature_routers
+
+    feature_routers()
+
+
 def run_worker(settings: Settings, workers: int) -> None:
     """`framelane worker`: consume until SIGINT/SIGTERM (graceful), with the reaper."""
+    load_features()
     consumer = make_consumer(settings, workers, embedded=False)
     reaper = ReaperThread(settings)
     reaper.start()

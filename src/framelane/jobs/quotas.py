@@ -37,7 +37,7 @@ def check_submission(session: Session, settings: Settings, workspace: Workspace,
             workspace.id, "render")
         _check_minutes(plan.render_minutes, seconds_used, seconds)
     if kind == "task" and plan.tasks is not None:
-        count = int(used.get("task", 0)) + jobs.active_count(workspace.id)
+        count = int(used.get("task", 0)) + jobs.active_count(workspace.id, "task")
         if count + 1 > plan.tasks:
             raise QuotaExceeded(
                 f"The {workspace.plan} plan allows {plan.tasks} tasks per month; upgrade to "

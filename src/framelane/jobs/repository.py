@@ -94,10 +94,12 @@ class JobRepository:
             self.session.execute(update(Job).where(Job.id.in_(job_ids)).values(enqueued_at=now)
                                  .execution_options(synchronize_session=False))
 
-    def active_count(self, workspace_id: str) -> int:
-        return int(self.session.scalar(
-            select(func.count()).select_from(Job).where(
-                Job.workspace_id == workspace_id, Job.status.in_(ACTIVE_STATUSES))) or 0)
+    def active_count(self, workspace_id: str, kind: str | None = None) -> int:
+        stmt = select(func.count()).select_from(Job).where(
+            Job.workspace_id == workspace_id, Job.status.in_(ACTIVE_STATUSES))
+        if kind is not None:
+            stmt = stmt.where(Job.kind == kind)
+        return int(self.session.scalar(stmt) or 0)
 
     def active_estimated_seconds(self, workspace_id: str, kind: str) -> float:
         return float(self.session.scalar(
