@@ -30,13 +30,21 @@ Blend = Callable[[Pixels, Pixels, float], Pixels]
 Mask = Callable[[Pixels, Pixels, float], Floats]
 
 
+PENDING_NOTE = ("Not rendered yet: needs the compositor to draw the two layers through "
+                "`blend(outgoing, incoming, progress)`.")
+
+
 @dataclass(frozen=True, slots=True)
 class PixelTransition:
     name: str
-    description: str
+    summary: str
     run: Blend
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
     supported: bool = False
+
+    @property
+    def description(self) -> str:
+        return self.summary if self.supported else f"{self.summary} {PENDING_NOTE}"
 
     def blend(self, outgoing: Pixels, incoming: Pixels, progress: float) -> Pixels:
         if progress <= 0.0:

@@ -6,7 +6,8 @@ To add a style: write `word_animations/<name>.py` implementing
 
 from __future__ import annotations
 
-from framelane.render.registry import Registry, Unsupported
+from framelane.render.registry import Registry
+from framelane.render.word_animations import pending
 from framelane.render.word_animations.base import (
     PLAIN,
     WordAnimation,
@@ -20,9 +21,9 @@ from framelane.render.word_animations.glow import Glow
 
 WORD_ANIMATIONS: Registry[WordAnimation] = Registry("word_animation")
 
-WORD_ANIMATIONS.register(Unsupported("scale_pop", "Active word pops larger."))
-WORD_ANIMATIONS.register(Unsupported("slide_up", "Words slide up as they become active."))
-WORD_ANIMATIONS.register(Unsupported("fly_in", "Words fly in as they become active."))
+WORD_ANIMATIONS.register(pending.SCALE_POP)
+WORD_ANIMATIONS.register(pending.SLIDE_UP)
+WORD_ANIMATIONS.register(pending.FLY_IN)
 WORD_ANIMATIONS.register(Box())
 WORD_ANIMATIONS.register(Color())
 WORD_ANIMATIONS.register(Glow())
