@@ -66,13 +66,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(reply.body)
 
     def _stream(self, head: bytes, extra: int) -> None:
+        sent = 0
         try:
             self.wfile.write(head)
             chunk = b"x" * 65536
             for _ in range(extra // len(chunk)):
                 self.wfile.write(chunk)
+                sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
-            return
+            pass
+        with self.server.lock:
+            self.server.streamed.append(sent)
 
     do_GET = do_POST = do_PUT = do_HEAD = _handle
 
@@ -87,6 +91,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script = script
         self.received: list[Received] = []
+        self.streamed: list[int] = []  # body bytes written per streamed reply before a hang-up
         self.lock = threading.Lock()
 
 
@@ -106,6 +111,14 @@ class LiveServer:
     def received(self) -> list[Received]:
         with self.server.lock:
             return list(self.server.received)
+
+    def streamed(self, timeout: float = 5.0) -> list[int]:
+        """Bytes each streamed reply got out before the client hung up (waits for the first)."""
+        deadline = time.monotonic() + timeout
+        while not self.server.streamed and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with self.server.lock:
+            return list(self.server.streamed)
 
     def set_script(self, script: Script) -> None:
         self.server.script = script

@@ -3,7 +3,9 @@ controllable clock, restarts, and every receiver fault recorded and retried."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -144,21 +146,33 @@ class TestEnvelopeAndRouting:
             workspace: VerifiedWorkspace) -> None:
         lifecycle = ["render.processing", "render.progress", "render.progress",
                      "render.completed"]
-        with live_server(lambda r: Reply(200, delay=0.05)) as receiver:
+        lock, open_now, peaks = threading.Lock(), Counter[str](), Counter[str]()
+
+        def script(received: Received) -> Reply:
+            job = envelope(received)["data"]["id"]
+            with lock:
+                open_now[job] += 1
+                peaks[job] = max(peaks[job], open_now[job])
+                peaks["all"] = max(peaks["all"], open_now.total())
+            time.sleep(0.3)
+            with lock:
+                open_now[job] -= 1
+            return Reply(200)
+
+        with live_server(script) as receiver:
             create_webhook(client, workspace, receiver.url("/hook"), ["render.*"])
             for index, event_type in enumerate(lifecycle):
                 for job in ("render_A", "render_B"):
                     emit(settings, workspace.id, event_type, subject_id=job,
                          data={"id": job, "n": index})
-            started = time.monotonic()
             run(settings, T0, concurrency=8)
-            took = time.monotonic() - started
             got = [envelope(r) for r in receiver.received]
         for job in ("render_A", "render_B"):
             mine = [e for e in got if e["data"]["id"] == job]
             assert [e["type"] for e in mine] == lifecycle
             assert [e["data"]["n"] for e in mine] == [0, 1, 2, 3]
-        assert took < 8 * 0.05 + 0.3  # the two jobs' events went out side by side
+            assert peaks[job] == 1  # never two events of one job in flight
+        assert peaks["all"] == 2  # the two jobs' events went out side by side
 
     def test_the_test_endpoint_sends_webhook_test_to_that_endpoint_only(
             self, client: TestClient, settings: Settings,
