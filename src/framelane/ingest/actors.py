@@ -13,20 +13,15 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
 
 from framelane.core.settings import Settings
-from framelane.db.base import utcnow
-from framelane.db.session import session_scope
-from framelane.db.unit_of_work import commit
 
 log = logging.getLogger("framelane.ingest.actors")
 POOL_THREADS = 2
 WATCH_INTERVAL_SECONDS = 2.0
-STALE_AFTER = timedelta(minutes=10)
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -67,31 +62,13 @@ def import_asset(settings: Settings, import_id: str) -> None:
 
 
 def watch_once(settings: Settings) -> None:
-    """Notice direct-to-storage uploads; retry work a crashed process left `processing`."""
-    from framelane.db.session import sessionmaker_for
-    from framelane.ingest.repository import IngestRepository
-    from framelane.ingest.service import discover_arrivals
+    """One watcher round (see `framelane.ingest.housekeeping`); re-queues stalled work."""
+    from framelane.ingest.housekeeping import sweep
 
-    session = sessionmaker_for(settings.resolved_database_url)()
-    try:
-        discover_arrivals(session, settings)
-        commit(session)
-    finally:
-        session.close()
-    stale_before = utcnow() - STALE_AFTER
-    with session_scope(settings.resolved_database_url) as session:
-        repo = IngestRepository.from_session(session)
-        imports = repo.processing_imports(stale_before)
-        import_assets = {record.asset_id for record in imports}
-        probes = [a for a in repo.processing_assets(stale_before) if a.id not in import_assets]
-        for record in imports:
-            record.updated_at = utcnow()
-        for asset in probes:
-            asset.updated_at = utcnow()
-        import_ids, probe_ids = [r.id for r in imports], [a.id for a in probes]
-    for import_id in import_ids:
+    result = sweep(settings)
+    for import_id in result.retry_imports:
         submit_import(settings, import_id)
-    for asset_id in probe_ids:
+    for asset_id in result.retry_probes:
         submit_probe(settings, asset_id)
 
 

@@ -100,6 +100,7 @@ def list_assets(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, p
 @router.get("/v1/workspace/assets/{asset_id}", response_model=AssetOut)
 def get_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
               settings: SettingsDep) -> AssetOut:
-    """One asset in any status (`awaiting_upload`, `processing`, `ready`, `failed`)."""
+    """One asset in any status (`awaiting_upload`, `receiving`, `processing`, `ready`,
+    `failed`)."""
     service.discover_arrivals(session, settings, ctx.id)
     return service.asset_out(settings, service.get_asset(session, ctx.id, asset_id))

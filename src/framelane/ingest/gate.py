@@ -16,7 +16,7 @@ from framelane.jobs.models import Job
 from framelane.jobs.service import register_readiness_gate
 from framelane.storage.local import FILES_ROUTE
 
-WAITING = ("awaiting_upload", "processing")
+WAITING = ("awaiting_upload", "receiving", "processing")
 
 
 def own_keys(node: Any, workspace_id: str) -> set[str]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from framelane.db.base import Base, Timestamped, UTCDateTime, id_column
 
-ASSET_STATUSES = ("awaiting_upload", "processing", "ready", "failed")
+ASSET_STATUSES = ("awaiting_upload", "receiving", "processing", "ready", "failed")
 IMPORT_STATUSES = ("processing", "ready", "failed")
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from framelane.db.base import utcnow
 from framelane.ingest.models import Asset, FetchCacheEntry, Import
 
 
@@ -59,17 +60,33 @@ class IngestRepository:
             stmt = stmt.where(Asset.workspace_id == workspace_id)
         return list(self.session.scalars(stmt.order_by(Asset.id.desc()).limit(limit)))
 
-    def processing_assets(self, updated_before: datetime, limit: int = 50) -> list[Asset]:
-        return list(self.session.scalars(
-            select(Asset).where(Asset.status == "processing", Asset.updated_at < updated_before)
-            .order_by(Asset.id).limit(limit)))
 
-    def claim_for_processing(self, asset_id: str, from_status: str) -> bool:
-        """Move one asset to `processing` once, whoever noticed its bytes first."""
+    def move(self, asset_id: str, from_status: str, to_status: str) -> bool:
+        """Change the status only if it still is `from_status` (one winner among racers)."""
         result = self.session.execute(
             update(Asset).where(Asset.id == asset_id, Asset.status == from_status)
-            .values(status="processing"))
+            .values(status=to_status, updated_at=utcnow()))
         return bool(getattr(result, "rowcount", 0))
+
+    def touch(self, asset_id: str) -> None:
+        self.session.execute(update(Asset).where(Asset.id == asset_id)
+                             .values(updated_at=utcnow()))
+
+    def idle_assets(self, status: str, updated_before: datetime,
+                    limit: int = 50) -> list[Asset]:
+        return list(self.session.scalars(
+            select(Asset).where(Asset.status == status, Asset.updated_at < updated_before)
+            .order_by(Asset.id).limit(limit)))
+
+    def expired_uploads(self, expired_before: datetime, limit: int = 200) -> list[Asset]:
+        return list(self.session.scalars(
+            select(Asset).where(Asset.status == "awaiting_upload",
+                                Asset.upload_expires_at < expired_before)
+            .order_by(Asset.id).limit(limit)))
+
+    def delete_asset(self, asset: Asset) -> None:
+        self.session.delete(asset)
+        self.session.flush()
 
     # imports
     def import_(self, workspace_id: str, import_id: str) -> Import | None:
@@ -91,6 +108,16 @@ class IngestRepository:
     # fetch cache
     def cache_entry(self, workspace_id: str, url: str) -> FetchCacheEntry | None:
         return self.session.get(FetchCacheEntry, cache_id(workspace_id, url))
+
+    def unused_cache_entries(self, updated_before: datetime,
+                             limit: int = 200) -> list[FetchCacheEntry]:
+        return list(self.session.scalars(
+            select(FetchCacheEntry).where(FetchCacheEntry.updated_at < updated_before)
+            .order_by(FetchCacheEntry.id).limit(limit)))
+
+    def delete_cache_entry(self, entry: FetchCacheEntry) -> None:
+        self.session.delete(entry)
+        self.session.flush()
 
     def save_cache_entry(self, entry: FetchCacheEntry) -> FetchCacheEntry:
         merged = self.session.merge(entry)

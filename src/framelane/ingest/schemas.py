@@ -61,7 +61,8 @@ class ImportOut(BaseModel):
 
 class AssetOut(BaseModel):
     id: str
-    status: str = Field(description="awaiting_upload | processing | ready | failed")
+    status: str = Field(
+        description="awaiting_upload | receiving | processing | ready | failed")
     origin: str = Field(description="upload | import")
     source_url: str
     kind: str | None = Field(None, description="video | audio | image | font")

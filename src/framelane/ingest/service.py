@@ -9,6 +9,7 @@ it `ready` (event `asset.ready`) or `failed` (event `asset.failed`, object delet
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -58,6 +59,7 @@ from framelane.storage.local import SourceTooLarge
 log = logging.getLogger("framelane.ingest")
 UPLOAD_URL_TTL_SECONDS = 3600
 ARRIVAL_GRACE = timedelta(minutes=10)
+HEARTBEAT_SECONDS = 15.0
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -167,27 +169,47 @@ def receive_upload(settings: Settings, key: str, expires: str | None, sig: str |
     Runs outside any request transaction: the stream may take minutes.
     """
     with session_scope(settings.resolved_database_url) as session:
-        asset = IngestRepository.from_session(session).asset_by_key(key)
-        asset = check_put_signature(settings, asset, key, expires, sig, content_type)
-        if asset.status != "awaiting_upload":
-            raise UploadAlreadyReceived("The bytes of this upload were already received.")
+        repo = IngestRepository.from_session(session)
+        asset = check_put_signature(settings, repo.asset_by_key(key), key, expires, sig,
+                                    content_type)
         asset_id, max_bytes, declared = asset.id, asset.max_bytes, asset.content_type
-    if content_length and content_length.isdigit() and int(content_length) > max_bytes:
-        raise SourceTooLarge(f"The upload is {content_length} bytes; the limit is {max_bytes}.",
-                             details={"max_bytes": max_bytes})
-    storage = storage_for(settings)
-    size = storage.put_stream(key, checked_chunks(chunks, declared), declared, max_bytes)
+        if content_length and content_length.isdigit() and int(content_length) > max_bytes:
+            raise SourceTooLarge(
+                f"The upload is {content_length} bytes; the limit is {max_bytes}.",
+                details={"max_bytes": max_bytes})
+        if not repo.move(asset_id, "awaiting_upload", "receiving"):
+            raise UploadAlreadyReceived(
+                f"This upload is already {asset.status.replace('_', ' ')}.",
+                details={"status": asset.status})
+    try:
+        size = storage_for(settings).put_stream(
+            key, checked_chunks(heartbeat(settings, asset_id, chunks), declared), declared,
+            max_bytes)
+    except BaseException:
+        with session_scope(settings.resolved_database_url) as session:
+            IngestRepository.from_session(session).move(asset_id, "receiving", "awaiting_upload")
+        raise
     with session_scope(settings.resolved_database_url) as session:
         repo = IngestRepository.from_session(session)
-        if not repo.claim_for_processing(asset_id, "awaiting_upload"):
-            raise UploadAlreadyReceived("The bytes of this upload were already received.")
-        asset = repo.asset_by_id(asset_id)
-        assert asset is not None
-        asset.size_bytes = size
+        received_asset = repo.asset_by_id(asset_id)
+        if received_asset is None or not repo.move(asset_id, "receiving", "processing"):
+            raise UploadAlreadyReceived("This upload was taken over by another request.")
+        received_asset.size_bytes = size
         received = UploadReceived(id=asset_id, status="processing",
                                   source_url=source_url_for(settings, key), size_bytes=size)
     actors.submit_probe(settings, asset_id)
     return received
+
+
+def heartbeat(settings: Settings, asset_id: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Mark a long upload as alive every few seconds (the watcher frees silent ones)."""
+    last = time.monotonic()
+    for chunk in chunks:
+        if time.monotonic() - last > HEARTBEAT_SECONDS:
+            with session_scope(settings.resolved_database_url) as session:
+                IngestRepository.from_session(session).touch(asset_id)
+            last = time.monotonic()
+        yield chunk
 
 
 def discover_arrivals(session: Session, settings: Settings,
@@ -199,7 +221,7 @@ def discover_arrivals(session: Session, settings: Settings,
     claimed: list[str] = []
     for asset in repo.awaiting_uploads(now, now - ARRIVAL_GRACE, workspace_id):
         size = storage.size(asset.storage_key)
-        if size is not None and repo.claim_for_processing(asset.id, "awaiting_upload"):
+        if size is not None and repo.move(asset.id, "awaiting_upload", "processing"):
             asset.size_bytes = size
             claimed.append(asset.id)
     if claimed:

@@ -1,0 +1,70 @@
+"""Probing real generated media and every kind of bad file, straight on `probe_file`."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+from framelane.core.errors import FramelaneError
+from framelane.ingest.probe import probe_file
+from framelane.render.limits import RenderLimits
+from tests.ingest import media
+
+FONTS = Path(__file__).parents[2] / "src" / "framelane" / "render" / "fonts"
+pytestmark = pytest.mark.slow
+
+
+def refused(path: Path, limits: RenderLimits | None = None) -> str:
+    with pytest.raises(FramelaneError) as error:
+        probe_file(path, limits) if limits else probe_file(path)
+    return error.value.code
+
+
+def test_fonts(tmp_path: Path) -> None:
+    ttf = probe_file(FONTS / "JetBrainsMono-Bold.ttf")
+    assert (ttf.content_type, ttf.kind) == ("font/ttf", "font")
+    assert probe_file(FONTS / "BebasNeue-Regular.otf").content_type == "font/otf"
+    font = TTFont(str(FONTS / "LiberationSerif-Regular.ttf"))
+    font.flavor = "woff"
+    font.save(str(tmp_path / "serif.woff"))
+    assert probe_file(tmp_path / "serif.woff").content_type == "font/woff"
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes((FONTS / "JetBrainsMono-Bold.ttf").read_bytes()[:700])
+    assert refused(broken) == "source_corrupt"
+    woff2 = tmp_path / "lying.woff2"
+    woff2.write_bytes(b"wOF2" + b"\x00\x01\x00\x00" + struct.pack(">IHH", 99999, 3, 0)
+                      + bytes(40))
+    assert refused(woff2) == "source_corrupt"
+
+
+def test_gif_and_limits(tmp_path: Path, media_dir: Path) -> None:
+    from PIL import Image
+
+    frames = [Image.new("RGB", (20, 10), (i * 40, 0, 0)) for i in range(3)]
+    frames[0].save(tmp_path / "a.gif", save_all=True, append_images=frames[1:], duration=100)
+    gif = probe_file(tmp_path / "a.gif")
+    assert (gif.kind, gif.width, gif.height, gif.video_codec) == ("image", 20, 10, "gif")
+    tight = RenderLimits(max_image_pixels=100, max_video_pixels=1000, max_source_duration=0.5)
+    assert refused(tmp_path / "a.gif", tight) == "source_too_large"
+    assert refused(media_dir / "clip.mp4", tight) == "source_too_large"
+    long_ok = RenderLimits(max_source_duration=0.5, max_video_pixels=10**6)
+    assert refused(media_dir / "clip.mp4", long_ok) == "source_too_large"
+
+
+def test_jpeg_bomb_header_is_refused_undecoded(tmp_path: Path) -> None:
+    jpeg = bytearray(media.make_jpeg(tmp_path / "p.jpg").read_bytes())
+    marker = jpeg.index(b"\xff\xc0")  # SOF0: height and width at +5 and +7
+    jpeg[marker + 5:marker + 9] = struct.pack(">HH", 60000, 60000)
+    (tmp_path / "bomb.jpg").write_bytes(bytes(jpeg))
+    assert refused(tmp_path / "bomb.jpg") == "source_too_large"
+
+
+def test_markup_polyglot_and_audio_only_mp4(tmp_path: Path, media_dir: Path) -> None:
+    png = (media_dir / "still.png").read_bytes()
+    (tmp_path / "x.png").write_bytes(png[:33] + b"<script>alert(1)</script>" + png[33:])
+    assert refused(tmp_path / "x.png") == "source_corrupt"
+    audio = media.make_video(tmp_path / "a.mp4", audio=True)
+    assert probe_file(audio).kind == "video"
