@@ -14,10 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
-from tests.fixtures.identity import VerifiedWorkspace
+from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.ingest.helpers import put_bytes, request_upload
 from tests.net.http_server import live_server
 from tests.tasks.api.conftest import (
+    TRIAL_TASKS,
     MediaServer,
     decode_rgb,
     download,
@@ -279,3 +280,17 @@ def test_operation_errors_keep_their_codes(live: TestClient, pro: VerifiedWorksp
         assert done["output"] is None and done["error"]["message"]
     usage = live.get("/v1/workspace/usage", headers=pro.headers).json()
     assert usage["task_count"] == 0
+
+
+@pytest.mark.slow
+def test_completed_tasks_use_up_the_monthly_quota(live: TestClient, settings: Settings,
+                                                  media: MediaServer, small_png: str) -> None:
+    trial = make_workspace(settings, name="Trial", email="owner@trial.test", plan="trial")
+    body = {"source_url": media.url(small_png), "scale": 1}
+    for _ in range(TRIAL_TASKS):
+        run(live, trial, "super-resolution", **body)
+    usage = live.get("/v1/workspace/usage", headers=trial.headers).json()
+    assert (usage["task_count"], usage["task_limit"]) == (TRIAL_TASKS, TRIAL_TASKS)
+    refused = live.post("/v1/tasks/super-resolution", json=body, headers=trial.headers)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "quota_exceeded"
