@@ -100,7 +100,9 @@ def preview(body: RenderBody, ctx: WorkspaceDep, session: SessionDep, settings: 
             strict: StrictHeader = None) -> Any:
     """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
     `contact_sheet` evenly spaced frames."""
-    result = previews.preview(session, settings, ctx, body, strict=is_strict(strict))
-    if isinstance(result, bytes):
-        return Response(result, media_type="image/png")
-    return result
+    plan = previews.plan(session, ctx, body, strict=is_strict(strict))
+    if plan.options.dry_run:
+        return plan.validation
+    unit_of_work.commit(session)  # hold no database lock while drawing
+    return Response(previews.draw(settings, ctx.id, plan.spec, plan.options),
+                    media_type="image/png")
