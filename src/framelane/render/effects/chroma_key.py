@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from framelane.render.effects.base import INTENSITY, EffectInput, Pixels
-from framelane.render.effects.toolkit import Floats, luma
+from framelane.render.effects.toolkit import luma
 from framelane.render.pixels import unpremultiply
 from framelane.render.registry import ParamRange
 
@@ -49,33 +49,36 @@ def _setting(settings: Mapping[str, float], name: str) -> float:
     return min(max(value, spec.minimum), spec.maximum)
 
 
-def _band(values: Floats, low: float, high: float, softness: float) -> Floats:
-    """1 inside [low, high], falling linearly to 0 `softness` outside it."""
-    out: Floats = np.clip(np.minimum(values - low, high - values) / softness + 1.0, 0.0, 1.0)
-    return out
+def _band_lut(low: float, high: float, softness: float, full_scale: float) -> Pixels:
+    """uint8 → 0–255 LUT: 255 inside [low, high], falling linearly to 0 `softness` outside.
+    The input byte b stands for the value b / 255 × full_scale."""
+    values = np.arange(256, dtype=np.float32) * np.float32(full_scale / 255.0)
+    band = np.clip(np.minimum(values - low, high - values) / softness + 1.0, 0.0, 1.0)
+    return np.asarray(np.round(band * 255.0), dtype=np.uint8)
 
 
-def _hue_band(hue: Floats, low: float, high: float) -> Floats:
+def _hue_lut(low: float, high: float) -> Pixels:
+    """The same for OpenCV's full-range hue byte (256 steps per turn), wrapping through 0°."""
     if high < low:
         high += 360.0
     centre, half = (low + high) / 2.0, (high - low) / 2.0
+    hue = np.arange(256, dtype=np.float32) * np.float32(360.0 / 256.0)
     distance = np.abs((hue - np.float32(centre) + 180.0) % 360.0 - 180.0)
-    out: Floats = np.clip((half - distance) / HUE_SOFTNESS + 1.0, 0.0, 1.0)
-    return out
+    band = np.clip((half - distance) / HUE_SOFTNESS + 1.0, 0.0, 1.0)
+    return np.asarray(np.round(band * 255.0), dtype=np.uint8)
 
 
-def key_mask(straight: Pixels, settings: Mapping[str, float]) -> Floats:
-    """0–1 per pixel: how much of it is the keyed colour."""
+def key_mask(straight: Pixels, settings: Mapping[str, float]) -> Pixels:
+    """0–255 per pixel: how much of it is the keyed colour (three LUTs on the HLS bytes)."""
     hls = cv2.cvtColor(np.ascontiguousarray(straight[..., :3]), cv2.COLOR_BGR2HLS_FULL)
-    hue = hls[..., 0].astype(np.float32) * np.float32(360.0 / 256.0)
-    lum = hls[..., 1].astype(np.float32) * np.float32(100.0 / 255.0)
-    sat = hls[..., 2].astype(np.float32) * np.float32(100.0 / 255.0)
-    key = _hue_band(hue, _setting(settings, "hue_min"), _setting(settings, "hue_max"))
-    key *= _band(sat, _setting(settings, "sat_min"), _setting(settings, "sat_max"),
-                 SAT_LUM_SOFTNESS)
-    key *= _band(lum, _setting(settings, "lum_min"), _setting(settings, "lum_max"),
-                 SAT_LUM_SOFTNESS)
-    return key
+    hue, lum, sat = cv2.split(hls)
+    key = cv2.LUT(hue, _hue_lut(_setting(settings, "hue_min"), _setting(settings, "hue_max")))
+    sat_lut = _band_lut(_setting(settings, "sat_min"), _setting(settings, "sat_max"),
+                        SAT_LUM_SOFTNESS, 100.0)  # fmt: skip
+    lum_lut = _band_lut(_setting(settings, "lum_min"), _setting(settings, "lum_max"),
+                        SAT_LUM_SOFTNESS, 100.0)  # fmt: skip
+    key = cv2.multiply(key, cv2.LUT(sat, sat_lut), scale=1 / 255)
+    return np.asarray(cv2.multiply(key, cv2.LUT(lum, lum_lut), scale=1 / 255), dtype=np.uint8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +95,16 @@ class ChromaKey:
             return pixels.copy()
         opaque = bool(pixels[..., 3].min() == 255)
         straight = pixels if opaque else unpremultiply(pixels)
-        key = key_mask(straight, args.settings) * np.float32(args.intensity)
-        keep = 1.0 - key
-        grey = luma(straight).astype(np.float32)[..., None]
-        colour = straight[..., :3].astype(np.float32)
-        edge = np.minimum(key * 2.0, 1.0)[..., None]
-        despilled = colour + (grey - colour) * edge
-        alpha = pixels[..., 3].astype(np.float32) * keep
-        out = np.empty_like(pixels)
-        out[..., :3] = np.clip(despilled * (alpha[..., None] / 255.0) + 0.5, 0, 255)
-        out[..., 3] = np.clip(alpha + 0.5, 0, 255)
+        key = key_mask(straight, args.settings)
+        if args.intensity < 1.0:
+            key = np.asarray(cv2.convertScaleAbs(key, alpha=args.intensity), dtype=np.uint8)
+        edge = np.minimum(key.astype(np.float32) * np.float32(2 / 255), 1.0)
+        grey = luma(straight)
+        grey4 = cv2.merge([grey, grey, grey, straight[..., 3].copy()])
+        despilled = cv2.blendLinear(np.ascontiguousarray(straight), grey4, 1.0 - edge, edge)
+        alpha = np.asarray(cv2.multiply(pixels[..., 3].copy(), 255 - key, scale=1 / 255),
+                           dtype=np.uint8)  # fmt: skip
+        out = np.asarray(cv2.multiply(despilled, cv2.merge([alpha, alpha, alpha, alpha]),
+                                      scale=1 / 255), dtype=np.uint8)  # fmt: skip
+        out[..., 3] = alpha
         return out
