@@ -49,8 +49,8 @@ class GazeRedirectParams(TaskParams):
 
 
 class FrameRedirector:
-    """Stateful per-video corrector: tracks the face, measures the landmark response now and then,
-    and smooths each eye's shift over time."""
+    """Per-video corrector: tracks the face, measures the landmark response now and then, and
+    smooths the shared gaze shift over time."""
 
     probe_every = 10
 
@@ -58,10 +58,8 @@ class FrameRedirector:
         self.intensity = intensity
         self.frames_with_face = 0
         self._mesh = gaze_warp.video_mesh() if video else None
-        self._filters = (
-            (gaze_warp.OneEuroFilter(fps), gaze_warp.OneEuroFilter(fps)) if video else None
-        )
-        self._sensitivity: tuple[float, float] | None = None
+        self._filter = gaze_warp.OneEuroFilter(fps) if video else None
+        self._sensitivity: float | None = None
 
     def _update_sensitivity(self, rgb: Frame, eyes: tuple[gaze_warp.Eye, gaze_warp.Eye]) -> None:
         if self._sensitivity is not None and (self.frames_with_face - 1) % self.probe_every:
@@ -69,32 +67,24 @@ class FrameRedirector:
         measured = gaze_warp.measure_sensitivity(rgb, eyes, gaze_warp.face_points)
         if measured is None:
             return
-        if self._sensitivity is None:
-            self._sensitivity = measured
-        else:
-            old = self._sensitivity
-            self._sensitivity = (0.7 * old[0] + 0.3 * measured[0], 0.7 * old[1] + 0.3 * measured[1])
+        old = self._sensitivity
+        self._sensitivity = measured if old is None else 0.7 * old + 0.3 * measured
 
     def __call__(self, rgb: Frame) -> Frame:
         points = gaze_warp.face_points(rgb, self._mesh)
         if points is None:
-            if self._filters is not None:
-                for one_euro in self._filters:
-                    one_euro.reset()
+            if self._filter is not None:
+                self._filter.reset()
             return rgb
         self.frames_with_face += 1
         if self.intensity <= 0.0:
             return rgb
         eyes = gaze_warp.eyes_from_points(points)
         self._update_sensitivity(rgb, eyes)
-        sensitivity = self._sensitivity or (1.0, 1.0)
-        shifts = [
-            gaze_warp.desired_shift(eye, self.intensity, k)
-            for eye, k in zip(eyes, sensitivity, strict=True)
-        ]
-        if self._filters is not None:
-            shifts = [one_euro(s) for one_euro, s in zip(self._filters, shifts, strict=True)]
-        return gaze_warp.redirect(rgb, eyes, (shifts[0], shifts[1]))
+        shift = gaze_warp.desired_shift(eyes, self.intensity, self._sensitivity or 1.0)
+        if self._filter is not None:
+            shift = self._filter(shift)
+        return gaze_warp.redirect(rgb, eyes, gaze_warp.per_eye(eyes, shift))
 
     def close(self) -> None:
         """Release the tracking graph."""

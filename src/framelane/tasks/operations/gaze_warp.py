@@ -146,48 +146,55 @@ def face_points(rgb: RGB, mesh: Any | None = None) -> Points | None:
     return np.array([(p.x * width, p.y * height) for p in landmarks], dtype=np.float64)
 
 
-def desired_shift(eye: Eye, intensity: float, sensitivity: float = 1.0) -> Points:
-    """Displacement in eye widths that brings the iris `intensity` of the way to the centre.
+def gaze_offset(eyes: tuple[Eye, Eye]) -> Points:
+    """The measured gaze offset of the face: both eyes' offsets averaged (eye widths).
+
+    Eyes move together (conjugate gaze), so one shared offset halves the landmark noise.
+    """
+    return np.asarray((eyes[0].offset() + eyes[1].offset()) / 2, dtype=np.float64)
+
+
+def desired_shift(eyes: tuple[Eye, Eye], intensity: float, sensitivity: float = 1.0) -> Points:
+    """Shared displacement (eye widths) bringing the irises `intensity` of the way to the centre.
 
     `sensitivity` is how much the measured offset changes per unit of real iris movement (see
     `measure_sensitivity`); the measured offset is divided by it. Offsets within landmark noise
     (under 0.015 eye widths) are left alone and the correction ramps in up to 0.045.
     """
-    measured = eye.offset()
+    measured = gaze_offset(eyes)
     magnitude = float(np.linalg.norm(measured))
     dead_zone = float(np.clip((magnitude - _NOISE) / (2 * _NOISE), 0.0, 1.0))
     shift = -measured / max(sensitivity, _MIN_SENSITIVITY) * intensity * dead_zone
     length = float(np.linalg.norm(shift))
     if length > _MAX_SHIFT:
         shift *= _MAX_SHIFT / length
-    open_factor = np.clip((eye.openness - _CLOSED) / (_OPEN - _CLOSED), 0.0, 1.0)
-    return np.asarray(shift * open_factor, dtype=np.float64)
+    return np.asarray(shift, dtype=np.float64)
+
+
+def per_eye(eyes: tuple[Eye, Eye], shift: Points) -> tuple[Points, Points]:
+    """The shared shift for each eye, faded out as that eye closes (blinks, squints)."""
+    factors = [float(np.clip((e.openness - _CLOSED) / (_OPEN - _CLOSED), 0.0, 1.0)) for e in eyes]
+    return shift * factors[0], shift * factors[1]
 
 
 def measure_sensitivity(
     image: RGB, eyes: tuple[Eye, Eye], detect: Callable[[RGB], Points | None]
-) -> tuple[float, float] | None:
-    """How far the measured iris offset moves per eye width the iris really moves, per eye.
+) -> float | None:
+    """How far the measured gaze offset moves per eye width the irises really move.
 
     Face Mesh ties the eye contour to the iris, so on narrow or occluded eyes the measured offset
-    is a compressed version of the real one. Moving both irises by a known probe step and
-    measuring again gives that ratio (a secant step), which `desired_shift` divides by.
+    is a compressed version of the real one. Moving both irises by a known probe step toward the
+    centre and measuring again gives that ratio (a secant step), which `desired_shift` divides by.
     """
-    steps = []
-    for eye in eyes:
-        direction = -eye.offset()
-        norm = float(np.linalg.norm(direction))
-        direction = direction / norm if norm > 1e-3 else np.array([1.0, 0.0])
-        steps.append(direction * _PROBE)
-    points = detect(redirect(image, eyes, (steps[0], steps[1])))
+    direction = -gaze_offset(eyes)
+    norm = float(np.linalg.norm(direction))
+    step = (direction / norm if norm > 1e-3 else np.array([1.0, 0.0])) * _PROBE
+    points = detect(redirect(image, eyes, (step, step)))
     if points is None:
         return None
-    probed = eyes_from_points(points)
-    ratios = []
-    for eye, after, step in zip(eyes, probed, steps, strict=True):
-        response = float(np.dot(after.offset() - eye.offset(), step) / np.dot(step, step))
-        ratios.append(float(np.clip(response, _MIN_SENSITIVITY, 1.0)))
-    return ratios[0], ratios[1]
+    moved = gaze_offset(eyes_from_points(points)) - gaze_offset(eyes)
+    response = float(np.dot(moved, step) / np.dot(step, step))
+    return float(np.clip(response, _MIN_SENSITIVITY, 1.0))
 
 
 def warp_eye(image: RGB, eye: Eye, shift_px: Points) -> None:
