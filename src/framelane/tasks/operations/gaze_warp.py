@@ -2,15 +2,20 @@
 
 For each eye the target is the centre of the eye opening (where the iris sits when the person
 looks into the camera): the contour centroid, re-centred on the nasal bridge for frontal faces
-(see `eye_centres`). The iris is moved `intensity` of the way there by a smooth displacement
-field: a Gaussian around the target (σ = 1.6 iris radii) times a feathered mask of the eye
-opening, applied with `cv2.remap` inside a small box around the eye. The field falls to zero at
-the lids and the box border, so nothing outside the eye moves and no seam can show.
+(see `eye_centres`). Both eyes share one shift (they move together), taken from their averaged
+offsets, so landmark noise is halved. Each iris is moved by it with a smooth displacement field:
+a Gaussian around the target (σ = 1.6 iris radii) times a feathered mask of the eye opening,
+applied with `cv2.remap` inside a small box around the eye. The field falls to zero at the lids
+and the box border, so nothing outside the eye moves and no seam can show.
 
 Landmarks under-report how far an iris is off-centre on narrow eyes, so the response is measured
 with a known probe step (`measure_sensitivity`) and the correction divided by it. On video the
-per-eye displacement (in eye widths) goes through a One-Euro filter: landmark noise is damped,
-real eye movements are followed quickly. Closing eyes fade the correction out.
+shared shift (in eye widths) goes through a One-Euro filter: landmark noise is damped, real eye
+movements are followed quickly. A closing eye fades its correction out.
+
+Limits: this is a 2D iris shift, not a re-rendered eye. Horizontal gaze is corrected well; the
+landmarks hardly register vertical iris movement, so a downward look (at a screen under the
+camera) is corrected only a little.
 """
 
 from __future__ import annotations
