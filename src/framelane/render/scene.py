@@ -59,6 +59,9 @@ class SceneRenderer:
                 list(pool.map(lambda item: item[0].frame_at(item[1]), readers))
 
     def render(self, index: int) -> Pixels:
+        # Close what has ended before opening what starts, so back-to-back clips never hold
+        # two sets of decoders at once.
+        self._close_finished(index)
         state = frame_state(self.timeline, index)
         self.canvas.clear(self.background)
         if self._background_image is not None:
@@ -66,7 +69,6 @@ class SceneRenderer:
         for layer_state in state.layers:
             picture = self._source(layer_state.layer).image(layer_state, index)
             self.canvas.draw_layer(layer_state, picture)
-        self._close_finished(index)
         return self.canvas.pixels
 
     def _close_finished(self, index: int) -> None:
