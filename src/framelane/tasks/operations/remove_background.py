@@ -57,11 +57,13 @@ class RemoveBackgroundParams(TaskParams):
     model: MatteModel = Field(
         "auto",
         description="`person` (fast, video-ready), `general` (any salient object), or `auto`.",
+        examples=["person"],
     )
     output_format: Literal["png", "webm", "mov"] | None = Field(
         None,
         description="`png` for images; `webm` (VP9 with alpha) or `mov` (ProRes 4444) for videos. "
         "Default: png for images, webm for videos.",
+        examples=["webm"],
     )
     background_color: str | None = Field(
         None,

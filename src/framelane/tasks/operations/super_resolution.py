@@ -53,7 +53,11 @@ class SuperResolutionParams(TaskParams):
     """Body of `POST /v1/tasks/super-resolution`."""
 
     scale: int = Field(
-        2, ge=1, le=4, description="Upscale factor 1–4; 1 restores the frame at the same size."
+        2,
+        ge=1,
+        le=4,
+        description="Upscale factor 1–4; 1 restores the frame at the same size.",
+        examples=[2],
     )
 
 

@@ -57,8 +57,11 @@ class TranscribeParams(TaskParams):
     speech_model: Literal["universal-2", "universal-3-pro", "nano"] = Field(
         "universal-2",
         description="Accepted for compatibility; every value runs the local Whisper tiny.en model.",
+        examples=["universal-2"],
     )
-    word_timings: bool = Field(True, description="Include per-word times in `words[]`.")
+    word_timings: bool = Field(
+        True, description="Include per-word times in `words[]`.", examples=[True]
+    )
     speaker_labels: bool = Field(
         False,
         description="Speaker diarisation (not available locally).",
