@@ -8,6 +8,7 @@ and >= 30 fps at 720p; super-resolution PSNR >= bicubic + 1 dB (2x); gaze iris o
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 import time
@@ -222,12 +223,14 @@ def bench_gaze_video() -> None:
 
 
 def main() -> None:
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         bench_transcribe(tmp)
         bench_matte(tmp)
         bench_super_resolution()
         bench_gaze()
+    print(f"load average {os.getloadavg()[0]:.1f} at the end (speeds are wall-clock)")
 
 
 if __name__ == "__main__":
