@@ -29,6 +29,7 @@ from tests.tasks.api.conftest import (
 from tests.webhooks.helpers import envelope
 
 from framelane.core.settings import Settings
+from framelane.jobs.retention import purge_expired_artifacts
 from framelane.tasks.operations.video_io import read_alpha_video
 
 SRT_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)$")
@@ -130,7 +131,8 @@ def test_super_resolution_video_keeps_frames_and_audio(
 
 @pytest.mark.slow
 def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorkspace,
-                                            media: MediaServer, speech: str) -> None:
+                                            media: MediaServer, speech: str,
+                                            settings: Settings) -> None:
     done = run(live, pro, "transcribe", source_url=media.url(speech), word_boost=["meeting"])
     output = done["output"]
     assert isinstance(output, dict) and output["content_type"] == "application/json"
@@ -154,6 +156,14 @@ def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorks
     usage = live.get("/v1/workspace/usage", headers=pro.headers).json()
     assert usage["task_count"] == 1
     assert usage["egress_bytes"] == output["size_bytes"] + len(srt.encode()) + len(vtt.encode())
+    # And past the retention period every file of the task goes, captions included
+    assert len(stored_files(settings, pro, str(done["id"]))) == 3
+    purge_expired_artifacts(settings.model_copy(update={"artifact_retention_days": 0}))
+    assert stored_files(settings, pro, str(done["id"])) == []
+    for query in ("", "?format=srt", "?format=vtt"):
+        expired = live.get(f"/v1/tasks/{done['id']}/download{query}", headers=pro.headers)
+        assert expired.status_code == 404
+        assert expired.json()["error"]["code"] == "artifact_expired"
 
 
 @pytest.mark.slow
