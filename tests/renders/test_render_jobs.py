@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import av
@@ -13,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from framelane.core.settings import Settings
+from framelane.renders.service import register_preprocessor
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.renders.conftest import long_render, tiny, wait_for
 
@@ -250,3 +252,22 @@ def test_deleting_the_workspace_cancels_its_running_jobs(
 def test_readiness_reports_the_queue(live: TestClient) -> None:
     answer = live.get("/readyz")
     assert answer.status_code == 200 and answer.json()["checks"]["queue"] == "ok"
+
+
+def widen(_session: object, _ctx: object, body: dict[str, Any]) -> dict[str, Any]:
+    """A request preprocessor (as brand tokens use): `"{test.width}"` → 64."""
+    return {k: (64 if v == "{test.width}" else v) for k, v in body.items()}
+
+
+register_preprocessor(widen)
+
+
+def test_preprocessors_run_before_validation(client: TestClient,
+                                             pro: VerifiedWorkspace) -> None:
+    answer = client.post("/v1/renders", json=tiny(width="{test.width}"), headers=pro.headers)
+    assert answer.status_code == 202, answer.text
+    dry = client.post("/v1/preview", json={**tiny(width="{test.width}"), "dry_run": True},
+                      headers=pro.headers)
+    assert dry.json()["width"] == 64
+    refused = client.post("/v1/renders", json=tiny(width="{other}"), headers=pro.headers)
+    assert refused.status_code == 422
