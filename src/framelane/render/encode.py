@@ -3,20 +3,19 @@ PNG/JPEG stills. Integer PTS appear only here (time_base = 1 / fps, 1 / 48000)."
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
 import av
+import cv2
 import numpy as np
 from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
-from PIL import Image
 
 from framelane.render.audio import SAMPLE_RATE, Samples
 from framelane.render.errors import EncodeFailed
-from framelane.render.pixels import Pixels, unpremultiply
+from framelane.render.pixels import Pixels, is_opaque, unpremultiply
 
 CONTENT_TYPES = {
     "mp4": "video/mp4",
@@ -218,13 +217,18 @@ class GifWriter:
 
 
 def still_bytes(bgra: Pixels, output_format: str) -> bytes:
-    """PNG keeps transparency; JPEG is flattened on black."""
-    straight = unpremultiply(bgra)
-    rgba = straight[..., [2, 1, 0, 3]]
-    buffer = io.BytesIO()
+    """PNG keeps transparency (RGB when the frame is opaque); JPEG is flattened on black.
+    OpenCV's encoders take BGR(A) as is and are several times faster than Pillow's."""
     if output_format == "jpg":
-        rgb = bgra[..., [2, 1, 0]]  # premultiplied colour = composited over black
-        Image.fromarray(np.ascontiguousarray(rgb), "RGB").save(buffer, "JPEG", quality=92)
+        # Premultiplied colour is the picture composited over black.
+        ok, data = cv2.imencode(
+            ".jpg", np.ascontiguousarray(bgra[..., :3]), [cv2.IMWRITE_JPEG_QUALITY, 92]
+        )
     else:
-        Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buffer, "PNG", compress_level=1)
-    return buffer.getvalue()
+        picture = bgra[..., :3] if is_opaque(bgra) else unpremultiply(bgra)
+        ok, data = cv2.imencode(
+            ".png", np.ascontiguousarray(picture), [cv2.IMWRITE_PNG_COMPRESSION, 1]
+        )
+    if not ok:
+        raise EncodeFailed(f"cannot encode the {output_format} still")
+    return bytes(data)
