@@ -12,7 +12,7 @@ from framelane.core.settings import UnsafeConfiguration, check_safe_to_serve, ge
 
 # Feature packages that add their own subcommands through `register(subparsers)`.
 PLUGIN_COMMANDS: tuple[str, ...] = ("framelane.jobs.cli", "framelane.webhooks.cli",
-                                   "framelane.gallery.cli")
+                                   "framelane.gallery.cli", "framelane.ingest.cli")
 
 Handler = Callable[[argparse.Namespace], int]
 
