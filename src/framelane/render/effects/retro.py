@@ -17,8 +17,6 @@ from framelane.render.effects.film import add_signed, grain_field
 from framelane.render.effects.toolkit import (
     Floats,
     PixelEffect,
-    apply_lut,
-    curve_lut,
     gaussian,
     matrix_4x5,
     rng_for,
@@ -125,21 +123,31 @@ def _television(pixels: Pixels, args: EffectInput) -> Pixels:
     return vignette(_multiply(noisy, _scanline_mask(h, w, 0.35)), 0.8)
 
 
-_VHS_LUT = curve_lut(lambda x: 0.07 + 0.85 * x, lambda x: 0.05 + 0.9 * x,
-                     lambda x: 0.06 + 0.92 * x)
-_VHS_SAT = matrix_4x5(saturation_matrix(0.8))
+_VHS_GAIN = np.array([0.85, 0.9, 0.92], dtype=np.float32)
+_VHS_LIFT = np.array([0.07, 0.05, 0.06], dtype=np.float32) * 255.0
+_VHS_SAT = saturation_matrix(0.8)
+_VHS_GRADE = matrix_4x5(_VHS_SAT * _VHS_GAIN[None, :], tuple(_VHS_SAT @ _VHS_LIFT))
+"""Lifted, slightly compressed channels then 80% saturation, folded into one matrix."""
+
+
+def shift_columns(channel: Pixels, offset: int) -> Pixels:
+    """Move an image `offset` whole pixels to the right, repeating the left edge."""
+    if offset <= 0:
+        return channel
+    out = np.empty_like(channel)
+    out[:, offset:] = channel[:, :-offset]
+    out[:, :offset] = channel[:, :1]
+    return out
 
 
 def _vhs_chroma(pixels: Pixels) -> Pixels:
     """Tape chroma: colour smeared horizontally and shifted right of the luma."""
     k = scale_of(pixels)
-    ycc = cv2.cvtColor(np.ascontiguousarray(pixels[..., :3]), cv2.COLOR_BGR2YCrCb)
+    ycc = cv2.cvtColor(cv2.cvtColor(pixels, cv2.COLOR_BGRA2BGR), cv2.COLOR_BGR2YCrCb)
     y, cr, cb = cv2.split(ycc)
-    width = max(3, round(14 * k) | 1)
-    m = np.array([[1.0, 0.0, 4.0 * k], [0.0, 1.0, 0.0]], dtype=np.float32)
-    size = (pixels.shape[1], pixels.shape[0])
-    cr = cv2.warpAffine(cv2.blur(cr, (width, 1)), m, size, borderMode=cv2.BORDER_REPLICATE)
-    cb = cv2.warpAffine(cv2.blur(cb, (width, 1)), m, size, borderMode=cv2.BORDER_REPLICATE)
+    width, offset = max(3, round(14 * k) | 1), round(4 * k)
+    cr = shift_columns(u8(cv2.blur(cr, (width, 1))), offset)
+    cb = shift_columns(u8(cv2.blur(cb, (width, 1))), offset)
     y = cv2.blur(y, (max(1, round(2 * k)) | 1, 1))
     bgr = cv2.cvtColor(cv2.merge([y, cr, cb]), cv2.COLOR_YCrCb2BGR)
     out: Pixels = u8(cv2.merge([*cv2.split(bgr), pixels[..., 3].copy()]))
@@ -157,15 +165,27 @@ def _tracking_offsets(height: int, width: int, time: float, rng: np.random.Gener
     return out
 
 
+def _tear(image: Pixels, offsets: Floats) -> Pixels:
+    """Shift each row by its whole-pixel offset (edge repeated); rows at 0 are untouched."""
+    out = image.copy()
+    width = image.shape[1]
+    for row, offset in enumerate(np.rint(offsets).astype(int).tolist()):
+        if offset == 0 or abs(offset) >= width:
+            continue
+        if offset > 0:
+            out[row, offset:] = image[row, :-offset]
+            out[row, :offset] = image[row, 0]
+        else:
+            out[row, :offset] = image[row, -offset:]
+            out[row, offset:] = image[row, -1]
+    return out
+
+
 def _vhs(pixels: Pixels, args: EffectInput) -> Pixels:
     h, w = pixels.shape[:2]
     rng = rng_for("vhs", args.time)
-    graded = transform(apply_lut(_vhs_chroma(pixels), _VHS_LUT), _VHS_SAT)
-    xs = np.arange(w, dtype=np.float32)[None, :]
-    map_x = xs + _tracking_offsets(h, w, args.time, rng)[:, None]
-    map_y = np.broadcast_to(np.arange(h, dtype=np.float32)[:, None], (h, w))
-    torn = u8(cv2.remap(graded, map_x, np.ascontiguousarray(map_y), cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_REPLICATE))
+    graded = transform(_vhs_chroma(pixels), _VHS_GRADE)
+    torn = _tear(graded, _tracking_offsets(h, w, args.time, rng))
     noise = grain_field(h, w, rng) * np.float32(7.0)
     return add_signed(torn, noise)
 
