@@ -19,13 +19,15 @@ def premultiply(bgra: Pixels) -> Pixels:
 
 
 def unpremultiply(bgra: Pixels) -> Pixels:
-    """Premultiplied alpha → straight alpha (a copy)."""
-    alpha = bgra[..., 3:4].astype(np.float32)
-    safe = np.where(alpha > 0, alpha, 1.0)
-    rgb = np.clip(bgra[..., :3].astype(np.float32) * 255.0 / safe + 0.5, 0, 255)
-    out = np.empty_like(bgra)
-    out[..., :3] = rgb.astype(np.uint8)
-    out[..., 3] = bgra[..., 3]
+    """Premultiplied alpha → straight alpha (a copy). Only partly transparent pixels need
+    arithmetic: opaque ones are unchanged and fully transparent ones are already zero."""
+    out = bgra.copy()
+    alpha = bgra[..., 3]
+    partial = (alpha > 0) & (alpha < 255)
+    if partial.any():
+        a = alpha[partial].astype(np.uint32)[:, None]
+        colour = bgra[partial][:, :3].astype(np.uint32)
+        out[partial, :3] = np.minimum((colour * 255 + a // 2) // a, 255).astype(np.uint8)
     return out
 
 
