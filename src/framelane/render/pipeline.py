@@ -141,13 +141,18 @@ def render(
     progress.report("encoding", 1.0)
     return RenderResult(
         path=out,
-        width=timeline.width,
-        height=timeline.height,
+        width=_encoded(timeline.width, parsed.output_format),
+        height=_encoded(timeline.height, parsed.output_format),
         duration=0.0 if parsed.output_format in STILL_FORMATS else float(timeline.duration),
         size_bytes=out.stat().st_size,
         content_type=CONTENT_TYPES[parsed.output_format],
         warnings=list(timeline.warnings),
     )
+
+
+def _encoded(size: int, output_format: str) -> int:
+    """Video formats are 4:2:0 (or 4:2:2 ProRes): odd sizes are rounded up to even."""
+    return size if output_format in (*STILL_FORMATS, "gif") else size + size % 2
 
 
 def _write_still(spec: RenderSpec, timeline: Timeline, out: Path, fonts: FontLibrary) -> None:
