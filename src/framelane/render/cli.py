@@ -28,7 +28,7 @@ INVALID_CODES = frozenset({"validation_error", "capability_unsupported", "limit_
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("render", help="render a spec file to a video or still")
     _add_arguments(parser)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, func=run)  # `func` is what framelane.cli dispatches on
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
