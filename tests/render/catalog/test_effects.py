@@ -477,3 +477,12 @@ CHECKS: dict[str, Callable[[], None]] = {
     "bleach_bypass": _bleach_bypass,
     "chroma_key": _chroma_key,
 }
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (3, 5), (2, 400), (300, 2)])
+def test_effect_survives_degenerate_sizes(name: str, size: tuple[int, int]) -> None:
+    src = np.random.default_rng(1).integers(0, 256, (*size, 4), dtype=np.uint8)
+    src[..., 3] = 255
+    out = run(name, src, time=0.5)
+    assert out.shape == src.shape and out.dtype == np.uint8

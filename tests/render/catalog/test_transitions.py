@@ -188,3 +188,13 @@ def test_color_phase_changes_red_before_blue() -> None:
     red_done = np.abs(early[..., 2] - a[..., 2]).mean()
     blue_done = np.abs(early[..., 0] - a[..., 0]).mean()
     assert red_done > blue_done
+
+
+@pytest.mark.parametrize("name", BLENDS)
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (3, 5), (2, 400), (300, 2)])
+def test_blend_survives_degenerate_sizes(name: str, size: tuple[int, int]) -> None:
+    a = np.random.default_rng(1).integers(0, 256, (*size, 4), dtype=np.uint8)
+    a[..., 3] = 255
+    b = 255 - a
+    b[..., 3] = 255
+    assert blend(name, a, b, 0.5).shape == a.shape

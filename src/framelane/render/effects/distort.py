@@ -92,7 +92,7 @@ def _displacement_map(pixels: Pixels, args: EffectInput) -> Pixels:
 def _barrel_maps(height: int, width: int, k: float) -> tuple[Floats, Floats]:
     """Maps that magnify the centre and compress the edges; the corners stay in place."""
     cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
-    norm = math.hypot(cx, cy)
+    norm = max(math.hypot(cx, cy), 0.5)
     base_x, base_y = _identity_maps(height, width)
     ux, uy = (base_x - cx) / norm, (base_y - cy) / norm
     r2 = ux * ux + uy * uy

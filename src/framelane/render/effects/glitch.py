@@ -62,9 +62,9 @@ def _smear_rows(out: Pixels, rng: np.random.Generator, intensity: float) -> None
     """Compression smear: one row repeated down a region, as when a P-frame loses its data."""
     h, w = out.shape[:2]
     for _ in range(int(1 + 2 * intensity)):
-        y = int(rng.integers(0, h - 2))
+        y = int(rng.integers(0, max(1, h - 1)))
         length = int(rng.uniform(0.02, 0.12) * h * intensity) + 1
-        x0 = int(rng.integers(0, w // 2))
+        x0 = int(rng.integers(0, max(1, w // 2)))
         x1 = min(w, x0 + int(rng.uniform(0.2, 0.6) * w))
         out[y:y + length, x0:x1] = out[y:y + 1, x0:x1]
 

@@ -71,7 +71,7 @@ def _scanlines(pixels: Pixels, args: EffectInput) -> Pixels:
 @lru_cache(maxsize=4)
 def _crt_maps(height: int, width: int) -> tuple[Floats, Floats]:
     """Convex-glass curvature: corners sample outside the picture and turn black."""
-    cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
+    cx, cy = max((width - 1) / 2.0, 0.5), max((height - 1) / 2.0, 0.5)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     ux, uy = (xs - cx) / cx, (ys - cy) / cy
     bend_x, bend_y = 1.0 + 0.06 * uy * uy, 1.0 + 0.08 * ux * ux

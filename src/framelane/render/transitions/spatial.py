@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from framelane.render.pixels import Pixels
-from framelane.render.transitions.pixel import Floats, PixelTransition, grid, u8, warp
+from framelane.render.transitions.pixel import Floats, PixelTransition, grid, mix, u8, warp
 
 CAMERA = 2.5
 """Camera distance in picture widths."""
@@ -60,6 +60,8 @@ def _cube(a: Pixels, b: Pixels, p: float) -> Pixels:
 
 def _doorway(a: Pixels, b: Pixels, p: float) -> Pixels:
     h, w = a.shape[:2]
+    if w < 4 or h < 2:
+        return mix(a, b, p)
     canvas = np.zeros_like(a)
     scale = 0.7 + 0.3 * p
     inner = np.array([[w * (1 - scale) / 2, h * (1 - scale) / 2],
