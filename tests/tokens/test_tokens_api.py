@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -169,3 +170,32 @@ class TestAliases:
                          json={"name": "Other"})
         assert api.call("GET", f"/tokensets/{tokenset['id']}/modes/{other['id']}/tokens/"
                                f"{token['id']}", 404) == {"error": "Token not found"}
+
+
+class TestConcurrentWrites:
+    def test_two_racing_aliases_cannot_form_a_cycle(
+        self, api: Api, tokenset: dict[str, Any]
+    ) -> None:
+        a = api.token(tokenset, {"name": "a", "type": "color", "value": "#000"})
+        b = api.token(tokenset, {"name": "b", "type": "color", "value": "#fff"})
+        results: list[int] = []
+        start = threading.Barrier(2)
+
+        def point(token: dict[str, Any], target: str) -> None:
+            start.wait()
+            response = api.client.patch(f"/api/v1{path(tokenset, token['id'])}",
+                                        json={"alias_to": target}, headers=api.headers)
+            results.append(response.status_code)
+
+        threads = [threading.Thread(target=point, args=(a, "b")),
+                   threading.Thread(target=point, args=(b, "a"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results) == [200, 400], results
+        listed = api.call("GET", path(tokenset))["tokens"]
+        assert sum(1 for t in listed if t["alias_to"]) == 1
+        for token in listed:
+            assert api.call("GET", path(tokenset, token["id"]))["resolved_value"] in (
+                "#000", "#fff")

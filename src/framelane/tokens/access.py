@@ -188,6 +188,7 @@ def _tokenset_for(scope_dep: Callable[..., Caller], write: bool) -> Callable[...
         found = visible_tokenset(session, caller, tokenset_id)
         if write:
             writable(found.access)
+            TokenRepository.from_session(session).lock_tokenset(found.tokenset.id)
         return found
 
     return dependency

@@ -172,7 +172,7 @@ def swift_tokenset(modes: list[ExportMode]) -> str:
         while name in used:
             name += "Mode"
         used.add(name)
-        lines.append(f"    /// {mode.title}")
+        lines.append(f"    /// {' '.join(mode.title.splitlines())}")
         lines.append(f"    enum {name} {{")
         lines += mode_lines(mode, f"DesignTokens.{name}", "        ")
         lines.append("    }")

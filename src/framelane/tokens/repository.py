@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from framelane.db.base import utcnow
 from framelane.identity.models import ApiKey, Membership, User, Workspace
+from framelane.tokens.errors import InvalidTokenRequest
 from framelane.tokens.models import Mode, Token, Tokenset
 
 
@@ -23,6 +26,15 @@ class TokenRepository:
     def add(self, *objects: object) -> None:
         self.session.add_all(objects)
         self.session.flush()
+
+    def add_unique(self, obj: object, conflict: str) -> None:
+        """Add `obj`; a unique-constraint race becomes a 400 with `conflict` as message."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(obj)
+                self.session.flush()
+        except IntegrityError as exc:
+            raise InvalidTokenRequest(conflict) from exc
 
     def delete(self, obj: object) -> None:
         self.session.delete(obj)
@@ -73,6 +85,13 @@ class TokenRepository:
     # tokensets
     def tokenset(self, tokenset_id: str) -> Tokenset | None:
         return self.session.get(Tokenset, tokenset_id)
+
+    def lock_tokenset(self, tokenset_id: str) -> None:
+        """Writes to one tokenset run one at a time, so two concurrent alias edits cannot
+        both pass the cycle check. Touching the row takes PostgreSQL's row lock and SQLite's
+        write lock before anything is read (a SELECT … FOR UPDATE would not on SQLite)."""
+        self.session.execute(update(Tokenset).where(Tokenset.id == tokenset_id)
+                             .values(updated_at=utcnow()))
 
     def tokensets(self, workspace_id: str) -> Sequence[Tokenset]:
         stmt = (select(Tokenset).where(Tokenset.workspace_id == workspace_id)

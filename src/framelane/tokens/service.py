@@ -143,7 +143,7 @@ def create_mode(session: Session, tokenset: Tokenset, name: str, is_default: boo
     repo = TokenRepository.from_session(session)
     mode = Mode(id=new_id("mode"), tokenset_id=tokenset.id, name=name, key=key,
                 is_default=False)
-    repo.add(mode)
+    repo.add_unique(mode, f"A mode named '{name}' already exists in this tokenset")
     copies = [Token(id=new_id("tok"), tokenset_id=tokenset.id, mode_id=mode.id, name=t.name,
                     type=t.type, value=t.value, description=t.description,
                     alias_to=t.alias_to) for t in repo.mode_tokens(source.id)]

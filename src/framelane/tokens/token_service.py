@@ -48,7 +48,8 @@ def create_token(session: Session, mode: Mode, changes: TokenChanges) -> Token:
     token = Token(id=new_id("tok"), tokenset_id=mode.tokenset_id, mode_id=mode.id,
                   name=entry.name, type=entry.type, value=entry.value,
                   description=description, alias_to=entry.alias_to)
-    TokenRepository.from_session(session).add(token)
+    TokenRepository.from_session(session).add_unique(
+        token, f"A token named '{token.name}' already exists in this mode")
     return token
 
 
