@@ -486,3 +486,15 @@ def test_effect_survives_degenerate_sizes(name: str, size: tuple[int, int]) -> N
     src[..., 3] = 255
     out = run(name, src, time=0.5)
     assert out.shape == src.shape and out.dtype == np.uint8
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_more_intensity_changes_the_picture_more(name: str) -> None:
+    src = picture(270, 480)
+    above_checker = slice(0, 270 * 3 // 4)
+
+    def change(intensity: float) -> float:
+        out = run(name, src, intensity)
+        return float(np.abs(out.astype(int) - src)[above_checker].mean())
+
+    assert change(0.3) < change(0.6) < change(1.0)
