@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from fastapi.testclient import TestClient
 
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
-from framelane.db.session import session_scope
+from framelane.db.session import session_scope, sessionmaker_for
+from framelane.webhooks import service
 from framelane.webhooks.models import WebhookEndpoint, WebhookSecret
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.webhooks.helpers import create_webhook
@@ -147,3 +151,26 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
     attempt = schema["components"]["schemas"]["DeliveryAttemptOut"]["properties"]
     assert {"delivery_id", "attempt_number", "status", "status_code", "response_body",
             "attempted_at", "next_retry_at", "job_id"} <= set(attempt)
+
+
+def test_two_transactions_creating_the_first_secret_agree(
+        settings: Settings, workspace: VerifiedWorkspace) -> None:
+    """Two producers publishing the first event of a workspace at once must both commit."""
+    url = settings.resolved_database_url
+    results: list[str] = []
+    first = sessionmaker_for(url)()
+    try:
+        mine = service.ensure_secret(first, workspace.id)  # holds the write until commit
+
+        def second_producer() -> None:
+            with session_scope(url) as session:
+                results.append(service.ensure_secret(session, workspace.id))
+
+        thread = threading.Thread(target=second_producer)
+        thread.start()
+        time.sleep(0.3)
+        first.commit()
+        thread.join(timeout=20)
+    finally:
+        first.close()
+    assert results == [mine]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from framelane.webhooks.models import (
@@ -33,6 +34,16 @@ class WebhookRepository:
     # secret
     def secret(self, workspace_id: str) -> WebhookSecret | None:
         return self.session.get(WebhookSecret, workspace_id, populate_existing=True)
+
+    def add_secret_if_missing(self, workspace_id: str, secret: str, at: datetime) -> None:
+        """INSERT … ON CONFLICT DO NOTHING: two transactions creating the first secret of a
+        workspace at once both succeed, and both then read the one that won."""
+        dialect = self.session.get_bind().dialect.name
+        module = postgresql if dialect == "postgresql" else sqlite
+        stmt = module.insert(WebhookSecret).values(
+            workspace_id=workspace_id, secret=secret, created_at=at
+        ).on_conflict_do_nothing(index_elements=["workspace_id"])
+        self.session.execute(stmt)
 
     # endpoints
     def endpoint(self, webhook_id: str) -> WebhookEndpoint | None:

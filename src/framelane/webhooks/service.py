@@ -26,7 +26,6 @@ from framelane.webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
-    WebhookSecret,
 )
 from framelane.webhooks.repository import WebhookRepository
 from framelane.webhooks.signing import new_secret
@@ -66,8 +65,9 @@ def ensure_secret(session: Session, workspace_id: str) -> str:
     repo = WebhookRepository.from_session(session)
     record = repo.secret(workspace_id)
     if record is None:
-        record = WebhookSecret(workspace_id=workspace_id, secret=new_secret())
-        repo.add(record)
+        repo.add_secret_if_missing(workspace_id, new_secret(), utcnow())
+        record = repo.secret(workspace_id)
+        assert record is not None
     return record.secret
 
 
@@ -76,9 +76,7 @@ def rotate_secret(session: Session, workspace_id: str) -> str:
     repo = WebhookRepository.from_session(session)
     record = repo.secret(workspace_id)
     if record is None:
-        record = WebhookSecret(workspace_id=workspace_id, secret=new_secret())
-        repo.add(record)
-        return record.secret
+        return ensure_secret(session, workspace_id)
     record.secret = new_secret()
     record.rotated_at = utcnow()
     session.flush()
