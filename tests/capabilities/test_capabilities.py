@@ -79,6 +79,14 @@ def test_limits_rate_limits_and_plans_follow_the_settings(
     assert catalog["plans"]["enterprise"]["render_minutes"] is None
 
 
+def test_every_bounded_spec_field_is_listed_with_its_range(catalog: dict[str, Any]) -> None:
+    fields = catalog["limits"]["fields"]
+    assert fields["VideoElement.speed"] == {"minimum": 0.25, "maximum": 4}
+    assert fields["EffectSpec.intensity"] == {"minimum": 0, "maximum": 100}
+    assert fields["MotionSpec.duration"] == {"exclusiveMinimum": 0}
+    assert fields["RenderSpec.frame_rate"]["maximum"] == 240
+
+
 def test_onboarding_walks_signup_verify_then_first_render(catalog: dict[str, Any]) -> None:
     paths = [step["path"] for step in catalog["onboarding"]]
     assert paths == ["/v1/signup", "/v1/signup/verify", "/v1/renders"]

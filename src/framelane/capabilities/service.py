@@ -60,6 +60,7 @@ def _static_part() -> dict[str, Any]:
     catalog["animation_presets"] = ANIMATION_PRESETS
     catalog["tasks"] = task_capabilities()
     catalog["limits"]["ranges"].update(_spec_ranges())
+    catalog["limits"]["fields"] = field_ranges()
     return catalog
 
 
@@ -83,6 +84,33 @@ def _spec_ranges() -> dict[str, Any]:
         "speed": {"minimum": 0.25, "maximum": 4},
         "word_times": {"minimum": 0, "unit": "absolute timeline seconds"},
     }
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
+           "maxLength", "minItems", "maxItems")
+
+
+def _bounds(prop: dict[str, Any]) -> dict[str, Any]:
+    found = {key: prop[key] for key in _BOUNDS if key in prop}
+    for option in prop.get("anyOf", []):
+        found.update({key: option[key] for key in _BOUNDS if key in option})
+    return found
+
+
+def field_ranges() -> dict[str, dict[str, Any]]:
+    """Every bounded field of the render spec and its sub-objects, read from the same Pydantic
+    models the validator uses: `{"VideoElement.speed": {"minimum": 0.25, "maximum": 4}, …}`."""
+    from framelane.render.spec.models import RenderSpec
+
+    schema = RenderSpec.model_json_schema()
+    models = [("RenderSpec", schema), *schema.get("$defs", {}).items()]
+    ranges: dict[str, dict[str, Any]] = {}
+    for model_name, model_schema in models:
+        for field_name, prop in model_schema.get("properties", {}).items():
+            bounds = _bounds(prop)
+            if bounds:
+                ranges[f"{model_name}.{field_name}"] = bounds
+    return ranges
 
 
 def _http_limits(settings: Settings) -> dict[str, Any]:
