@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -24,6 +25,7 @@ RGB = NDArray[np.uint8]
 _LOCK = threading.Lock()
 _U2NET_SIZE = 320
 STRIP_PIXELS = 4_000_000  # rows are processed in strips of about this many pixels
+_CHANNEL_SUM = np.ones((1, 3), np.float32)
 _IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 
@@ -147,9 +149,15 @@ def refine_matte(rgb: RGB, matte: Matte, work_side: int = 640) -> Matte:
     return apply_coefficients(coefficients, rgb)
 
 
-def _evaluate(full: RGBFloat, rgb: RGB) -> Matte:
-    weighted = np.einsum("ijk,ijk->ij", full[..., :3], as_f32(rgb)) * (1 / 255)
-    return as_f32(np.clip(weighted + full[..., 3], 0.0, 1.0))
+def _evaluate(coefficients: RGBFloat, rgb: RGB, resize: Callable[[RGBFloat], RGBFloat]) -> Matte:
+    """`a · rgb/255 + b` with the coefficients brought to `rgb`'s size by `resize` (OpenCV ops)."""
+    scaled = coefficients.copy()
+    scaled[..., :3] *= 1 / 255
+    slopes = resize(np.ascontiguousarray(scaled[..., :3]))
+    offsets = resize(np.ascontiguousarray(scaled[..., 3]))
+    products = cv2.multiply(slopes, rgb, dtype=cv2.CV_32F)
+    matte = as_f32(cv2.add(cv2.transform(products, _CHANNEL_SUM), offsets))
+    return np.clip(matte, 0.0, 1.0, out=matte)
 
 
 def apply_coefficients(coefficients: RGBFloat, rgb: RGB) -> Matte:
@@ -160,8 +168,7 @@ def apply_coefficients(coefficients: RGBFloat, rgb: RGB) -> Matte:
     """
     height, width = rgb.shape[:2]
     if height * width <= STRIP_PIXELS:
-        full = as_f32(cv2.resize(coefficients, (width, height), interpolation=cv2.INTER_LINEAR))
-        return _evaluate(full, rgb)
+        return _evaluate(coefficients, rgb, lambda c: _resize_linear(c, (width, height)))
     small_h, small_w = coefficients.shape[:2]
     xs = (np.arange(width, dtype=np.float32) + 0.5) * (small_w / width) - 0.5
     out = np.empty((height, width), np.float32)
@@ -171,11 +178,19 @@ def apply_coefficients(coefficients: RGBFloat, rgb: RGB) -> Matte:
         ys = (np.arange(top, bottom, dtype=np.float32) + 0.5) * (small_h / height) - 0.5
         map_x = np.ascontiguousarray(np.broadcast_to(xs, (bottom - top, width)))
         map_y = np.ascontiguousarray(np.broadcast_to(ys[:, None], (bottom - top, width)))
-        full = as_f32(
-            cv2.remap(coefficients, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        )
-        out[top:bottom] = _evaluate(full, rgb[top:bottom])
+        resize = functools.partial(_remap_linear, map_x=map_x, map_y=map_y)
+        out[top:bottom] = _evaluate(coefficients, rgb[top:bottom], resize)
     return out
+
+
+def _resize_linear(array: RGBFloat, size: tuple[int, int]) -> RGBFloat:
+    return as_f32(cv2.resize(array, size, interpolation=cv2.INTER_LINEAR))
+
+
+def _remap_linear(
+    array: RGBFloat, map_x: NDArray[np.float32], map_y: NDArray[np.float32]
+) -> RGBFloat:
+    return as_f32(cv2.remap(array, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
 
 
 class TemporalMatteSmoother:
