@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane.core.events import DomainEvent, publish
 from framelane.core.settings import Settings
+from framelane.db.session import session_scope
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.net.http_server import Received, Reply, live_server
 from tests.webhooks.helpers import T0, at, create_webhook, deliveries, dispatcher, emit, run
@@ -132,3 +134,32 @@ def test_a_slow_receiver_does_not_hold_up_the_others(
             stop()
     assert fast_before_slow  # all four fast deliveries while the slow ones still hung
     assert len(slow.received) == 3
+
+
+def test_a_backlog_for_one_slow_job_does_not_hide_other_deliveries(
+        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    slow_answers = threading.Event()
+
+    def slow_script(received: Received) -> Reply:
+        slow_answers.wait(10)
+        return Reply(200)
+
+    with live_server(slow_script) as slow, live_server() as fast:
+        create_webhook(client, workspace, slow.url("/slow"), ["render.*"])
+        create_webhook(client, workspace, fast.url("/fast"), ["task.*"])
+        with session_scope(settings.resolved_database_url) as session:
+            for index in range(250):  # one job's backlog, delivered one at a time, in order
+                publish(session, DomainEvent("render.progress", workspace.id, {"n": index},
+                                             subject_id="render_busy"))
+        emit(settings, workspace.id, "task.completed", subject_id="task_other")
+        stop = dispatcher(settings, concurrency=4, poll_seconds=0.05).start()
+        try:
+            deadline = time.monotonic() + 8
+            while not fast.received and time.monotonic() < deadline:
+                time.sleep(0.02)
+            fast_first = len(fast.received) == 1 and not slow_answers.is_set()
+        finally:
+            slow_answers.set()
+            stop()
+    assert fast_first
+    assert len(slow.received) >= 1

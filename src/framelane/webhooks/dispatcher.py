@@ -48,6 +48,8 @@ MAX_READ_BYTES = 64 * 1024
 LEASE_SECONDS = 60
 CONCURRENCY = 8
 POLL_SECONDS = 1.0
+SCAN_PAGE = 100  # due attempts read per page while looking for free targets
+SCAN_LIMIT = 2000  # at most this many due attempts are looked at per claim
 RETENTION = timedelta(days=30)
 PURGE_EVERY = timedelta(hours=1)
 
@@ -132,14 +134,18 @@ class Dispatcher:
         claimed: list[Claimed] = []
         with session_scope(self.url) as session:
             repo = WebhookRepository.from_session(session)
-            for attempt_id, key in repo.due_attempts(now, limit * 4):
-                if len(claimed) == limit:
+            for offset in range(0, SCAN_LIMIT, SCAN_PAGE):
+                page = repo.due_attempts(now, SCAN_PAGE, offset)
+                for attempt_id, key in page:
+                    if len(claimed) == limit:
+                        return claimed
+                    if key in taken or not repo.claim(attempt_id, now, now + self.lease):
+                        continue
+                    taken.add(key)
+                    claimed.append(Claimed(attempt_id, key,
+                                           prepare_attempt(session, attempt_id, now)))
+                if len(page) < SCAN_PAGE:
                     break
-                if key in taken or not repo.claim(attempt_id, now, now + self.lease):
-                    continue
-                taken.add(key)
-                claimed.append(Claimed(attempt_id, key, prepare_attempt(session, attempt_id,
-                                                                        now)))
         return claimed
 
     def send(self, outgoing: Outgoing) -> Outcome:

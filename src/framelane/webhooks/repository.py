@@ -108,7 +108,8 @@ class WebhookRepository:
         )
         return int(value or 0)
 
-    def due_attempts(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+    def due_attempts(self, now: datetime, limit: int,
+                     offset: int = 0) -> list[tuple[str, str]]:
         """(attempt id, ordering key) of pending attempts due at `now`, oldest first.
 
         Only unleased attempts whose endpoint (if any) is enabled (a `webhook.test` goes to a
@@ -125,6 +126,7 @@ class WebhookRepository:
                    or_(WebhookAttempt.webhook_id.is_(None), WebhookEndpoint.enabled.is_(True),
                        WebhookAttempt.event_type == "webhook.test"))
             .order_by(WebhookAttempt.due_at, WebhookAttempt.id)
+            .offset(offset)
             .limit(limit)
         )
         return [(attempt_id, f"{webhook_id or url}|{subject_id or attempt_id}")
