@@ -148,6 +148,20 @@ class TestGeometry:
         assert frame[..., 2].max() < 30
 
 
+class TestLargeImages:
+    def test_an_image_much_larger_than_its_box_is_shrunk_once(self, tmp_path: Path) -> None:
+        from framelane.render.sources.layers import ImageSource
+        from tests.render.conftest import timeline_of
+
+        write_png(tmp_path / "big.png", (255, 0, 0, 255), size=(2000, 1000))
+        data = canvas([image("big.png", "a", width=40, height=20)])
+        timeline, fonts = timeline_of(data, tmp_path)
+        source = ImageSource(timeline.layers[0], fonts)
+        assert source.original.shape[:2] == (40, 80)
+        frame = frame_rgba(data, tmp_path)
+        assert tuple(centre(frame)[:3]) == (255, 0, 0)
+
+
 class TestStyle:
     def test_border_radius_rounds_the_corners(self, tmp_path: Path) -> None:
         white = solid(tmp_path, "w.png", (1, 1, 1))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 import skia
 from PIL import Image
@@ -115,11 +116,28 @@ def load_image_pixels(path: Any) -> Pixels:
     return premultiply(np.ascontiguousarray(array))
 
 
+OVERSAMPLE = 2.0
+"""Images keep up to this many source pixels per on-screen pixel (room for zooms)."""
+
+
+def downscaled_for(pixels: Pixels, layer: Layer) -> Pixels:
+    """Shrink an image far larger than its box once, instead of resampling it every frame."""
+    height, width = pixels.shape[:2]
+    p = layer.placement
+    wanted = OVERSAMPLE * max(abs(p.scale_x), abs(p.scale_y), 1.0)
+    factor = max(p.width * wanted / width, p.height * wanted / height)
+    if factor >= 1.0:
+        return pixels
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
 class ImageSource:
     def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
         assert layer.source is not None
         self.layer = layer
-        self.original = crop_view(load_image_pixels(layer.source), layer.picture.crop)
+        cropped = crop_view(load_image_pixels(layer.source), layer.picture.crop)
+        self.original = downscaled_for(cropped, layer)
         self.opaque = is_opaque(self.original)
         self.animated = is_animated(layer.picture)
         self.cached: LayerImage | None = None
