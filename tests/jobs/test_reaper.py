@@ -10,6 +10,7 @@ from framelane.db.session import session_scope
 from framelane.jobs.models import Job
 from framelane.jobs.queue import queue_for
 from framelane.jobs.reaper import reap
+from framelane.jobs.repository import JobRepository
 from framelane.jobs.retention import purge_expired_artifacts
 from framelane.jobs.runner import _claim, execute_job
 from framelane.storage.factory import storage_for
@@ -85,3 +86,25 @@ def test_retention_removes_old_artifacts(settings: Settings,
     assert storage.exists(f"{workspace.id}/jobs/{recent}/out.txt")
     assert load(settings, old).artifacts_purged_at is not None
     assert purge_expired_artifacts(settings) == 0
+
+
+def test_an_ingest_whose_worker_died_is_handed_to_another(settings: Settings,
+                                                           workspace: VerifiedWorkspace) -> None:
+    # Given an ingesting job whose worker took the step and then died (lease expired)
+    job_id = add_job(settings, workspace.id, status="ingesting")
+    with session_scope(settings.resolved_database_url) as session:
+        repo = JobRepository.from_session(session)
+        now = utcnow()
+        assert repo.claim_ingest(job_id, "dead:1:1", now, now + timedelta(seconds=30))
+        # a second delivery meanwhile does not take it
+        assert not repo.claim_ingest(job_id, "other:2:2", now, now + timedelta(seconds=30))
+    assert reap(settings)["reenqueued"] == 0  # its lease is still valid
+    expire_lease(settings, job_id)
+    # When the reaper runs, the step is released and enqueued again
+    assert reap(settings)["reenqueued"] == 1
+    job = load(settings, job_id)
+    assert job.status == "ingesting" and job.lease_expires_at is None
+    assert job_id in [t.args[0] for t in queue_for(settings).huey.pending()]
+    # And the next delivery copies (nothing to copy here) and renders it
+    execute_job(settings, job_id)
+    assert load(settings, job_id).status == "completed"

@@ -1,8 +1,10 @@
 """The reaper: no job stays `processing` after its worker died, none stays lost in the queue.
 
 A `processing` job whose lease expired goes back to `queued` while attempts remain, otherwise
-it fails with `worker_lost`. A `queued` job the queue may have lost (a Redis restart, an enqueue
-that failed after commit) is enqueued again; a duplicate id is harmless (claims are atomic).
+it fails with `worker_lost`. An `ingesting` job whose worker died is released and enqueued
+again (copying sources is safe to repeat). A `queued` job the queue may have lost (a Redis
+restart, an enqueue that failed after commit) is enqueued again; a duplicate id is harmless
+(claims are atomic).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from framelane.db.base import utcnow
 from framelane.db.unit_of_work import after_commit
 from framelane.jobs import queue, states
 from framelane.jobs.repository import JobRepository
-from framelane.jobs.runner import job_session
+from framelane.jobs.runner_support import job_session
 
 log = logging.getLogger("framelane.jobs.reaper")
 
@@ -44,8 +46,9 @@ def reap(settings: Settings) -> dict[str, int]:
                                  "worker_lost", f"The worker running this job stopped "
                                  f"responding ({job.attempts} attempt(s)).")):
                 counts["failed"] += 1
-        stale = [job.id for job in repo.stale_queued(now - requeue_after(settings))]
+        stale = [job.id for job in repo.stale_waiting(now - requeue_after(settings))]
         repo.mark_enqueued(stale, now)
+        stale += repo.release_expired_ingests(now)
         for job_id in stale:
             after_commit(session, _enqueue_later(settings, job_id))
         counts["reenqueued"] = len(stale)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from framelane.jobs.models import ACTIVE_STATUSES, Job
@@ -65,6 +65,34 @@ class JobRepository:
                 .execution_options(synchronize_session=False))
         return bool(getattr(self.session.execute(stmt), "rowcount", 0))
 
+    def claim_ingest(self, job_id: str, worker_id: str, now: datetime,
+                     lease_until: datetime) -> bool:
+        """Take the `ingesting` step unless another live worker holds it."""
+        stmt = (update(Job).where(Job.id == job_id, Job.status == "ingesting",
+                                  or_(Job.lease_expires_at.is_(None),
+                                      Job.lease_expires_at < now))
+                .values(worker_id=worker_id, lease_expires_at=lease_until, updated_at=now)
+                .execution_options(synchronize_session=False))
+        return bool(getattr(self.session.execute(stmt), "rowcount", 0))
+
+    def renew_ingest(self, job_id: str, worker_id: str, until: datetime) -> bool:
+        stmt = (update(Job).where(Job.id == job_id, Job.status == "ingesting",
+                                  Job.worker_id == worker_id)
+                .values(lease_expires_at=until).execution_options(synchronize_session=False))
+        return bool(getattr(self.session.execute(stmt), "rowcount", 0))
+
+    def release_expired_ingests(self, now: datetime) -> list[str]:
+        """Ingests whose worker died: free them for another delivery; returns their ids."""
+        ids = list(self.session.scalars(select(Job.id).where(
+            Job.status == "ingesting", Job.lease_expires_at < now).limit(100)).all())
+        if ids:
+            self.session.execute(
+                update(Job).where(Job.id.in_(ids), Job.status == "ingesting",
+                                  Job.lease_expires_at < now)
+                .values(lease_expires_at=None, worker_id=None, enqueued_at=now)
+                .execution_options(synchronize_session=False))
+        return ids
+
     def renew_lease(self, job_id: str, attempt: int, until: datetime) -> bool:
         stmt = (update(Job).where(Job.id == job_id, Job.status == "processing",
                                   Job.attempts == attempt, Job.cancel_requested.is_(False))
@@ -84,10 +112,12 @@ class JobRepository:
             select(Job).where(Job.status == "processing", Job.lease_expires_at < now)
             .limit(limit)).all()
 
-    def stale_queued(self, before: datetime, limit: int = 100) -> Sequence[Job]:
+    def stale_waiting(self, before: datetime, limit: int = 100) -> Sequence[Job]:
+        """Queued or ingesting jobs nobody holds, enqueued before `before` (maybe lost)."""
         return self.session.scalars(
-            select(Job).where(Job.status == "queued", Job.enqueued_at < before).limit(limit)
-        ).all()
+            select(Job).where(Job.status.in_(("queued", "ingesting")),
+                              Job.lease_expires_at.is_(None), Job.enqueued_at < before)
+            .limit(limit)).all()
 
     def mark_enqueued(self, job_ids: Sequence[str], now: datetime) -> None:
         if job_ids:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.jobs.repository import JobRepository
-from framelane.jobs.runner import job_session
+from framelane.jobs.runner_support import job_session
 from framelane.storage.factory import storage_for
 
 log = logging.getLogger("framelane.jobs.retention")

@@ -6,30 +6,24 @@ around it (lease, cancellation, progress, storage, events, usage) lives here.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import os
 import shutil
-import socket
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
-from framelane.db.session import sessionmaker_for
-from framelane.db.unit_of_work import after_commit, commit, rollback
+from framelane.db.unit_of_work import after_commit
 from framelane.jobs import queue, states
+from framelane.jobs.ingesting import ingest_if_needed
 from framelane.jobs.models import Job
 from framelane.jobs.plugins import load_runners
 from framelane.jobs.repository import JobRepository
+from framelane.jobs.runner_support import fail, job_session, worker_id
 from framelane.jobs.service import is_ready
 from framelane.jobs.watch import JobStopped, LeaseWatch, ProgressReporter
 from framelane.storage.factory import storage_for
@@ -87,24 +81,6 @@ def runner_for(job: Job) -> Runner | None:
     return _runners.get(job.kind)
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-
-
-@contextmanager
-def job_session(settings: Settings) -> Iterator[Session]:
-    """A unit of work whose `after_commit` callbacks (enqueues) run after the commit."""
-    session = sessionmaker_for(settings.resolved_database_url)()
-    try:
-        yield session
-        commit(session)
-    except BaseException:
-        rollback(session)
-        raise
-    finally:
-        session.close()
-
-
 def execute_job(settings: Settings, job_id: str) -> None:
     """The queue task: claim the job if it is still queued and run it to a terminal status."""
     claimed = _claim(settings, job_id)
@@ -113,7 +89,7 @@ def execute_job(settings: Settings, job_id: str) -> None:
 
 
 def _claim(settings: Settings, job_id: str) -> Job | None:
-    if _ingest_if_needed(settings, job_id) is False:
+    if not ingest_if_needed(settings, job_id):
         return None
     with job_session(settings) as session:
         repo = JobRepository.from_session(session)
@@ -132,29 +108,6 @@ def _claim(settings: Settings, job_id: str) -> Job | None:
         states.publish_job_event(session, settings, job, "processing")
         session.expunge(job)
         return job
-
-
-def _ingest_if_needed(settings: Settings, job_id: str) -> bool:
-    """Copy external sources first (`ingest_external`); False when the job failed there."""
-    with job_session(settings) as session:
-        job = JobRepository.from_session(session).get(job_id)
-        if job is None or job.status != "ingesting":
-            return True
-    try:
-        ingest = importlib.import_module("framelane.ingest.external").ingest_external_sources
-        with job_session(settings) as session:
-            job = JobRepository.from_session(session).get(job_id)
-            if job is None or job.status != "ingesting":
-                return job is not None and job.status == "queued"
-            ingest(session, settings, job)
-            states.move(session, settings, job_id, "queued", values={"enqueued_at": utcnow()})
-        return True
-    except FramelaneError as exc:
-        _fail(settings, job_id, None, exc.code, exc.message)
-    except Exception as exc:
-        log.exception("ingest crashed", extra={"job_id": job_id})
-        _fail(settings, job_id, None, "internal_error", f"Ingest failed: {type(exc).__name__}")
-    return False
 
 
 def _run_claimed(settings: Settings, job: Job) -> None:
@@ -182,10 +135,10 @@ def _run_claimed(settings: Settings, job: Job) -> None:
         if watch.should_stop() or exc.code == "cancelled":
             _after_stop(settings, job.id, attempt, watch)
         else:
-            _fail(settings, job.id, attempt, exc.code, exc.message)
+            fail(settings, job.id, attempt, exc.code, exc.message)
     except Exception as exc:
         log.exception("job crashed", extra={"job_id": job.id})
-        _fail(settings, job.id, attempt, "internal_error",
+        fail(settings, job.id, attempt, "internal_error",
               f"The {job.kind} failed unexpectedly ({type(exc).__name__}).")
     finally:
         watch.stop()
@@ -232,11 +185,5 @@ def _complete(settings: Settings, job: Job, attempt: int, result: RunResult, key
 
 def _after_stop(settings: Settings, job_id: str, attempt: int, watch: LeaseWatch) -> None:
     if watch.reason == "timeout":
-        _fail(settings, job_id, attempt, "timeout",
+        fail(settings, job_id, attempt, "timeout",
               f"The job ran longer than {settings.job_timeout_seconds} s.")
-
-
-def _fail(settings: Settings, job_id: str, attempt: int | None, code: str, message: str) -> None:
-    with job_session(settings) as session:
-        states.move(session, settings, job_id, "failed", attempt=attempt,
-                    values=states.failure(code, message))

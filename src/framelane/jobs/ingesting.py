@@ -1,0 +1,86 @@
+"""The `ingesting` step (`ingest_external: true`): copy external sources into storage first.
+
+The worker holds a renewed lease while copying, so a duplicate delivery waits its turn and the
+reaper can hand the step to another worker if this one dies.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from datetime import timedelta
+
+from framelane.core.errors import FramelaneError
+from framelane.core.settings import Settings
+from framelane.db.base import utcnow
+from framelane.db.session import sessionmaker_for
+from framelane.jobs import states
+from framelane.jobs.repository import JobRepository
+from framelane.jobs.runner_support import fail, job_session, worker_id
+
+log = logging.getLogger("framelane.jobs.ingesting")
+
+
+class IngestLease:
+    """Renews the ingest lease every third of a lease until stopped."""
+
+    def __init__(self, settings: Settings, job_id: str, worker: str) -> None:
+        self.settings, self.job_id, self.worker = settings, job_id, worker
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True,
+                                        name=f"ingest-{job_id}")
+
+    def __enter__(self) -> IngestLease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        every = max(self.settings.job_lease_seconds / 3.0, 0.5)
+        while not self._done.wait(every):
+            try:
+                with sessionmaker_for(self.settings.resolved_database_url)() as session:
+                    until = utcnow() + timedelta(seconds=self.settings.job_lease_seconds)
+                    JobRepository.from_session(session).renew_ingest(self.job_id, self.worker,
+                                                                     until)
+                    session.commit()
+            except Exception:  # retry at the next tick
+                continue
+
+
+def ingest_if_needed(settings: Settings, job_id: str) -> bool:
+    """True when the job may go on to be claimed (it is, or now is, `queued`)."""
+    me = worker_id()
+    with job_session(settings) as session:
+        repo = JobRepository.from_session(session)
+        job = repo.get(job_id)
+        if job is None or job.status != "ingesting":
+            return True
+        now = utcnow()
+        if not repo.claim_ingest(job_id, me, now,
+                                 now + timedelta(seconds=settings.job_lease_seconds)):
+            return False  # another worker is copying the sources
+    try:
+        with IngestLease(settings, job_id, me):
+            return _ingest(settings, job_id)
+    except FramelaneError as exc:
+        fail(settings, job_id, None, exc.code, exc.message)
+    except Exception as exc:
+        log.exception("ingest crashed", extra={"job_id": job_id})
+        fail(settings, job_id, None, "internal_error", f"Ingest failed: {type(exc).__name__}")
+    return False
+
+
+def _ingest(settings: Settings, job_id: str) -> bool:
+    ingest = importlib.import_module("framelane.ingest.external").ingest_external_sources
+    with job_session(settings) as session:
+        job = JobRepository.from_session(session).get(job_id)
+        if job is None or job.status != "ingesting":
+            return False
+        ingest(session, settings, job)
+        return states.move(session, settings, job_id, "queued", values={
+            "enqueued_at": utcnow(), "lease_expires_at": None, "worker_id": None}) is not None
