@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,9 +56,28 @@ def reference_spec(paths: dict[str, Path]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def pyav_floor(source: Path, out: Path) -> float:
+class Timer:
+    """Wall time and CPU time (user + system of every thread, or of waited-for children).
+    CPU time is the steadier number on a shared, busy machine."""
+
+    def __init__(self, who: int = resource.RUSAGE_SELF) -> None:
+        self.who = who
+
+    def __enter__(self) -> Timer:
+        self.wall0, self.cpu0 = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = self._cpu() - self.cpu0
+
+    def _cpu(self) -> float:
+        usage = resource.getrusage(self.who)
+        return usage.ru_utime + usage.ru_stime
+
+
+def pyav_floor(source: Path, out: Path) -> None:
     """Decode clip A and re-encode its 300 frames with libx264 veryfast, nothing else."""
-    started = time.perf_counter()
     with av.open(str(source)) as src, av.open(str(out), "w") as dst:
         stream = src.streams.video[0]
         stream.thread_type = "AUTO"
@@ -68,13 +88,6 @@ def pyav_floor(source: Path, out: Path) -> float:
             frame.pts, frame.time_base = n, Fraction(1, FPS)
             dst.mux(encoder.encode(frame))
         dst.mux(encoder.encode(None))
-    return time.perf_counter() - started
-
-
-def ours(spec: dict[str, Any], out: Path) -> float:
-    started = time.perf_counter()
-    render(spec, out)
-    return time.perf_counter() - started
 
 
 def preview_latency(spec: dict[str, Any], at: float) -> float:
@@ -83,7 +96,7 @@ def preview_latency(spec: dict[str, Any], at: float) -> float:
     return time.perf_counter() - started
 
 
-def moviepy_seconds(paths: dict[str, Path]) -> float | None:
+def moviepy_run(paths: dict[str, Path]) -> Timer | None:
     python = os.environ.get("MOVIEPY_PYTHON")
     if not python:
         return None
@@ -91,9 +104,9 @@ def moviepy_seconds(paths: dict[str, Path]) -> float | None:
     font = Path(__file__).parents[1] / "src/framelane/render/fonts/Inter-Bold.otf"
     args = [python, str(script), str(paths["a"]), str(paths["b"]), str(paths["logo"]),
             str(WORK / "moviepy.mp4"), str(font)]  # fmt: skip
-    started = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True)
-    return time.perf_counter() - started
+    with Timer(resource.RUSAGE_CHILDREN) as timer:
+        subprocess.run(args, check=True, capture_output=True)
+    return timer
 
 
 def main() -> None:
@@ -104,20 +117,30 @@ def main() -> None:
     spec = reference_spec(paths)
     floors, mine = [], []
     for _ in range(rounds):  # round-robin, so both see the same machine load
-        floors.append(pyav_floor(paths["a"], WORK / "floor.mp4"))
-        mine.append(ours(spec, WORK / "ours.mp4"))
-    floor, wall = statistics.median(floors), statistics.median(mine)
-    print(f"PyAV floor (decode A, x264 veryfast, 300 frames): {floor:.2f} s")
-    print(f"framelane reference render:  {wall:.2f} s ({300 / wall:.1f} fps)")
-    print(f"ratio ours / floor:          {wall / floor:.2f}  (target <= 1.2)")
+        with Timer() as floor_run:
+            pyav_floor(paths["a"], WORK / "floor.mp4")
+        with Timer() as our_run:
+            render(spec, WORK / "ours.mp4")
+        floors.append(floor_run)
+        mine.append(our_run)
+    floor_wall = statistics.median(t.wall for t in floors)
+    floor_cpu = statistics.median(t.cpu for t in floors)
+    wall = statistics.median(t.wall for t in mine)
+    cpu = statistics.median(t.cpu for t in mine)
+    print(f"PyAV floor (decode A, x264 veryfast, 300 frames): {floor_wall:.2f} s wall, ", end="")
+    print(f"{floor_cpu:.2f} s CPU")
+    print(f"framelane reference render:  {wall:.2f} s wall ({300 / wall:.1f} fps), {cpu:.2f} s CPU")
+    print(f"ratio ours / floor:          {wall / floor_wall:.2f} wall, ", end="")
+    print(f"{cpu / floor_cpu:.2f} CPU  (target <= 1.2)")
     print(f"preview PNG at t=0 s:        {preview_latency(spec, 0.0):.2f} s")
     print(f"preview PNG at t=5 s:        {preview_latency(spec, 5.0):.2f} s")
-    moviepy = moviepy_seconds(paths)
+    moviepy = moviepy_run(paths)
     if moviepy is None:
         print("MoviePy: not measured (set MOVIEPY_PYTHON to an interpreter with moviepy)")
     else:
-        print(f"MoviePy same picture:        {moviepy:.2f} s")
-        print(f"ratio MoviePy / ours:        {moviepy / wall:.2f}  (target >= 8)")
+        print(f"MoviePy same picture:        {moviepy.wall:.2f} s wall, {moviepy.cpu:.2f} s CPU")
+        print(f"ratio MoviePy / ours:        {moviepy.wall / wall:.2f} wall, ", end="")
+        print(f"{moviepy.cpu / cpu:.2f} CPU  (target >= 8)")
 
 
 if __name__ == "__main__":
