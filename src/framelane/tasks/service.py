@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from framelane.api.deps import WorkspaceContext
 from framelane.core.errors import FramelaneError, NotFound, ValidationFailed
 from framelane.core.settings import Settings
+from framelane.ingest.urls import own_storage_key
 from framelane.jobs import service as jobs
 from framelane.jobs.models import Job
-from framelane.ingest.urls import own_storage_key
 from framelane.net.ssrf import check_url, parse_target
 from framelane.storage.factory import storage_for
 from framelane.tasks.operations.base import TaskParams
