@@ -3,6 +3,7 @@ guard, limits, sniffing and the per-workspace cache (counted at a real local ser
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -121,11 +122,13 @@ class TestExternalSources:
         self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
         media_dir: Path, source_server: SourceServer,
     ) -> None:
-        url = source_server.add("/slow.mp4", (media_dir / "clip.mp4").read_bytes(),
-                                chunk_delay=0.05)
-        resolver = IngestResolver(settings, workspace.id, tmp_path / "w", timeout=0.3)
+        trickle = (media_dir / "clip.mp4").read_bytes() + bytes(2 << 20)  # 40 s at this pace
+        url = source_server.add("/slow.mp4", trickle, chunk_delay=0.02)
+        resolver = IngestResolver(settings, workspace.id, tmp_path / "w", timeout=0.5)
+        started = time.monotonic()
         with pytest.raises(FramelaneError) as slow:
             resolver.resolve(url, "video")
+        assert time.monotonic() - started < 3.0
         assert code_of(slow) == "source_not_found"
         assert "took longer" in slow.value.message
         assert list((tmp_path / "w").iterdir()) == []

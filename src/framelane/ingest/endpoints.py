@@ -32,6 +32,7 @@ from framelane.storage.local import UPLOAD_ROUTE
 router = APIRouter(tags=["uploads"], responses=ERROR_RESPONSES)
 register_startup(start_watcher)
 READINESS_GATE = gate.uploads_ready  # registered with the jobs service at import
+REQUEST_ARRIVAL_CHECKS = 10
 
 
 @router.post("/v1/uploads", response_model=UploadOut, status_code=status.HTTP_201_CREATED)
@@ -91,7 +92,7 @@ def list_assets(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, p
                 kind: Annotated[str | None, Query(pattern="^(video|audio|image|font)$")] = None,
                 ) -> dict[str, object]:
     """Ready uploads and imports of this workspace, newest first."""
-    service.discover_arrivals(session, settings, ctx.id)
+    service.discover_arrivals(session, settings, ctx.id, limit=REQUEST_ARRIVAL_CHECKS)
     stmt = IngestRepository.from_session(session).ready_assets_stmt(ctx.id, kind)
     rows, next_cursor, has_more = paginate(session, stmt, Asset.id, page)
     return page_of([service.asset_out(settings, a) for a in rows], next_cursor, has_more)
@@ -102,5 +103,5 @@ def get_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
               settings: SettingsDep) -> AssetOut:
     """One asset in any status (`awaiting_upload`, `receiving`, `processing`, `ready`,
     `failed`)."""
-    service.discover_arrivals(session, settings, ctx.id)
+    service.discover_arrivals(session, settings, ctx.id, asset_id=asset_id)
     return service.asset_out(settings, service.get_asset(session, ctx.id, asset_id))

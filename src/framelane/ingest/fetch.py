@@ -135,7 +135,7 @@ class Fetcher:
         written = 0
         try:
             with partial.open("wb") as handle:
-                for chunk in response.iter_bytes(1 << 20):
+                for chunk in response.iter_bytes():  # as it arrives: the deadline holds
                     written += len(chunk)
                     if written > self.max_bytes:
                         raise SourceTooLarge(

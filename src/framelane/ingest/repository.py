@@ -51,13 +51,15 @@ class IngestRepository:
         stmt = select(Asset).where(Asset.workspace_id == workspace_id, Asset.status == "ready")
         return stmt.where(Asset.kind == kind) if kind else stmt
 
-    def awaiting_uploads(self, now: datetime, grace_until: datetime,
-                         workspace_id: str | None = None, limit: int = 50) -> list[Asset]:
+    def awaiting_uploads(self, grace_until: datetime, workspace_id: str | None = None,
+                         limit: int = 50, asset_id: str | None = None) -> list[Asset]:
         """Uploads whose URL was handed out and has not been seen used yet (still usable)."""
         stmt = select(Asset).where(Asset.status == "awaiting_upload",
                                    Asset.upload_expires_at > grace_until)
         if workspace_id is not None:
             stmt = stmt.where(Asset.workspace_id == workspace_id)
+        if asset_id is not None:
+            stmt = stmt.where(Asset.id == asset_id)
         return list(self.session.scalars(stmt.order_by(Asset.id.desc()).limit(limit)))
 
 

@@ -212,14 +212,15 @@ def heartbeat(settings: Settings, asset_id: str, chunks: Iterable[bytes]) -> Ite
         yield chunk
 
 
-def discover_arrivals(session: Session, settings: Settings,
-                      workspace_id: str | None = None) -> list[str]:
-    """Uploads that went straight to object storage: notice their bytes and queue the probe."""
+def discover_arrivals(session: Session, settings: Settings, workspace_id: str | None = None,
+                      limit: int = 50, asset_id: str | None = None) -> list[str]:
+    """Uploads that went straight to object storage: notice their bytes and queue the probe.
+    Requests look at a few recent uploads; the watcher goes through the rest."""
     repo = IngestRepository.from_session(session)
     storage = storage_for(settings)
     now = utcnow()
     claimed: list[str] = []
-    for asset in repo.awaiting_uploads(now, now - ARRIVAL_GRACE, workspace_id):
+    for asset in repo.awaiting_uploads(now - ARRIVAL_GRACE, workspace_id, limit, asset_id):
         size = storage.size(asset.storage_key)
         if size is not None and repo.move(asset.id, "awaiting_upload", "processing"):
             asset.size_bytes = size
