@@ -155,3 +155,26 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     rgb = load_image_rgb(tmp_path / "turned.jpg")
     assert rgb.shape == (40, 20, 3)
     assert rgb[:5, -5:].mean() > 200 and rgb[:5, :5].mean() < 50
+
+
+def _audio_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        return sum(f.samples / f.sample_rate for f in container.decode(audio=0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "codec"), [("mp4", "aac"), ("webm", "opus"), ("mov", "aac")])
+def test_audio_survives_copy_or_transcode(
+    name: str,
+    codec: str,
+    person_video: tuple[Path, list[NDArray[np.float32]]],
+    tmp_path: Path,
+) -> None:
+    source = person_video[0]
+    out = tmp_path / f"out.{name}"
+    with VideoWriter(out, format_for(name, alpha=False), (320, 240), Fraction(25), source) as w:
+        for frame in iter_video_frames(source):
+            w.write(frame)
+    with av.open(str(out)) as container:
+        assert container.streams.audio[0].codec_context.name == codec
+    assert abs(_audio_seconds(out) - _audio_seconds(source)) < 0.1

@@ -162,7 +162,10 @@ class VideoWriter:
         if self._audio_in is None:
             return
         try:
-            transcode_audio(self._audio_in, self._container, self._fmt)
+            if can_copy_audio(self._audio_in, self._fmt):
+                copy_audio(self._audio_in, self._container)
+            else:
+                transcode_audio(self._audio_in, self._container, self._fmt)
         except av.error.FFmpegError as exc:
             raise SourceCorrupt(f"the audio track cannot be decoded: {exc}") from exc
         finally:
@@ -199,6 +202,26 @@ class VideoWriter:
             self.close()
         else:
             self._container.close()
+
+
+_AUDIO_CODEC_NAMES = {"aac": "aac", "libopus": "opus"}
+
+
+def can_copy_audio(source: av.container.InputContainer, fmt: VideoFormat) -> bool:
+    """Whether the source audio already uses the output's codec (then it is copied as is)."""
+    stream = source.streams.audio[0]
+    return stream.codec_context.name == _AUDIO_CODEC_NAMES.get(fmt.audio_codec)
+
+
+def copy_audio(source: av.container.InputContainer, target: av.container.OutputContainer) -> None:
+    """Remux the first audio stream of `source` into `target` without decoding it."""
+    in_stream = source.streams.audio[0]
+    out_stream = target.add_stream_from_template(in_stream)
+    for packet in source.demux(in_stream):
+        if packet.dts is None:
+            continue
+        packet.stream = out_stream
+        target.mux(packet)
 
 
 def transcode_audio(
