@@ -95,6 +95,7 @@ def test_progress_is_monotonic_and_evented_at_most_every_two_seconds(
         settings: Settings, workspace: VerifiedWorkspace) -> None:
     job_id = add_job(settings, workspace.id)
     assert _claim(settings, job_id) is not None
+    status_changed_at = load(settings, job_id).updated_at
     report = ProgressReporter(settings, job_id, 1)
     report("compositing", 40)
     report("encoding", 30)
@@ -107,7 +108,9 @@ def test_progress_is_monotonic_and_evented_at_most_every_two_seconds(
     time.sleep(2.05)
     report("encoding", 90)
     assert events_of(job_id).count("task.progress") == 2
-    assert load(settings, job_id).progress_percent == 90
+    job = load(settings, job_id)
+    assert job.progress_percent == 90
+    assert job.updated_at == status_changed_at  # the time of the last status change
 
 
 def test_a_running_job_stops_when_cancelled(settings: Settings,

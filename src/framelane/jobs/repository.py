@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session, defer
 
 from framelane.jobs.models import ACTIVE_STATUSES, Job
 
+# `updated_at` is the time of the last status change (spec §4.3): leases, progress and
+# re-enqueues keep it (the column's ORM `onupdate` would otherwise bump it).
+KEEP_UPDATED_AT: dict[str, Any] = {"updated_at": Job.updated_at}
+
 
 @dataclass(slots=True)
 class JobRepository:
@@ -71,14 +75,15 @@ class JobRepository:
         stmt = (update(Job).where(Job.id == job_id, Job.status == "ingesting",
                                   or_(Job.lease_expires_at.is_(None),
                                       Job.lease_expires_at < now))
-                .values(worker_id=worker_id, lease_expires_at=lease_until, updated_at=now)
+                .values(worker_id=worker_id, lease_expires_at=lease_until, **KEEP_UPDATED_AT)
                 .execution_options(synchronize_session=False))
         return bool(getattr(self.session.execute(stmt), "rowcount", 0))
 
     def renew_ingest(self, job_id: str, worker_id: str, until: datetime) -> bool:
         stmt = (update(Job).where(Job.id == job_id, Job.status == "ingesting",
                                   Job.worker_id == worker_id)
-                .values(lease_expires_at=until).execution_options(synchronize_session=False))
+                .values(lease_expires_at=until, **KEEP_UPDATED_AT)
+                .execution_options(synchronize_session=False))
         return bool(getattr(self.session.execute(stmt), "rowcount", 0))
 
     def release_expired_ingests(self, now: datetime) -> list[str]:
@@ -89,20 +94,22 @@ class JobRepository:
             self.session.execute(
                 update(Job).where(Job.id.in_(ids), Job.status == "ingesting",
                                   Job.lease_expires_at < now)
-                .values(lease_expires_at=None, worker_id=None, enqueued_at=now)
+                .values(lease_expires_at=None, worker_id=None, enqueued_at=now,
+                        **KEEP_UPDATED_AT)
                 .execution_options(synchronize_session=False))
         return ids
 
     def renew_lease(self, job_id: str, attempt: int, until: datetime) -> bool:
         stmt = (update(Job).where(Job.id == job_id, Job.status == "processing",
                                   Job.attempts == attempt, Job.cancel_requested.is_(False))
-                .values(lease_expires_at=until)
+                .values(lease_expires_at=until, **KEEP_UPDATED_AT)
                 .execution_options(synchronize_session=False))
         return bool(getattr(self.session.execute(stmt), "rowcount", 0))
 
     def set_progress(self, job_id: str, attempt: int, stage: str, percent: float,
                      event_at: datetime | None) -> bool:
-        values: dict[str, Any] = {"progress_stage": stage, "progress_percent": percent}
+        values: dict[str, Any] = {"progress_stage": stage, "progress_percent": percent,
+                                  **KEEP_UPDATED_AT}
         if event_at is not None:
             values["progress_event_at"] = event_at
         return self.transition(job_id, ("processing",), values, attempt=attempt)
@@ -121,7 +128,8 @@ class JobRepository:
 
     def mark_enqueued(self, job_ids: Sequence[str], now: datetime) -> None:
         if job_ids:
-            self.session.execute(update(Job).where(Job.id.in_(job_ids)).values(enqueued_at=now)
+            self.session.execute(update(Job).where(Job.id.in_(job_ids))
+                                 .values(enqueued_at=now, **KEEP_UPDATED_AT)
                                  .execution_options(synchronize_session=False))
 
     def active_count(self, workspace_id: str, kind: str | None = None) -> int:
