@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     embedded_workers: int = Field(1, description="worker threads started inside `serve`")
     job_lease_seconds: int = 30
     job_max_attempts: int = 2
-    job_timeout_seconds: int = Field(3600, description="a running job is failed `timeout` after")
+    job_timeout_seconds: int = Field(4 * 3600, description="a running job fails `timeout` after")
     session_days: int = 14
 
     @field_validator("data_dir")
