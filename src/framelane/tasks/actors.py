@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from framelane.core.errors import FramelaneError
 from framelane.jobs.runner import RunContext, RunResult, register_runner
 from framelane.render.errors import CodecUnsupported
 from framelane.renders.resolver import service_resolver
@@ -45,7 +46,10 @@ def fetch_source(ctx: RunContext, url: str) -> Path:
     resolver = service_resolver(ctx.settings, ctx.workspace_id, ctx.workdir / "sources")
     try:
         path = resolver.resolve(url, SOURCE_KIND)
-    except CodecUnsupported as exc:  # the fetcher's word for bytes that are no media at all
+    except FramelaneError as exc:
+        if exc.code != CodecUnsupported.code:
+            raise
+        # the ingest word (fetch sniffing, a failed upload probe) for bytes that are no media
         raise UnsupportedMedia(exc.message, details=exc.details) from exc
     ctx.on_progress("downloading", DOWNLOAD_SHARE)
     if ctx.should_cancel():

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
-from tests.ingest.helpers import put_bytes, request_upload
+from tests.ingest.helpers import put_bytes, request_upload, wait_for_asset
 from tests.net.http_server import live_server
 from tests.tasks.api.conftest import (
     TRIAL_TASKS,
@@ -261,6 +261,23 @@ def test_an_uploaded_source_serves_its_own_workspace_only(
     refused = finish(live, other_workspace, theirs["id"])
     assert refused["status"] == "failed"
     assert refused["error"]["code"] == "source_not_found", refused
+
+
+
+@pytest.mark.slow
+def test_an_upload_that_failed_its_probe_fails_the_task_with_the_probes_code(
+        live: TestClient, pro: VerifiedWorkspace, bad_sources: dict[str, str],
+        media: MediaServer) -> None:
+    upload = request_upload(live, pro, "image/png", filename="truncated.png")
+    data = (media.folder / bad_sources["truncated"]).read_bytes()
+    assert put_bytes(live, upload["upload_url"], data, "image/png").status_code < 300
+    asset = wait_for_asset(live, pro, upload["id"])
+    assert asset["status"] == "failed"
+    created = live.post("/v1/tasks/remove-background", headers=pro.headers,
+                        json={"source_url": upload["source_url"]}).json()
+    done = finish(live, pro, created["id"])
+    assert done["status"] == "failed", done
+    assert done["error"]["code"] in {"source_corrupt", "unsupported_media"}, done
 
 
 @pytest.mark.slow
