@@ -33,11 +33,12 @@ def spec(tmp_path: Path, seconds: float = 1.0) -> dict[str, Any]:
 
 class TestHooks:
     @pytest.mark.slow
-    def test_progress_is_monotonic_through_the_stages(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("extension", ["mp4", "gif"])
+    def test_progress_is_monotonic_through_the_stages(self, tmp_path: Path, extension: str) -> None:
         events: list[tuple[str, float]] = []
         render(
-            spec(tmp_path),
-            tmp_path / "o.mp4",
+            {**spec(tmp_path), "output_format": extension},
+            tmp_path / f"o.{extension}",
             resolver=DefaultResolver(base_dir=tmp_path),
             on_progress=lambda stage, pct: events.append((stage, pct)),
         )
@@ -46,12 +47,13 @@ class TestHooks:
         stages = [s for s, _ in events]
         assert stages[0] == "downloading" and "compositing" in stages and stages[-1] == "encoding"
 
-    def test_cancel_between_frames_removes_the_output(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("extension", ["mp4", "gif"])
+    def test_cancel_between_frames_removes_the_output(self, tmp_path: Path, extension: str) -> None:
         calls = iter(range(1000))
-        out = tmp_path / "o.mp4"
+        out = tmp_path / f"o.{extension}"
         with pytest.raises(RenderCancelled) as caught:
             render(
-                spec(tmp_path, 5),
+                {**spec(tmp_path, 5), "output_format": extension},
                 out,
                 resolver=DefaultResolver(base_dir=tmp_path),
                 should_cancel=lambda: next(calls) >= 3,

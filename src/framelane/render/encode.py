@@ -167,55 +167,6 @@ def _even(value: int) -> int:
     return value + (value % 2)
 
 
-class GifWriter:
-    """GIF through FFmpeg's palettegen → paletteuse (a palette computed from every frame,
-    then error-diffusion dithering), in one filter graph."""
-
-    def __init__(self, path: Path, size: tuple[int, int], fps: Fraction) -> None:
-        self.container = av.open(str(path), "w", format="gif")
-        self.stream = self.container.add_stream("gif", rate=fps)
-        self.stream.width, self.stream.height = size
-        self.stream.pix_fmt = "pal8"
-        self.graph = av.filter.Graph()
-        self.source = self.graph.add_buffer(
-            width=size[0], height=size[1], format=av.VideoFormat("bgra"), time_base=1 / fps
-        )
-        split = self.graph.add("split")
-        palette = self.graph.add("palettegen", "stats_mode=full")
-        use = self.graph.add("paletteuse", "dither=sierra2_4a")
-        self.sink = self.graph.add("buffersink")
-        self.source.link_to(split)
-        split.link_to(palette, 0, 0)
-        split.link_to(use, 1, 0)
-        palette.link_to(use, 0, 1)
-        use.link_to(self.sink)
-        self.graph.configure()
-
-    def write_frame(self, bgra: Pixels, index: int) -> None:
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(bgra), format="bgra")
-        frame.pts = index
-        self.source.push(frame)
-
-    def write_audio(self, samples: Samples) -> None:
-        return None
-
-    def close(self) -> None:
-        try:
-            self.source.push(None)
-            while True:
-                try:
-                    frame = cast(av.VideoFrame, self.sink.pull())
-                except (av.error.EOFError, BlockingIOError):
-                    break
-                self.container.mux(self.stream.encode(frame))
-            self.container.mux(self.stream.encode(None))
-        finally:
-            self.container.close()
-
-    def abort(self) -> None:
-        self.container.close()
-
-
 def still_bytes(bgra: Pixels, output_format: str) -> bytes:
     """PNG keeps transparency (RGB when the frame is opaque); JPEG is flattened on black.
     OpenCV's encoders take BGR(A) as is and are several times faster than Pillow's."""

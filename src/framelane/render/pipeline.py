@@ -14,9 +14,10 @@ import numpy as np
 
 from framelane.render.audio import AudioMix, sample_index
 from framelane.render.build import BuildContext, build_timeline
-from framelane.render.encode import CONTENT_TYPES, GifWriter, VideoWriter, still_bytes
+from framelane.render.encode import CONTENT_TYPES, VideoWriter, still_bytes
 from framelane.render.errors import RenderCancelled
 from framelane.render.fonts import FontLibrary
+from framelane.render.gif import GifWriter, PaletteBuilder
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits, check_output
 from framelane.render.pixels import Pixels
 from framelane.render.scene import SceneRenderer
@@ -181,11 +182,33 @@ def _background_of(timeline: Timeline, transparent: bool) -> Rgba | None:
     return None if transparent else BLACK
 
 
-def _open_writer(spec: RenderSpec, timeline: Timeline, out: Path, with_audio: bool) -> Writer:
+def _open_writer(
+    spec: RenderSpec, timeline: Timeline, fonts: FontLibrary, out: Path, hooks: Hooks, audio: bool
+) -> Writer:
     size = (timeline.width, timeline.height)
     if spec.output_format == "gif":
-        return GifWriter(out, size, timeline.fps)
-    return VideoWriter(out, spec.output_format, size, timeline.fps, spec.alpha, with_audio)
+        return GifWriter(out, size, timeline.fps, _gif_palette(timeline, fonts, hooks))
+    return VideoWriter(out, spec.output_format, size, timeline.fps, spec.alpha, audio)
+
+
+def _gif_palette(timeline: Timeline, fonts: FontLibrary, hooks: Hooks) -> Any:
+    """GIF pass 1: every frame through palettegen (the first half of the progress)."""
+    builder = PaletteBuilder((timeline.width, timeline.height), timeline.fps)
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, False))
+    try:
+        total = timeline.frame_count
+        for index in range(total):
+            _check_cancel(hooks)
+            builder.add(scene.render(index), index)
+            hooks.progress.report("compositing", (index + 1) / total / 2)
+    finally:
+        scene.close()
+    return builder.finish()
+
+
+def _check_cancel(hooks: Hooks) -> None:
+    if hooks.should_cancel is not None and hooks.should_cancel():
+        raise RenderCancelled("the render was cancelled")
 
 
 def _write_motion(
@@ -197,10 +220,15 @@ def _write_motion(
 ) -> None:
     clips = timeline.audio if spec.output_format != "gif" else ()
     mix = AudioMix(clips, timeline.duration, hooks.should_cancel)
-    scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha))
-    writer = _open_writer(spec, timeline, out, mix.has_audio)
     try:
-        _frame_loop(timeline, scene, writer, mix, hooks)
+        writer = _open_writer(spec, timeline, fonts, out, hooks, mix.has_audio)
+    except BaseException:
+        mix.close()
+        raise
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha))
+    first_half = 0.5 if spec.output_format == "gif" else 0.0
+    try:
+        _frame_loop(timeline, scene, writer, mix, hooks, first_half)
         hooks.progress.report("encoding", 0.0)
         writer.close()
     except BaseException:
@@ -217,18 +245,18 @@ def _frame_loop(
     writer: Writer,
     mix: AudioMix,
     hooks: Hooks,
+    done_before: float = 0.0,
 ) -> None:
     total = timeline.frame_count
     audio_done = 0
     for index in range(total):
-        if hooks.should_cancel is not None and hooks.should_cancel():
-            raise RenderCancelled("the render was cancelled")
+        _check_cancel(hooks)
         writer.write_frame(scene.render(index), index)
         if mix.has_audio:
             until = min(sample_index(Fraction(index + 1) / timeline.fps), mix.total)
             writer.write_audio(mix.read(audio_done, until - audio_done))
             audio_done = until
-        hooks.progress.report("compositing", (index + 1) / total)
+        hooks.progress.report("compositing", done_before + (1 - done_before) * (index + 1) / total)
         if hooks.on_frame is not None:
             hooks.on_frame(index + 1, total)
 
