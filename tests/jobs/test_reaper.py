@@ -74,15 +74,20 @@ def test_a_queued_job_the_queue_lost_is_enqueued_again(settings: Settings,
 def test_retention_removes_old_artifacts(settings: Settings,
                                          workspace: VerifiedWorkspace) -> None:
     old, recent = add_job(settings, workspace.id), add_job(settings, workspace.id)
-    execute_job(settings, old)
-    execute_job(settings, recent)
-    with session_scope(settings.resolved_database_url) as session:
-        job = session.get(Job, old)
-        assert job is not None
-        job.completed_at = utcnow() - timedelta(days=settings.artifact_retention_days + 1)
-    assert purge_expired_artifacts(settings) == 1
+    crashed = add_job(settings, workspace.id, {"fail": "crash"})
+    for job_id in (old, recent, crashed):
+        execute_job(settings, job_id)
     storage = storage_for(settings)
+    leftover = f"{workspace.id}/jobs/{crashed}/partial.bin"  # what a killed attempt left
+    storage.put_stream(leftover, [b"x"], "application/octet-stream", 10)
+    with session_scope(settings.resolved_database_url) as session:
+        for job_id in (old, crashed):
+            job = session.get(Job, job_id)
+            assert job is not None
+            job.completed_at = utcnow() - timedelta(days=settings.artifact_retention_days + 1)
+    assert purge_expired_artifacts(settings) == 2
     assert not storage.exists(f"{workspace.id}/jobs/{old}/out.txt")
+    assert not storage.exists(leftover)
     assert storage.exists(f"{workspace.id}/jobs/{recent}/out.txt")
     assert load(settings, old).artifacts_purged_at is not None
     assert purge_expired_artifacts(settings) == 0

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, defer
 
-from framelane.jobs.models import ACTIVE_STATUSES, Job
+from framelane.jobs.models import ACTIVE_STATUSES, TERMINAL_STATUSES, Job
 
 # `updated_at` is the time of the last status change (spec §4.3): leases, progress and
 # re-enqueues keep it (the column's ORM `onupdate` would otherwise bump it).
@@ -151,6 +151,6 @@ class JobRepository:
 
     def with_artifacts_finished_before(self, cutoff: datetime, limit: int = 500) -> Sequence[Job]:
         return self.session.scalars(
-            select(Job).where(Job.status == "completed", Job.completed_at < cutoff,
+            select(Job).where(Job.status.in_(TERMINAL_STATUSES), Job.completed_at < cutoff,
                               Job.artifacts_purged_at.is_(None))
             .order_by(Job.completed_at).limit(limit)).all()

@@ -1,4 +1,5 @@
-"""Artifacts older than `artifact_retention_days` are deleted (a periodic queue task)."""
+"""Artifacts of jobs that ended more than `artifact_retention_days` ago are deleted (a periodic
+queue task, hourly in every consumer; repeating it is harmless)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from framelane.db.base import utcnow
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.runner_support import job_session
 from framelane.storage.factory import storage_for
+from framelane.storage.keys import workspace_prefix
 
 log = logging.getLogger("framelane.jobs.retention")
+
+
+def job_folder(workspace_id: str, job_id: str) -> str:
+    """The prefix of every artifact key of a job (see `storage.keys.artifact_key`)."""
+    return f"{workspace_prefix(workspace_id)}jobs/{job_id}/"
 
 
 def purge_expired_artifacts(settings: Settings) -> int:
@@ -22,9 +29,8 @@ def purge_expired_artifacts(settings: Settings) -> int:
     while True:
         with job_session(settings) as session:
             jobs = JobRepository.from_session(session).with_artifacts_finished_before(cutoff)
-            for job in jobs:
-                for key in job.artifact_keys or []:
-                    storage.delete(key)
+            for job in jobs:  # the whole job folder: also what a crashed attempt left behind
+                storage.delete_prefix(job_folder(job.workspace_id, job.id))
                 job.artifacts_purged_at = utcnow()
             purged += len(jobs)
         if not jobs:

@@ -139,7 +139,7 @@ def _run_claimed(settings: Settings, job: Job) -> None:
     except Exception as exc:
         log.exception("job crashed", extra={"job_id": job.id})
         fail(settings, job.id, attempt, "internal_error",
-              f"The {job.kind} failed unexpectedly ({type(exc).__name__}).")
+             f"The {job.kind} failed unexpectedly ({type(exc).__name__}).")
     finally:
         watch.stop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -186,4 +186,4 @@ def _complete(settings: Settings, job: Job, attempt: int, result: RunResult, key
 def _after_stop(settings: Settings, job_id: str, attempt: int, watch: LeaseWatch) -> None:
     if watch.reason == "timeout":
         fail(settings, job_id, attempt, "timeout",
-              f"The job ran longer than {settings.job_timeout_seconds} s.")
+             f"The job ran longer than {settings.job_timeout_seconds} s.")
