@@ -9,7 +9,9 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+import tree_sitter_swift
 from fastapi.testclient import TestClient
+from tree_sitter import Language, Parser
 
 from tests.tokens.conftest import Api
 
@@ -162,9 +164,30 @@ SWIFT_LINE = re.compile(
 )
 
 
+RESERVED = {"class", "default", "import", "enum", "let", "static", "func", "var", "in", "is",
+            "as", "struct", "return", "true", "false", "nil", "self"}
+SWIFT_PARSER = Parser(Language(tree_sitter_swift.language()))
+
+
+def swift_errors(text: str) -> list[str]:
+    """Where the tree-sitter Swift grammar fails to parse `text` (empty when it parses)."""
+    root = SWIFT_PARSER.parse(text.encode()).root_node
+    errors: list[str] = []
+    pending = [root] if root.has_error else []
+    while pending:
+        node = pending.pop()
+        broken = [child for child in node.children if child.has_error or child.is_error]
+        if not broken:
+            errors.append(f"{node.type} at {node.start_point}: {node.text!r}")
+        pending.extend(broken)
+    return errors
+
+
 def check_swift(text: str) -> dict[str, str]:
-    """Structural Swift check: known line shapes, balanced braces, literals that parse,
-    unique names per enum and references to declared constants. Returns path → expression."""
+    """Swift that parses (tree-sitter grammar) and, structurally: known line shapes, balanced
+    braces, unique names per enum and references to declared constants.
+    Returns path → expression."""
+    assert swift_errors(text) == []
     stack: list[str] = []
     declared: dict[str, str] = {}
     for line in text.splitlines():
@@ -176,24 +199,16 @@ def check_swift(text: str) -> dict[str, str]:
         elif stripped == "}":
             stack.pop()
         elif match.group("name"):
-            path = ".".join([*stack, match.group("name").strip("`")])
+            name = match.group("name")
+            assert name.startswith("`") or name not in RESERVED, f"unescaped keyword {name}"
+            path = ".".join([*stack, name.strip("`")])
             assert path not in declared, f"duplicate {path}"
             declared[path] = match.group("expr")
     assert stack == []
     for path, expr in declared.items():
         if expr.startswith("DesignTokens."):
             assert expr in declared, f"{path} references undeclared {expr}"
-        elif expr.startswith(("[", '"')):
-            json.loads(_swift_literal_as_json(expr))
     return declared
-
-
-def _swift_literal_as_json(expr: str) -> str:
-    """Swift array/dictionary literals become JSON by swapping `[k: v]` for `{k: v}`."""
-    text = expr.replace("[:]", "{}")
-    if re.match(r'^\[\s*"[^"]*"\s*:', text):
-        text = "{" + text[1:-1] + "}"
-    return re.sub(r'\[(\s*"[^"\[\]]*"\s*:[^\[\]]*)\]', r"{\1}", text)
 
 
 class TestSwift:
@@ -222,6 +237,34 @@ class TestSwift:
         assert declared["DesignTokens.Typography.typeLead"] == (
             "DesignTokens.Typography.typeBody")
         assert "enum Light" not in text
+
+
+    def test_awkward_names_and_strings_stay_valid_swift(self, client: TestClient,
+                                                        api: Api) -> None:
+        tokenset = api.tokenset(api.workspace(), "Edge")
+        api.call("PATCH", f"/tokensets/{tokenset['id']}/modes/{tokenset['mode']}",
+                 json={"name": "High Contrast"})
+        for body in (
+            {"name": "default", "type": "string", "value": "back\\slash \"q\" \n\u0001"},
+            {"name": "class.import", "type": "number", "value": 1},
+            {"name": "2xl.size", "type": "dimension", "value": "50%"},
+            {"name": "2xl-size", "type": "dimension", "value": "2rem",
+             "description": "two\nlines"},
+            {"name": "border.thin", "type": "border",
+             "value": {"width": "1px", "style": {"dashArray": ["2px"]}, "color": "#000"}},
+            {"name": "shadow.stack", "type": "shadow",
+             "value": [{"offsetX": 0, "offsetY": 1, "color": "#0003"}]},
+            {"name": "gradient.hero", "type": "gradient",
+             "value": "linear-gradient(90deg, #fff 0%, #000 100%)"},
+        ):
+            api.token(tokenset, body)
+        text = fetch(client, api, f"/tokensets/{tokenset['id']}/export", "ios").text
+        declared = check_swift(text)
+        assert declared["DesignTokens.HighContrast.Text.default"] == (
+            '"back\\\\slash \\"q\\" \\n\\u{1}"')
+        assert declared["DesignTokens.HighContrast.Dimension._2xlSize"] == "32.0"
+        assert declared["DesignTokens.HighContrast.Dimension._2xlSize2"] == "0.5"
+        assert swift_errors("enum X { static let = 1 }") != []
 
 
 class TestDtcg:
