@@ -33,6 +33,13 @@ class JobRepository:
     def get(self, job_id: str) -> Job | None:
         return self.session.get(Job, job_id, populate_existing=True)
 
+    def control(self, job_id: str) -> tuple[str, bool, int] | None:
+        """(status, cancel_requested, attempts): what a running job polls, cheaply."""
+        row = self.session.execute(
+            select(Job.status, Job.cancel_requested, Job.attempts).where(Job.id == job_id)
+        ).first()
+        return None if row is None else (row[0], bool(row[1]), int(row[2]))
+
     def get_owned(self, workspace_id: str, job_id: str, kind: str) -> Job | None:
         """For API reads: the (possibly large) request body is not loaded."""
         job = self.session.get(Job, job_id, populate_existing=True,

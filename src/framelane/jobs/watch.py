@@ -77,10 +77,10 @@ class LeaseWatch:
 
     def _observe(self) -> None:
         with sessionmaker_for(self.settings.resolved_database_url)() as session:
-            job = JobRepository.from_session(session).get(self.job_id)
-            if job is None or job.status == "cancelled" or job.cancel_requested:
+            control = JobRepository.from_session(session).control(self.job_id)
+            if control is None or control[0] == "cancelled" or control[1]:
                 self.reason = "cancelled"
-            elif job.status != "processing" or job.attempts != self.attempt:
+            elif control[0] != "processing" or control[2] != self.attempt:
                 self.reason = "lost"
 
 
