@@ -114,6 +114,31 @@ class TestFonts:
         assert timeline.layers[0].text is not None
         assert timeline.layers[0].text.family == "JetBrains Mono"
 
+    def test_workspace_fonts_are_found_by_family_name(self, tmp_path: Path) -> None:
+        from framelane.render.build import BuildContext, build_timeline
+        from framelane.render.limits import DEFAULT_LIMITS
+        from framelane.render.sources.resolve import DefaultResolver
+        from framelane.render.spec import parse_spec
+
+        (tmp_path / "brand.otf").write_bytes((FONT_DIR / "BebasNeue-Regular.otf").read_bytes())
+
+        class WorkspaceResolver(DefaultResolver):
+            def workspace_fonts(self) -> list[Path]:
+                return [tmp_path / "brand.otf"]
+
+        fonts = FontLibrary()
+        fonts.provider = type(
+            fonts.provider
+        )()  # no bundled fonts: the family must come from the workspace
+        fonts._families.clear()
+        fonts.collection.setDefaultFontManager(fonts.provider)
+        spec = parse_spec(canvas([text(font_family="bebas neue")])).spec
+        timeline = build_timeline(
+            spec, BuildContext(WorkspaceResolver(base_dir=tmp_path), DEFAULT_LIMITS, fonts)
+        )
+        assert timeline.layers[0].text is not None
+        assert timeline.layers[0].text.family == "Bebas Neue" and timeline.warnings == ()
+
 
 class TestStyling:
     def test_outline_only_stroke_has_less_ink_than_fill(self, tmp_path: Path) -> None:

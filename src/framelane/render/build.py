@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PIL import Image
 
@@ -19,7 +19,7 @@ from framelane.render.limits import RenderLimits
 from framelane.render.lut import load_cube
 from framelane.render.placement import box_size, box_style, placement, text_look
 from framelane.render.sources.probe import MediaInfo, probe
-from framelane.render.sources.resolve import SourceResolver
+from framelane.render.sources.resolve import SourceResolver, WorkspaceFonts
 from framelane.render.sources.text import measure
 from framelane.render.spec.models import (
     AudioElement,
@@ -60,7 +60,16 @@ class BuildContext:
         return path, self.probes[path]
 
 
+def _register_workspace_fonts(ctx: BuildContext) -> None:
+    listing = getattr(ctx.resolver, "workspace_fonts", None)
+    if listing is None:
+        return
+    for path in cast(WorkspaceFonts, ctx.resolver).workspace_fonts():
+        ctx.fonts.load_url_font(path, path.name)
+
+
 def build_timeline(spec: RenderSpec, ctx: BuildContext) -> Timeline:
+    _register_workspace_fonts(ctx)
     width, height = spec.canvas_size
     background = ctx.resolver.resolve(spec.background_image_url, "image") if (
         spec.background_image_url) else None  # fmt: skip

@@ -62,10 +62,10 @@ class FontChoice:
 class FontLibrary:
     """One font provider + collection shared by every text element of a render."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bundled: bool = True) -> None:
         self.provider = textlayout.TypefaceFontProvider()
         self._families: dict[str, str] = {}
-        for path in sorted(FONT_DIR.glob("*.[ot]tf")):
+        for path in sorted(FONT_DIR.glob("*.[ot]tf")) if bundled else []:
             self._register_file(path)
         self.bundled = sorted(set(self._families.values()))
         self.collection = textlayout.FontCollection()

@@ -27,6 +27,13 @@ class SourceResolver(Protocol):
         ...
 
 
+class WorkspaceFonts(Protocol):
+    """Optionally implemented by a resolver: font files uploaded to the workspace, looked up
+    by family name before the bundled and system fonts."""
+
+    def workspace_fonts(self) -> list[Path]: ...
+
+
 class DefaultResolver:
     """Local paths, file:// and http(s); downloads are cached per URL for one render."""
 
