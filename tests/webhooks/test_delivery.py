@@ -344,7 +344,7 @@ def test_a_commit_wakes_the_background_dispatcher_at_once(
             latency = time.monotonic() - started
         finally:
             stop()
-    assert latency < 1.0
+    assert latency < 10.0  # woken by the commit, not by the 30 s poll
 
 
 def wait_for(condition: Any, timeout: float = 5.0) -> None:
