@@ -8,6 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import tasks_media
 from numpy.typing import NDArray
 
 from framelane.tasks.operations.base import TaskContext, TaskLimits
@@ -178,3 +179,24 @@ def test_audio_survives_copy_or_transcode(
     with av.open(str(out)) as container:
         assert container.streams.audio[0].codec_context.name == codec
     assert abs(_audio_seconds(out) - _audio_seconds(source)) < 0.1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["remove-background", "super-resolution", "gaze-redirect"])
+def test_transparency_of_a_still_is_kept(slug: str, tmp_path: Path, ctx: TaskContext) -> None:
+    from PIL import Image
+
+    face = tasks_media.grace_hopper()
+    alpha = np.full(face.shape[:2], 255, np.uint8)
+    alpha[:, :60] = 0
+    path = tmp_path / "cutout.png"
+    Image.fromarray(np.dstack([face, alpha])).save(path)
+    op = get_operation(slug)
+    result = op.run(path, op.Params(source_url=SRC), ctx)
+    with Image.open(result.output_path) as out:
+        assert out.mode == "RGBA"
+        out_alpha = np.asarray(out)[..., 3]
+    scale = out_alpha.shape[1] // face.shape[1]
+    assert out_alpha[:, : 55 * scale].max() == 0
+    if slug != "remove-background":
+        assert out_alpha[:, 65 * scale :].min() == 255

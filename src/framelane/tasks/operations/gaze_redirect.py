@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import Field
 
 from framelane.tasks.operations import gaze_warp
@@ -28,10 +27,11 @@ from framelane.tasks.operations.errors import NoFaceDetected
 from framelane.tasks.operations.media import (
     MediaInfo,
     check_frame_limits,
-    load_image_rgb,
+    load_image_with_alpha,
     probe_media,
     require_kind,
     save_png,
+    with_alpha,
 )
 from framelane.tasks.operations.video_io import MP4_H264, Frame, transform_video
 
@@ -125,14 +125,14 @@ class GazeRedirect:
     def _run_image(
         self, path: Path, p: GazeRedirectParams, ctx: TaskContext, meter: ProgressMeter
     ) -> TaskResult:
-        rgb = load_image_rgb(path)
+        rgb, alpha = load_image_with_alpha(path)
         ctx.raise_if_cancelled()
         redirector = FrameRedirector(p.intensity, fps=1.0, video=False)
         out_rgb = redirector(rgb)
         if redirector.frames_with_face == 0:
             raise NoFaceDetected("no face was found in the image")
         meter.report(0.9, "encoding")
-        out = save_png(np.ascontiguousarray(out_rgb), ctx.workdir / "output.png")
+        out = save_png(with_alpha(out_rgb, alpha), ctx.workdir / "output.png")
         meter.report(1.0)
         return TaskResult(out, "image/png", rgb.shape[1], rgb.shape[0])
 

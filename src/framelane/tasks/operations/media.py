@@ -204,6 +204,19 @@ def load_image_rgb(path: Path) -> RGB:
     return np.ascontiguousarray(load_image_rgba(path)[..., :3])
 
 
+def load_image_with_alpha(path: Path) -> tuple[RGB, NDArray[np.uint8] | None]:
+    """RGB plus the alpha channel when the still has any transparency (else None)."""
+    rgba = load_image_rgba(path)
+    alpha = rgba[..., 3]
+    rgb = np.ascontiguousarray(rgba[..., :3])
+    return rgb, (np.ascontiguousarray(alpha) if int(alpha.min()) < 255 else None)
+
+
+def with_alpha(rgb: RGB, alpha: NDArray[np.uint8] | None) -> NDArray[np.uint8]:
+    """RGBA when `alpha` is given, else `rgb` unchanged."""
+    return rgb if alpha is None else np.dstack([rgb, alpha])
+
+
 def save_png(array: NDArray[np.uint8], path: Path) -> Path:
     """Write an RGB or RGBA uint8 array as PNG."""
     mode = "RGBA" if array.shape[2] == 4 else "RGB"

@@ -34,7 +34,7 @@ from framelane.tasks.operations.errors import UnsupportedMedia
 from framelane.tasks.operations.media import (
     MediaInfo,
     check_frame_limits,
-    load_image_rgb,
+    load_image_with_alpha,
     probe_media,
     require_kind,
     save_png,
@@ -175,11 +175,14 @@ class RemoveBackground:
     def _run_image(
         self, path: Path, p: RemoveBackgroundParams, ctx: TaskContext, meter: ProgressMeter
     ) -> TaskResult:
-        rgb = load_image_rgb(path)
+        rgb, alpha = load_image_with_alpha(path)
         ctx.raise_if_cancelled()
         matter = FrameMatter(choose_model(p.model, [rgb]), p.background_rgba(), video=False)
         meter.report(0.2)
-        rgba = matter(rgb)
+        matte = matter.matte(rgb)
+        if alpha is not None:  # what was already transparent stays transparent
+            matte *= alpha.astype(np.float32) / 255
+        rgba = matting.compose_rgba(rgb, matte, p.background_rgba())
         if p.background_rgba() is not None and rgba[..., 3].min() == 255:
             rgba = np.ascontiguousarray(rgba[..., :3])
         meter.report(0.9, "encoding")

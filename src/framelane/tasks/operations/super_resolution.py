@@ -35,10 +35,11 @@ from framelane.tasks.operations.media import (
     MediaInfo,
     as_u8,
     check_frame_limits,
-    load_image_rgb,
+    load_image_with_alpha,
     probe_media,
     require_kind,
     save_png,
+    with_alpha,
 )
 from framelane.tasks.operations.video_io import MP4_H264, Frame, transform_video
 
@@ -168,10 +169,13 @@ class SuperResolution:
         check_frame_limits(info, ctx.limits)
         _check_output_size(info, p.scale, ctx)
         if info.kind == "image":
-            rgb = load_image_rgb(input_path)
+            rgb, alpha = load_image_with_alpha(input_path)
             out_rgb = upscale_frame(rgb, p.scale, ctx)
+            if alpha is not None:
+                size = (out_rgb.shape[1], out_rgb.shape[0])
+                alpha = as_u8(cv2.resize(alpha, size, interpolation=cv2.INTER_CUBIC))
             meter.report(0.95, "encoding")
-            out = save_png(out_rgb, ctx.workdir / "output.png")
+            out = save_png(with_alpha(out_rgb, alpha), ctx.workdir / "output.png")
             meter.report(1.0)
             return TaskResult(out, "image/png", out_rgb.shape[1], out_rgb.shape[0])
         out = ctx.workdir / "output.mp4"
