@@ -151,6 +151,8 @@ def bench_super_resolution() -> None:
         "+1 dB",
         gain >= 1.0,
     )
+    small_seconds = timed(lambda: upscale_frame(small, 2), repeat=2)
+    report("seconds per 256x256 frame (-> 512x512)", f"{small_seconds:.2f}", "", None)
     seconds = timed(lambda: upscale_frame(original, 2), repeat=2)
     report("seconds per 512x512 frame (-> 1024x1024)", f"{seconds:.2f}", "", None)
     seconds4 = timed(lambda: upscale_frame(original, 4))
