@@ -22,6 +22,7 @@ from framelane.storage.keys import artifact_key
 from framelane.tokens.models import Mode, Token, Tokenset
 from framelane.usage.models import UsageRecord
 from framelane.usage.repository import UsageRepository
+from framelane.workspaces import service as workspaces_service
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.identity.test_console_login import login
 from tests.tokens.conftest import Api, TokenUser, make_token_user
@@ -198,6 +199,20 @@ class TestCascadeDelete:
             assert count(User, User.id, workspace.user_id) == 1
             assert count(Tokenset, Tokenset.id, other["id"]) == 1
         assert client.get("/v1/workspace", headers=other_workspace.headers).status_code == 200
+
+    def test_a_failing_delete_is_500_and_deletes_nothing(
+        self, client: TestClient, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        workspace_id = api.workspace()
+        tokenset = api.tokenset(workspace_id)
+
+        def broken_hook(*_args: object) -> None:
+            raise RuntimeError("storage is down")
+
+        monkeypatch.setattr(workspaces_service, "_deletion_hooks", [broken_hook])
+        assert api.call("DELETE", f"/workspaces/{workspace_id}", 500) == {
+            "error": "Failed to delete workspace"}
+        assert api.call("GET", f"/tokensets/{tokenset['id']}")["workspace_id"] == workspace_id
 
     def test_only_the_owner_deletes(self, client: TestClient, settings: Settings,
                                     api: Api, token_user: Callable[..., TokenUser]) -> None:

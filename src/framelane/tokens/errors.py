@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from framelane.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from framelane.core.errors import (
+    BadRequest,
+    Forbidden,
+    FramelaneError,
+    NotFound,
+    ValidationFailed,
+)
 
 
 class InvalidTokenRequest(BadRequest):
@@ -44,6 +50,13 @@ class WorkspaceLimitReached(Forbidden):
     """Raised when the caller already owns as many workspaces as their plan allows."""
 
     code = "workspace_limit"
+
+
+class WorkspaceDeleteFailed(FramelaneError):
+    """Raised when deleting a workspace fails unexpectedly; nothing is deleted (rolled back)."""
+
+    code = "delete_failed"
+    status_code = 500
 
 
 class ResourceMissing(NotFound):

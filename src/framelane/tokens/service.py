@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from sqlalchemy.orm import Session
 
-from framelane.core.errors import Forbidden
+from framelane.core.errors import Forbidden, FramelaneError
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
@@ -23,6 +24,7 @@ from framelane.tokens.errors import (
     InvalidTokenRequest,
     PlanForbidsWrite,
     ResourceMissing,
+    WorkspaceDeleteFailed,
     WorkspaceLimitReached,
 )
 from framelane.tokens.models import Mode, Token, Tokenset
@@ -30,6 +32,7 @@ from framelane.tokens.repository import TokenRepository
 from framelane.tokens.schemas import Unset
 from framelane.workspaces import service as workspaces
 
+log = logging.getLogger("framelane.tokens")
 FIRST_MODE_NAME = "Base"
 MEMBER_ROLES = ("admin", "editor", "viewer")
 
@@ -76,7 +79,13 @@ def delete_workspace(session: Session, settings: Settings, access: WorkspaceAcce
     """Owner only: the same irreversible cascade as `DELETE /v1/workspace` (video data too)."""
     if not access.is_owner:
         raise Forbidden("Only the workspace owner can delete this workspace.")
-    workspaces.delete_workspace(session, settings, access.workspace.id)
+    try:
+        workspaces.delete_workspace(session, settings, access.workspace.id)
+    except FramelaneError:
+        raise
+    except Exception as exc:
+        log.exception("workspace delete failed", extra={"workspace_id": access.workspace.id})
+        raise WorkspaceDeleteFailed("Failed to delete workspace") from exc
 
 
 # tokensets
