@@ -244,5 +244,14 @@ class TestRateLimit:
             other = make_token_user(settings, "other@acme.test")
             assert client.get("/api/v1/workspaces", headers=other.headers).status_code == 200
 
-    def test_default_is_100_per_minute(self) -> None:
-        assert RateLimits().tokens_per_token == "100/minute"
+    def test_default_is_100_per_minute(self, settings: Settings, owner: TokenUser) -> None:
+        defaults = settings.model_copy(update={"rate_limits_enabled": True,
+                                               "rate_limits": RateLimits()})
+        with TestClient(create_app(defaults)) as client:
+            remaining = [client.get("/api/v1/workspaces", headers=owner.headers)
+                         for _ in range(101)]
+        assert [r.status_code for r in remaining].count(200) == 100
+        assert remaining[0].headers["x-ratelimit-limit"] == "100"
+        assert remaining[0].headers["x-ratelimit-remaining"] == "99"
+        assert remaining[99].headers["x-ratelimit-remaining"] == "0"
+        assert remaining[100].status_code == 429
