@@ -24,6 +24,9 @@ from tests.render.conftest import (
 )
 
 
+pytestmark = pytest.mark.slow  # every test here encodes or decodes real audio
+
+
 def mix_of(data: dict[str, Any], base: Path) -> AudioMix:
     timeline, _ = timeline_of(data, base)
     return AudioMix(timeline.audio, timeline.duration)
@@ -114,7 +117,6 @@ class TestMix:
         assert samples[int(1.5 * SAMPLE_RATE) + 10] == 0.0
 
 
-@pytest.mark.slow
 class TestEncodedAudio:
     @pytest.mark.parametrize("extension", ["mp4", "webm", "mov"])
     def test_a_1khz_beep_placed_at_2s_is_found_within_1ms(

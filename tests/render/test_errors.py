@@ -89,6 +89,7 @@ class TestSources:
         }
         assert failure(tmp_path, canvas([image])).code == "source_corrupt"
 
+    @pytest.mark.slow
     def test_a_source_over_the_size_limit(self, tmp_path: Path) -> None:
         write_video(tmp_path / "clip.mp4", seconds=0.2)
         resolver = DefaultResolver(base_dir=tmp_path, max_bytes=100)
