@@ -23,7 +23,6 @@ from tests.render.conftest import (
     write_wav,
 )
 
-
 pytestmark = pytest.mark.slow  # every test here encodes or decodes real audio
 
 
