@@ -123,9 +123,10 @@ def _super8(pixels: Pixels, args: EffectInput) -> Pixels:
     rng = rng_for("super8", args.time)
     h = pixels.shape[0]
     weave_x, weave_y = rng.normal(0.0, 0.0015 * h, size=2)
-    graded = transform(apply_lut(pixels, _SUPER8_LUT), _SUPER8_SAT)
-    flicker = 1.0 + float(rng.uniform(-0.05, 0.05))
-    graded = u8(cv2.convertScaleAbs(graded, alpha=flicker))
+    flicker = np.float32(1.0 + rng.uniform(-0.05, 0.05))
+    grade = _SUPER8_SAT.copy()
+    grade[:3] *= flicker
+    graded = transform(apply_lut(pixels, _SUPER8_LUT), grade)
     woven = shift(graded, float(weave_x), float(weave_y))
     return add_grain(vignette(woven, 0.6), rng, 16.0)
 
