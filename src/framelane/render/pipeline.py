@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -91,6 +92,19 @@ def _background(spec: RenderSpec, transparent: bool) -> Rgba | None:
     return None if transparent else BLACK
 
 
+@contextmanager
+def _resolving(resolver: SourceResolver | None, limits: RenderLimits) -> Iterator[SourceResolver]:
+    """The caller's resolver, or a DefaultResolver (closed afterwards) for local use."""
+    if resolver is not None:
+        yield resolver
+        return
+    own = DefaultResolver(max_bytes=limits.max_source_bytes)
+    try:
+        yield own
+    finally:
+        own.close()
+
+
 def _precheck(spec: RenderSpec, limits: RenderLimits) -> None:
     """Refuse absurd outputs before touching any source."""
     width, height = spec.canvas_size
@@ -122,23 +136,20 @@ def render(
     out = Path(out_path)
     progress = Progress(on_progress)
     progress.report("downloading", 0.0)
-    own_resolver = DefaultResolver() if resolver is None else None
+    limits = limits or DEFAULT_LIMITS
     try:
-        chosen: SourceResolver = resolver or own_resolver or DefaultResolver()
-        fonts = FontLibrary()
-        timeline = _timeline(parsed, chosen, limits or DEFAULT_LIMITS, fonts)
-        progress.report("downloading", 1.0)
-        if parsed.output_format in STILL_FORMATS:
-            _write_still(parsed, timeline, out, fonts)
-        else:
-            hooks = Hooks(progress, should_cancel, on_frame)
-            _write_motion(parsed, timeline, out, fonts, hooks)
+        with _resolving(resolver, limits) as chosen:
+            fonts = FontLibrary()
+            timeline = _timeline(parsed, chosen, limits, fonts)
+            progress.report("downloading", 1.0)
+            if parsed.output_format in STILL_FORMATS:
+                _write_still(parsed, timeline, out, fonts)
+            else:
+                hooks = Hooks(progress, should_cancel, on_frame)
+                _write_motion(parsed, timeline, out, fonts, hooks)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
-    finally:
-        if own_resolver is not None:
-            own_resolver.close()
     progress.report("encoding", 1.0)
     return RenderResult(
         path=out,
@@ -262,37 +273,37 @@ def _frame_loop(
 
 
 def render_still_png(
-    spec: RenderSpec | dict[str, Any], time: float, *, resolver: SourceResolver | None = None
+    spec: RenderSpec | dict[str, Any],
+    time: float,
+    *,
+    resolver: SourceResolver | None = None,
+    limits: RenderLimits | None = None,
 ) -> bytes:
     """One frame at `time` as PNG (the preview endpoint)."""
     parsed = _as_spec(spec)
-    own = DefaultResolver() if resolver is None else None
-    try:
-        chosen: SourceResolver = resolver or own or DefaultResolver()
+    limits = limits or DEFAULT_LIMITS
+    with _resolving(resolver, limits) as chosen:
         fonts = FontLibrary()
-        timeline = _timeline(parsed, chosen, DEFAULT_LIMITS, fonts)
+        timeline = _timeline(parsed, chosen, limits, fonts)
         index = _frame_index(timeline, seconds(time))
         pixels = _render_frame(timeline, fonts, index, parsed.alpha)
-    finally:
-        if own is not None:
-            own.close()
     return still_bytes(pixels, "png")
 
 
 def render_contact_sheet_png(
-    spec: RenderSpec | dict[str, Any], count: int, *, resolver: SourceResolver | None = None
+    spec: RenderSpec | dict[str, Any],
+    count: int,
+    *,
+    resolver: SourceResolver | None = None,
+    limits: RenderLimits | None = None,
 ) -> bytes:
     """`count` evenly spaced frames as thumbnails in a grid, as one PNG."""
     parsed = _as_spec(spec)
-    own = DefaultResolver() if resolver is None else None
-    try:
-        chosen: SourceResolver = resolver or own or DefaultResolver()
+    limits = limits or DEFAULT_LIMITS
+    with _resolving(resolver, limits) as chosen:
         fonts = FontLibrary()
-        timeline = _timeline(parsed, chosen, DEFAULT_LIMITS, fonts)
+        timeline = _timeline(parsed, chosen, limits, fonts)
         thumbs = _thumbnails(timeline, fonts, max(1, count))
-    finally:
-        if own is not None:
-            own.close()
     return still_bytes(_grid(thumbs), "png")
 
 
