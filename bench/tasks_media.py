@@ -222,3 +222,23 @@ def sideways_face(scale: float = 1.0, shift: tuple[float, float] = (-0.25, 0.0))
     points = face_landmarks(face)
     assert points is not None
     return shift_irises(face, points, shift)
+
+
+def mp3_with_cover(audio: Path, path: Path) -> Path:
+    """An MP3 of `audio` with a small JPEG as cover art (a video stream that is not a video)."""
+    with av.open(str(path), "w") as out, av.open(str(audio)) as source:
+        sound = out.add_stream("libmp3lame", rate=source.streams.audio[0].rate, layout="mono")
+        cover = out.add_stream("mjpeg", rate=1)
+        cover.width, cover.height, cover.pix_fmt = 64, 64, "yuvj420p"
+        cover.disposition = av.stream.Disposition.attached_pic
+        picture = av.VideoFrame.from_ndarray(np.full((64, 64, 3), 180, np.uint8), format="rgb24")
+        picture.pts = 0
+        out.mux(cover.encode(picture))
+        out.mux(cover.encode(None))
+        resampler = av.AudioResampler("s16p", "mono", sound.rate, frame_size=1152)
+        for frame in source.decode(audio=0):
+            frame.pts = None
+            for chunk in resampler.resample(frame):
+                out.mux(sound.encode(chunk))
+        out.mux(sound.encode(None))
+    return path

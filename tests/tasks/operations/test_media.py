@@ -200,3 +200,20 @@ def test_transparency_of_a_still_is_kept(slug: str, tmp_path: Path, ctx: TaskCon
     assert out_alpha[:, : 55 * scale].max() == 0
     if slug != "remove-background":
         assert out_alpha[:, 65 * scale :].min() == 255
+
+
+@pytest.mark.slow
+def test_cover_art_does_not_make_an_mp3_a_video(
+    speech_wav: Path, tmp_path: Path, ctx: TaskContext
+) -> None:
+    import json
+
+    path = tasks_media.mp3_with_cover(speech_wav, tmp_path / "song.mp3")
+    assert probe_media(path).kind == "audio"
+    with pytest.raises(UnsupportedMedia):
+        get_operation("remove-background").run(
+            path, get_operation("remove-background").Params(source_url=SRC), ctx
+        )
+    op = get_operation("transcribe")
+    result = op.run(path, op.Params(source_url=SRC), ctx)
+    assert "upload" in json.loads(result.output_path.read_text())["text"].lower()

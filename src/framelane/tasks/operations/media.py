@@ -116,17 +116,25 @@ def _probe_av(path: Path) -> MediaInfo:
         raise _undecodable(path, str(exc)) from exc
 
 
+def primary_video_stream(container: av.container.InputContainer) -> av.VideoStream | None:
+    """The first real video stream; cover art attached to audio files does not count."""
+    for stream in container.streams.video:
+        if not stream.disposition & av.stream.Disposition.attached_pic:
+            return stream
+    return None
+
+
 def _describe_container(container: av.container.InputContainer) -> MediaInfo:
     duration = float(container.duration / av.time_base) if container.duration else 0.0
     has_audio = bool(container.streams.audio)
-    if container.streams.video:
-        stream = container.streams.video[0]
+    stream = primary_video_stream(container)
+    if stream is not None:
         fps = stream.average_rate or stream.guessed_rate or Fraction(25)
         frames = stream.frames or round(duration * float(fps))
         if stream.width <= 0 or stream.height <= 0:
             raise SourceCorrupt("the video stream has no frame size")
         kind: MediaKind = "video"
-        if _is_quarter_turned(container):
+        if _is_quarter_turned(container, stream):
             return MediaInfo(
                 kind, stream.height, stream.width, duration, Fraction(fps), frames, has_audio
             )
@@ -138,9 +146,9 @@ def _describe_container(container: av.container.InputContainer) -> MediaInfo:
     raise UnsupportedMedia("the file holds neither video nor audio")
 
 
-def _is_quarter_turned(container: av.container.InputContainer) -> bool:
+def _is_quarter_turned(container: av.container.InputContainer, stream: av.VideoStream) -> bool:
     """Whether the first frame carries a 90° or 270° display rotation (portrait phone video)."""
-    for frame in container.decode(video=0):
+    for frame in container.decode(stream):
         return round(frame.rotation / 90) % 2 == 1
     raise SourceCorrupt("the video has no decodable frames")
 

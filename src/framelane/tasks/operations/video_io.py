@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from framelane.tasks.operations.base import ProgressMeter, TaskContext, TaskResult
 from framelane.tasks.operations.errors import SourceCorrupt, TaskError
-from framelane.tasks.operations.media import MediaInfo, as_u8
+from framelane.tasks.operations.media import MediaInfo, as_u8, primary_video_stream
 
 Frame = NDArray[np.uint8]
 
@@ -103,7 +103,9 @@ def iter_video_frames(path: Path, pixel_format: str = "rgb24") -> Iterator[Frame
     """Yield every frame of the first video stream as an HxWxC uint8 array."""
     try:
         with av.open(str(path)) as container:
-            stream = container.streams.video[0]
+            stream = primary_video_stream(container)
+            if stream is None:
+                raise SourceCorrupt("the file has no video stream")
             stream.thread_type = "AUTO"
             for frame in container.decode(stream):
                 yield upright(as_u8(frame.to_ndarray(format=pixel_format)), frame.rotation)
