@@ -88,3 +88,42 @@ def make_png_bomb(path: Path, width: int = 100_000, height: int = 100_000) -> Pa
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
                      + png_chunk(b"IDAT", body) + png_chunk(b"IEND", b""))
     return path
+
+
+def _tone_into(container: av.container.OutputContainer, stream: av.AudioStream,
+               seconds: float) -> None:
+    """A 1 s tone in whatever sample format the encoder wants (via the resampler)."""
+    rate = stream.rate
+    resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="stereo",
+                                  rate=rate, frame_size=stream.codec_context.frame_size or 1024)
+    for start in range(0, int(seconds * rate), 1024):
+        wave = (0.2 * np.sin(np.arange(start, start + 1024) / 10)).astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(np.repeat(wave.reshape(1, -1), 2, axis=0),
+                                           format="fltp", layout="stereo")
+        frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+        for out in resampler.resample(frame):
+            container.mux(stream.encode(out))
+    for out in resampler.resample(None):
+        container.mux(stream.encode(out))
+    container.mux(stream.encode(None))
+
+
+def make_container(path: Path, *, video: str | None, audio: str | None,
+                   fmt: str | None = None, fps: int = 25, seconds: float = 1.0) -> Path:
+    """Any container/codec pair PyAV can write (mkv, avi, mpeg-ps/ts, mp3, flac, ogg, m4a…)."""
+    with av.open(str(path), "w", format=fmt) as container:
+        # every stream is added before the first packet is muxed (the header is written then)
+        stream = container.add_stream(video, rate=fps) if video else None
+        sound = container.add_stream(audio, rate=44100 if audio == "libmp3lame" else 48000
+                                     ) if audio else None
+        if stream is not None:
+            stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+            for index in range(int(seconds * fps)):
+                pixels = np.full((48, 64, 3), index * 9 % 255, dtype=np.uint8)
+                frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+                frame.pts, frame.time_base = index, Fraction(1, fps)
+                container.mux(stream.encode(frame))
+            container.mux(stream.encode(None))
+        if sound is not None:
+            _tone_into(container, sound, seconds)
+    return path

@@ -68,3 +68,28 @@ def test_markup_polyglot_and_audio_only_mp4(tmp_path: Path, media_dir: Path) -> 
     assert refused(tmp_path / "x.png") == "source_corrupt"
     audio = media.make_video(tmp_path / "a.mp4", audio=True)
     assert probe_file(audio).kind == "video"
+
+
+@pytest.mark.parametrize(("name", "video", "audio", "fmt", "expected"), [
+    ("a.mkv", "libx264", "aac", None, ("video/x-matroska", "video", "h264", "aac")),
+    ("b.avi", "mpeg4", "libmp3lame", None, ("video/x-msvideo", "video", "mpeg4", "mp3")),
+    ("c.mpg", "mpeg1video", None, "mpeg", ("video/mpeg", "video", "mpeg1video", None)),
+    ("d.ts", "mpeg2video", None, "mpegts", ("video/mpeg", "video", "mpeg2video", None)),
+    ("e.mov", "libx264", "aac", None, ("video/quicktime", "video", "h264", "aac")),
+    ("f.mp3", None, "libmp3lame", None, ("audio/mpeg", "audio", None, "mp3")),
+    ("g.flac", None, "flac", None, ("audio/flac", "audio", None, "flac")),
+    ("h.ogg", None, "libopus", "ogg", ("audio/ogg", "audio", None, "opus")),
+    ("i.m4a", None, "aac", "ipod", ("audio/mp4", "audio", None, "aac")),
+    ("j.aac", None, "aac", "adts", ("audio/aac", "audio", None, "aac")),
+])
+def test_every_accepted_container(
+    tmp_path: Path, name: str, video: str | None, audio: str | None, fmt: str | None,
+    expected: tuple[str, str, str | None, str | None],
+) -> None:
+    path = media.make_container(tmp_path / name, video=video, audio=audio, fmt=fmt)
+    probe = probe_file(path)
+    assert (probe.content_type, probe.kind, probe.video_codec, probe.audio_codec) == expected
+    assert probe.duration == pytest.approx(1.0, abs=0.1)
+    assert probe.has_audio is (audio is not None)
+    if video:
+        assert (probe.width, probe.height, probe.fps) == (64, 48, 25.0)

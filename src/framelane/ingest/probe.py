@@ -183,37 +183,70 @@ def _open(path: Path, content_type: str) -> Any:
         ) from error
 
 
-def _duration(container: Any) -> float | None:
+def _declared_duration(container: Any) -> float | None:
+    """The longest stream duration the container states exactly (not a bitrate estimate)."""
     best = 0.0
     for stream in [*container.streams.video, *container.streams.audio]:
         if stream.duration is not None and stream.time_base is not None:
             best = max(best, float(stream.duration * stream.time_base))
-    if best == 0.0 and container.duration is not None:
-        best = container.duration / 1_000_000
     return best or None
 
 
-def _demuxed_end(container: Any, path: Path) -> float:
-    """Read every packet (no decoding): a truncated or damaged file fails or ends early."""
+def _demuxed_span(container: Any, path: Path) -> float:
+    """Read every packet (no decoding): seconds from the first to the last timestamp. A
+    truncated or damaged file fails here or ends early."""
+    first: float | None = None
     end = 0.0
     try:
         for packet in container.demux():
-            if packet.pts is not None and packet.time_base is not None:
-                stop = packet.pts + (packet.duration or 0)
-                end = max(end, float(stop * packet.time_base))
+            if packet.pts is None or packet.time_base is None:
+                continue
+            start = float(packet.pts * packet.time_base)
+            first = start if first is None else min(first, start)
+            end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
     except av.error.FFmpegError as error:
         raise SourceCorrupt(f"{path.name}: damaged media data ({error}).") from error
-    return end
+    return max(0.0, end - first) if first is not None else 0.0
 
 
-def _first_frame(container: Any, stream: Any, path: Path) -> Any:
-    container.seek(0)
-    try:
-        for frame in container.decode(stream):
-            return frame
-    except av.error.FFmpegError as error:
-        raise SourceCorrupt(f"{path.name}: the first frame cannot be decoded ({error}).") from error
+def _measure_duration(container: Any, path: Path, limits: RenderLimits) -> float | None:
+    """Stated stream duration, checked against the packets actually present (truncation)."""
+    declared = _declared_duration(container)
+    estimate = container.duration / 1_000_000 if container.duration else None
+    if max(declared or 0.0, estimate or 0.0) > limits.max_source_duration:
+        raise SourceTooLarge(f"{path.name}: longer than {limits.max_source_duration:g} s.")
+    span = _demuxed_span(container, path)
+    if declared and span < declared * TRUNCATION_TOLERANCE:
+        raise SourceCorrupt(
+            f"{path.name} is truncated: data ends at {span:.2f} s of {declared:.2f} s.")
+    # a stated duration far below the data (MPEG program streams) is an estimate, not a fact
+    measured = span if not declared or span > declared * 1.1 else declared
+    duration: float | None = measured or estimate
+    if duration and duration > limits.max_source_duration:
+        raise SourceTooLarge(f"{path.name}: longer than {limits.max_source_duration:g} s.")
+    return duration
+
+
+def _first_frame(path: Path, content_type: str, stream_index: int) -> Any:
+    """Decode one frame from a fresh open (some containers cannot seek back to the start)."""
+    with _open(path, content_type) as container:
+        try:
+            for frame in container.decode(container.streams[stream_index]):
+                return frame
+        except av.error.FFmpegError as error:
+            raise SourceCorrupt(
+                f"{path.name}: the first frame cannot be decoded ({error}).") from error
     raise SourceCorrupt(f"{path.name}: no decodable frame.")
+
+
+CODEC_NAMES = {"mp3float": "mp3", "aac_fixed": "aac", "libdav1d": "av1", "libopus": "opus"}
+
+
+def _codec_name(stream: Any) -> str | None:
+    if stream is None:
+        return None
+    name = str(stream.codec_context.name)
+    return CODEC_NAMES.get(name, name)
 
 
 def _probe_media(path: Path, content_type: str, size: int, limits: RenderLimits) -> MediaProbe:
@@ -231,23 +264,18 @@ def _probe_media(path: Path, content_type: str, size: int, limits: RenderLimits)
         height = video.codec_context.height if video is not None else None
         if video is not None:
             _check_pixels(path.name, width or 0, height or 0, limits.max_video_pixels)
-        duration = _duration(container)
-        if duration is not None and duration > limits.max_source_duration:
-            raise SourceTooLarge(f"{path.name}: longer than {limits.max_source_duration:g} s.")
-        end = _demuxed_end(container, path)
-        if duration and end < duration * TRUNCATION_TOLERANCE:
-            raise SourceCorrupt(
-                f"{path.name} is truncated: data ends at {end:.2f} s of {duration:.2f} s.")
-        frame = _first_frame(container, video if video is not None else audio, path)
+        duration = _measure_duration(container, path, limits)
+        first = video if video is not None else audio
+        assert first is not None
+        frame = _first_frame(path, content_type, first.index)
         rotation = int(getattr(frame, "rotation", 0) or 0) if video is not None else None
         fps = float(video.average_rate) if video is not None and video.average_rate else None
         return MediaProbe(
             content_type=content_type,
             kind="video" if video is not None else "audio",
-            size_bytes=size, duration=duration or end or None,
+            size_bytes=size, duration=duration or None,
             width=width, height=height, fps=fps,
-            video_codec=video.codec_context.name if video is not None else None,
-            audio_codec=audio.codec_context.name if audio is not None else None,
+            video_codec=_codec_name(video), audio_codec=_codec_name(audio),
             has_audio=audio is not None, rotation=rotation,
         )
 
