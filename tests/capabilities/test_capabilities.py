@@ -54,6 +54,19 @@ def test_effects_carry_their_parameters_and_ranges(catalog: dict[str, Any]) -> N
     assert catalog["limits"]["ranges"]["chroma_settings"]["hue_min"]["maximum"] == 360
 
 
+def test_entries_carry_group_animation_and_kind(catalog: dict[str, Any]) -> None:
+    effects = {row["name"]: row for row in catalog["effects"]}
+    assert all(row["group"] != "other" for row in effects.values())
+    assert effects["snow"]["animated"] is True and effects["sepia"]["animated"] is False
+    assert effects["chroma_key"]["group"] == "keying"
+    motions = {row["name"]: row["kind"] for row in catalog["motions"]}
+    assert (motions["fade"], motions["zoom_out"], motions["loop_orbit"]) == (
+        "entrance", "exit", "loop")
+    renderers = {row["name"]: row["renderer"] for row in catalog["transitions"]}
+    assert renderers["cross_dissolve"] == renderers["fade"] == "compositor"
+    assert renderers["iris"] == "blend"
+
+
 def test_fade_is_listed_as_an_alias_of_cross_dissolve(catalog: dict[str, Any]) -> None:
     fade = next(row for row in catalog["transitions"] if row["name"] == "fade")
     assert fade["alias_of"] == "cross_dissolve" and fade["supported"] is True

@@ -15,7 +15,11 @@ from typing import Any
 
 from framelane.core.settings import Settings
 from framelane.render.catalog import build_catalog
+from framelane.render.effects import EFFECTS
 from framelane.render.effects.chroma_key import CHROMA_PARAMETERS
+from framelane.render.motions import MOTIONS
+from framelane.render.transitions import TRANSITIONS
+from framelane.render.transitions.pixel import PixelTransition
 
 MOTION_SCOPES = (
     {"name": "element", "supported": True,
@@ -53,9 +57,47 @@ ONBOARDING = [
 ]  # fmt: skip
 
 
+EFFECT_GROUPS: dict[str, tuple[str, ...]] = {
+    "film": ("vintage", "polaroid", "portra", "super8", "filmic", "add_grain", "sepia",
+             "light_leaks", "film_burn"),
+    "distortion": ("rgb_split", "ghosting", "displacement_map", "chromatic_aberration", "echo",
+                   "prism"),
+    "stylise": ("posterize", "mosaic", "mosaic_blur", "mosaic_posterize", "cc_halftone",
+                "cc_halftone_blue", "cc_halftone_green", "cc_halftone_red", "invert"),
+    "lens_camera": ("optics_compensation", "viewfinder", "night_vision", "thermal",
+                    "camera_lens_blur", "camera_lens_blur_bg", "box_blur", "lens_flare",
+                    "strobe_light", "snow", "glow"),
+    "retro_glitch": ("vhs", "vhs_overlay", "crt", "television", "glitch", "compression_glitch",
+                     "scanlines"),
+    "colour_grade": ("duotone", "cross_process", "bleach_bypass"),
+    "keying": ("chroma_key",),
+}  # fmt: skip
+"""The groups of §11.1, so clients can present the effects the way the docs do."""
+
+
+def _group_of(name: str) -> str:
+    return next((group for group, names in EFFECT_GROUPS.items() if name in names), "other")
+
+
+def _annotate(catalog: dict[str, Any]) -> None:
+    """Per-entry facts the registries know beyond name/supported/parameters."""
+    for row in catalog["effects"]:
+        entry = EFFECTS.entry(row["name"])
+        row["group"] = _group_of(row["name"])
+        row["animated"] = bool(getattr(entry, "animated", False))
+    for row in catalog["motions"]:
+        motion = MOTIONS.entry(row["name"])
+        looping = bool(getattr(motion, "looping", False))
+        row["kind"] = "loop" if looping else str(getattr(motion, "direction", "entrance"))
+    for row in catalog["transitions"]:
+        transition = TRANSITIONS.entry(TRANSITIONS.canonical(row["name"]))
+        row["renderer"] = "blend" if isinstance(transition, PixelTransition) else "compositor"
+
+
 @lru_cache(maxsize=1)
 def _static_part() -> dict[str, Any]:
     catalog = build_catalog()
+    _annotate(catalog)
     catalog["motion_scopes"] = list(MOTION_SCOPES)
     catalog["animation_presets"] = ANIMATION_PRESETS
     catalog["tasks"] = task_capabilities()
