@@ -21,6 +21,9 @@ SEEK_AHEAD = Fraction(3)
 CATCH_UP_MARGIN = Fraction(1, 4)
 """After a seek, non-reference frames more than this far before the target are not decoded."""
 
+DECODER_THREADS = 2
+"""Per source: frame threads cost a set of frame buffers each; two keep most of the speed."""
+
 _ALPHA_DECODERS = {"vp8": "libvpx", "vp9": "libvpx-vp9"}
 
 
@@ -43,6 +46,7 @@ class VideoReader:
         self._container = open_media(path)
         self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
+        self._stream.codec_context.thread_count = DECODER_THREADS
         self._decoder = self._choose_decoder(info)
         self._time_base = self._stream.time_base or Fraction(1, 1000)
         self._reformatter = VideoReformatter()
