@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from framelane.render.pixels import Pixels
-from framelane.render.transitions.pixel import Floats, PixelTransition, grid, mix, u8, warp
+from framelane.render.transitions.pixel import Floats, PixelTransition, mix, u8
 
 CAMERA = 2.5
 """Camera distance in picture widths."""
@@ -87,20 +87,30 @@ def _doorway(a: Pixels, b: Pixels, p: float) -> Pixels:
 
 def _page_turn(a: Pixels, b: Pixels, p: float) -> Pixels:
     """The outgoing page folds over from the right edge; its back (mirrored, paler) lies on
-    top, the incoming picture shows behind the fold with a soft shadow."""
-    h, w = a.shape[:2]
-    xs, ys = grid(h, w)
-    fold = np.float32(w * (1.0 - p) * 1.02 - w * 0.01)
-    front = xs < 2 * fold - w
-    back = (xs >= 2 * fold - w) & (xs < fold)
-    mirror_x = (2 * fold - xs - 0.5).astype(np.float32)
-    back_side = warp(a, mirror_x, ys - 0.5)
-    paler = u8(np.clip(back_side.astype(np.float32) * 0.75 + back_side[..., 3:4] * 0.2, 0, 255))
-    shadow = np.clip((xs - fold) / np.float32(0.08 * w + 1), 0.0, 1.0) * 0.5 + 0.5
-    shaded = u8(b.astype(np.float32) * np.where(xs >= fold, shadow, 1.0)[..., None])
-    shaded[..., 3] = b[..., 3]
-    out = np.where(front[..., None], a, np.where(back[..., None], paler, shaded))
-    return u8(out)
+    top, the incoming picture shows behind the fold with a soft shadow. The fold is vertical,
+    so every step works on whole column bands."""
+    w = int(a.shape[1])
+    fold = w * (1.0 - p) * 1.02 - w * 0.01
+    back_start = min(max(math.ceil(2 * fold - w - 0.5), 0), w)
+    fold_col = min(max(math.ceil(fold - 0.5), back_start), w)
+    out = np.empty_like(b)
+    out[:, :back_start] = a[:, :back_start]
+    if fold_col > back_start:
+        mirrored = np.clip(np.rint(2 * fold - np.arange(back_start, fold_col) - 1.0), 0, w - 1)
+        back = np.ascontiguousarray(a[:, mirrored.astype(np.intp)])
+        lift = np.repeat(back[..., 3:4], 4, axis=2)
+        paler = u8(cv2.addWeighted(back, 0.75, lift, 0.2, 0.0))
+        paler[..., 3] = back[..., 3]
+        out[:, back_start:fold_col] = paler
+    shade_end = min(w, fold_col + math.ceil(0.08 * w) + 2)
+    out[:, shade_end:] = b[:, shade_end:]
+    if shade_end > fold_col:
+        cols = np.arange(fold_col, shade_end, dtype=np.float32) + 0.5
+        shadow = np.clip((cols - fold) / np.float32(0.08 * w + 1), 0.0, 1.0) * 0.5 + 0.5
+        band = b[:, fold_col:shade_end].astype(np.float32)
+        band[..., :3] *= shadow[None, :, None]
+        out[:, fold_col:shade_end] = u8(band + 0.5)
+    return out
 
 
 CUBE = PixelTransition("cube", "Rotate a cube in perspective: the incoming picture is the next "
