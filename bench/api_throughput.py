@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import time
 from urllib.parse import urlsplit
@@ -107,18 +108,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with running_server() as server:
         job_id = completed_job(server)
         host = urlsplit(server.base).netloc
-        request = (f"GET /v1/renders/{job_id} HTTP/1.1\r\nHost: {host}\r\n"
-                   f"Authorization: Bearer {server.key}\r\n\r\n").encode()
+
+        def get(path: str) -> bytes:
+            return (f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
+                    f"Authorization: Bearer {server.key}\r\n\r\n").encode()
+
+        request = get(f"/v1/renders/{job_id}")
         asyncio.run(run(server.base, request, rate=None, seconds=2, connections=8))  # warm-up
         fixed = asyncio.run(run(server.base, request, rate=args.rate, seconds=args.seconds,
                                 connections=args.connections))
         closed = asyncio.run(run(server.base, request, rate=None, seconds=args.seconds,
                                  connections=args.connections))
-    print(json.dumps({"endpoint": "GET /v1/renders/{id}", "fixed_rate": {
-        "target_req_per_s": args.rate, **fixed}, "max_rate_closed_loop": closed}, indent=2))
+        baselines = {path: asyncio.run(run(server.base, get(path), rate=None,
+                                           seconds=args.seconds / 2,
+                                           connections=args.connections))["req_per_s"]
+                     for path in ("/healthz", "/v1/workspace")}
+    print(json.dumps({
+        "endpoint": "GET /v1/renders/{id}",
+        "fixed_rate": {"target_req_per_s": args.rate, **fixed},
+        "max_rate_closed_loop": closed,
+        "same_server_closed_loop_req_per_s": baselines,
+        "load_average_1min": {"before": round(load_before, 2),
+                              "after": round(os.getloadavg()[0], 2)},
+        "cpu_count": os.cpu_count()}, indent=2))
 
 
 if __name__ == "__main__":
