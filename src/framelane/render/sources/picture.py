@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from framelane.render.adjust import apply_adjustments
@@ -44,6 +46,6 @@ def process(pixels: Pixels, picture: Picture, *, opaque: bool, time: float, seed
     result = straight if opaque else premultiply(straight)
     for step in picture.effects:
         effect = EFFECTS.get(step.name)
-        args = step.args.__class__(step.args.intensity, step.args.settings, time)
+        args = replace(step.args, time=time)
         result = effect.apply(np.ascontiguousarray(result), args)
     return np.ascontiguousarray(result)
