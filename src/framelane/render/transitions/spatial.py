@@ -30,8 +30,9 @@ def _place(image: Pixels, quad: Floats, canvas: Pixels) -> None:
     layer = u8(cv2.warpPerspective(image, m, (canvas.shape[1], canvas.shape[0]),
                                    flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                    borderValue=(0, 0, 0, 0)))  # fmt: skip
-    alpha = layer[..., 3:4].astype(np.float32) / 255.0
-    canvas[...] = u8(np.clip(layer + canvas.astype(np.float32) * (1.0 - alpha) + 0.5, 0, 255))
+    uncovered = 255 - layer[..., 3]
+    below = cv2.multiply(canvas, cv2.merge([uncovered] * 4), scale=1 / 255)
+    canvas[...] = u8(cv2.add(layer, below))
 
 
 def _face(w: int, h: int, angle: float, right: bool) -> Floats:
