@@ -183,12 +183,22 @@ def _open(path: Path, content_type: str) -> Any:
         ) from error
 
 
+ESTIMATED_DURATION_FORMATS = frozenset({"mpeg", "mpegts", "mpegvideo", "mp3", "aac"})
+"""Containers whose stated duration FFmpeg derives from the bitrate: the packets decide."""
+
+
 def _declared_duration(container: Any) -> float | None:
-    """The longest stream duration the container states exactly (not a bitrate estimate)."""
+    """The duration the file states (streams, else the container's header), unless the
+    format only lets FFmpeg estimate it from the bitrate."""
+    names = set(str(container.format.name).split(","))
+    if names & ESTIMATED_DURATION_FORMATS:
+        return None
     best = 0.0
     for stream in [*container.streams.video, *container.streams.audio]:
         if stream.duration is not None and stream.time_base is not None:
             best = max(best, float(stream.duration * stream.time_base))
+    if best == 0.0 and container.duration:
+        best = container.duration / 1_000_000
     return best or None
 
 
@@ -219,7 +229,6 @@ def _measure_duration(container: Any, path: Path, limits: RenderLimits) -> float
     if declared and span < declared * TRUNCATION_TOLERANCE:
         raise SourceCorrupt(
             f"{path.name} is truncated: data ends at {span:.2f} s of {declared:.2f} s.")
-    # a stated duration far below the data (MPEG program streams) is an estimate, not a fact
     measured = span if not declared or span > declared * 1.1 else declared
     duration: float | None = measured or estimate
     if duration and duration > limits.max_source_duration:
