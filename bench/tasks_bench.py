@@ -15,6 +15,7 @@ import time
 import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -35,7 +36,7 @@ SRC = "https://example.com/bench"
 
 def report(name: str, value: str, target: str, ok: bool | None) -> None:
     verdict = "" if ok is None else ("PASS" if ok else "MISS")
-    print(f"  {name:<44} {value:>16}   target {target:<12} {verdict}")
+    print(f"  {name:<58} {value:>16}   target {target:<8} {verdict}")
 
 
 def words_of(text: str) -> list[str]:
@@ -69,14 +70,23 @@ def concatenate_wavs(paths: list[Path], out: Path, gap_s: float = 0.6) -> float:
     return len(audio) / rate
 
 
-def timed(fn: Callable[[], object], repeat: int = 1) -> float:
-    """Best wall-clock time of `repeat` runs (on a shared machine the best run is the cleanest)."""
-    best = float("inf")
+class Timing(NamedTuple):
+    """Best wall-clock seconds and best CPU seconds (all threads of this process) of some runs."""
+
+    wall: float
+    cpu: float
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> Timing:
+    """Best of `repeat` runs. On a shared, busy machine the wall time includes waiting for a core;
+    the CPU time does not, so it shows what the code costs on its own."""
+    wall = cpu = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return Timing(wall, cpu)
 
 
 def bench_transcribe(tmp: Path) -> None:
@@ -91,10 +101,10 @@ def bench_transcribe(tmp: Path) -> None:
     wer = word_error_rate(" ".join(tm.SENTENCES), hypothesis)
     report("WER", f"{wer * 100:.1f} %", "<= 10 %", wer <= 0.10)
     report(
-        f"real-time factor ({duration:.1f} s of audio)",
-        f"{elapsed / duration:.3f}",
+        f"real-time factor ({duration:.1f} s of audio), wall / CPU",
+        f"{elapsed.wall / duration:.3f} / {elapsed.cpu / duration:.3f}",
         "<= 0.1",
-        elapsed / duration <= 0.1,
+        elapsed.wall / duration <= 0.1,
     )
     print(f"    heard: {hypothesis}")
 
@@ -108,14 +118,19 @@ def bench_matte(tmp: Path) -> None:
     mattes = [matter.matte(image) for image, _ in frames]
     ious = [tm.iou(matte, truth) for matte, (_, truth) in zip(mattes, frames, strict=True)]
     seconds = timed(lambda: [matter.matte(image) for image, _ in frames], repeat=3)
-    matte_fps = len(frames) / seconds
+    matte_fps = len(frames) / seconds.wall
     report(
         "matte IoU vs known composite (mean / min)",
         f"{np.mean(ious):.3f} / {min(ious):.3f}",
         ">= 0.9",
         min(ious) >= 0.9,
     )
-    report("matte fps (segment + smooth + refine)", f"{matte_fps:.1f}", ">= 30", matte_fps >= 30)
+    report(
+        "matte fps (segment + smooth + refine), wall / CPU",
+        f"{matte_fps:.1f} / {len(frames) / seconds.cpu:.1f}",
+        ">= 30",
+        matte_fps >= 30,
+    )
     video = tm.write_mp4([f[0] for f in frames], tmp / "720p.mp4")
     workdir = tmp / "rb"
     workdir.mkdir()
@@ -124,14 +139,19 @@ def bench_matte(tmp: Path) -> None:
             video, RemoveBackgroundParams(source_url=SRC, model="person"), TaskContext(workdir)
         )
     )
-    report("whole task fps (decode + matte + VP9 alpha)", f"{len(frames) / elapsed:.1f}", "", None)
+    report(
+        "whole task fps (decode + matte + VP9 alpha), wall / CPU",
+        f"{len(frames) / elapsed.wall:.1f} / {len(frames) / elapsed.cpu:.1f}",
+        "",
+        None,
+    )
     general = FrameMatter("general", None, video=False)
     image, truth = frames[0]
     general.matte(image)
     general_s = timed(lambda: general.matte(image))
     report(
         "general model (u2netp) IoU, s/frame",
-        f"{tm.iou(general.matte(image), truth):.3f}, {general_s:.2f}",
+        f"{tm.iou(general.matte(image), truth):.3f}, {general_s.wall:.2f}",
         "",
         None,
     )
@@ -152,11 +172,26 @@ def bench_super_resolution() -> None:
         gain >= 1.0,
     )
     small_seconds = timed(lambda: upscale_frame(small, 2), repeat=2)
-    report("seconds per 256x256 frame (-> 512x512)", f"{small_seconds:.2f}", "", None)
+    report(
+        "s per 256x256 frame (-> 512x512), wall / CPU",
+        f"{small_seconds.wall:.2f} / {small_seconds.cpu:.2f}",
+        "",
+        None,
+    )
     seconds = timed(lambda: upscale_frame(original, 2), repeat=2)
-    report("seconds per 512x512 frame (-> 1024x1024)", f"{seconds:.2f}", "", None)
+    report(
+        "s per 512x512 frame (-> 1024x1024), wall / CPU",
+        f"{seconds.wall:.2f} / {seconds.cpu:.2f}",
+        "",
+        None,
+    )
     seconds4 = timed(lambda: upscale_frame(original, 4))
-    report("seconds per 512x512 frame at 4x", f"{seconds4:.2f}", "", None)
+    report(
+        "s per 512x512 frame at 4x, wall / CPU",
+        f"{seconds4.wall:.2f} / {seconds4.cpu:.2f}",
+        "",
+        None,
+    )
 
 
 def bench_gaze() -> None:
@@ -236,7 +271,7 @@ def main() -> None:
         bench_matte(tmp)
         bench_super_resolution()
         bench_gaze()
-    print(f"load average {os.getloadavg()[0]:.1f} at the end (speeds are wall-clock)")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end; targets are judged on wall time")
 
 
 if __name__ == "__main__":
