@@ -132,8 +132,9 @@ def small_mp4_with_audio(media: MediaServer, speech: str) -> str:
 
 @pytest.fixture(scope="session")
 def long_mp4(media: MediaServer) -> str:
-    """Enough super-resolution work (many frames) to still be running when a test cancels."""
-    frames = [tasks_media.known_background(160, 120, seed=i % 5) for i in range(150)]
+    """Many small frames: long enough to cancel mid-way, each quick enough (≈ 0.2 s at 2×) for
+    the worker to notice a cancel between frames well within 2 s."""
+    frames = [tasks_media.known_background(96, 72, seed=i % 5) for i in range(250)]
     tasks_media.write_mp4(frames, media.folder / "long.mp4", fps=25)
     return "long.mp4"
 
