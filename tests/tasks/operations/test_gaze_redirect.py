@@ -178,3 +178,15 @@ class TestOneEuroFilter:
             one_euro(np.array([0.0, 0.0]))
         out = [one_euro(np.array([0.3, 0.0]))[0] for _ in range(5)]
         assert out[-1] > 0.24
+
+
+def test_video_cancel_leaves_no_output(sideways_video: Path, tmp_path: Path) -> None:
+    from framelane.tasks.operations.errors import TaskCancelled
+
+    from .conftest import cancel_after
+
+    answers = cancel_after(2)
+    ctx = TaskContext(workdir=tmp_path, should_cancel=lambda: next(answers))
+    with pytest.raises(TaskCancelled):
+        OP.run(sideways_video, _params(), ctx)
+    assert list(tmp_path.iterdir()) == []

@@ -97,3 +97,15 @@ def test_image_is_unsupported(
 def test_run_refuses_other_languages_too(speech_wav: Path, ctx: TaskContext) -> None:
     with pytest.raises(LanguageUnsupported):
         OP.run(speech_wav, _params(language="de"), ctx)
+
+
+def test_cancel_is_checked_between_segments(speech_wav: Path, tmp_path: Path) -> None:
+    from framelane.tasks.operations.errors import TaskCancelled
+
+    from .conftest import cancel_after
+
+    answers = cancel_after(0)
+    ctx = TaskContext(workdir=tmp_path, should_cancel=lambda: next(answers))
+    with pytest.raises(TaskCancelled):
+        OP.run(speech_wav, _params(), ctx)
+    assert not (tmp_path / "transcript.json").exists()
