@@ -174,17 +174,28 @@ def _burn_field() -> Floats:
     return out
 
 
+@lru_cache(maxsize=4)
+def _burn_field_at(height: int, width: int) -> Floats:
+    field = np.asarray(cv2.resize(_burn_field(), (width, height), interpolation=cv2.INTER_CUBIC),
+                       dtype=np.float32)  # fmt: skip
+    field.setflags(write=False)
+    return field
+
+
 def _burn(a: Pixels, b: Pixels, p: float) -> Pixels:
     h, w = _size(a)
-    field = np.asarray(cv2.resize(_burn_field(), (w, h), interpolation=cv2.INTER_CUBIC),
-                       dtype=np.float32)  # fmt: skip
+    field = _burn_field_at(h, w)
     cover = sweep(field, p, 0.12)
     glow = (1.0 - np.abs(cover * 2.0 - 1.0)) * np.float32(math.sin(math.pi * p) ** 0.5)
-    mixed = cv2.blendLinear(a, b, 1.0 - cover, cover).astype(np.float32)
-    ember = np.array([20, 110, 255, 0], dtype=np.float32)
-    burnt = mixed + glow[..., None] * ember * (mixed[..., 3:4] / 255.0)
-    out = u8(np.clip(burnt, 0, 255))
-    out[..., :3] = np.minimum(out[..., :3], out[..., 3:4])
+    mixed = u8(cv2.blendLinear(a, b, 1.0 - cover, cover))
+    heat = u8(cv2.multiply(u8(np.clip(glow * 255.0 + 0.5, 0, 255)), mixed[..., 3].copy(),
+                           scale=1 / 255))  # fmt: skip
+    ember = cv2.merge([u8(cv2.convertScaleAbs(heat, alpha=20 / 255)),
+                       u8(cv2.convertScaleAbs(heat, alpha=110 / 255)), heat,
+                       np.zeros_like(heat)])  # fmt: skip
+    out = u8(cv2.add(mixed, ember))
+    if int(out[..., 3].min()) < 255:
+        out[..., :3] = np.minimum(out[..., :3], out[..., 3:4])
     return out
 
 

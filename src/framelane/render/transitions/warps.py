@@ -55,19 +55,18 @@ def _polar(h: int, w: int) -> tuple[Floats, Floats, Floats, float]:
     return dx, dy, np.hypot(dx, dy).astype(np.float32), math.hypot(w, h) / 2
 
 
-def _swirled(image: Pixels, turn: float) -> Pixels:
-    h, w = image.shape[:2]
+def _swirl_maps(h: int, w: int, turn: float) -> tuple[Floats, Floats]:
     dx, dy, r, reach = _polar(h, w)
     angle = np.float32(turn) * (1.0 - np.clip(r / np.float32(reach), 0.0, 1.0)) ** 2
     c, s = np.cos(angle), np.sin(angle)
     map_x = (dx * c - dy * s + np.float32(w / 2) - 0.5).astype(np.float32)
     map_y = (dx * s + dy * c + np.float32(h / 2) - 0.5).astype(np.float32)
-    return warp(image, map_x, map_y)
+    return map_x, map_y
 
 
 def _swirl(a: Pixels, b: Pixels, p: float) -> Pixels:
-    turn = 6.0 * math.sin(math.pi * p)
-    return mix(_swirled(a, turn), _swirled(b, turn), smoothstep(0.25, 0.75, p))
+    map_x, map_y = _swirl_maps(a.shape[0], a.shape[1], 6.0 * math.sin(math.pi * p))
+    return mix(warp(a, map_x, map_y), warp(b, map_x, map_y), smoothstep(0.25, 0.75, p))
 
 
 def _water_drop(a: Pixels, b: Pixels, p: float) -> Pixels:
@@ -136,9 +135,11 @@ _PHASE_STEPS = ((0.4, 1.0), (0.2, 0.8), (0.0, 0.6), (0.0, 1.0))
 
 
 def _color_phase(a: Pixels, b: Pixels, p: float) -> Pixels:
-    weights = np.array([smoothstep(lo, hi, p) for lo, hi in _PHASE_STEPS], dtype=np.float32)
-    out = a.astype(np.float32) * (1.0 - weights) + b.astype(np.float32) * weights
-    result = u8(np.clip(out + 0.5, 0, 255))
+    channels = []
+    for source, target, (lo, hi) in zip(cv2.split(a), cv2.split(b), _PHASE_STEPS, strict=True):
+        weight = smoothstep(lo, hi, p)
+        channels.append(cv2.addWeighted(source, 1.0 - weight, target, weight, 0.0))
+    result = u8(cv2.merge(channels))
     result[..., :3] = np.minimum(result[..., :3], result[..., 3:4])
     return result
 
