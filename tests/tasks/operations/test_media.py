@@ -23,6 +23,7 @@ from framelane.tasks.operations.video_io import (
 )
 
 SRC = "https://example.com/x"
+pytestmark = pytest.mark.slow  # every test here decodes or encodes real media
 
 
 def test_probe_identifies_image_video_and_audio(
@@ -92,7 +93,6 @@ def test_huge_image_is_refused_before_decoding(tmp_path: Path, ctx: TaskContext)
         op.run(path, op.Params(source_url=SRC, scale=1), ctx)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["webm", "mov"])
 def test_alpha_video_formats_keep_alpha_and_odd_sizes_are_handled(
     name: str, tmp_path: Path
@@ -163,7 +163,6 @@ def _audio_seconds(path: Path) -> float:
         return sum(f.samples / f.sample_rate for f in container.decode(audio=0))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("name", "codec"), [("mp4", "aac"), ("webm", "opus"), ("mov", "aac")])
 def test_audio_survives_copy_or_transcode(
     name: str,
@@ -181,7 +180,6 @@ def test_audio_survives_copy_or_transcode(
     assert abs(_audio_seconds(out) - _audio_seconds(source)) < 0.1
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("slug", ["remove-background", "super-resolution", "gaze-redirect"])
 def test_transparency_of_a_still_is_kept(slug: str, tmp_path: Path, ctx: TaskContext) -> None:
     from PIL import Image
@@ -202,7 +200,6 @@ def test_transparency_of_a_still_is_kept(slug: str, tmp_path: Path, ctx: TaskCon
         assert out_alpha[:, 65 * scale :].min() == 255
 
 
-@pytest.mark.slow
 def test_cover_art_does_not_make_an_mp3_a_video(
     speech_wav: Path, tmp_path: Path, ctx: TaskContext
 ) -> None:
