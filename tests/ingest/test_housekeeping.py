@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.db.session import session_scope
@@ -162,3 +163,22 @@ def test_workspace_delete_removes_assets_imports_cache_and_objects(
         assert session.query(FetchCacheEntry).count() == 0
     assert not (settings.data_dir / "storage" / workspace.id).exists()
     assert wait_for_asset(client, other_workspace, theirs["id"])["status"] == "ready"
+
+
+@pytest.mark.slow
+def test_delete_asset_removes_row_and_file(
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+    other_workspace: VerifiedWorkspace, media_dir: Path, tmp_path: Path,
+) -> None:
+    upload = request_upload(client, workspace, "image/png")
+    put_bytes(client, upload["upload_url"], (media_dir / "still.png").read_bytes(), "image/png")
+    assert wait_for_asset(client, workspace, upload["id"])["status"] == "ready"
+    path = f"/v1/workspace/assets/{upload['id']}"
+    assert client.delete(path, headers=other_workspace.headers).status_code == 404
+    assert client.delete(path, headers=workspace.headers).status_code == 204
+    assert client.get(path, headers=workspace.headers).status_code == 404
+    key = upload["source_url"].split("/v1/files/", 1)[1]
+    assert not storage_for(settings).exists(key)
+    with pytest.raises(FramelaneError) as gone:
+        make_resolver(settings, workspace.id, tmp_path).resolve(upload["source_url"], "image")
+    assert gone.value.code == "source_not_found"

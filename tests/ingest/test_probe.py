@@ -93,3 +93,17 @@ def test_every_accepted_container(
     assert probe.has_audio is (audio is not None)
     if video:
         assert (probe.width, probe.height, probe.fps) == (64, 48, 25.0)
+
+
+def test_image_polyglots_with_markup_anywhere(tmp_path: Path, media_dir: Path) -> None:
+    jpeg = (media_dir / "photo.jpg").read_bytes()
+    (tmp_path / "gifar.jpg").write_bytes(jpeg + b"\n<HTML><body onload=alert(1)></body></html>")
+    assert refused(tmp_path / "gifar.jpg") == "source_corrupt"
+    frames = tmp_path / "ok.gif"
+    media.make_png(tmp_path / "x.png")
+    from PIL import Image
+
+    Image.open(tmp_path / "x.png").save(frames, "GIF")
+    (tmp_path / "js.gif").write_bytes(frames.read_bytes() + b"/*<script>evil()</script>*/")
+    assert refused(tmp_path / "js.gif") == "source_corrupt"
+    assert probe_file(frames).kind == "image"

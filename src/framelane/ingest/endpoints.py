@@ -9,7 +9,7 @@ from typing import Annotated
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framelane.api.app import register_startup
 from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
@@ -58,7 +58,13 @@ def _sync_chunks(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
             yield chunk
 
 
-@router.put(f"{UPLOAD_ROUTE}/{{key:path}}", response_model=UploadReceived)
+BINARY_BODY = {"requestBody": {"required": True, "description": "The whole file, once.",
+                               "content": {"*/*": {"schema": {"type": "string",
+                                                             "format": "binary"}}}}}
+
+
+@router.put(f"{UPLOAD_ROUTE}/{{key:path}}", response_model=UploadReceived,
+            openapi_extra=BINARY_BODY, tags=["uploads"])
 async def put_upload(key: str, request: Request, settings: SettingsDep,
                      expires: Annotated[str | None, Query()] = None,
                      sig: Annotated[str | None, Query()] = None) -> UploadReceived:
@@ -105,3 +111,12 @@ def get_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
     `failed`)."""
     service.discover_arrivals(session, settings, ctx.id, asset_id=asset_id)
     return service.asset_out(settings, service.get_asset(session, ctx.id, asset_id))
+
+
+@router.delete("/v1/workspace/assets/{asset_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
+                 settings: SettingsDep) -> Response:
+    """Beyond the original: delete an asset and its stored file (renders using its
+    `source_url` afterwards fail with `source_not_found`)."""
+    service.delete_asset(session, settings, ctx.id, asset_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -17,7 +17,12 @@ import av
 from PIL import Image
 
 from framelane.ingest.mime import family
-from framelane.ingest.sniff import HEAD_BYTES, looks_like_markup, sniff_bytes
+from framelane.ingest.sniff import (
+    HEAD_BYTES,
+    file_contains_markup,
+    looks_like_markup,
+    sniff_bytes,
+)
 from framelane.render.errors import CodecUnsupported, SourceCorrupt, SourceTooLarge
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
 
@@ -122,6 +127,8 @@ def _probe_image(path: Path, content_type: str, size: int, limits: RenderLimits)
     width, height = check_image_header(path, content_type, limits)
     if content_type == "image/png" and png_trailing_bytes(path) > 0:
         raise SourceCorrupt(f"{path.name}: data after the end of the PNG image (polyglot).")
+    if file_contains_markup(path):
+        raise SourceCorrupt(f"{path.name}: the image carries HTML/script (polyglot).")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

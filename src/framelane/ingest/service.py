@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from framelane.core.errors import FramelaneError, NotFound
+from framelane.core.errors import Conflict, FramelaneError, NotFound
 from framelane.core.events import DomainEvent, publish
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
@@ -324,3 +324,14 @@ def get_asset(session: Session, workspace_id: str, asset_id: str) -> Asset:
     return asset
 
 
+
+
+def delete_asset(session: Session, settings: Settings, workspace_id: str, asset_id: str) -> None:
+    """The row goes now, the stored file once the deletion is committed."""
+    asset = get_asset(session, workspace_id, asset_id)
+    if asset.status in ("receiving", "processing"):
+        raise Conflict(f"The asset is {asset.status}; delete it once it is ready or failed.",
+                       code="asset_busy", details={"status": asset.status})
+    key = asset.storage_key
+    IngestRepository.from_session(session).delete_asset(asset)
+    after_commit(session, lambda: storage_for(settings).delete(key))

@@ -28,6 +28,19 @@ def looks_like_markup(head: bytes) -> bool:
     return any(marker in lowered for marker in HTML_MARKERS)
 
 
+def file_contains_markup(path: Path, chunk_size: int = 1 << 20) -> bool:
+    """HTML/script anywhere in the file (an image that is also a web page or script)."""
+    overlap = max(len(marker) for marker in HTML_MARKERS)
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            window = (tail + chunk).lower()
+            if any(marker in window for marker in HTML_MARKERS):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
 def _image(head: bytes) -> str | None:
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
