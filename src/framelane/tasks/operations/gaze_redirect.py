@@ -109,6 +109,8 @@ class GazeRedirect:
                 "input": "image or video with a face (detected from the content)",
                 "output": "png for images, mp4 (H.264, audio kept) for videos",
                 "method": "MediaPipe iris landmarks + geometric iris warp, One-Euro stabilised",
+                "limits": "one face per frame (the most prominent); sideways gaze is corrected, "
+                "a downward look only slightly (2D iris shift, eyelids are not re-drawn)",
             },
         )
 
