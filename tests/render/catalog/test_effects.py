@@ -2,7 +2,7 @@
 intensity 0 is the identity, the output is deterministic and stays premultiplied.
 
 The generic tests are parametrised over the registry, and `test_every_effect_has_a_check`
-fails when an effect is registered without its own property check below."""
+fails when an effect is registered without its own property check in effect_checks.py."""
 
 from __future__ import annotations
 
