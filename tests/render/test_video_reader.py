@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from framelane.render.limits import DEFAULT_LIMITS
@@ -47,3 +49,28 @@ def test_times_past_the_end_hold_the_last_frame(steps: Path) -> None:
     reader = VideoReader(steps, probe(steps, DEFAULT_LIMITS))
     assert abs(grey(reader, Fraction(5, 4)) - 8 * 29) <= 3
     reader.close()
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_the_display_rotation_is_applied(tmp_path: Path, rotation: int) -> None:
+    """A phone video stored landscape with a display matrix shows upright."""
+    path = tmp_path / "phone.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 32, 16, "yuv420p"
+        stream.set_display_rotation(rotation)
+        picture = np.zeros((16, 32, 3), np.uint8)
+        picture[:4] = (0, 255, 0)  # a green band along the top edge
+        for n in range(2):
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts = n
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    reader = VideoReader(path, probe(path, DEFAULT_LIMITS))
+    shown = reader.display_size(Fraction(0))
+    pixels = reader.pixels_at(Fraction(0), *shown)
+    reader.close()
+    green = pixels[..., 1] > 200
+    expected = np.rot90(picture[..., 1] > 200, rotation // 90)
+    assert shown == (expected.shape[1], expected.shape[0])
+    assert (green == expected).mean() > 0.95

@@ -73,18 +73,13 @@ class VideoSource:
 
     def _decode_size(self, state: LayerState) -> tuple[int, int]:
         """Let swscale downscale when the layer is drawn smaller than the source."""
-        media = self.reader.info
+        width, height = self.reader.display_size(state.source_time)
         if self.layer.picture.crop != NO_CROP:
-            return media.width, media.height
-        scale = min(
-            self.layer.placement.width / media.width, self.layer.placement.height / media.height
-        )
-        if self.layer.placement.clip:
-            scale = max(
-                self.layer.placement.width / media.width, self.layer.placement.height / media.height
-            )
+            return width, height
+        fit = max if self.layer.placement.clip else min
+        scale = fit(self.layer.placement.width / width, self.layer.placement.height / height)
         scale = min(1.0, scale * on_screen_scale(state))
-        return max(2, math.ceil(media.width * scale)), max(2, math.ceil(media.height * scale))
+        return max(2, math.ceil(width * scale)), max(2, math.ceil(height * scale))
 
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
         width, height = self._decode_size(state)

@@ -37,6 +37,12 @@ def source_colorspace(frame: av.VideoFrame) -> int:
     return int(Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601)
 
 
+def quarter_turns(frame: av.VideoFrame) -> int:
+    """Counter-clockwise quarter turns from the display matrix (0 when there is none)."""
+    rotation = getattr(frame, "rotation", 0) or 0
+    return round(rotation / 90) % 4
+
+
 class VideoReader:
     """Returns the frame on screen at a source time, decoding forward as time advances."""
 
@@ -120,9 +126,19 @@ class VideoReader:
             raise SourceCorrupt(f"no decodable video frame in {self._name}")
         return self._current
 
-    def pixels_at(self, time: Fraction, width: int, height: int) -> Pixels:
-        """Premultiplied BGRA pixels of the frame at `time`, scaled by swscale."""
+    def display_size(self, time: Fraction) -> tuple[int, int]:
+        """Width and height of the frame at `time` as shown (after its display rotation)."""
         frame = self.frame_at(time)
+        turns = quarter_turns(frame)
+        return (frame.height, frame.width) if turns % 2 else (frame.width, frame.height)
+
+    def pixels_at(self, time: Fraction, width: int, height: int) -> Pixels:
+        """Premultiplied BGRA pixels of the frame at `time` as shown (display rotation applied,
+        e.g. portrait phone videos), `width` × `height` after rotation, scaled by swscale."""
+        frame = self.frame_at(time)
+        turns = quarter_turns(frame)
+        if turns % 2:
+            width, height = height, width
         converted = self._reformatter.reformat(
             frame,
             width=width,
@@ -135,6 +151,8 @@ class VideoReader:
         plane = converted.planes[0]
         array = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size // 4, 4)
         view = array[:, :width]
+        if turns:
+            view = np.ascontiguousarray(np.rot90(view, turns))
         return premultiply(view) if self.info.has_alpha else view
 
     def close(self) -> None:
