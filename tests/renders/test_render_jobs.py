@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.renders.service import register_preprocessor
 from tests.fixtures.identity import VerifiedWorkspace
@@ -271,3 +272,23 @@ def test_preprocessors_run_before_validation(client: TestClient,
     assert dry.json()["width"] == 64
     refused = client.post("/v1/renders", json=tiny(width="{other}"), headers=pro.headers)
     assert refused.status_code == 422
+
+
+@pytest.mark.slow
+def test_shutdown_hands_running_renders_back_to_the_queue(settings: Settings,
+                                                          pro: VerifiedWorkspace) -> None:
+    # Given a render in progress inside `serve`
+    with TestClient(create_app(settings, start_background=True)) as first:
+        job = first.post("/v1/renders", json=long_render(), headers=pro.headers).json()
+        wait_for(first, pro, job["id"], lambda j: j["status"] == "processing")
+        stopping = time.monotonic()
+    # When the server stops, it does not wait for the render: the job goes back to the queue
+    assert time.monotonic() - stopping < 3.0
+    with TestClient(create_app(settings)) as reader:
+        parked = reader.get(f"/v1/renders/{job['id']}", headers=pro.headers).json()
+    assert (parked["status"], parked["attempts"]) == ("queued", 0)
+    # And the next server start picks it up again (without spending an attempt)
+    with TestClient(create_app(settings, start_background=True)) as second:
+        resumed = wait_for(second, pro, job["id"], lambda j: j["status"] == "processing")
+        assert resumed["attempts"] == 1
+        second.delete(f"/v1/renders/{job['id']}", headers=pro.headers)

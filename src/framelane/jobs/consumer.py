@@ -18,8 +18,10 @@ from framelane.core.settings import Settings
 from framelane.jobs.plugins import load_runners
 from framelane.jobs.queue import queue_for
 from framelane.jobs.reaper import ReaperThread
+from framelane.jobs.watch import begin_shutdown, end_shutdown
 
 log = logging.getLogger("framelane.jobs.consumer")
+HAND_BACK_SECONDS = 5.0
 
 
 class EmbeddedConsumer(Consumer):  # type: ignore[misc]
@@ -35,22 +37,26 @@ def make_consumer(settings: Settings, workers: int, *, embedded: bool) -> Consum
     cls = EmbeddedConsumer if embedded else Consumer
     return cls(huey, workers=max(workers, 1), worker_type="thread", periodic=True,
                initial_delay=0.05, backoff=1.15, max_delay=0.25, check_worker_health=True,
-               health_check_interval=5)
+               health_check_interval=5, shutdown_timeout=HAND_BACK_SECONDS)
 
 
 class EmbeddedWorkers:
     """The consumer threads and the reaper of one API process."""
 
     def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
         self.consumer = make_consumer(settings, workers, embedded=True)
         self.reaper = ReaperThread(settings)
 
     def start(self) -> None:
+        end_shutdown(self.settings)
         self.consumer.start()
         self.reaper.start()
         log.info("embedded workers started", extra={"workers": self.consumer.workers})
 
     def stop(self) -> None:
+        """Running jobs go back to the queue (within a second) instead of being waited for."""
+        begin_shutdown(self.settings)
         self.reaper.stop()
         self.consumer.stop(graceful=True)
         self.consumer.huey.notify_interrupted_tasks()
@@ -98,4 +104,7 @@ def run_worker(settings: Settings, workers: int) -> None:
     try:
         consumer.run()
     finally:
+        begin_shutdown(settings)  # SIGTERM/SIGINT: running jobs go back to the queue
         reaper.stop()
+        for _, thread in consumer.worker_threads:
+            thread.join(timeout=HAND_BACK_SECONDS)

@@ -25,7 +25,7 @@ from framelane.jobs.plugins import load_runners
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.runner_support import fail, job_session, worker_id
 from framelane.jobs.service import is_ready
-from framelane.jobs.watch import JobStopped, LeaseWatch, ProgressReporter
+from framelane.jobs.watch import JobStopped, LeaseWatch, ProgressReporter, shutting_down
 from framelane.storage.factory import storage_for
 from framelane.storage.keys import artifact_key
 from framelane.usage.repository import UsageRepository
@@ -83,6 +83,9 @@ def runner_for(job: Job) -> Runner | None:
 
 def execute_job(settings: Settings, job_id: str) -> None:
     """The queue task: claim the job if it is still queued and run it to a terminal status."""
+    if shutting_down(settings):  # taken from the queue while this process stops: put it back
+        queue.enqueue(settings, job_id)
+        return
     claimed = _claim(settings, job_id)
     if claimed is not None:
         _run_claimed(settings, claimed)
@@ -184,6 +187,17 @@ def _complete(settings: Settings, job: Job, attempt: int, result: RunResult, key
 
 
 def _after_stop(settings: Settings, job_id: str, attempt: int, watch: LeaseWatch) -> None:
-    if watch.reason == "timeout":
+    if watch.reason == "shutdown":
+        _hand_back(settings, job_id, attempt)
+    elif watch.reason == "timeout":
         fail(settings, job_id, attempt, "timeout",
              f"The job ran longer than {settings.job_timeout_seconds} s.")
+
+
+def _hand_back(settings: Settings, job_id: str, attempt: int) -> None:
+    """A graceful stop returns the job to the queue without spending an attempt."""
+    with job_session(settings) as session:
+        if states.move(session, settings, job_id, "queued", attempt=attempt, values={
+                "attempts": attempt - 1, "enqueued_at": utcnow(), "lease_expires_at": None,
+                "worker_id": None, "progress_percent": 0.0, "progress_stage": None}):
+            after_commit(session, lambda: queue.enqueue(settings, job_id))

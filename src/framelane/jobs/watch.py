@@ -20,6 +20,26 @@ PROGRESS_WRITE_SECONDS = 0.5
 PROGRESS_EVENT_SECONDS = 2.0
 
 
+_shutting_down: set[tuple[str, str]] = set()
+
+
+def _queue_key(settings: Settings) -> tuple[str, str]:
+    return (settings.resolved_queue_url, settings.resolved_database_url)
+
+
+def begin_shutdown(settings: Settings) -> None:
+    """Jobs this process runs for this queue hand themselves back (see runner `_hand_back`)."""
+    _shutting_down.add(_queue_key(settings))
+
+
+def end_shutdown(settings: Settings) -> None:
+    _shutting_down.discard(_queue_key(settings))
+
+
+def shutting_down(settings: Settings) -> bool:
+    return _queue_key(settings) in _shutting_down
+
+
 class JobStopped(Exception):
     """Raised inside a runner when the job must stop (cancelled, timed out or taken over)."""
 
@@ -31,7 +51,7 @@ class LeaseWatch:
         self.settings = settings
         self.job_id = job_id
         self.attempt = attempt
-        self.reason: str | None = None  # cancelled | lost | timeout
+        self.reason: str | None = None  # cancelled | lost | timeout | shutdown
         self._done = threading.Event()
         self._deadline = time.monotonic() + settings.job_timeout_seconds
         self._renew_every = max(settings.job_lease_seconds / 3.0, 0.5)
@@ -45,6 +65,8 @@ class LeaseWatch:
         self._thread.join(timeout=5)
 
     def should_stop(self) -> bool:
+        if self.reason is None and shutting_down(self.settings):
+            self.reason = "shutdown"
         if self.reason is None and time.monotonic() > self._deadline:
             self.reason = "timeout"
         return self.reason is not None
