@@ -162,6 +162,18 @@ class TestLargeImages:
         assert tuple(centre(frame)[:3]) == (255, 0, 0)
 
 
+    def test_exif_orientation_is_applied(self, tmp_path: Path) -> None:
+        from PIL import Image
+
+        from framelane.render.sources.layers import load_image_pixels
+
+        picture = Image.new("RGB", (40, 20), (0, 0, 255))
+        exif = Image.Exif()
+        exif[0x0112] = 6  # stored rotated: display turned 90° clockwise
+        picture.save(tmp_path / "phone.jpg", exif=exif)
+        assert load_image_pixels(tmp_path / "phone.jpg").shape[:2] == (40, 20)
+
+
 class TestStyle:
     def test_border_radius_rounds_the_corners(self, tmp_path: Path) -> None:
         white = solid(tmp_path, "w.png", (1, 1, 1))

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 import skia
-from PIL import Image
+from PIL import Image, ImageOps
 
 from framelane.render.errors import CodecUnsupported
 from framelane.render.evaluate import LayerState
@@ -104,7 +104,8 @@ def load_image_pixels(path: Any) -> Pixels:
     """Decode an image file to premultiplied BGRA."""
     try:
         with Image.open(path) as image:
-            rgba_image = image.convert("RGBA")
+            # Phone photos are stored sideways with an EXIF orientation; show them upright.
+            rgba_image = ImageOps.exif_transpose(image).convert("RGBA")
     except OSError as error:
         raise CodecUnsupported(f"cannot decode image {getattr(path, 'name', path)}") from error
     array = np.asarray(rgba_image)[..., [2, 1, 0, 3]]
