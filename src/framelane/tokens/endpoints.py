@@ -49,7 +49,7 @@ def workspace_out(access: WorkspaceAccess) -> WorkspaceOut:
     workspace = access.workspace
     return WorkspaceOut(
         id=workspace.id, name=workspace.name, description=workspace.description,
-        user_id=workspace.owner_user_id, user_role=access.role,  # type: ignore[arg-type]
+        user_id=workspace.owner_user_id, user_role=access.role,
         is_owner=access.is_owner, created_at=workspace.created_at,
         updated_at=workspace.updated_at,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -127,6 +128,12 @@ class TokenRepository:
     def mode_tokens(self, mode_id: str) -> Sequence[Token]:
         stmt = select(Token).where(Token.mode_id == mode_id).order_by(Token.name)
         return self.session.scalars(stmt).all()
+
+    def mode_graph(self, mode_id: str) -> Sequence[tuple[str, str, Any, str | None]]:
+        """(name, type, value, alias_to) of every token of the mode, without ORM objects."""
+        stmt = select(Token.name, Token.type, Token.value, Token.alias_to).where(
+            Token.mode_id == mode_id)
+        return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(stmt)]
 
     def tokenset_tokens(self, tokenset_id: str) -> Sequence[Token]:
         stmt = (select(Token).join(Mode, Mode.id == Token.mode_id)

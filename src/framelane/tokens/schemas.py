@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -137,7 +137,7 @@ class WorkspaceOut(Out):
     name: str
     description: str | None
     user_id: str = Field(description="the owner's user id")
-    user_role: Literal["owner", "admin", "editor", "viewer"] | None
+    user_role: str | None = Field(description="owner | admin | editor | viewer: your role")
     is_owner: bool
     created_at: datetime
     updated_at: datetime

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,12 +17,9 @@ from framelane.tokens.schemas import TokenChanges, Unset
 from framelane.tokens.values import check_value
 
 
-def entries_of(tokens: Sequence[Token]) -> dict[str, Entry]:
-    return {t.name: Entry(t.name, t.type, t.value, t.alias_to) for t in tokens}
-
-
 def mode_entries(session: Session, mode_id: str) -> dict[str, Entry]:
-    return entries_of(TokenRepository.from_session(session).mode_tokens(mode_id))
+    rows = TokenRepository.from_session(session).mode_graph(mode_id)
+    return {name: Entry(name, token_type, value, alias) for name, token_type, value, alias in rows}
 
 
 def _checked_entry(name: str, token_type: str, value: Any, alias: str | None) -> Entry:
