@@ -61,6 +61,10 @@ def test_dry_run_validates_for_free(live: TestClient, pro: VerifiedWorkspace) ->
     invalid = live.post("/v1/preview", json={"width": 64, "dry_run": True},
                         headers=pro.headers)
     assert invalid.status_code == 422 and invalid.json()["error"]["code"] == "validation_error"
+    for options in ({"time": -1}, {"contact_sheet": 99}, {"dry_run": "maybe"}):
+        bad = live.post("/v1/preview", json={**tiny(), **options}, headers=pro.headers)
+        assert bad.status_code == 422, bad.text
+        assert bad.json()["error"]["details"][0]["loc"] == [next(iter(options))]
 
 
 @pytest.mark.slow

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from framelane.core.errors import ValidationFailed
 
 PREVIEW_FIELDS = ("dry_run", "time", "contact_sheet")
 
@@ -30,5 +32,10 @@ class PreviewValidation(BaseModel):
 
 def split_preview_body(body: dict[str, Any]) -> tuple[PreviewOptions, dict[str, Any]]:
     """The preview options and the render request they ride on."""
-    options = PreviewOptions.model_validate({k: body[k] for k in PREVIEW_FIELDS if k in body})
+    try:
+        options = PreviewOptions.model_validate({k: body[k] for k in PREVIEW_FIELDS if k in body})
+    except ValidationError as error:
+        details = [{"loc": list(e["loc"]), "msg": str(e["msg"]), "type": str(e["type"])}
+                   for e in error.errors(include_url=False)]
+        raise ValidationFailed("invalid preview options", details=details) from error
     return options, {k: v for k, v in body.items() if k not in PREVIEW_FIELDS}
