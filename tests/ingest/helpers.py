@@ -63,3 +63,22 @@ def wait_for_import(client: TestClient, workspace: VerifiedWorkspace, import_id:
         if body["status"] != "processing" or time.monotonic() > deadline:
             return body
         time.sleep(0.05)
+
+
+TERMINAL = {"completed", "failed", "cancelled"}
+
+
+def video_render(source_url: str, **extra: Any) -> dict[str, Any]:
+    """A 64×48, 1 s, 10 fps render of one video element."""
+    return {"width": 64, "height": 48, "duration": 1, "frame_rate": 10,
+            "elements": [{"type": "video", "id": "v1", "source_url": source_url}], **extra}
+
+
+def wait_job(client: TestClient, ws: VerifiedWorkspace, job_id: str,
+             timeout: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/v1/renders/{job_id}", headers=ws.headers).json()
+        if job["status"] in TERMINAL or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)

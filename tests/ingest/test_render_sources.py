@@ -8,7 +8,6 @@ import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import av
 import pytest
@@ -17,11 +16,17 @@ from fastapi.testclient import TestClient
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
-from tests.ingest.helpers import local_path, put_bytes, request_upload, wait_for_asset
+from tests.ingest.helpers import (
+    local_path,
+    put_bytes,
+    request_upload,
+    video_render,
+    wait_for_asset,
+    wait_job,
+)
 from tests.ingest.http_server import SourceServer
 
 pytestmark = pytest.mark.slow
-TERMINAL = {"completed", "failed", "cancelled"}
 
 
 @pytest.fixture
@@ -34,21 +39,6 @@ def live(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def pro(settings: Settings) -> VerifiedWorkspace:
     return make_workspace(settings, name="Studio", email="owner@studio.test", plan="pro")
-
-
-def video_render(source_url: str, **extra: Any) -> dict[str, Any]:
-    return {"width": 64, "height": 48, "duration": 1, "frame_rate": 10,
-            "elements": [{"type": "video", "id": "v1", "source_url": source_url}], **extra}
-
-
-def wait_job(client: TestClient, ws: VerifiedWorkspace, job_id: str,
-             timeout: float = 60.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        job: dict[str, Any] = client.get(f"/v1/renders/{job_id}", headers=ws.headers).json()
-        if job["status"] in TERMINAL or time.monotonic() > deadline:
-            return job
-        time.sleep(0.1)
 
 
 def frames_of(client: TestClient, ws: VerifiedWorkspace, job_id: str) -> int:

@@ -4,11 +4,13 @@ resolved for renders from S3 — only for the owning workspace."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import av
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -18,9 +20,15 @@ from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.ingest.resolver import make_resolver
 from framelane.storage.factory import storage_for
-from tests.fixtures.identity import VerifiedWorkspace
+from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.fixtures.seaweedfs import s3_storage_url, seaweedfs
-from tests.ingest.helpers import events_of, request_upload, wait_for_asset
+from tests.ingest.helpers import (
+    events_of,
+    request_upload,
+    video_render,
+    wait_for_asset,
+    wait_job,
+)
 
 __all__ = ["s3_storage_url", "seaweedfs"]
 pytestmark = pytest.mark.slow
@@ -104,3 +112,26 @@ def test_bad_uploads_fail_after_arrival_and_are_deleted(
     assert (asset["status"], asset["error"]["code"]) == ("failed", code)
     assert upload_keys(s3_settings, workspace) == []
     assert [e.type for e in events_of(workspace.id)] == ["asset.failed"]
+
+
+def test_render_from_an_s3_upload_end_to_end(
+    s3_settings: Settings, media_dir: Path,
+) -> None:
+    studio = make_workspace(s3_settings, name="S3 Studio", email="s3@studio.test", plan="pro")
+    with TestClient(create_app(s3_settings, start_background=True),
+                    raise_server_exceptions=False) as live:
+        upload = request_upload(live, studio, "video/webm", filename="clip.webm")
+        job = live.post("/v1/renders", json=video_render(upload["source_url"]),
+                        headers=studio.headers)
+        assert job.status_code == 202, job.text
+        assert httpx.put(upload["upload_url"], content=(media_dir / "clip.webm").read_bytes(),
+                         headers=upload["headers"]).status_code == 200
+        done = wait_job(live, studio, job.json()["id"])
+        assert done["status"] == "completed", done
+        assert wait_for_asset(live, studio, upload["id"])["video_codec"] == "vp9"
+        redirect = live.get(f"/v1/renders/{job.json()['id']}/download",
+                            headers=studio.headers, follow_redirects=False)
+        artifact = httpx.get(redirect.headers["location"])  # presigned by SeaweedFS
+        assert artifact.status_code == 200
+        with av.open(io.BytesIO(artifact.content)) as container:
+            assert sum(1 for _ in container.decode(video=0)) == 10
