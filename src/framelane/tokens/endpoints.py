@@ -24,6 +24,7 @@ from framelane.tokens.access import (
 )
 from framelane.tokens.repository import TokenRepository
 from framelane.tokens.schemas import (
+    TOKEN_API_ERRORS,
     MessageOut,
     ModeList,
     ModeOut,
@@ -39,7 +40,8 @@ from framelane.tokens.schemas import (
     unset_to_none,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["design tokens"])
+router = APIRouter(prefix="/api/v1", tags=["design tokens"],
+                   responses=TOKEN_API_ERRORS)
 NAME = {"type": "string", "maxLength": 255}
 DESCRIPTION = {"type": ["string", "null"]}
 IS_DEFAULT = {"type": "boolean"}

@@ -20,9 +20,16 @@ from framelane.tokens.access import (
     writable,
 )
 from framelane.tokens.repository import TokenRepository
-from framelane.tokens.schemas import MemberList, MemberOut, MessageOut, body_doc
+from framelane.tokens.schemas import (
+    TOKEN_API_ERRORS,
+    MemberList,
+    MemberOut,
+    MessageOut,
+    body_doc,
+)
 
-router = APIRouter(prefix="/api/v1/workspaces/{id}/members", tags=["design tokens"])
+router = APIRouter(prefix="/api/v1/workspaces/{id}/members", tags=["design tokens"],
+                   responses=TOKEN_API_ERRORS)
 UserId = Annotated[str, Path(alias="userId", description="the member's user id")]
 ROLE = {"type": "string", "enum": list(service.MEMBER_ROLES)}
 

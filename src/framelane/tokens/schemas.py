@@ -224,6 +224,21 @@ class MessageOut(BaseModel):
     message: str
 
 
+class TokenApiError(BaseModel):
+    """Every error answer of `/api/v1` (Tokencraft's envelope)."""
+
+    error: str = Field(examples=["Workspace not found"])
+
+
+TOKEN_API_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": TokenApiError, "description": text}
+    for status, text in [(400, "invalid request"), (401, "Invalid API token"),
+                         (403, "missing scope, role or plan"),
+                         (404, "missing or not visible"),
+                         (429, "Rate limit exceeded. Please try again later.")]
+}
+
+
 def body_doc(**properties: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra` documenting a JSON body that the route parses itself."""
     schema = {"type": "object", "properties": properties}

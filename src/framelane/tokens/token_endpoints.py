@@ -21,6 +21,7 @@ from framelane.tokens.errors import ResourceMissing
 from framelane.tokens.models import Token
 from framelane.tokens.repository import TokenRepository
 from framelane.tokens.schemas import (
+    TOKEN_API_ERRORS,
     MessageOut,
     ModeSummary,
     ModeTokenList,
@@ -33,7 +34,8 @@ from framelane.tokens.schemas import (
 )
 from framelane.tokens.values import TOKEN_TYPES
 
-router = APIRouter(prefix="/api/v1", tags=["design tokens"])
+router = APIRouter(prefix="/api/v1", tags=["design tokens"],
+                   responses=TOKEN_API_ERRORS)
 TOKEN_BODY = body_doc(
     name={"type": "string", "examples": ["colors.primary.500"]},
     type={"type": "string", "enum": list(TOKEN_TYPES)},
