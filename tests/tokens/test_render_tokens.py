@@ -4,9 +4,13 @@ drawing the same composition in a light and a dark mode (pixels checked)."""
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+import av
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -17,8 +21,6 @@ from framelane.tokens.aliases import Entry
 from framelane.tokens.errors import TokenNotFound, TokenNotRenderable
 from framelane.tokens.render_tokens import lookup_for, render_value, substitute
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
-from tests.renders.conftest import wait_for
-from tests.renders.test_render_jobs import decode_frames, path_of
 from tests.tokens.conftest import Api, make_token_user
 
 ENTRIES = {
@@ -35,6 +37,21 @@ ENTRIES = {
     "shadow.md": Entry("shadow.md", "shadow", {"offsetX": "1px", "offsetY": "1px",
                                                "color": "#000"}),
 }
+
+
+def decode_frames(data: bytes) -> list[np.ndarray]:
+    with av.open(io.BytesIO(data)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def finished(client: TestClient, ws: VerifiedWorkspace, job_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        job: dict[str, Any] = client.get(f"/v1/renders/{job_id}", headers=ws.headers).json()
+        if job["status"] in {"completed", "failed", "cancelled"}:
+            return job
+        assert time.monotonic() < deadline, f"timed out; last state {job}"
+        time.sleep(0.05)
 
 
 class TestSubstitution:
@@ -181,12 +198,12 @@ def test_render_in_light_and_dark_modes(live: TestClient, settings: Settings,
                             json=composition(tokenset_id, mode))
         assert created.status_code == 202, created.text
         assert created.json()["warnings"] == []
-        done = wait_for(live, pro, created.json()["id"],
-                        lambda j: j["status"] in {"completed", "failed", "cancelled"}, 60)
+        done = finished(live, pro, created.json()["id"])
         assert done["status"] == "completed", done
         redirect = live.get(f"/v1/renders/{done['id']}/download", headers=pro.headers,
                             follow_redirects=False)
-        frames = decode_frames(live.get(path_of(redirect.headers["location"])).content)
+        location = urlsplit(redirect.headers["location"])
+        frames = decode_frames(live.get(f"{location.path}?{location.query}").content)
         assert len(frames) == 10
         middle = frames[5]
         assert near(pixel(middle, 4, 18), canvas, 16), (mode, pixel(middle, 4, 18))
