@@ -313,3 +313,20 @@ def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
         return [node]
     return [leaf for key, child in node.items() if not key.startswith("$")
             for leaf in _leaves(child)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "css", "ios", "android", "dtcg"])
+def test_an_empty_tokenset_exports_valid_documents(client: TestClient, api: Api,
+                                                   fmt: str) -> None:
+    tokenset = api.tokenset(api.workspace(), "Empty")
+    for url in (f"/tokensets/{tokenset['id']}/export",
+                f"/tokensets/{tokenset['id']}/modes/{tokenset['mode']}/export"):
+        text = fetch(client, api, url, fmt).text
+        if fmt in ("json", "dtcg"):
+            assert isinstance(json.loads(text), dict)
+        elif fmt == "css":
+            assert len(parse_css(text)) == 1
+        elif fmt == "ios":
+            assert check_swift(text) == {}
+        else:
+            assert ET.fromstring(text.encode()).tag == "resources"
