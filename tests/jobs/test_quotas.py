@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
+from framelane.core.ids import new_id
 from framelane.core.settings import PlanLimits, Settings
 from framelane.db.session import session_scope
 from framelane.identity.models import Workspace
+from framelane.jobs.models import Job
 from framelane.jobs.quotas import QuotaExceeded, check_submission
 from framelane.usage.repository import UsageRepository
 from tests.fixtures.identity import VerifiedWorkspace
@@ -70,3 +75,37 @@ def test_unlimited_plans_are_not_checked(settings: Settings) -> None:
     rich = make_workspace(settings, name="Rich", email="r@rich.test", plan="enterprise")
     record(settings, rich.id, "render_seconds", 10**7)
     check(settings, rich.id, "render", 10**6)
+
+
+def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
+        small_plan: Settings, workspace: VerifiedWorkspace) -> None:
+    # Given two jobs already running, one slot is left on this plan
+    add_job(small_plan, workspace.id, kind="render")
+    add_job(small_plan, workspace.id, kind="render")
+    outcome: list[str] = []
+    first_checked = threading.Event()
+
+    def second() -> None:
+        first_checked.wait()
+        try:
+            check(small_plan, workspace.id, "render", 1)
+            outcome.append("accepted")
+        except QuotaExceeded:
+            outcome.append("refused")
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    # When a first submission takes the last slot and commits a moment later
+    with session_scope(small_plan.resolved_database_url) as session:
+        ws = session.get(Workspace, workspace.id)
+        assert ws is not None
+        check_submission(session, small_plan, ws, "render", 1)
+        first_checked.set()
+        time.sleep(0.5)
+        session.add(Job(id=new_id("render"), kind="render", workspace_id=workspace.id,
+                        status="queued", request={}, metadata_={}, warnings=[],
+                        artifact_keys=[], estimated_seconds=1, attempts=0,
+                        cancel_requested=False, progress_percent=0.0))
+    racer.join(timeout=20)
+    # Then the concurrent submission saw it and was refused
+    assert outcome == ["refused"]

@@ -292,3 +292,4 @@ def test_shutdown_hands_running_renders_back_to_the_queue(settings: Settings,
         resumed = wait_for(second, pro, job["id"], lambda j: j["status"] == "processing")
         assert resumed["attempts"] == 1
         second.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
+

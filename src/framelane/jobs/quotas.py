@@ -29,6 +29,7 @@ def check_submission(session: Session, settings: Settings, workspace: Workspace,
     if plan is None:
         return
     jobs = JobRepository.from_session(session)
+    jobs.lock_workspace(workspace.id)
     _check_concurrency(plan, jobs.active_count(workspace.id))
     start, end = calendar_month(utcnow())
     used = UsageRepository.from_session(session).totals(workspace.id, start, end)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, defer
 
+from framelane.identity.models import Workspace
 from framelane.jobs.models import ACTIVE_STATUSES, TERMINAL_STATUSES, Job
 
 # `updated_at` is the time of the last status change (spec §4.3): leases, progress and
@@ -138,6 +139,14 @@ class JobRepository:
             self.session.execute(update(Job).where(Job.id.in_(job_ids))
                                  .values(enqueued_at=now, **KEEP_UPDATED_AT)
                                  .execution_options(synchronize_session=False))
+
+    def lock_workspace(self, workspace_id: str) -> None:
+        """Serialise submissions of one workspace until commit, so two requests cannot both
+        take the last slot: a no-op UPDATE takes the row lock (PostgreSQL) or the write lock
+        (SQLite) before anything is counted."""
+        self.session.execute(update(Workspace).where(Workspace.id == workspace_id)
+                             .values(updated_at=Workspace.updated_at)
+                             .execution_options(synchronize_session=False))
 
     def active_count(self, workspace_id: str, kind: str | None = None) -> int:
         stmt = select(func.count()).select_from(Job).where(
