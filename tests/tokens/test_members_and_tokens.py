@@ -200,6 +200,19 @@ class TestCascadeDelete:
             assert count(Tokenset, Tokenset.id, other["id"]) == 1
         assert client.get("/v1/workspace", headers=other_workspace.headers).status_code == 200
 
+    def test_video_api_delete_removes_the_tokensets_too(
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
+        api = Api(client, make_token_user(settings, workspace.email))
+        tokenset = api.tokenset(workspace.id)
+        api.token(tokenset, {"name": "a", "type": "number", "value": 1})
+        assert client.delete("/v1/workspace", headers=workspace.headers).status_code == 204
+        assert api.call("GET", f"/tokensets/{tokenset['id']}", 404) == {
+            "error": "Tokenset not found"}
+        with session_scope(settings.resolved_database_url) as session:
+            assert session.scalar(select(func.count()).select_from(Token)) == 0
+            assert session.scalar(select(func.count()).select_from(Mode)) == 0
+
     def test_a_failing_delete_is_500_and_deletes_nothing(
         self, client: TestClient, api: Api, monkeypatch: pytest.MonkeyPatch
     ) -> None:
