@@ -140,7 +140,7 @@ def update_tokenset(found: WritableTokenset, session: SessionDep,
 
 @router.delete("/tokensets/{id}", response_model=MessageOut)
 def delete_tokenset(found: WritableTokenset, session: SessionDep) -> MessageOut:
-    TokenRepository.from_session(session).delete(found.tokenset)
+    service.delete_tokenset(session, found.tokenset)
     return MessageOut(message="Tokenset deleted successfully")
 
 

@@ -122,6 +122,11 @@ def update_tokenset(session: Session, tokenset: Tokenset, name: str | Unset,
     return tokenset
 
 
+def delete_tokenset(session: Session, tokenset: Tokenset) -> None:
+    """Its modes and tokens go by foreign-key cascade."""
+    TokenRepository.from_session(session).delete(tokenset)
+
+
 # modes
 
 def mode_key(name: str) -> str:
