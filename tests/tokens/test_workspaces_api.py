@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from framelane.core.settings import Settings
+from framelane.db.session import session_scope
+from framelane.tokens.models import Mode, Token
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.tokens.conftest import Api, TokenUser
 
@@ -72,7 +76,7 @@ class TestWorkspaces:
 
 
 class TestTokensets:
-    def test_crud_and_default_base_mode(self, api: Api) -> None:
+    def test_crud_and_default_base_mode(self, api: Api, settings: Settings) -> None:
         workspace_id = api.workspace()
         created = api.call("POST", f"/workspaces/{workspace_id}/tokensets", 201,
                            json={"name": "Colors", "description": "Palette"})
@@ -86,8 +90,14 @@ class TestTokensets:
         patched = api.call("PATCH", f"/tokensets/{created['id']}",
                            json={"name": "Palette", "description": None})
         assert patched["name"] == "Palette" and patched["description"] is None
+        api.token({"id": created["id"], "mode": modes["modes"][0]["id"]},
+                  {"name": "a", "type": "number", "value": 1})
         assert api.call("DELETE", f"/tokensets/{created['id']}") == {
             "message": "Tokenset deleted successfully"}
+        with session_scope(settings.resolved_database_url) as session:
+            for model in (Mode, Token):
+                assert session.scalar(select(func.count()).select_from(model).where(
+                    model.tokenset_id == created["id"])) == 0
         assert api.call("GET", f"/tokensets/{created['id']}", 404) == {
             "error": "Tokenset not found"}
 
