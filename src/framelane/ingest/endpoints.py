@@ -33,6 +33,7 @@ router = APIRouter(tags=["uploads"], responses=ERROR_RESPONSES)
 register_startup(start_watcher)
 READINESS_GATE = gate.uploads_ready  # registered with the jobs service at import
 REQUEST_ARRIVAL_CHECKS = 10
+UPLOAD_THREADS = 32
 
 
 @router.post("/v1/uploads", response_model=UploadOut, status_code=status.HTTP_201_CREATED)
@@ -75,7 +76,17 @@ async def put_upload(key: str, request: Request, settings: SettingsDep,
     return await anyio.to_thread.run_sync(
         lambda: service.receive_upload(settings, key, expires, sig, content_type,
                                        request.headers.get("content-length"),
-                                       _sync_chunks(stream)))
+                                       _sync_chunks(stream)),
+        limiter=_upload_limiter(request))
+
+
+def _upload_limiter(request: Request) -> anyio.CapacityLimiter:
+    """Long uploads get their own threads: they never starve the API's shared thread pool."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "upload_limiter", None)
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(UPLOAD_THREADS)
+        request.app.state.upload_limiter = limiter
+    return limiter
 
 
 @router.post("/v1/imports", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED)
