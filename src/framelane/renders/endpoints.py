@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Body, Header, Query, status
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
+from framelane.api.deps import SessionDep, SettingsDep, WorkspaceContext, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.api.pagination import Page, PageDep
 from framelane.core.errors import NotFound
@@ -67,13 +68,23 @@ async def get_render(
     wait: Annotated[float, Query(ge=0, le=30, description="Long-poll up to N seconds for a "
                                  "terminal status")] = 0,
 ) -> JobOut:
-    job = jobs.get_job(session, ctx, render_id, KIND)  # one indexed read: no thread hop
+    """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
+    job = await anyio.to_thread.run_sync(read_render, session, ctx, settings, render_id, wait)
+    if isinstance(job, JobOut):
+        return job
+    waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
+    if waited is None:
+        raise NotFound(f"No render {render_id!r} in this workspace.")
+    return await anyio.to_thread.run_sync(present, waited, settings)
+
+
+def read_render(session: Session, ctx: WorkspaceContext, settings: Settings, render_id: str,
+                wait: float) -> JobOut | Job:
+    """One thread hop: the answer, or the job to wait for (its transaction released)."""
+    job = jobs.get_job(session, ctx, render_id, KIND)
     if wait > 0 and not job.is_terminal:
-        await anyio.to_thread.run_sync(unit_of_work.commit, session)  # hold no locks
-        waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
-        if waited is None:
-            raise NotFound(f"No render {render_id!r} in this workspace.")
-        job = waited
+        unit_of_work.commit(session)  # a long-poll holds no database lock
+        return job
     return present(job, settings)
 
 
