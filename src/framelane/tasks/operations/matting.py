@@ -24,6 +24,7 @@ RGB = NDArray[np.uint8]
 
 _LOCK = threading.Lock()
 _U2NET_SIZE = 320
+_SEGMENT_SIDE = 512
 STRIP_PIXELS = 4_000_000  # rows are processed in strips of about this many pixels
 _CHANNEL_SUM = np.ones((1, 3), np.float32)
 _IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
@@ -58,10 +59,24 @@ def _u2net_session() -> Any:
 
 
 def person_matte(rgb: RGB, landscape: bool = False) -> Matte:
-    """Soft person matte (0–1) at the model's resolution; resize it with `refine_matte`."""
+    """Soft, coarse person matte (0–1); bring it to the frame's size with `refine_matte`.
+
+    The model sees 256x256 (144x256 landscape), so big frames are shrunk to `_SEGMENT_SIDE`
+    first: MediaPipe then copies and resizes a small image instead of the full frame.
+    """
     with _LOCK:
-        result = _selfie_segmenter(1 if landscape else 0).process(rgb)
+        result = _selfie_segmenter(1 if landscape else 0).process(shrink(rgb, _SEGMENT_SIDE))
     return np.asarray(result.segmentation_mask, dtype=np.float32)
+
+
+def shrink(rgb: RGB, side: int) -> RGB:
+    """`rgb` scaled down (area filter) so its longer side is at most `side`."""
+    height, width = rgb.shape[:2]
+    scale = side / max(height, width)
+    if scale >= 1.0:
+        return rgb
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
 
 
 def general_matte(rgb: RGB) -> Matte:
@@ -80,7 +95,7 @@ def general_matte(rgb: RGB) -> Matte:
 def has_face(rgb: RGB) -> bool:
     """Whether MediaPipe's face detector finds at least one face."""
     with _LOCK:
-        result = _face_detector().process(rgb)
+        result = _face_detector().process(shrink(rgb, 1024))
     return bool(result.detections)
 
 
