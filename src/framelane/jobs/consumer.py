@@ -87,6 +87,22 @@ def start_embedded_workers(app: FastAPI) -> None:
     app.router.lifespan_context = lifespan
 
 
+WorkerService = Callable[[Settings], Callable[[], None]]
+_worker_services: list[WorkerService] = []
+
+
+def register_worker_service(service: WorkerService) -> WorkerService:
+    """Background work that must also run in `framelane worker` processes (e.g. the webhook
+    dispatcher): `service(settings)` starts it and returns its stop function."""
+    if service not in _worker_services:
+        _worker_services.append(service)
+    return service
+
+
+def start_worker_services(settings: Settings) -> list[Callable[[], None]]:
+    return [service(settings) for service in list(_worker_services)]
+
+
 def load_features() -> None:
     """Import every feature as the API does, so a worker process has the same event
     subscribers (webhooks), readiness gates and preprocessors as `serve`."""
@@ -101,10 +117,13 @@ def run_worker(settings: Settings, workers: int) -> None:
     consumer = make_consumer(settings, workers, embedded=False)
     reaper = ReaperThread(settings)
     reaper.start()
+    stops = start_worker_services(settings)
     try:
         consumer.run()
     finally:
         begin_shutdown(settings)  # SIGTERM/SIGINT: running jobs go back to the queue
+        for stop in stops:
+            stop()
         reaper.stop()
         for _, thread in consumer.worker_threads:
             thread.join(timeout=HAND_BACK_SECONDS)
