@@ -190,3 +190,27 @@ def test_video_cancel_leaves_no_output(sideways_video: Path, tmp_path: Path) -> 
     with pytest.raises(TaskCancelled):
         OP.run(sideways_video, _params(), ctx)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_face_in_a_group_shot_is_corrected(tmp_path: Path, ctx: TaskContext) -> None:
+    left = tasks_media.sideways_face(1.0, (-0.25, 0.0))
+    right = tasks_media.sideways_face(1.0, (0.2, 0.0))
+    path = tmp_path / "pair.png"
+    Image.fromarray(np.hstack([left, right])).save(path)
+    out = _load(OP.run(path, _params(), ctx).output_path)
+    width = left.shape[1]
+    for before, after in ((left, out[:, :width]), (right, out[:, width:])):
+        assert _error(np.ascontiguousarray(after)) <= 0.5 * _error(before)
+
+
+def test_two_faces_in_a_video_are_followed_separately(tmp_path: Path, ctx: TaskContext) -> None:
+    left = tasks_media.sideways_face(1.0, (-0.25, 0.0))
+    right = tasks_media.sideways_face(1.0, (0.2, 0.0))
+    pair = np.hstack([left, right])
+    video = tasks_media.write_mp4([pair] * 6, tmp_path / "pair.mp4")
+    result = OP.run(video, _params(), ctx)
+    with av.open(str(result.output_path)) as container:
+        last = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)][-1]
+    width = left.shape[1]
+    for before, after in ((left, last[:, :width]), (right, last[:, width:])):
+        assert _error(np.ascontiguousarray(after)) <= 0.5 * _error(before)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import Field
 
 from framelane.tasks.operations import gaze_warp
@@ -48,43 +49,90 @@ class GazeRedirectParams(TaskParams):
     )
 
 
+class FaceTrack:
+    """One face followed across frames: where it is, its landmark sensitivity, its shift filter."""
+
+    def __init__(self, anchor: gaze_warp.Points, fps: float, video: bool) -> None:
+        self.anchor = anchor
+        self.frames = 0
+        self.sensitivity: float | None = None
+        self.filter = gaze_warp.OneEuroFilter(fps) if video else None
+
+
 class FrameRedirector:
-    """Per-video corrector: tracks the face, measures the landmark response now and then, and
-    smooths the shared gaze shift over time."""
+    """Per-video corrector: follows each face (up to `gaze_warp.MAX_FACES`), measures its landmark
+    response now and then, and smooths its gaze shift over time."""
 
     probe_every = 10
 
     def __init__(self, intensity: float, fps: float, video: bool) -> None:
         self.intensity = intensity
         self.frames_with_face = 0
+        self._fps, self._video = fps, video
         self._mesh = gaze_warp.video_mesh() if video else None
-        self._filter = gaze_warp.OneEuroFilter(fps) if video else None
-        self._sensitivity: float | None = None
+        self._tracks: list[FaceTrack] = []
 
-    def _update_sensitivity(self, rgb: Frame, eyes: tuple[gaze_warp.Eye, gaze_warp.Eye]) -> None:
-        if self._sensitivity is not None and (self.frames_with_face - 1) % self.probe_every:
+    def _match(self, faces: list[gaze_warp.Points]) -> list[FaceTrack]:
+        """The track of each face: the previous frame's nearest face within half an eye span."""
+        matched: list[FaceTrack] = []
+        for points in faces:
+            anchor = points[gaze_warp.NOSE_BRIDGE]
+            span = float(np.linalg.norm(points[468] - points[473]))
+            track = self._nearest_track(anchor, 0.5 * span, matched)
+            track = track or FaceTrack(anchor, self._fps, self._video)
+            track.anchor = anchor
+            matched.append(track)
+        self._tracks = matched
+        return matched
+
+    def _nearest_track(
+        self, anchor: gaze_warp.Points, radius: float, taken: list[FaceTrack]
+    ) -> FaceTrack | None:
+        distances = [
+            (float(np.linalg.norm(track.anchor - anchor)), index)
+            for index, track in enumerate(self._tracks)
+            if track not in taken
+        ]
+        distance, index = min(distances, default=(float("inf"), -1))
+        return self._tracks[index] if distance < radius else None
+
+    def _update_sensitivity(
+        self, track: FaceTrack, rgb: Frame, eyes: tuple[gaze_warp.Eye, gaze_warp.Eye]
+    ) -> None:
+        if track.sensitivity is not None and (track.frames - 1) % self.probe_every:
             return
-        measured = gaze_warp.measure_sensitivity(rgb, eyes, gaze_warp.face_points)
+        anchor = track.anchor
+        measured = gaze_warp.measure_sensitivity(
+            rgb, eyes, lambda image: gaze_warp.face_points(image, near=anchor)
+        )
         if measured is None:
             return
-        old = self._sensitivity
-        self._sensitivity = measured if old is None else 0.7 * old + 0.3 * measured
+        old = track.sensitivity
+        track.sensitivity = measured if old is None else 0.7 * old + 0.3 * measured
+
+    def _shifts(
+        self, track: FaceTrack, rgb: Frame, eyes: tuple[gaze_warp.Eye, gaze_warp.Eye]
+    ) -> tuple[gaze_warp.Points, gaze_warp.Points]:
+        track.frames += 1
+        self._update_sensitivity(track, rgb, eyes)
+        shift = gaze_warp.desired_shift(eyes, self.intensity, track.sensitivity or 1.0)
+        if track.filter is not None:
+            shift = track.filter(shift)
+        return gaze_warp.per_eye(eyes, shift)
 
     def __call__(self, rgb: Frame) -> Frame:
-        points = gaze_warp.face_points(rgb, self._mesh)
-        if points is None:
-            if self._filter is not None:
-                self._filter.reset()
+        faces = gaze_warp.all_face_points(rgb, self._mesh)
+        tracks = self._match(faces)
+        if not faces:
             return rgb
         self.frames_with_face += 1
         if self.intensity <= 0.0:
             return rgb
-        eyes = gaze_warp.eyes_from_points(points)
-        self._update_sensitivity(rgb, eyes)
-        shift = gaze_warp.desired_shift(eyes, self.intensity, self._sensitivity or 1.0)
-        if self._filter is not None:
-            shift = self._filter(shift)
-        return gaze_warp.redirect(rgb, eyes, gaze_warp.per_eye(eyes, shift))
+        corrections = []
+        for points, track in zip(faces, tracks, strict=True):
+            eyes = gaze_warp.eyes_from_points(points)
+            corrections.append((eyes, self._shifts(track, rgb, eyes)))
+        return gaze_warp.redirect_faces(rgb, corrections)
 
     def close(self) -> None:
         """Release the tracking graph."""
@@ -109,8 +157,8 @@ class GazeRedirect:
                 "input": "image or video with a face (detected from the content)",
                 "output": "png for images, mp4 (H.264, audio kept) for videos",
                 "method": "MediaPipe iris landmarks + geometric iris warp, One-Euro stabilised",
-                "limits": "one face per frame (the most prominent); sideways gaze is corrected, "
-                "a downward look only slightly (2D iris shift, eyelids are not re-drawn)",
+                "limits": f"up to {gaze_warp.MAX_FACES} faces per frame; sideways gaze is "
+                "corrected, a downward look only slightly (2D iris shift, lids are not re-drawn)",
             },
         )
 

@@ -42,6 +42,7 @@ EYES = (
     (LEFT_EYE, 473, (474, 475, 476, 477), 386, 374),
 )
 NOSE_BRIDGE, NOSE_TIP, RIGHT_CHEEK, LEFT_CHEEK = 168, 1, 234, 454
+MAX_FACES = 4
 _MAX_YAW_RATIO = 0.25
 _MAX_SHIFT = 0.35  # of the eye width
 _NOISE = 0.015  # landmark noise of the iris offset, in eye widths
@@ -118,7 +119,7 @@ def _static_mesh() -> Any:
 
     return mp.solutions.face_mesh.FaceMesh(
         static_image_mode=True,
-        max_num_faces=1,
+        max_num_faces=MAX_FACES,
         refine_landmarks=True,
         min_detection_confidence=0.3,
     )
@@ -130,25 +131,35 @@ def video_mesh() -> Any:
 
     return mp.solutions.face_mesh.FaceMesh(
         static_image_mode=False,
-        max_num_faces=1,
+        max_num_faces=MAX_FACES,
         refine_landmarks=True,
         min_detection_confidence=0.3,
         min_tracking_confidence=0.5,
     )
 
 
-def face_points(rgb: RGB, mesh: Any | None = None) -> Points | None:
-    """478 landmarks in pixels for the most prominent face, or None."""
+def all_face_points(rgb: RGB, mesh: Any | None = None) -> list[Points]:
+    """478 landmarks in pixels for every face found (up to `MAX_FACES`)."""
     if mesh is None:
         with _LOCK:
             result = _static_mesh().process(rgb)
     else:
         result = mesh.process(rgb)
-    if not result.multi_face_landmarks:
-        return None
     height, width = rgb.shape[:2]
-    landmarks = result.multi_face_landmarks[0].landmark
-    return np.array([(p.x * width, p.y * height) for p in landmarks], dtype=np.float64)
+    return [
+        np.array([(p.x * width, p.y * height) for p in face.landmark], dtype=np.float64)
+        for face in (result.multi_face_landmarks or [])
+    ]
+
+
+def face_points(rgb: RGB, near: Points | None = None) -> Points | None:
+    """Landmarks of the face whose nasal bridge is nearest to `near` (else the first), or None."""
+    faces = all_face_points(rgb)
+    if not faces:
+        return None
+    if near is None:
+        return faces[0]
+    return min(faces, key=lambda face: float(np.linalg.norm(face[NOSE_BRIDGE] - near)))
 
 
 def gaze_offset(eyes: tuple[Eye, Eye]) -> Points:
@@ -229,10 +240,16 @@ def warp_eye(image: RGB, eye: Eye, shift_px: Points) -> None:
 
 def redirect(image: RGB, eyes: tuple[Eye, Eye], shifts: tuple[Points, Points]) -> RGB:
     """A copy of `image` with each eye's iris moved by its shift (eye widths)."""
+    return redirect_faces(image, [(eyes, shifts)])
+
+
+def redirect_faces(image: RGB, faces: list[tuple[tuple[Eye, Eye], tuple[Points, Points]]]) -> RGB:
+    """A copy of `image` with the irises of every face moved by their shifts (eye widths)."""
     out = image.copy()
-    for eye, shift in zip(eyes, shifts, strict=True):
-        if float(np.abs(shift).max()) * eye.width >= 0.05:
-            warp_eye(out, eye, shift * eye.width)
+    for eyes, shifts in faces:
+        for eye, shift in zip(eyes, shifts, strict=True):
+            if float(np.abs(shift).max()) * eye.width >= 0.05:
+                warp_eye(out, eye, shift * eye.width)
     return out
 
 
