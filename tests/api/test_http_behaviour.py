@@ -175,3 +175,18 @@ class TestProbesAndOpenApi:
             "ErrorEnvelope")
         assert "HTTPValidationError" not in schema["components"]["schemas"]
         assert client.get("/docs").status_code == 200
+
+
+class TestOpenApiForTheTokenApi:
+    def test_token_routes_document_their_own_error_shape(self, client: TestClient) -> None:
+        schema = client.get("/openapi.json").json()
+        token_routes = {p: ops for p, ops in schema["paths"].items() if p.startswith("/api/v1")}
+        assert token_routes, "the design-token API is mounted"
+        for operations in token_routes.values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                assert "422" not in responses
+                assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
+                    "TokenError")
+        assert schema["components"]["schemas"]["TokenError"]["properties"]["error"]["type"] == (
+            "string")

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from framelane.api.errors import ErrorEnvelope, install_error_handlers
+from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
 from framelane.api.middleware import RequestContextMiddleware
 from framelane.api.ratelimit import RateLimiter, RateLimitMiddleware
@@ -48,6 +48,29 @@ def feature_routers() -> list[APIRouter]:
             webhooks.router, tokens.router, ingest.router, tasks.router, capabilities.router]
 
 
+TOKEN_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object", "title": "TokenError", "required": ["error"],
+    "properties": {"error": {"type": "string", "description": "a human-readable message"}},
+}
+
+
+def error_content(schema_name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
+
+
+def describe_validation_errors(route: str, responses: dict[str, Any]) -> None:
+    """`/v1` answers validation failures with 422 and the envelope; the design-token API
+    under `/api/v1` answers 400 with Tokencraft's `{"error": "<message>"}`, as do its other
+    errors."""
+    if route.startswith(TOKEN_API_PREFIX):
+        responses.pop("422", None)
+        for status in ("400", "401", "403", "404", "429"):
+            responses[status] = {"description": "error", "content": error_content("TokenError")}
+    elif "422" in responses:
+        responses["422"] = {"description": "validation_error",
+                            "content": error_content("ErrorEnvelope")}
+
+
 def custom_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -58,15 +81,10 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
         ref_template="#/components/schemas/{model}")
     for definition in components["ErrorEnvelope"].pop("$defs", {}).items():
         components.setdefault(definition[0], definition[1])
-    for path in schema.get("paths", {}).values():
+    components["TokenError"] = TOKEN_ERROR_SCHEMA
+    for route, path in schema.get("paths", {}).items():
         for operation in path.values():
-            responses = operation.get("responses", {})
-            if "422" in responses:
-                responses["422"] = {
-                    "description": "validation_error",
-                    "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
-                }
+            describe_validation_errors(route, operation.get("responses", {}))
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     app.openapi_schema = schema
