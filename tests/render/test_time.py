@@ -197,3 +197,46 @@ class TestTransitions:
         frame = self.at(tmp_path, kind, 20)
         assert tuple(frame[incoming_at]) == (0, 0, 255)
         assert tuple(frame[outgoing_at]) == (255, 0, 0)
+
+
+class TestPictureTransitions:
+    """Transitions that blend the two pictures (issue 7 writes them; the compositor draws
+    the pair). A supported copy of `iris` is registered for the test."""
+
+    @pytest.fixture(autouse=True)
+    def iris_supported(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from dataclasses import replace
+
+        from framelane.render.transitions import TRANSITIONS
+        from framelane.render.transitions.shapes import IRIS
+
+        monkeypatch.setitem(TRANSITIONS._entries, "iris", replace(IRIS, supported=True))
+
+    def scene(self, tmp_path: Path, **extra: Any) -> dict[str, Any]:
+        return TestTransitions().scene(tmp_path, "iris") | extra
+
+    def test_the_incoming_picture_opens_from_the_centre(self, tmp_path: Path) -> None:
+        data = self.scene(tmp_path)
+        before = frame_rgba(data, tmp_path, 14)[..., :3].astype(int)
+        middle = frame_rgba(data, tmp_path, 20)[..., :3].astype(int)
+        after = frame_rgba(data, tmp_path, 25)[..., :3].astype(int)
+        assert tuple(before[H // 2, W // 2]) == (255, 0, 0)
+        assert tuple(middle[H // 2, W // 2]) == (0, 0, 255) and tuple(middle[1, 1]) == (255, 0, 0)
+        assert tuple(after[1, 1]) == (0, 0, 255)
+
+    def test_layers_above_the_pair_stay_on_top(self, tmp_path: Path) -> None:
+        write_png(tmp_path / "green.png", (0, 255, 0, 255), size=(20, 20))
+        data = self.scene(tmp_path)
+        badge = {
+            "type": "image",
+            "id": "g",
+            "source_url": "green.png",
+            "duration": 4,
+            "width": 20,
+            "height": 20,
+            "z_index": 1,
+        }
+        data["elements"] = [*data["elements"], badge]
+        middle = frame_rgba(data, tmp_path, 20)[..., :3].astype(int)
+        assert tuple(middle[H // 2, W // 2]) == (0, 255, 0)
+        assert tuple(middle[H // 2, W // 2 + 20]) == (0, 0, 255)

@@ -8,7 +8,7 @@ import numpy as np
 import skia
 
 from framelane.render.evaluate import LayerState
-from framelane.render.pixels import Pixels
+from framelane.render.pixels import Pixels, to_image
 from framelane.render.sources.layers import LayerImage
 from framelane.render.spec.units import Rgba
 from framelane.render.transitions.base import FULL_CANVAS
@@ -53,6 +53,11 @@ class Canvas:
         w, h = image.width() * scale, image.height() * scale
         dst = skia.Rect.MakeXYWH((self.width - w) / 2, (self.height - h) / 2, w, h)
         self.canvas.drawImageRect(image, dst, LINEAR)
+
+    def draw_pixels(self, bgra: Pixels) -> None:
+        """Draw a canvas-size premultiplied picture over what is there (a blended pair)."""
+        image = to_image(np.ascontiguousarray(bgra), opaque=False)
+        self.canvas.drawImage(image, 0, 0)
 
     def draw_layer(self, state: LayerState, picture: LayerImage) -> None:
         opacity = state.layer.placement.opacity * state.motion.opacity * state.modifier.opacity

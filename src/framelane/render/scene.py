@@ -9,6 +9,7 @@ import skia
 from framelane.render.compositor import Canvas
 from framelane.render.evaluate import LayerState, frame_state
 from framelane.render.fonts import FontLibrary
+from framelane.render.pairs import PicturePair, picture_pairs
 from framelane.render.pixels import Pixels, to_image
 from framelane.render.sources.layers import (
     LAYER_SOURCES,
@@ -31,6 +32,7 @@ class SceneRenderer:
         self.background = background
         self.canvas = Canvas(timeline.width, timeline.height)
         self._sources: dict[str, LayerSource] = {}
+        self._scratch_canvases: tuple[Canvas, Canvas] | None = None
         self._background_pixels: Pixels | None = None
         self._background_image: skia.Image | None = None
         if timeline.background_image is not None:
@@ -66,10 +68,33 @@ class SceneRenderer:
         self.canvas.clear(self.background)
         if self._background_image is not None:
             self.canvas.draw_cover(self._background_image)
+        pairs = picture_pairs(state)
+        drawn_with_partner = {pair.lower_key for pair in pairs.values()}
         for layer_state in state.layers:
-            picture = self._source(layer_state.layer).image(layer_state, index)
-            self.canvas.draw_layer(layer_state, picture)
+            key = layer_state.layer.key
+            if key in pairs:
+                self._draw_pair(pairs[key], index)
+            elif key not in drawn_with_partner:
+                picture = self._source(layer_state.layer).image(layer_state, index)
+                self.canvas.draw_layer(layer_state, picture)
         return self.canvas.pixels
+
+    def _scratch(self) -> tuple[Canvas, Canvas]:
+        if self._scratch_canvases is None:
+            size = (self.timeline.width, self.timeline.height)
+            self._scratch_canvases = (Canvas(*size), Canvas(*size))
+        return self._scratch_canvases
+
+    def _draw_pair(self, pair: PicturePair, index: int) -> None:
+        """Render each layer of a picture transition alone, blend, draw the result."""
+        outgoing, incoming = self._scratch()
+        for canvas, layer_state in ((outgoing, pair.outgoing), (incoming, pair.incoming)):
+            canvas.clear(None)
+            canvas.draw_layer(
+                layer_state, self._source(layer_state.layer).image(layer_state, index)
+            )
+        blended = pair.transition.blend(outgoing.pixels, incoming.pixels, pair.progress)
+        self.canvas.draw_pixels(blended)
 
     def _close_finished(self, index: int) -> None:
         fps = self.timeline.fps
