@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
+from redis import ConnectionPool
 
 from framelane.core.settings import Settings
 
@@ -33,7 +34,11 @@ def make_huey(queue_url: str, name: str) -> Huey:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name, filename=str(path), results=False, utc=True, timeout=15)
     if parsed.scheme in ("redis", "rediss"):
-        return RedisHuey(name, url=queue_url, results=False, utc=True)
+        # Bounded timeouts: an unreachable Redis must not hang a request (the job row is
+        # committed already; the reaper enqueues it later). Reads block ≤ 1 s in workers.
+        pool = ConnectionPool.from_url(queue_url, socket_connect_timeout=2, socket_timeout=5,
+                                       health_check_interval=30)
+        return RedisHuey(name, connection_pool=pool, results=False, utc=True)
     raise ValueError(f"unsupported queue URL scheme {parsed.scheme!r} (sqlite:/// or redis://)")
 
 
