@@ -116,6 +116,23 @@ def perspective(rotation_x: float, rotation_y: float, canvas_side: float) -> ski
     return skia.M44.Rows(*(skia.V4(*(float(v) for v in row)) for row in matrix))
 
 
+NEAREST = skia.SamplingOptions()
+
+
+def _sampling(canvas: skia.Canvas, picture: LayerImage) -> skia.SamplingOptions:
+    """Pixel-aligned 1:1 draws (a full-frame clip) are plain copies; filter everything else."""
+    matrix = canvas.getTotalMatrix()
+    dst = picture.dst
+    aligned = (
+        matrix.isTranslate()
+        and float(matrix.getTranslateX() + dst.left()).is_integer()
+        and float(matrix.getTranslateY() + dst.top()).is_integer()
+        and dst.width() == picture.image.width()
+        and dst.height() == picture.image.height()
+    )
+    return NEAREST if aligned else LINEAR
+
+
 def _rrect(state: LayerState, rect: skia.Rect) -> skia.RRect:
     radius = min(state.layer.style.border_radius, rect.width() / 2, rect.height() / 2)
     return skia.RRect.MakeRectXY(rect, radius, radius)
@@ -160,7 +177,7 @@ def _draw_content(
         canvas.clipRRect(_rrect(state, picture.content), skia.ClipOp.kIntersect, True)
     elif placement.clip:
         canvas.clipRect(picture.content)
-    canvas.drawImageRect(picture.image, picture.dst, LINEAR, paint)
+    canvas.drawImageRect(picture.image, picture.dst, _sampling(canvas, picture), paint)
     if grouped:
         _draw_overlays(canvas, state, picture)
         canvas.restore()
