@@ -1,5 +1,6 @@
 """Scale-out on the real Redis and PostgreSQL: `framelane serve` (API only) plus two
-`framelane worker` processes; one worker is SIGKILLed mid-render and no job is left behind."""
+`framelane worker` processes; one worker is SIGKILLed mid-render and no job is left behind.
+Run once with the queue on Redis and once with it on PostgreSQL (Huey's PostgresHuey)."""
 
 from __future__ import annotations
 
@@ -43,10 +44,14 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture
-def cluster_env(tmp_path: Path, postgres_schema: str, redis_url: str) -> Iterator[dict[str, str]]:
+@pytest.fixture(params=["redis", "postgresql"])
+def cluster_env(request: pytest.FixtureRequest, tmp_path: Path,
+                postgres_schema: str) -> Iterator[dict[str, str]]:
+    """API and workers on PostgreSQL, the queue on Redis or on PostgreSQL itself."""
+    queue_url = (request.getfixturevalue("redis_url") if request.param == "redis"
+                 else postgres_schema)
     env = {**os.environ, "FRAMELANE_ENV": "testing", "FRAMELANE_DATA_DIR": str(tmp_path),
-           "FRAMELANE_DATABASE_URL": postgres_schema, "FRAMELANE_QUEUE_URL": redis_url,
+           "FRAMELANE_DATABASE_URL": postgres_schema, "FRAMELANE_QUEUE_URL": queue_url,
            "FRAMELANE_SECRET_KEY": "scale-out-secret-0123456789abcdef0123456789",
            "FRAMELANE_RATE_LIMITS_ENABLED": "false", "FRAMELANE_EMBEDDED_WORKERS": "0",
            "FRAMELANE_JOB_LEASE_SECONDS": "2", "FRAMELANE_JOB_MAX_ATTEMPTS": "2",

@@ -1,5 +1,5 @@
 """The Huey queue chosen by `FRAMELANE_QUEUE_URL`: a SQLite file in the data dir by default,
-Redis (`redis://…`) to scale out with `framelane worker`.
+Redis (`redis://…`) or PostgreSQL (`postgresql://…`) to scale out with `framelane worker`.
 
 Huey is at-most-once (a task is deleted when a worker takes it), so the queue only carries
 job ids; the `jobs` table is the truth and the reaper re-enqueues what a dead worker lost.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from huey import RedisHuey, SqliteHuey, crontab
+from huey import PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from redis import ConnectionPool
 
@@ -39,7 +39,12 @@ def make_huey(queue_url: str, name: str) -> Huey:
         pool = ConnectionPool.from_url(queue_url, socket_connect_timeout=2, socket_timeout=5,
                                        health_check_interval=30)
         return RedisHuey(name, connection_pool=pool, results=False, utc=True)
-    raise ValueError(f"unsupported queue URL scheme {parsed.scheme!r} (sqlite:/// or redis://)")
+    if parsed.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        # LISTEN/NOTIFY + SKIP LOCKED; the huey_* tables live in the URL's search_path.
+        dsn = "postgresql://" + queue_url.split("://", 1)[1]
+        return PostgresHuey(name, dsn=dsn, results=False, utc=True)
+    raise ValueError(f"unsupported queue URL scheme {parsed.scheme!r} "
+                     "(sqlite:///…, redis://… or postgresql://…)")
 
 
 def queue_name(settings: Settings) -> str:
