@@ -95,8 +95,33 @@ class TestSources:
         resolver = DefaultResolver(base_dir=tmp_path, max_bytes=100)
         assert failure(tmp_path, canvas([video("clip.mp4")]), resolver).code == "source_too_large"
 
+    @pytest.mark.slow
+    def test_an_audio_element_without_sound(self, tmp_path: Path) -> None:
+        write_video(tmp_path / "silent.mp4", seconds=0.2)
+        sound = {"type": "audio", "source_url": "silent.mp4"}
+        assert failure(tmp_path, canvas([sound])).code == "codec_unsupported"
+
+    def test_a_video_element_without_pictures(self, tmp_path: Path) -> None:
+        from tests.render.conftest import beep, write_wav
+
+        write_wav(tmp_path / "tone.wav", beep(0.2))
+        assert failure(tmp_path, canvas([video("tone.wav")])).code == "codec_unsupported"
+
 
 class TestLimits:
+    def test_a_gigantic_nested_composition_is_refused(self, tmp_path: Path) -> None:
+        nested = {
+            "type": "composition",
+            "width": 100_000,
+            "height": 50,
+            "elements": [{"type": "text", "text": "x", "duration": 1}],
+        }
+        assert failure(tmp_path, canvas([nested])).code == "limit_exceeded"
+
+    def test_a_gigantic_text_box_is_refused(self, tmp_path: Path) -> None:
+        text = {"type": "text", "text": "word " * 2000, "duration": 1, "font_size": 400}
+        assert failure(tmp_path, canvas([text])).code == "limit_exceeded"
+
     def test_absurd_output_is_refused_before_any_source_is_fetched(self, tmp_path: Path) -> None:
         data = {
             "width": 8192,

@@ -274,6 +274,13 @@ def _text_fields(
 ) -> tuple[dict[str, Any], tuple[float, float]]:
     look = text_look(element, _font_family(ctx, element.font_family), canvas)
     size = measure(look, ctx.fonts)
+    if size[0] * size[1] > ctx.limits.max_image_pixels:
+        raise LimitExceeded(
+            f"text element {element.id or element.text[:20]!r} would be "
+            f"{size[0]:.0f}x{size[1]:.0f} pixels",
+            details=[{"limit": "max_image_pixels", "value": size[0] * size[1],
+                      "maximum": ctx.limits.max_image_pixels}],
+        )  # fmt: skip
     return {"text": replace(look, width=size[0], height=size[1])}, size
 
 
@@ -288,6 +295,11 @@ def _composition_fields(
 ) -> tuple[dict[str, Any], Fraction]:
     if depth + 1 > ctx.limits.max_nesting:
         raise LimitExceeded(f"compositions nested deeper than {ctx.limits.max_nesting}")
+    if size[0] > ctx.limits.max_width or size[1] > ctx.limits.max_height:
+        raise LimitExceeded(
+            f"composition {element.id!r} is {size[0]:.0f}x{size[1]:.0f} pixels",
+            details=[{"limit": "max_width/max_height", "value": [size[0], size[1]]}],
+        )
     scene = _scene(
         ctx,
         size=(max(1, round(size[0])), max(1, round(size[1]))),
@@ -305,6 +317,8 @@ def _composition_fields(
 
 def _audio_clip(ctx: BuildContext, element: AudioElement | VideoElement) -> AudioClip:
     path, media = ctx.media(element.source_url, "audio")
+    if not media.has_audio:
+        raise CodecUnsupported(f"{element.source_url} has no audio stream")
     in_point = seconds(element.in_point)
     out_point = seconds(element.out_point) if element.out_point else media.duration
     speed = seconds(element.speed)
