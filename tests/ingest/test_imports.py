@@ -146,3 +146,41 @@ class TestImportApi:
         assert other.status_code == 404
         assert client.get("/v1/imports/import_nope", headers=workspace.headers
                           ).status_code == 404
+
+
+@pytest.mark.slow
+def test_bmp_is_a_readable_source_but_not_an_upload_type(
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
+    source_server: SourceServer,
+) -> None:
+    from PIL import Image
+
+    from framelane.ingest.resolver import make_resolver
+
+    Image.new("RGB", (12, 8), (1, 2, 3)).save(tmp_path / "a.bmp", "BMP")
+    url = source_server.add("/a.bmp", (tmp_path / "a.bmp").read_bytes())
+    assert make_resolver(settings, workspace.id, tmp_path / "w").resolve(url, "image").exists()
+    created = client.post("/v1/imports", headers=workspace.headers, json={"url": url})
+    done = wait_for_import(client, workspace, created.json()["id"])
+    assert done["status"] == "ready" and done["source_url"].endswith(".bmp"), done
+    refused = client.post("/v1/uploads", headers=workspace.headers,
+                          json={"content_type": "image/bmp"})
+    assert refused.json()["error"]["code"] == "unsupported_content_type"
+
+
+@pytest.mark.slow
+def test_a_crash_fails_the_import_instead_of_retrying_forever(
+    client: TestClient, workspace: VerifiedWorkspace, media_dir: Path,
+    source_server: SourceServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from framelane.ingest import processing
+
+    def explode(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(processing, "probe_local", explode)
+    url = source_server.add("/x.png", (media_dir / "still.png").read_bytes())
+    created = client.post("/v1/imports", headers=workspace.headers, json={"url": url})
+    done = wait_for_import(client, workspace, created.json()["id"])
+    assert (done["status"], done["error"]["code"]) == ("failed", "internal_error"), done
+    assert "RuntimeError" in done["error"]["message"] and "fire" not in done["error"]["message"]

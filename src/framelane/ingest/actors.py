@@ -48,8 +48,9 @@ def probe_asset(settings: Settings, asset_id: str) -> None:
 
     try:
         run_probe(settings, asset_id)
-    except Exception:
+    except Exception as error:
         log.exception("probe crashed", extra={"asset_id": asset_id})
+        _give_up(settings, asset_id, error)
 
 
 def import_asset(settings: Settings, import_id: str) -> None:
@@ -57,8 +58,28 @@ def import_asset(settings: Settings, import_id: str) -> None:
 
     try:
         run_import(settings, import_id)
-    except Exception:
+    except Exception as error:
         log.exception("import crashed", extra={"import_id": import_id})
+        from framelane.db.session import session_scope
+        from framelane.ingest.repository import IngestRepository
+
+        with session_scope(settings.resolved_database_url) as session:
+            record = IngestRepository.from_session(session).import_by_id(import_id)
+            asset_id = record.asset_id if record is not None else None
+        if asset_id is not None:
+            _give_up(settings, asset_id, error)
+
+
+def _give_up(settings: Settings, asset_id: str, error: Exception) -> None:
+    """An unexpected crash fails the asset (`internal_error`) instead of retrying forever."""
+    from framelane.core.errors import FramelaneError
+    from framelane.ingest.processing import fail
+
+    try:
+        fail(settings, asset_id, FramelaneError(
+            f"Processing failed unexpectedly ({type(error).__name__}).", code="internal_error"))
+    except Exception:
+        log.exception("could not record the failure", extra={"asset_id": asset_id})
 
 
 def watch_once(settings: Settings) -> None:

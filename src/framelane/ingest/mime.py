@@ -29,6 +29,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "font/woff2": (".woff2",),
 }
 
+READABLE_EXTRA: dict[str, tuple[str, ...]] = {"image/bmp": (".bmp",)}
+"""Types we read as sources (and import) that the upload allow-list does not name."""
+
 EXTENSION_TYPES: dict[str, str] = {}
 for _mime, _extensions in ALLOWED.items():
     for _extension in _extensions:
@@ -76,7 +79,8 @@ def same_family(declared: str, detected: str) -> bool:
 
 def extension_for(content_type: str, filename: str | None) -> str:
     """The filename's extension when it fits the MIME type, otherwise the type's default."""
-    extensions = ALLOWED[normalise(content_type)]
+    mime = normalise(content_type)
+    extensions = ALLOWED.get(mime) or READABLE_EXTRA.get(mime) or (".bin",)
     if filename and "." in filename:
         suffix = "." + filename.rsplit(".", 1)[1].lower()
         if suffix in extensions:

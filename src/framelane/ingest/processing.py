@@ -48,10 +48,10 @@ def run_probe(settings: Settings, asset_id: str) -> None:
             storage_for(settings).download_to(key, local)
             probe = probe_local(settings, local, declared)
         except ObjectMissing:
-            _fail(settings, asset_id, SourceNotFound("The uploaded object disappeared."))
+            fail(settings, asset_id, SourceNotFound("The uploaded object disappeared."))
             return
         except FramelaneError as error:
-            _fail(settings, asset_id, error)
+            fail(settings, asset_id, error)
             return
     _succeed(settings, asset_id, probe)
 
@@ -84,7 +84,7 @@ def run_import(settings: Settings, import_id: str) -> None:
                 probe.content_type, filename or url.split("?", 1)[0].rsplit("/", 1)[-1]))
             storage_for(settings).put_file(key, local, probe.content_type)
         except FramelaneError as error:
-            _fail(settings, asset_id, error)
+            fail(settings, asset_id, error)
             return
     log.info("imported", extra={"import_id": import_id, "bytes": download.size})
     _succeed(settings, asset_id, probe, storage_key=key)
@@ -104,11 +104,11 @@ def _succeed(settings: Settings, asset_id: str, probe: MediaProbe,
         service.mark_ready(session, settings, asset, probe)
 
 
-def _fail(settings: Settings, asset_id: str, error: FramelaneError) -> None:
+def fail(settings: Settings, asset_id: str, error: FramelaneError) -> None:
     log.info("asset failed", extra={"asset_id": asset_id, "code": error.code})
     with session_scope(settings.resolved_database_url) as session:
         asset = IngestRepository.from_session(session).asset_by_id(asset_id)
-        if asset is None:
+        if asset is None or asset.status != "processing":
             return
         storage_for(settings).delete(asset.storage_key)
         service.mark_failed(session, settings, asset, error)

@@ -52,6 +52,8 @@ def _image(head: bytes) -> str | None:
         return "image/webp"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image/tiff"
+    if head[:2] == b"BM" and len(head) >= 26 and head[6:10] == b"\x00\x00\x00\x00":
+        return "image/bmp"  # not uploadable (§15.1), but a source the engine reads
     return None
 
 
