@@ -187,3 +187,27 @@ def test_private_target_is_fetched_with_private_urls_on(
     url = source_server.add("/ok.wav", (media_dir / "tone.wav").read_bytes())
     path = make_resolver(settings, workspace.id, tmp_path).resolve(url, "audio")
     assert path.read_bytes() == (media_dir / "tone.wav").read_bytes()
+
+
+def test_concurrent_first_fetches_of_one_url_all_succeed(
+    settings: Settings, workspace: VerifiedWorkspace, media_dir: Path, tmp_path: Path,
+    source_server: SourceServer,
+) -> None:
+    import threading
+
+    url = source_server.add("/same.png", (media_dir / "still.png").read_bytes(), etag='"s"')
+    results: list[object] = []
+
+    def resolve(index: int) -> None:
+        try:
+            results.append(make_resolver(settings, workspace.id,
+                                         tmp_path / str(index)).resolve(url, "image"))
+        except Exception as error:
+            results.append(error)
+
+    threads = [threading.Thread(target=resolve, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 6 and all(isinstance(item, Path) for item in results), results

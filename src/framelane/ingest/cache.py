@@ -49,7 +49,11 @@ class SourceCache:
                 return target, entry.content_type
             result = self.fetcher.download(url, target, None)
         assert result.path is not None and result.content_type is not None
-        self._remember(url, result)
+        try:
+            self._remember(url, result)
+        except Exception:  # a cache that cannot keep a copy must not fail the render
+            log.warning("could not cache a source", exc_info=True,
+                        extra={"workspace_id": self.workspace_id})
         return result.path, result.content_type
 
     def _entry(self, url: str) -> FetchCacheEntry | None:
