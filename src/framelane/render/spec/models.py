@@ -21,19 +21,19 @@ ALPHA_FORMATS = ("webm", "mov")
 
 
 class VideoElement(CommonFields, VisualFields, StyleFields, PictureFields, SourceFields):
-    type: Literal["video"] = "video"
+    type: Literal["video"] = Field("video", description="Element type.")
     volume: float = Field(100, ge=0, le=100, description="Embedded audio volume; 0 mutes it.")
 
 
 class ImageElement(CommonFields, VisualFields, StyleFields, PictureFields):
-    type: Literal["image"] = "image"
+    type: Literal["image"] = Field("image", description="Element type.")
     id: str = Field(min_length=1, max_length=255, description="Required, non-empty.")
     source_url: str = Field(min_length=1, max_length=2083, description="Image URL or path.")
     duration: float = Field(gt=0, description="Seconds on screen (required).")
 
 
 class AudioElement(CommonFields, SourceFields):
-    type: Literal["audio"] = "audio"
+    type: Literal["audio"] = Field("audio", description="Element type.")
     volume: float = Field(100, gt=0, le=100, description="Volume in percent (must be > 0).")
 
 
@@ -52,16 +52,22 @@ class WordAnimationSpec(SpecModel):
 
 
 class TextElement(CommonFields, VisualFields, StyleFields):
-    type: Literal["text"] = "text"
+    type: Literal["text"] = Field("text", description="Element type.")
     text: str = Field(min_length=1, description="The text; may contain line breaks.")
     duration: float = Field(gt=0, description="Seconds on screen (required).")
     font_family: str = Field("Inter", description="Family name, or a font URL (.ttf/.otf).")
     font_size: float = Field(48, gt=0, description="Font size in pixels.")
     font_weight: int = Field(400, ge=100, le=900, description="100–900.")
-    font_style: Literal["normal", "italic", "bold", "bolditalic"] = "normal"
+    font_style: Literal["normal", "italic", "bold", "bolditalic"] = Field(
+        "normal", description="`bold` sets weight 700 unless font_weight is given."
+    )
     text_color: HexColor = Field("#ffffff", description="Fill colour.")
-    text_align: Literal["left", "center", "right"] = "center"
-    text_decoration: Literal["none", "underline", "strikethrough"] = "none"
+    text_align: Literal["left", "center", "right"] = Field(
+        "center", description="Alignment of the lines inside the box."
+    )
+    text_decoration: Literal["none", "underline", "strikethrough"] = Field(
+        "none", description="Line under or through the text."
+    )
     tracking: float = Field(0, description="Extra space between letters, in pixels.")
     leading: float | None = Field(None, gt=0, description="Line height as a multiple of size.")
     stroke_color: HexColor | None = Field(None, description="Outline colour.")
@@ -73,7 +79,9 @@ class TextElement(CommonFields, VisualFields, StyleFields):
     background: bool | None = Field(None, description="Draw the background box.")
     stroke: bool | None = Field(None, description="Outline only, no fill.")
     shadow: bool | None = Field(None, description="Drop shadow behind the glyphs.")
-    text_wrap: Literal["wrap", "nowrap"] = "wrap"
+    text_wrap: Literal["wrap", "nowrap"] = Field(
+        "wrap", description="`wrap` breaks lines at `width`; `nowrap` only at line breaks."
+    )
     word_animation: WordAnimationSpec | None = Field(None, description="Animated captions.")
     animation_preset: str | None = Field(None, description="Not supported yet.")
 
@@ -89,11 +97,13 @@ class TransitionSpec(SpecModel):
 class CompositionElement(CommonFields, VisualFields, StyleFields):
     """A nested scene, rendered at its own width × height and placed like any visual."""
 
-    type: Literal["composition"] = "composition"
+    type: Literal["composition"] = Field("composition", description="Element type.")
     duration: float | None = Field(None, gt=0, description="Default: inferred from elements.")
     background_color: HexColor | None = Field(None, description="Scene background.")
     elements: list[Element] = Field(default_factory=list, description="The scene's elements.")
-    transitions: list[TransitionSpec] = Field(default_factory=list)
+    transitions: list[TransitionSpec] = Field(
+        default_factory=list, description="Transitions between elements of this scene."
+    )
 
 
 Element = Annotated[
@@ -117,9 +127,13 @@ class RenderSpec(SpecModel):
     alpha: bool = Field(False, description="Transparent output (webm or mov only).")
     snapshot_time: float = Field(0, ge=0, description="Time of the still for png/jpg.")
     elements: list[Element] = Field(default_factory=list, description="What to draw and play.")
-    transitions: list[TransitionSpec] = Field(default_factory=list)
+    transitions: list[TransitionSpec] = Field(
+        default_factory=list, description="Transitions between elements of this scene."
+    )
     metadata: dict[str, str] | None = Field(None, description="Echoed in webhooks.")
-    webhook_url: str | None = Field(None, min_length=1, max_length=2083)
+    webhook_url: str | None = Field(
+        None, min_length=1, max_length=2083, description="Per-request webhook (service)."
+    )
     ingest_external: bool | None = Field(None, description="Copy outside files first.")
 
     @property
