@@ -32,6 +32,7 @@ class TestOwnSources:
         url = source_url_for(settings, key)
         path = make_resolver(settings, workspace.id, tmp_path / "a").resolve(url, "video")
         assert path.read_bytes() == (media_dir / "clip.mp4").read_bytes()
+        assert path.stat().st_nlink == 2  # local storage: a hard link, not a copy
         with pytest.raises(FramelaneError) as stolen:
             make_resolver(settings, other_workspace.id, tmp_path / "b").resolve(url, "video")
         assert code_of(stolen) == "source_not_found"

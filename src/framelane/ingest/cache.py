@@ -15,6 +15,7 @@ from pathlib import Path
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.db.session import session_scope
+from framelane.ingest.copying import materialise
 from framelane.ingest.fetch import Download, Fetcher, Validators
 from framelane.ingest.models import FetchCacheEntry
 from framelane.ingest.repository import IngestRepository, cache_id
@@ -67,7 +68,7 @@ class SourceCache:
     def _restore(self, entry: FetchCacheEntry, target: Path) -> bool:
         partial = target.with_name(target.name + ".part")
         try:
-            self.storage.download_to(entry.storage_key, partial)
+            materialise(self.storage, entry.storage_key, partial)
         except ObjectMissing:
             partial.unlink(missing_ok=True)
             return False

@@ -26,7 +26,7 @@ from framelane.ingest.fetch import Fetcher
 from framelane.ingest.mime import extension_for
 from framelane.ingest.models import Asset
 from framelane.ingest.probe import MediaProbe
-from framelane.ingest.processing import probe_local
+from framelane.ingest.processing import probe_local, scratch_dir
 from framelane.ingest.repository import IngestRepository
 from framelane.ingest.resolver import check_kind
 from framelane.ingest.urls import own_storage_key, source_url_for
@@ -108,7 +108,7 @@ def ingest_external_sources(session: Session, settings: Settings, job: Job) -> N
     stored: list[str] = []
     ingested: dict[str, Ingested] = {}
     try:
-        with tempfile.TemporaryDirectory(prefix="framelane-ingest-") as folder:
+        with tempfile.TemporaryDirectory(prefix="external-", dir=scratch_dir(settings)) as folder:
             for url, kind in urls.items():
                 ingested[url] = _copy_one(settings, cache, job.workspace_id, url, kind,
                                           Path(folder), stored)

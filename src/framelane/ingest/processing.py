@@ -14,6 +14,7 @@ from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.db.session import session_scope
 from framelane.ingest import service
+from framelane.ingest.copying import materialise
 from framelane.ingest.fetch import Fetcher
 from framelane.ingest.mime import ContentTypeMismatch, extension_for, same_family
 from framelane.ingest.probe import MediaProbe, probe_file
@@ -31,6 +32,13 @@ def limits_for(settings: Settings) -> RenderLimits:
     return RenderLimits(max_source_bytes=settings.max_upload_bytes)
 
 
+def scratch_dir(settings: Settings) -> Path:
+    """Work files beside the data (same filesystem as local storage: links, not copies)."""
+    folder = settings.data_dir / "work" / "ingest"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def run_probe(settings: Settings, asset_id: str) -> None:
     """Probe an asset whose bytes are in storage; mark it ready or failed."""
     with session_scope(settings.resolved_database_url) as session:
@@ -38,14 +46,14 @@ def run_probe(settings: Settings, asset_id: str) -> None:
         if asset is None or asset.status != "processing":
             return
         key, declared, max_bytes = asset.storage_key, asset.content_type, asset.max_bytes
-    with tempfile.TemporaryDirectory(prefix="framelane-probe-") as folder:
+    with tempfile.TemporaryDirectory(prefix="probe-", dir=scratch_dir(settings)) as folder:
         local = Path(folder) / Path(key).name
         try:
             size = storage_for(settings).size(key)
             if size is not None and size > max_bytes:
                 raise SourceTooLarge(f"The upload is {size} bytes; the limit is {max_bytes}.",
                                      details={"max_bytes": max_bytes})
-            storage_for(settings).download_to(key, local)
+            materialise(storage_for(settings), key, local)
             probe = probe_local(settings, local, declared)
         except ObjectMissing:
             fail(settings, asset_id, SourceNotFound("The uploaded object disappeared."))
@@ -75,7 +83,7 @@ def run_import(settings: Settings, import_id: str) -> None:
         workspace_id = record.workspace_id
     fetcher = Fetcher(allow_private=settings.allow_private_urls,
                       max_bytes=settings.max_upload_bytes)
-    with tempfile.TemporaryDirectory(prefix="framelane-import-") as folder:
+    with tempfile.TemporaryDirectory(prefix="import-", dir=scratch_dir(settings)) as folder:
         local = Path(folder) / "download"
         try:
             download = fetcher.download(url, local)

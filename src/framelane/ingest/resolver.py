@@ -18,6 +18,7 @@ from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.db.session import session_scope
 from framelane.ingest.cache import SourceCache
+from framelane.ingest.copying import materialise
 from framelane.ingest.fetch import DEFAULT_TIMEOUT, Fetcher
 from framelane.ingest.mime import family
 from framelane.ingest.probe import check_image_header
@@ -74,7 +75,7 @@ class IngestResolver:
         raise_if_failed(self.settings, key, url)
         target = self._target(url)
         try:
-            storage_for(self.settings).download_to(key, target)
+            materialise(storage_for(self.settings), key, target)
         except ObjectMissing as error:
             target.unlink(missing_ok=True)
             raise SourceNotFound(f"{url} has not been uploaded (or was deleted).",
