@@ -240,3 +240,31 @@ class TestPictureTransitions:
         middle = frame_rgba(data, tmp_path, 20)[..., :3].astype(int)
         assert tuple(middle[H // 2, W // 2]) == (0, 255, 0)
         assert tuple(middle[H // 2, W // 2 + 20]) == (0, 0, 255)
+
+
+class TestSoftInvariants:
+    def codes(self, data: dict[str, Any], base: Path) -> list[tuple[str, str]]:
+        timeline, _ = timeline_of(data, base)
+        return [(w["code"], w["message"]) for w in timeline.warnings]
+
+    def test_an_element_starting_after_the_end(self, tmp_path: Path, red_png: Path) -> None:
+        found = self.codes(canvas([box(0, 1), box(3, 1, id="late")], duration=2), tmp_path)
+        assert [c for c, _ in found] == ["element_after_end"]
+        assert "elements[1]" in found[0][1]
+
+    def test_no_visible_elements(self, tmp_path: Path, red_png: Path) -> None:
+        found = self.codes(canvas([box(0, 1, visible=False)], duration=1), tmp_path)
+        assert [c for c, _ in found] == ["empty_timeline"]
+
+    def test_caption_words_outside_their_element(self, tmp_path: Path) -> None:
+        words = [{"text": "early", "start": 0, "end": 0.5}, {"text": "late", "start": 5, "end": 6}]
+        caption = {
+            "type": "text",
+            "text": "early late",
+            "time": 1,
+            "duration": 2,
+            "word_animation": {"style": "box", "words": words},
+        }
+        found = self.codes(canvas([caption]), tmp_path)
+        assert [c for c, _ in found] == ["word_outside_element"]
+        assert "'early'" in found[0][1] and "'late'" in found[0][1]

@@ -15,6 +15,7 @@ from framelane.render.adjust import Adjustments
 from framelane.render.effects import EffectInput
 from framelane.render.errors import CodecUnsupported, FontNotFound, SourceError
 from framelane.render.fonts import FontLibrary
+from framelane.render.invariants import scene_warnings
 from framelane.render.limits import RenderLimits
 from framelane.render.lut import load_cube
 from framelane.render.placement import box_size, box_style, placement, text_look
@@ -118,6 +119,9 @@ def _scene(
     total = duration if duration is not None else max(ends, default=Fraction(0))
     if total <= 0:
         raise empty_timeline_error()
+    for warning in scene_warnings(elements, layers, total, prefix):
+        if warning not in ctx.warnings:
+            ctx.warnings.append(warning)
     layers = _apply_transitions(layers, transitions, elements, prefix)
     layers.sort(key=lambda layer: (layer.element.z_index, -layer.order))
     return Timeline(
