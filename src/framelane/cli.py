@@ -11,8 +11,13 @@ from importlib import import_module
 from framelane.core.settings import UnsafeConfiguration, check_safe_to_serve, get_settings
 
 # Feature packages that add their own subcommands through `register(subparsers)`.
-PLUGIN_COMMANDS: tuple[str, ...] = ("framelane.jobs.cli", "framelane.webhooks.cli",
-                                   "framelane.gallery.cli", "framelane.ingest.cli")
+PLUGIN_COMMANDS: tuple[str, ...] = (
+    "framelane.render.cli",
+    "framelane.jobs.cli",
+    "framelane.webhooks.cli",
+    "framelane.gallery.cli",
+    "framelane.ingest.cli",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -9,7 +9,7 @@ import pytest
 from framelane.core.errors import CapabilityUnsupported, ValidationFailed
 from framelane.render.effects import EFFECTS
 from framelane.render.motions import MOTIONS
-from framelane.render.registry import Registry
+from framelane.render.registry import Registry, Unsupported
 from framelane.render.spec import RenderSpec, parse_spec
 from framelane.render.spec.unknown import json_path
 from framelane.render.transitions import TRANSITIONS
@@ -195,12 +195,15 @@ class TestRules:
             parse_spec([])  # type: ignore[arg-type]
 
 
-def first_unsupported(registry: Registry[Any]) -> str:
-    """A name the registry lists as not supported yet (the catalog grows over time)."""
+def first_unsupported(registry: Registry[Any], monkeypatch: pytest.MonkeyPatch) -> str:
+    """A name the registry lists as not supported: a real one if the catalog still has one,
+    otherwise the first entry, flagged unsupported for this test only."""
     names = [name for name in registry if not registry.is_supported(name)]
-    if not names:
-        pytest.skip(f"every {registry.kind} is implemented")
-    return names[0]
+    if names:
+        return names[0]
+    name = next(iter(registry))
+    monkeypatch.setitem(registry._entries, name, Unsupported(name, "flagged by the test"))
+    return name
 
 
 def words(style: str) -> dict[str, Any]:
@@ -225,9 +228,9 @@ UNSUPPORTED: list[tuple[Registry[Any], Any, str]] = [
 class TestCapabilities:
     @pytest.mark.parametrize(("registry", "element", "path"), UNSUPPORTED)
     def test_unsupported_entries_are_rejected_by_name(
-        self, registry: Registry[Any], element: Any, path: str
+        self, registry: Registry[Any], element: Any, path: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        name, kind = first_unsupported(registry), registry.kind
+        name, kind = first_unsupported(registry, monkeypatch), registry.kind
         with pytest.raises(CapabilityUnsupported) as caught:
             parse_spec({"elements": [element(name)]})
         assert caught.value.code == "capability_unsupported"
@@ -270,8 +273,8 @@ class TestCapabilities:
             path,
         )
 
-    def test_unsupported_transition_is_rejected(self) -> None:
-        name = first_unsupported(TRANSITIONS)
+    def test_unsupported_transition_is_rejected(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        name = first_unsupported(TRANSITIONS, monkeypatch)
         data = {
             "elements": [VIDEO, TEXT],
             "transitions": [{"type": name, "duration": 1, "from_id": "v", "to_id": "t"}],
@@ -282,3 +285,17 @@ class TestCapabilities:
 
     def test_supported_effects_pass(self) -> None:
         parse_spec({"elements": [{**VIDEO, "effects": [{"type": "sepia"}, {"type": "invert"}]}]})
+
+
+class TestTransitionZIndex:
+    def test_setting_z_index_is_refused_not_ignored(self) -> None:
+        data = {
+            "elements": [VIDEO, TEXT],
+            "transitions": [{"type": "cross_dissolve", "duration": 1, "from_id": "v",
+                             "to_id": "t", "z_index": 3}],
+        }
+        with pytest.raises(CapabilityUnsupported) as caught:
+            parse_spec(data)
+        assert caught.value.details[0]["name"] == "z_index"
+        del data["transitions"][0]["z_index"]  # type: ignore[attr-defined]
+        parse_spec(data)

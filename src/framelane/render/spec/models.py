@@ -91,7 +91,9 @@ class TransitionSpec(SpecModel):
     duration: float = Field(gt=0, description="Seconds, centred on the cut.")
     from_id: str = Field(min_length=1, description="Id of the outgoing element.")
     to_id: str = Field(min_length=1, description="Id of the incoming element.")
-    z_index: int | None = Field(None, description="Reserved; stacking follows the elements.")
+    z_index: int | None = Field(
+        None, description="Not supported yet (capability_unsupported when set): the pair is "
+        "drawn where its two elements stack.")
 
 
 class CompositionElement(CommonFields, VisualFields, StyleFields):

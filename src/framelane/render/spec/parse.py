@@ -116,6 +116,10 @@ def _unsupported_entries(
             yield from _unsupported_entries(element.elements, element.transitions, loc)
     for index, transition in enumerate(transitions):
         yield from _entry(TRANSITIONS, transition.type, (*prefix, "transitions", index, "type"))
+        if transition.z_index is not None:
+            # The pair is drawn where its elements stack; a separate layer is not rendered yet.
+            yield {"loc": [*prefix, "transitions", index, "z_index"],
+                   "kind": "transition_field", "name": "z_index"}
 
 
 def _element_entries(element: Any, loc: Loc) -> Iterator[dict[str, Any]]:
