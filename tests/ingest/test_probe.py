@@ -107,3 +107,15 @@ def test_image_polyglots_with_markup_anywhere(tmp_path: Path, media_dir: Path) -
     (tmp_path / "js.gif").write_bytes(frames.read_bytes() + b"/*<script>evil()</script>*/")
     assert refused(tmp_path / "js.gif") == "source_corrupt"
     assert probe_file(frames).kind == "image"
+
+
+@pytest.mark.parametrize(("orientation", "rotation"), [(1, 0), (3, 180), (6, 270), (8, 90)])
+def test_exif_orientation_is_the_image_rotation(tmp_path: Path, orientation: int,
+                                                rotation: int) -> None:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.new("RGB", (30, 20), (9, 9, 9)).save(tmp_path / "phone.jpg", "JPEG", exif=exif)
+    probe = probe_file(tmp_path / "phone.jpg")
+    assert (probe.width, probe.height, probe.rotation) == (30, 20, rotation)

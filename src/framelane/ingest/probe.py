@@ -101,6 +101,11 @@ def _check_pixels(name: str, width: int, height: int, limit: int) -> None:
             "decoding).", details={"width": width, "height": height, "max_pixels": limit})
 
 
+EXIF_ORIENTATION = 0x0112
+EXIF_ROTATIONS = {3: 180, 6: 270, 8: 90}
+"""EXIF orientation → counter-clockwise degrees, as a video's display matrix reports them."""
+
+
 def check_image_header(path: Path, content_type: str, limits: RenderLimits) -> tuple[int, int]:
     """Dimensions from the header only; a decompression bomb is refused here, undecoded."""
     if content_type == "image/png":
@@ -135,13 +140,15 @@ def _probe_image(path: Path, content_type: str, size: int, limits: RenderLimits)
             with Image.open(path) as image:
                 image.load()
                 frames = getattr(image, "n_frames", 1)
+                orientation = int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
     except Image.DecompressionBombError as error:
         raise SourceTooLarge(f"{path.name}: {error}") from error
     except (OSError, SyntaxError, ValueError, struct.error) as error:
         raise SourceCorrupt(f"{path.name}: cannot decode the image ({error}).") from error
     animated = content_type == "image/gif" and frames > 1
     return MediaProbe(content_type, "image", size, width=width, height=height,
-                      has_audio=False, rotation=0, video_codec="gif" if animated else None)
+                      has_audio=False, rotation=EXIF_ROTATIONS.get(orientation, 0),
+                      video_codec="gif" if animated else None)
 
 
 # --- fonts ----------------------------------------------------------------------------------
