@@ -1,4 +1,4 @@
-"""Job rules shared by every job kind (renders today, AI tasks next).
+"""Job rules shared by every job kind (renders and AI tasks).
 
 Adding a new job kind or task type:
 1. Write a runner `fn(ctx: RunContext) -> RunResult` (see `framelane.jobs.runner`): read
@@ -11,7 +11,9 @@ Adding a new job kind or task type:
    `kind`; answer with `job_out(...)` (`framelane.jobs.schemas.JobOut`).
 Uploading the artifact, leases, retries after a lost worker, cancellation, events
 (`<kind>.processing|progress|completed|failed|cancelled`), usage and quotas come for free.
-A job that must wait (e.g. for an upload probe) is held back by `register_readiness_gate`.
+A job that must wait (e.g. for an upload probe) is held back by `register_readiness_gate`;
+background work that must also run in `framelane worker` processes registers with
+`framelane.jobs.consumer.register_worker_service`.
 """
 
 from __future__ import annotations
