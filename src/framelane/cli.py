@@ -39,6 +39,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from framelane.db.migrate import upgrade
 
     settings = get_settings()
+    if args.workers is not None:  # `--workers N` overrides FRAMELANE_EMBEDDED_WORKERS
+        settings = settings.model_copy(update={"embedded_workers": args.workers})
     try:
         check_safe_to_serve(settings, args.host)
     except UnsafeConfiguration as exc:

@@ -105,3 +105,18 @@ def test_a_stopped_api_hands_its_running_render_back(tmp_path: Path) -> None:
     finally:
         stop_all(processes)
     assert (final["status"], final["attempts"]) == ("completed", 1)
+
+
+def test_serve_workers_flag_overrides_the_setting(tmp_path: Path) -> None:
+    env, headers = embedded_env(tmp_path)  # FRAMELANE_EMBEDDED_WORKERS=1
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = spawn(["serve", "--port", str(port), "--workers", "0"], env, tmp_path / "s.log")
+    try:
+        wait_healthy(base, server)
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as api:
+            job = api.post("/v1/renders", json=tiny_body(1)).json()
+            waited = api.get(f"/v1/renders/{job['id']}", params={"wait": 2}).json()
+    finally:
+        stop_all([server])
+    assert waited["status"] == "queued"  # API only: nothing consumes in this process
