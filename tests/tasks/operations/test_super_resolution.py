@@ -102,3 +102,11 @@ def test_cancel_is_checked_between_tiles(tmp_path: Path) -> None:
     path = _save(np.ascontiguousarray(tasks_media.grace_hopper()[:400, :400]), tmp_path / "in.png")
     with pytest.raises(TaskCancelled):
         OP.run(path, _params(2), ctx)
+
+
+def test_long_videos_are_refused_before_hours_of_work(
+    person_video: tuple[Path, list[NDArray[np.float32]]], tmp_path: Path
+) -> None:
+    limits = TaskLimits(max_upscale_megapixel_frames=1.0)  # the clip is 16 x 0.077 MP
+    with pytest.raises(MediaTooLarge, match="megapixel-frames"):
+        OP.run(person_video[0], _params(2), TaskContext(workdir=tmp_path, limits=limits))

@@ -25,13 +25,16 @@ Stage = Literal["downloading", "compositing", "encoding", "uploading"]
 
 @dataclass(frozen=True, slots=True)
 class TaskLimits:
-    """Sizes an operation refuses with `limit_exceeded` rather than risk the worker's memory."""
+    """Sizes an operation refuses with `limit_exceeded` rather than risk the worker's memory or
+    tie it up for hours. Super-resolution costs about 3 CPU-seconds per 512x512 input frame, so
+    its video work is capped in input megapixel-frames (default: about 40 s of 640x360)."""
 
     max_image_pixels: int = 36_000_000
     max_video_pixels: int = 3840 * 2160
     max_output_image_pixels: int = 8192 * 8192
     max_output_video_pixels: int = 4096 * 2304
     max_duration_s: float = 600.0
+    max_upscale_megapixel_frames: float = 250.0
 
 
 def _never_cancelled() -> bool:

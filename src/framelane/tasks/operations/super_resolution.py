@@ -24,6 +24,7 @@ from pydantic import Field
 from framelane.tasks.operations.base import (
     ProgressMeter,
     TaskContext,
+    TaskLimits,
     TaskParams,
     TaskResult,
     coerce_params,
@@ -139,6 +140,12 @@ def _check_output_size(info: MediaInfo, scale: int, ctx: TaskContext) -> None:
         raise MediaTooLarge(
             f"{info.width}x{info.height} at {scale}x gives {pixels} pixels; the limit is {limit}"
         )
+    work = info.width * info.height * info.frame_count / 1e6
+    if info.kind == "video" and work > ctx.limits.max_upscale_megapixel_frames:
+        raise MediaTooLarge(
+            f"{info.frame_count} frames of {info.width}x{info.height} is {work:.0f} megapixel-"
+            f"frames to upscale; the limit is {ctx.limits.max_upscale_megapixel_frames:.0f}"
+        )
 
 
 class SuperResolution:
@@ -158,6 +165,8 @@ class SuperResolution:
                 "input": "image or video (detected from the content)",
                 "output": "png for images, mp4 (H.264, audio kept) for videos",
                 "model": "Real-ESRGAN animevideov3 x2/x3/x4 on CPU with back-projection",
+                "limits": "about 3 CPU-seconds per 512x512 input frame; videos are capped at "
+                f"{TaskLimits().max_upscale_megapixel_frames:.0f} input megapixel-frames",
             },
         )
 
