@@ -220,3 +220,15 @@ def test_big_frames_are_refined_and_blended_in_strips_with_the_same_result(
     assert float(np.abs(strips - whole).max()) < 2e-3
     strips_rgba = matting.compose_rgba(rgb, whole, (10, 200, 30, 128))
     assert np.array_equal(strips_rgba, whole_rgba)
+
+
+def test_long_videos_for_the_slow_object_model_are_refused(
+    person_video: tuple[Path, list[NDArray[np.float32]]], tmp_path: Path
+) -> None:
+    from framelane.tasks.operations.base import TaskLimits
+    from framelane.tasks.operations.errors import MediaTooLarge
+
+    ctx = TaskContext(workdir=tmp_path, limits=TaskLimits(max_object_matte_frames=10))
+    with pytest.raises(MediaTooLarge, match="general model"):
+        OP.run(person_video[0], _params(model="general"), ctx)
+    assert OP.run(person_video[0], _params(model="person"), ctx).output_path.exists()

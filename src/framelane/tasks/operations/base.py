@@ -35,6 +35,7 @@ class TaskLimits:
     max_output_video_pixels: int = 4096 * 2304
     max_duration_s: float = 600.0
     max_upscale_megapixel_frames: float = 250.0
+    max_object_matte_frames: int = 3000  # U²-Net-p takes ~0.3-0.8 s a frame
 
 
 def _never_cancelled() -> bool:

@@ -30,7 +30,7 @@ from framelane.tasks.operations.base import (
     describe_operation,
     reject_unsupported_fields,
 )
-from framelane.tasks.operations.errors import UnsupportedMedia
+from framelane.tasks.operations.errors import MediaTooLarge, UnsupportedMedia
 from framelane.tasks.operations.media import (
     MediaInfo,
     check_frame_limits,
@@ -202,7 +202,13 @@ class RemoveBackground:
         background = p.background_rgba()
         alpha = background is None or background[3] < 255
         fmt = format_for(out_format, alpha)
-        matter = FrameMatter(choose_model(p.model, sample_frames(path)), background, video=True)
+        model = choose_model(p.model, sample_frames(path))
+        if model == "general" and info.frame_count > ctx.limits.max_object_matte_frames:
+            raise MediaTooLarge(
+                f"the general model takes up to a second a frame; {info.frame_count} frames exceed "
+                f"the limit of {ctx.limits.max_object_matte_frames} (use model 'person' for people)"
+            )
+        matter = FrameMatter(model, background, video=True)
         per_frame: Callable[[Frame], Frame] = matter
         if not alpha:
             per_frame = lambda rgb: matter(rgb)[..., :3]  # noqa: E731
