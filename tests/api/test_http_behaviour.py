@@ -190,3 +190,29 @@ class TestOpenApiForTheTokenApi:
                     "TokenError")
         assert schema["components"]["schemas"]["TokenError"]["properties"]["error"]["type"] == (
             "string")
+
+
+class TestRateLimitsSharedThroughRedis:
+    def test_two_api_processes_share_one_budget(
+        self, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
+        import uuid
+
+        import redis
+
+        from tests.fixtures.database import REDIS_URL, unreachable
+
+        try:
+            redis.Redis.from_url(REDIS_URL).ping()
+        except redis.RedisError as exc:
+            unreachable("Redis at 127.0.0.1:6379", exc)
+        shared = settings.model_copy(update={
+            "rate_limits_enabled": True,
+            "rate_limit_url": REDIS_URL,
+            # A limit string unique to this run keeps other runs' counters out of the way.
+            "rate_limits": RateLimits(per_key=f"4/{60 + uuid.uuid4().int % 1000} seconds"),
+        })
+        with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+            statuses = [c.get("/v1/workspace", headers=workspace.headers).status_code
+                        for c in (first, second, first, second, first)]
+        assert statuses == [200, 200, 200, 200, 429]
