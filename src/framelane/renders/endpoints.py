@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Body, Header, Query, status
+from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -64,11 +64,12 @@ def list_renders(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, 
 
 @router.get("/v1/renders/{render_id}", response_model=JobOut)
 async def get_render(
-    render_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep,
+    render_id: str, ctx: WorkspaceDep, session: SessionDep, request: Request,
     wait: Annotated[float, Query(ge=0, le=30, description="Long-poll up to N seconds for a "
                                  "terminal status")] = 0,
 ) -> JobOut:
     """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
+    settings: Settings = request.app.state.settings  # no SettingsDep: one thread hop less
     job = await anyio.to_thread.run_sync(read_render, session, ctx, settings, render_id, wait)
     if isinstance(job, JobOut):
         return job
