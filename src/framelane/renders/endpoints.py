@@ -62,31 +62,36 @@ def list_renders(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, 
                         has_more=more)
 
 
+def as_json(job: Job, settings: Settings) -> Response:
+    """The JobOut, serialised once (the hot polling path skips re-validating the model)."""
+    return Response(present(job, settings).model_dump_json(), media_type="application/json")
+
+
 @router.get("/v1/renders/{render_id}", response_model=JobOut)
 async def get_render(
     render_id: str, ctx: WorkspaceDep, session: SessionDep, request: Request,
     wait: Annotated[float, Query(ge=0, le=30, description="Long-poll up to N seconds for a "
                                  "terminal status")] = 0,
-) -> JobOut:
+) -> Response:
     """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
     settings: Settings = request.app.state.settings  # no SettingsDep: one thread hop less
     job = await anyio.to_thread.run_sync(read_render, session, ctx, settings, render_id, wait)
-    if isinstance(job, JobOut):
+    if isinstance(job, Response):
         return job
     waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
     if waited is None:
         raise NotFound(f"No render {render_id!r} in this workspace.")
-    return await anyio.to_thread.run_sync(present, waited, settings)
+    return await anyio.to_thread.run_sync(as_json, waited, settings)
 
 
 def read_render(session: Session, ctx: WorkspaceContext, settings: Settings, render_id: str,
-                wait: float) -> JobOut | Job:
+                wait: float) -> Response | Job:
     """One thread hop: the answer, or the job to wait for (its transaction released)."""
     job = jobs.get_job(session, ctx, render_id, KIND)
     if wait > 0 and not job.is_terminal:
         unit_of_work.commit(session)  # a long-poll holds no database lock
         return job
-    return present(job, settings)
+    return as_json(job, settings)
 
 
 @router.delete("/v1/renders/{render_id}", response_model=JobOut)
