@@ -234,8 +234,9 @@ class TemporalMatteSmoother:
 def compose_rgba(rgb: RGB, alpha: Matte, background: tuple[int, int, int, int] | None) -> RGB:
     """Put the matte into an alpha channel, or blend over `background` (RGBA) instead."""
     if background is None:
-        a8 = as_u8(np.clip(alpha, 0.0, 1.0) * 255.0 + 0.5)
-        return np.dstack([rgb, a8])
+        rgba = as_u8(cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA))
+        rgba[..., 3] = cv2.convertScaleAbs(np.clip(alpha, 0.0, 1.0), alpha=255.0)
+        return rgba
     out = np.empty((*rgb.shape[:2], 4), np.uint8)
     rows = max(1, STRIP_PIXELS // rgb.shape[1])
     for top in range(0, rgb.shape[0], rows):
