@@ -293,3 +293,22 @@ def test_shutdown_hands_running_renders_back_to_the_queue(settings: Settings,
         assert resumed["attempts"] == 1
         second.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
 
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/hook", "http://0.0.0.0:9/hook",
+                                 "http://user:pw@127.0.0.1/hook"])
+def test_a_webhook_url_the_dispatcher_may_not_call_is_refused_at_submission(
+        client: TestClient, pro: VerifiedWorkspace, url: str) -> None:
+    response = client.post("/v1/renders", json=tiny(webhook_url=url), headers=pro.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "url_not_allowed"
+    listed = client.get("/v1/renders", headers=pro.headers).json()
+    assert listed["data"] == []
+
+
+def test_worker_processes_also_run_the_webhook_dispatcher() -> None:
+    from framelane.jobs import consumer, wiring
+    from framelane.webhooks.dispatcher import start_background
+
+    wiring.install()
+    assert start_background in consumer._worker_services

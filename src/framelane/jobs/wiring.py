@@ -6,9 +6,10 @@ from fastapi import Request
 
 from framelane.api.app import register_startup
 from framelane.api.system import register_readiness_check
-from framelane.jobs.consumer import start_embedded_workers
+from framelane.jobs.consumer import register_worker_service, start_embedded_workers
 from framelane.jobs.queue import queue_for
 from framelane.jobs.service import cancel_workspace_jobs
+from framelane.webhooks.dispatcher import start_background as start_webhook_dispatcher
 from framelane.workspaces.service import register_deletion_hook
 
 
@@ -27,3 +28,6 @@ def install() -> None:
     register_startup(start_embedded_workers)
     register_readiness_check("queue", check_queue)
     register_deletion_hook(cancel_workspace_jobs)
+    # `framelane worker` processes deliver webhooks too (several dispatchers share the
+    # database safely: each attempt is leased).
+    register_worker_service(start_webhook_dispatcher)

@@ -15,6 +15,7 @@ from framelane.jobs.service import create_job
 from framelane.render.limits import DEFAULT_LIMITS, check_output
 from framelane.render.spec import parse_spec
 from framelane.render.spec.models import RenderSpec
+from framelane.webhooks import validate_webhook_url
 
 Preprocessor = Callable[[Session, WorkspaceContext, dict[str, Any]], dict[str, Any]]
 _preprocessors: list[Preprocessor] = []
@@ -69,6 +70,8 @@ def submit(session: Session, settings: Settings, ctx: WorkspaceContext, body: di
     spec = parsed.spec
     seconds = estimated_seconds(spec)
     check_limits(spec, seconds)
+    if spec.webhook_url is not None:
+        validate_webhook_url(settings, spec.webhook_url)
     return create_job(
         session, ctx, settings=settings, kind="render", task_type=None, request=body,
         metadata=dict(spec.metadata or {}), webhook_url=spec.webhook_url,
