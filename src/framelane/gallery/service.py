@@ -1,5 +1,6 @@
 """`build_gallery`: render every catalog entry to a clip and a labelled contact sheet, plus an
-overview montage per kind, `gallery.json` and an `index.html` to browse them."""
+overview montage per kind, `gallery.json` and an `index.html` to browse them. Entries the
+engine cannot render yet get a labelled card naming what is missing."""
 
 from __future__ import annotations
 
@@ -10,10 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from framelane.gallery import sheets
-from framelane.gallery.blends import blend_frames, write_mp4
 from framelane.gallery.html import write_index
 from framelane.gallery.sources import write_sources
 from framelane.gallery.specs import (
@@ -29,7 +27,6 @@ from framelane.render.pipeline import render, render_contact_sheet_png, render_s
 from framelane.render.pixels import Pixels
 from framelane.render.registry import Registry
 from framelane.render.transitions import TRANSITIONS
-from framelane.render.transitions.pixel import PixelTransition
 from framelane.render.word_animations import WORD_ANIMATIONS
 
 SpecFn = Callable[[str, Frame, dict[str, Path]], dict[str, Any]]
@@ -40,7 +37,6 @@ KINDS: dict[str, tuple[Registry[Any], SpecFn]] = {
     "word_animations": (WORD_ANIMATIONS, word_animation_spec),
 }
 SHEET_FRAMES = 6
-BLEND_NOTE = "blend preview (refused by the API until the compositor draws blends)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +46,7 @@ class Entry:
     supported: bool
     description: str
     how: str
-    """`engine` (rendered from a spec), `blend` (pixel preview) or `missing`."""
+    """`engine` (rendered from a spec) or `missing` (not renderable yet, with the reason)."""
     clip: str | None
     sheet: str
     milliseconds: float
@@ -94,12 +90,6 @@ def _one(outdir: Path, kind: str, name: str, registry: Registry[Any], spec_fn: S
         body = sheets.decode_png(render_contact_sheet_png(spec, SHEET_FRAMES))
         thumb = sheets.decode_png(render_still_png(spec, frame.seconds * 0.45))
         how, clip = "engine", clip_path
-    elif isinstance(entry, PixelTransition):
-        frames = blend_frames(entry, frame, sources["landscape"], sources["city"])
-        write_mp4(frames, clip_path, frame.fps)
-        picks = np.linspace(0, len(frames) - 1, SHEET_FRAMES).round().astype(int)
-        body, thumb = sheets.grid([frames[i] for i in picks]), frames[len(frames) // 2]
-        how, clip = BLEND_NOTE, clip_path
     else:
         body = thumb = sheets.placeholder(frame.width, frame.height, entry.description)
         how, clip = "missing: the protocol cannot express it yet", None

@@ -1,6 +1,6 @@
-"""Every transition: the supported ones rendered through the real engine (two clips around a
-cut), the pixel blends that wait for compositor support checked on the two pictures directly.
-Either way progress 0 is exactly the outgoing picture and progress 1 the incoming one."""
+"""Every transition rendered through the real engine (two clips around a cut), and the pixel
+blends also checked on the two pictures directly: progress 0 is exactly the outgoing picture and
+progress 1 the incoming one."""
 
 from __future__ import annotations
 
@@ -11,22 +11,29 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from framelane.render.pairs import BlendsPictures
 from framelane.render.transitions import TRANSITIONS
-from framelane.render.transitions.pixel import PENDING_NOTE, PixelTransition
+from framelane.render.transitions.pixel import PixelTransition
 from tests.render.conftest import H, W, canvas, frame_rgba
 
 from .frames import picture, translucent
 
 ENGINE = [n for n in TRANSITIONS if TRANSITIONS.is_supported(n)]
 BLENDS = [n for n in TRANSITIONS if isinstance(TRANSITIONS.entry(n), PixelTransition)]
+MODIFIERS = [n for n in ENGINE if n not in BLENDS]
 WINDOW = (15, 45)
 """Frames where the 1 s transition window (centred on the cut at 1 s) starts and ends."""
 
 
-def test_every_transition_is_rendered_by_the_engine_or_a_blend() -> None:
-    assert sorted(ENGINE + BLENDS) == sorted(TRANSITIONS)
-    assert not set(ENGINE) & set(BLENDS)
+def test_every_transition_is_supported_as_a_layer_modifier_or_a_blend() -> None:
+    assert sorted(ENGINE) == sorted(TRANSITIONS)
+    assert sorted(MODIFIERS + BLENDS) == sorted(TRANSITIONS)
     assert TRANSITIONS.canonical("fade") == "cross_dissolve"
+
+
+@pytest.mark.parametrize("name", BLENDS)
+def test_blends_are_drawn_by_the_scene_renderer(name: str) -> None:
+    assert isinstance(TRANSITIONS.get(name), BlendsPictures)
 
 
 # --------------------------------------------------------------------- through the engine
@@ -86,10 +93,34 @@ def test_engine_transition_halfway(base: Path, name: str, check: Any) -> None:
     assert check(cut(base, 30, name))
 
 
-def test_every_engine_transition_has_a_halfway_check() -> None:
+def test_every_modifier_transition_has_a_halfway_check() -> None:
     checked = {"cross_dissolve", "dip_to_black", "dip_to_white", "wipe_left", "wipe_right",
                "wipe_up", "wipe_down"}  # fmt: skip
-    assert checked == set(ENGINE)
+    assert checked == set(MODIFIERS)
+
+
+@pytest.fixture(scope="module")
+def textured(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The catalog test picture as `a.png` and a checkerboard as `b.png`."""
+    directory = tmp_path_factory.mktemp("textured")
+    a, b = pair(H, W)
+    for name, bgra in (("a", a), ("b", b)):
+        rgba = np.ascontiguousarray(bgra[..., [2, 1, 0, 3]])
+        Image.fromarray(rgba, "RGBA").save(directory / f"{name}.png")
+    return directory
+
+
+def alone(base: Path, which: str) -> np.ndarray:
+    element = {"type": "image", "id": which, "source_url": f"{which}.png", "duration": 3}
+    return frame_rgba(canvas([element], frame_rate=30, duration=3), base, 0)[..., :3]
+
+
+@pytest.mark.parametrize("name", BLENDS)
+def test_blend_transition_halfway_through_the_engine(textured: Path, name: str) -> None:
+    middle = cut(textured, 30, name)[..., :3].astype(int)
+    assert np.abs(middle - alone(textured, "a")).mean() > 5
+    assert np.abs(middle - alone(textured, "b")).mean() > 5
+    assert np.array_equal(middle, cut(textured, 30, name)[..., :3])
 
 
 # --------------------------------------------------------------------- pixel blends
@@ -149,12 +180,6 @@ def test_blend_is_deterministic_and_premultiplied(name: str) -> None:
     first, second = blend(name, a, b, 0.37), blend(name, a, b, 0.37)
     assert np.array_equal(first, second)
     assert (first[..., :3] <= first[..., 3:4]).all()
-
-
-@pytest.mark.parametrize("name", BLENDS)
-def test_blend_is_waiting_for_compositor_support(name: str) -> None:
-    assert TRANSITIONS.is_supported(name) is False
-    assert TRANSITIONS.entry(name).description.endswith(PENDING_NOTE)
 
 
 CENTRE_FIRST = ["iris", "circle_open", "box_wipe", "heart", "barn_doors_horizontal",

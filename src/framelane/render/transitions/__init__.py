@@ -27,7 +27,7 @@ TRANSITIONS.register(Wipe("left"))
 TRANSITIONS.register(Wipe("right"))
 TRANSITIONS.register(Wipe("up"))
 TRANSITIONS.register(Wipe("down"))
-# Written as pixel blends; supported once the compositor draws pairs through `blend`.
+# Pixel blends: the scene renderer draws both layers alone and calls `blend` (pairs.py).
 TRANSITIONS.register(shapes.DIAGONAL_WIPE)
 TRANSITIONS.register(shapes.BARN_DOORS_HORIZONTAL)
 TRANSITIONS.register(shapes.BARN_DOORS_VERTICAL)

@@ -1,14 +1,14 @@
 """`PixelTransition`: a transition defined on the two pictures, `blend(outgoing, incoming, p)`.
 
-Most of the catalog (iris, heart, cube, swirl…) needs more than the `LayerModifier` the
-compositor applies today (one opacity, one clip rectangle, one tint), so these entries are
+Most of the catalog (iris, heart, cube, swirl…) needs more than a `LayerModifier` (one
+opacity, one clip rectangle, one tint), so these entries are
 written in the general form used by xfade and gl-transitions: both layers rendered to
 canvas-size premultiplied BGRA buffers, one output picture per frame. `blend` is exact at the
 ends: progress 0 returns the outgoing picture and progress 1 the incoming one.
 
-They stay `supported=False` (validation refuses them with `capability_unsupported`) until the
-compositor draws a transition pair through `blend`; `modifier` keeps the registry protocol and
-falls back to a cross-dissolve so nothing breaks if one is evaluated anyway.
+The scene renderer (`framelane.render.pairs`) recognises entries with `blend`, renders the two
+layers alone and draws the blended picture in place of the pair. `modifier` keeps the registry
+protocol (a cross-dissolve) for any caller that only knows layer modifiers.
 """
 
 from __future__ import annotations
@@ -30,21 +30,13 @@ Blend = Callable[[Pixels, Pixels, float], Pixels]
 Mask = Callable[[Pixels, Pixels, float], Floats]
 
 
-PENDING_NOTE = ("Not rendered yet: needs the compositor to draw the two layers through "
-                "`blend(outgoing, incoming, progress)`.")
-
-
 @dataclass(frozen=True, slots=True)
 class PixelTransition:
     name: str
-    summary: str
+    description: str
     run: Blend
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
-    supported: bool = False
-
-    @property
-    def description(self) -> str:
-        return self.summary if self.supported else f"{self.summary} {PENDING_NOTE}"
+    supported: bool = True
 
     def blend(self, outgoing: Pixels, incoming: Pixels, progress: float) -> Pixels:
         if progress <= 0.0:
