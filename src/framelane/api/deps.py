@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Literal
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -27,22 +28,32 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-def get_settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error."""
-    session = sessionmaker_for(get_settings(request).resolved_database_url)()
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on error.
+
+    Async so the request needs no thread hop for it; a transaction that wrote something is
+    committed on a worker thread, a read-only one just ends (cheap) on the event loop."""
+    session = sessionmaker_for(settings_of(request).resolved_database_url)()
     try:
         yield session
-        unit_of_work.commit(session)
+        if unit_of_work.has_writes(session):
+            await anyio.to_thread.run_sync(unit_of_work.commit, session)
+        else:
+            unit_of_work.commit(session)
     except BaseException:
         unit_of_work.rollback(session)
         raise
     finally:
         session.close()
+
+
+async def get_settings(request: Request) -> Settings:
+    return settings_of(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -96,7 +107,7 @@ def principal_from_cookie(session: Session, request: Request) -> Principal | Non
     return Principal("session", record.user_id, None, None, csrf_token=record.csrf_token)
 
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
+async def get_principal(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
     principal = principal_from_token(session, token) if token else principal_from_cookie(
         session, request
@@ -139,7 +150,7 @@ def session_workspace(session: Session, request: Request, user_id: str) -> Membe
     return memberships[0]
 
 
-def get_workspace_context(
+async def get_workspace_context(
     request: Request, session: SessionDep, principal: PrincipalDep
 ) -> WorkspaceContext:
     """The calling workspace; its email must be verified (403 `email_not_verified`)."""
@@ -168,7 +179,7 @@ def get_workspace_context(
 WorkspaceDep = Annotated[WorkspaceContext, Depends(get_workspace_context)]
 
 
-def require_admin(context: WorkspaceDep) -> WorkspaceContext:
+async def require_admin(context: WorkspaceDep) -> WorkspaceContext:
     if context.role not in {"owner", "admin"}:
         raise Forbidden("Only workspace owners and admins can do this.")
     return context
@@ -177,7 +188,7 @@ def require_admin(context: WorkspaceDep) -> WorkspaceContext:
 AdminWorkspaceDep = Annotated[WorkspaceContext, Depends(require_admin)]
 
 
-def get_user(session: SessionDep, principal: PrincipalDep) -> User:
+async def get_user(session: SessionDep, principal: PrincipalDep) -> User:
     """The human behind a console session or user token (workspace keys act for the owner)."""
     repo = IdentityRepository.from_session(session)
     user_id = principal.user_id
