@@ -44,6 +44,48 @@ class Canvas:
         self.surface = skia.Surface(self.pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
         self.canvas = self.surface.getCanvas()
 
+    @classmethod
+    def over(cls, pixels: Pixels) -> Canvas:
+        """A canvas drawing onto existing premultiplied BGRA pixels (C-contiguous)."""
+        canvas = cls.__new__(cls)
+        canvas.height, canvas.width = pixels.shape[:2]
+        canvas.pixels = pixels
+        canvas.surface = skia.Surface(pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+        canvas.canvas = canvas.surface.getCanvas()
+        return canvas
+
+    def covered_by(self, state: LayerState, picture: LayerImage) -> bool:
+        """Whether drawing this layer would replace every pixel with the picture's own, as a
+        plain 1:1 copy (opaque, full opacity, normal blend, nothing clipped or added)."""
+        placement, style, modifier = state.layer.placement, state.layer.style, state.modifier
+        if not (
+            picture.opaque
+            and placement.opacity * state.motion.opacity * modifier.opacity == 1.0
+            and placement.blend_mode == "none"
+            and modifier.canvas_clip == FULL_CANVAS
+            and state.motion.reveal == (0.0, 0.0, 1.0, 1.0)
+            and style.border_radius <= 0
+            and style.shadow_color is None
+            and not _needs_group(state, picture)
+            and picture.image.width() == self.width
+            and picture.image.height() == self.height
+        ):
+            return False
+        canvas = self.canvas
+        canvas.save()
+        self._transform(state)
+        matrix = canvas.getTotalMatrix()
+        canvas.restore()
+        dst = picture.dst
+        return bool(
+            matrix.isTranslate()
+            and matrix.getTranslateX() + dst.left() == 0
+            and matrix.getTranslateY() + dst.top() == 0
+            and dst.width() == self.width
+            and dst.height() == self.height
+            and picture.content.contains(skia.Rect.MakeWH(self.width, self.height))
+        )
+
     def clear(self, background: Rgba | None) -> None:
         self.canvas.clear(color(background) if background else skia.ColorTRANSPARENT)
 

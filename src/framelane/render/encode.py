@@ -3,6 +3,8 @@ PNG/JPEG stills. Integer PTS appear only here (time_base = 1 / fps, 1 / 48000)."
 
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -26,6 +28,12 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg",
 }
 BT709 = 1
+STAGING_FRAMES = 3
+"""Reused BGRA frames between the compositor and the encoder thread."""
+QUEUED_FRAMES = 2
+"""Frames waiting for the encoder thread (each pins one canvas-size frame)."""
+_Job = tuple[str, Any, int, bool]
+"""(kind "video" or "audio", frame or samples, frame index, recycle as staging)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +72,19 @@ class VideoWriter:
         except (av.error.FFmpegError, ValueError) as error:
             raise EncodeFailed(f"cannot start the {output_format} encoder: {error}") from error
         self.reformatter = VideoReformatter()
-        self.staging = av.VideoFrame(size[0], size[1], "bgra")
-        self.staging_view = plane_view(self.staging, size[0], size[1])
+        self.size = size
         self.audio_written = 0
         self.pending_audio = np.zeros((0, 2), np.float32)
+        # Conversion to YUV, x264 submission and muxing run on one worker thread (PyAV releases
+        # the GIL there), overlapping the next frame's compositing. A few reused staging frames
+        # carry canvases to it; frames the scene hands over (`frame=`) are sent without a copy.
+        self.staging: queue.Queue[av.VideoFrame] = queue.Queue()
+        for _ in range(STAGING_FRAMES):
+            self.staging.put(av.VideoFrame(size[0], size[1], "bgra"))
+        self.jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=QUEUED_FRAMES)
+        self.failure: BaseException | None = None
+        self.worker = threading.Thread(target=self._work, name="framelane-encode", daemon=True)
+        self.worker.start()
 
     def _video_stream(self, size: tuple[int, int], fps: Fraction) -> av.VideoStream:
         stream = cast(
@@ -92,12 +109,72 @@ class VideoWriter:
             stream.bit_rate = 192_000
         return stream
 
-    def write_frame(self, bgra: Pixels, index: int) -> None:
-        # Copying into one reused frame is far cheaper than VideoFrame.from_ndarray, which
-        # allocates (and page-faults) 8 MB per 1080p frame.
-        np.copyto(self.staging_view, unpremultiply(bgra) if self.codec.alpha else bgra)
+    def write_frame(self, bgra: Pixels, index: int, frame: av.VideoFrame | None = None) -> None:
+        """Queue one premultiplied BGRA frame. `frame`, when given, is a clean av.VideoFrame
+        over `bgra` (VideoFrame.from_numpy_buffer) whose pixels the caller hands over and never
+        touches again: it is encoded without a copy."""
+        if frame is None or self.codec.alpha:
+            # Copying into a reused frame is far cheaper than VideoFrame.from_ndarray, which
+            # allocates (and page-faults) 8 MB per 1080p frame.
+            staging = self._take(self.staging)
+            np.copyto(plane_view(staging, *self.size), bgra)
+            self._submit(("video", staging, index, True))
+        else:
+            self._submit(("video", frame, index, False))
+
+    def write_audio(self, samples: Samples) -> None:
+        """Append mixed samples; whole encoder frames are sent as they fill up."""
+        if self.audio is not None:
+            self._submit(("audio", samples, 0, False))
+
+    def _take(self, source: queue.Queue[av.VideoFrame]) -> av.VideoFrame:
+        while True:
+            self._raise_failure()
+            try:
+                return source.get(timeout=0.1)
+            except queue.Empty:
+                continue
+
+    def _submit(self, job: _Job | None) -> None:
+        while True:
+            self._raise_failure()
+            try:
+                self.jobs.put(job, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+        if not self.worker.is_alive():
+            raise EncodeFailed("the encoder thread stopped")
+
+    def _work(self) -> None:
+        try:
+            while (job := self.jobs.get()) is not None:
+                kind, payload, index, recycle = job
+                if kind == "audio":
+                    self._append_audio(payload)
+                else:
+                    self._encode_video(payload, index, recycle)
+        except BaseException as error:  # handed to the rendering thread
+            self.failure = error
+            self._drain_jobs()
+
+    def _drain_jobs(self) -> None:
+        while True:
+            try:
+                self.jobs.get_nowait()
+            except queue.Empty:
+                return
+
+    def _encode_video(self, bgra: av.VideoFrame, index: int, recycle: bool) -> None:
+        if self.codec.alpha:
+            view = plane_view(bgra, *self.size)
+            np.copyto(view, unpremultiply(view))
         converted = self.reformatter.reformat(
-            self.staging,
+            bgra,
             width=self.stream.width,
             height=self.stream.height,
             format=self.codec.pix_fmt,
@@ -106,13 +183,13 @@ class VideoWriter:
             dst_color_range=ColorRange.MPEG,
             threads=1,  # x264's frame threads already use the other core
         )
+        if recycle:
+            self.staging.put(bgra)
         converted.pts = index
         self._mux(self.stream.encode(converted))
 
-    def write_audio(self, samples: Samples) -> None:
-        """Append mixed samples; whole encoder frames are sent as they fill up."""
-        if self.audio is None:
-            return
+    def _append_audio(self, samples: Samples) -> None:
+        assert self.audio is not None
         self.pending_audio = np.concatenate([self.pending_audio, samples])
         size = self.audio.codec_context.frame_size or 1024
         while len(self.pending_audio) >= size:
@@ -135,9 +212,18 @@ class VideoWriter:
         except av.error.FFmpegError as error:
             raise EncodeFailed(f"muxing failed: {error}") from error
 
+    def _finish_worker(self) -> None:
+        """Let the worker finish what is queued, then stop it."""
+        if self.worker.is_alive():
+            self._submit(None)
+            self.worker.join()
+        if self.failure is not None:
+            raise self.failure
+
     def close(self) -> None:
-        """Flush the encoders (encode(None)) and finish the file."""
+        """Encode what is queued, flush the encoders (encode(None)) and finish the file."""
         try:
+            self._finish_worker()
             if self.audio is not None:
                 if len(self.pending_audio):
                     self._encode_audio(self.pending_audio)
@@ -148,6 +234,13 @@ class VideoWriter:
             self.container.close()
 
     def abort(self) -> None:
+        if self.worker.is_alive():
+            self._drain_jobs()
+            try:
+                self.jobs.put(None, timeout=5)
+            except queue.Full:
+                pass
+            self.worker.join(timeout=30)
         self.container.close()
 
 

@@ -89,23 +89,40 @@ def transition_modifier(
     return modifier
 
 
+def _layer_state(
+    layer: Layer, time: Fraction, fps: Fraction, canvas: tuple[int, int], positions: dict[str, int]
+) -> LayerState:
+    local = local_time(layer, time, fps)
+    return LayerState(
+        layer=layer,
+        local_time=local,
+        source_time=layer.in_point + local * layer.speed,
+        motion=motion_state(layer, time, canvas),
+        modifier=transition_modifier(layer, time, positions),
+    )
+
+
+def _positions(timeline: Timeline) -> dict[str, int]:
+    return {layer.key: i for i, layer in enumerate(timeline.layers)}
+
+
 def frame_state(timeline: Timeline, index: int) -> FrameState:
     fps = timeline.fps
     time = timeline.frame_time(index)
-    positions = {layer.key: i for i, layer in enumerate(timeline.layers)}
+    positions = _positions(timeline)
     canvas = (timeline.width, timeline.height)
-    visible: list[LayerState] = []
-    for layer in timeline.layers:
-        if not is_active(layer, index, fps):
-            continue
-        local = local_time(layer, time, fps)
-        visible.append(
-            LayerState(
-                layer=layer,
-                local_time=local,
-                source_time=layer.in_point + local * layer.speed,
-                motion=motion_state(layer, time, canvas),
-                modifier=transition_modifier(layer, time, positions),
-            )
-        )
+    visible = [
+        _layer_state(layer, time, fps, canvas, positions)
+        for layer in timeline.layers
+        if is_active(layer, index, fps)
+    ]
     return FrameState(index=index, time=time, layers=tuple(visible))
+
+
+def layer_state(timeline: Timeline, layer: Layer, index: int) -> LayerState | None:
+    """One layer's entry of `frame_state(timeline, index)` (None when it is not on screen)."""
+    if not is_active(layer, index, timeline.fps):
+        return None
+    canvas = (timeline.width, timeline.height)
+    time = timeline.frame_time(index)
+    return _layer_state(layer, time, timeline.fps, canvas, _positions(timeline))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import av
 import numpy as np
@@ -85,7 +85,7 @@ class GifWriter:
         palette_source.push(palette)
         palette_source.push(None)
 
-    def write_frame(self, bgra: Pixels, index: int) -> None:
+    def write_frame(self, bgra: Pixels, index: int, frame: Any = None) -> None:
         self.source.push(_bgra_frame(bgra, index))
         self._encode(_drain(self.sink))
 

@@ -48,7 +48,7 @@ class RenderResult:
 
 
 class Writer(Protocol):
-    def write_frame(self, bgra: Pixels, index: int) -> None: ...
+    def write_frame(self, bgra: Pixels, index: int, frame: Any = None) -> None: ...
 
     def write_audio(self, samples: Any) -> None: ...
 
@@ -205,7 +205,7 @@ def _open_writer(
 def _gif_palette(timeline: Timeline, fonts: FontLibrary, hooks: Hooks) -> Any:
     """GIF pass 1: every frame through palettegen (the first half of the progress)."""
     builder = PaletteBuilder((timeline.width, timeline.height), timeline.fps)
-    scene = SceneRenderer(timeline, fonts, _background_of(timeline, False))
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, False), sequential=True)
     try:
         total = timeline.frame_count
         for index in range(total):
@@ -236,7 +236,7 @@ def _write_motion(
     except BaseException:
         mix.close()
         raise
-    scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha))
+    scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha), sequential=True)
     first_half = 0.5 if spec.output_format == "gif" else 0.0
     try:
         _frame_loop(timeline, scene, writer, mix, hooks, first_half)
@@ -262,7 +262,8 @@ def _frame_loop(
     audio_done = 0
     for index in range(total):
         _check_cancel(hooks)
-        writer.write_frame(scene.render(index), index)
+        pixels, frame = scene.render_handover(index)
+        writer.write_frame(pixels, index, frame)
         if mix.has_audio:
             until = min(sample_index(Fraction(index + 1) / timeline.fps), mix.total)
             writer.write_audio(mix.read(audio_done, until - audio_done))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
+import av
 import skia
 
+from framelane.render import evaluate
 from framelane.render.compositor import Canvas
 from framelane.render.evaluate import LayerState, frame_state
 from framelane.render.fonts import FontLibrary
@@ -26,8 +29,18 @@ class SceneRenderer:
     """Owns the canvas and one pixel source per layer (opened on first use, closed once the
     layer has ended, so memory stays flat over long renders)."""
 
-    def __init__(self, timeline: Timeline, fonts: FontLibrary, background: Rgba | None) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        fonts: FontLibrary,
+        background: Rgba | None,
+        *,
+        sequential: bool = False,
+    ) -> None:
+        """`sequential`: frames will mostly be asked for in order, so video sources decode
+        ahead on worker threads."""
         self.timeline = timeline
+        self.sequential = sequential
         self.fonts = fonts
         self.background = background
         self.canvas = Canvas(timeline.width, timeline.height)
@@ -44,7 +57,10 @@ class SceneRenderer:
             if layer.kind == "composition":
                 self._sources[layer.key] = CompositionSource(layer, self.fonts)
             else:
-                self._sources[layer.key] = LAYER_SOURCES[layer.kind](layer, self.fonts)
+                source = LAYER_SOURCES[layer.kind](layer, self.fonts)
+                if self.sequential and isinstance(source, VideoSource):
+                    source.plan = partial(evaluate.layer_state, self.timeline, layer)
+                self._sources[layer.key] = source
         return self._sources[layer.key]
 
     def seek_all(self, index: int) -> None:
@@ -61,23 +77,61 @@ class SceneRenderer:
                 list(pool.map(lambda item: item[0].frame_at(item[1]), readers))
 
     def render(self, index: int) -> Pixels:
+        """Frame `index` in the scene's canvas (valid until the next call)."""
+        return self._paint(index, handover=False)[0]
+
+    def render_handover(self, index: int) -> tuple[Pixels, av.VideoFrame | None]:
+        """Frame `index`. When the bottom layer is an opaque video covering the canvas 1:1,
+        the other layers are drawn straight onto its freshly converted pixels, which come back
+        with an av.VideoFrame over them for the caller to keep (no canvas clear, full-frame
+        draw or copy)."""
+        return self._paint(index, handover=True)
+
+    def _paint(self, index: int, handover: bool) -> tuple[Pixels, av.VideoFrame | None]:
         # Close what has ended before opening what starts, so back-to-back clips never hold
         # two sets of decoders at once.
         self._close_finished(index)
         state = frame_state(self.timeline, index)
+        pairs = picture_pairs(state)
+        drawn_with_partner = {pair.lower_key for pair in pairs.values()}
+        layers = list(state.layers)
+        first: LayerImage | None = None
+        if handover and layers and layers[0].layer.kind == "video":
+            bottom = layers[0]
+            if bottom.layer.key not in pairs and bottom.layer.key not in drawn_with_partner:
+                first = self._source(bottom.layer).image(bottom, index)
+                if first.fresh and self.canvas.covered_by(bottom, first):
+                    canvas = Canvas.over(first.pixels)
+                    self._draw_layers(canvas, layers[1:], index, pairs, drawn_with_partner, None)
+                    # A clean frame over the pixels: reformat's output carries the source's
+                    # properties (picture type, time base, chroma siting, side data).
+                    frame = av.VideoFrame.from_numpy_buffer(first.pixels, format="bgra")
+                    return first.pixels, frame
         self.canvas.clear(self.background)
         if self._background_image is not None:
             self.canvas.draw_cover(self._background_image)
-        pairs = picture_pairs(state)
-        drawn_with_partner = {pair.lower_key for pair in pairs.values()}
-        for layer_state in state.layers:
+        self._draw_layers(self.canvas, layers, index, pairs, drawn_with_partner, first)
+        return self.canvas.pixels, None
+
+    def _draw_layers(
+        self,
+        canvas: Canvas,
+        layers: list[LayerState],
+        index: int,
+        pairs: dict[str, PicturePair],
+        drawn_with_partner: set[str],
+        first: LayerImage | None,
+    ) -> None:
+        """`first`: the bottom layer's picture when it was fetched already."""
+        for position, layer_state in enumerate(layers):
             key = layer_state.layer.key
             if key in pairs:
-                self._draw_pair(pairs[key], index)
+                self._draw_pair(canvas, pairs[key], index)
             elif key not in drawn_with_partner:
-                picture = self._source(layer_state.layer).image(layer_state, index)
-                self.canvas.draw_layer(layer_state, picture)
-        return self.canvas.pixels
+                picture = first if position == 0 and first is not None else None
+                if picture is None:
+                    picture = self._source(layer_state.layer).image(layer_state, index)
+                canvas.draw_layer(layer_state, picture)
 
     def _scratch(self) -> tuple[Canvas, Canvas]:
         if self._scratch_canvases is None:
@@ -85,7 +139,7 @@ class SceneRenderer:
             self._scratch_canvases = (Canvas(*size), Canvas(*size))
         return self._scratch_canvases
 
-    def _draw_pair(self, pair: PicturePair, index: int) -> None:
+    def _draw_pair(self, target: Canvas, pair: PicturePair, index: int) -> None:
         """Render each layer of a picture transition alone, blend, draw the result."""
         outgoing, incoming = self._scratch()
         for canvas, layer_state in ((outgoing, pair.outgoing), (incoming, pair.incoming)):
@@ -94,7 +148,7 @@ class SceneRenderer:
                 layer_state, self._source(layer_state.layer).image(layer_state, index)
             )
         blended = pair.transition.blend(outgoing.pixels, incoming.pixels, pair.progress)
-        self.canvas.draw_pixels(blended)
+        target.draw_pixels(blended)
 
     def _close_finished(self, index: int) -> None:
         fps = self.timeline.fps

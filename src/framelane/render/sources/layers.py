@@ -7,9 +7,11 @@ fills in the element's box coordinates.
 from __future__ import annotations
 
 import math
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import cv2
 import numpy as np
@@ -39,6 +41,9 @@ class LayerImage:
     opaque: bool
     pixels: Pixels
     """Keeps the memory behind `image` alive."""
+    fresh: bool = False
+    """`pixels` are a new buffer nothing else holds or reuses (a video frame's conversion):
+    the scene may draw the other layers onto it and hand it to the encoder (no copy)."""
 
 
 class LayerSource(Protocol):
@@ -65,11 +70,22 @@ def on_screen_scale(state: LayerState) -> float:
     return max(abs(p.scale_x), abs(p.scale_y)) * state.motion.scale
 
 
+LayerPlan = Callable[[int], LayerState | None]
+"""A layer's state on frame n of its scene (None once it is off screen): lets a video source
+decode ahead of the compositor."""
+PREFETCH_FRAMES = 2
+"""Converted frames a video source keeps ready (each pins one decoded-size BGRA frame)."""
+_Decoded = tuple[Pixels, bool]
+
+
 class VideoSource:
     def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
         assert layer.source is not None and layer.media is not None
         self.layer = layer
         self.reader = VideoReader(layer.source, layer.media)
+        self.plan: LayerPlan | None = None
+        """Set by a scene rendered frame after frame: decoding then runs on a worker thread."""
+        self._prefetch: _Prefetch | None = None
 
     def _decode_size(self, state: LayerState) -> tuple[int, int]:
         """Let swscale downscale when the layer is drawn smaller than the source."""
@@ -81,23 +97,117 @@ class VideoSource:
         scale = min(1.0, scale * on_screen_scale(state))
         return max(2, math.ceil(width * scale)), max(2, math.ceil(height * scale))
 
-    def image(self, state: LayerState, frame_index: int) -> LayerImage:
+    def decoded(self, state: LayerState) -> _Decoded:
         width, height = self._decode_size(state)
-        pixels = self.reader.pixels_at(state.source_time, width, height)
-        pixels = crop_view(pixels, self.layer.picture.crop)
+        return self.reader.converted_at(state.source_time, width, height)
+
+    def _prefetched(self, state: LayerState, frame_index: int) -> _Decoded:
+        assert self.plan is not None
+        if self._prefetch is not None:
+            got = self._prefetch.take(state, frame_index)
+            if got is not None:
+                return got
+            self._prefetch.close()  # an out-of-order frame: decode ahead from here on
+        self._prefetch = _Prefetch(self, self.plan, frame_index)
+        got = self._prefetch.take(state, frame_index)
+        if got is None:  # the plan disagrees with the caller: decode here, no more prefetch
+            self._prefetch.close()
+            self._prefetch, self.plan = None, None
+            return self.decoded(state)
+        return got
+
+    def image(self, state: LayerState, frame_index: int) -> LayerImage:
+        if self.plan is not None:
+            pixels, fresh = self._prefetched(state, frame_index)
+        else:
+            pixels, fresh = self.decoded(state)
+        cropped = crop_view(pixels, self.layer.picture.crop)
         opaque = not self.reader.info.has_alpha
-        pixels = process(
-            pixels,
+        processed = process(
+            cropped,
             self.layer.picture,
             opaque=opaque,
             time=float(state.local_time),
             seed=frame_index,
         )
-        dst, content = fitted(pixels.shape[1], pixels.shape[0], self.layer)
-        return LayerImage(to_image(pixels, opaque=opaque), dst, content, opaque, pixels)
+        fresh = fresh and processed is pixels and processed.flags.c_contiguous
+        dst, content = fitted(processed.shape[1], processed.shape[0], self.layer)
+        image = to_image(processed, opaque=opaque)
+        return LayerImage(image, dst, content, opaque, processed, fresh)
 
     def close(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.close()
+            self._prefetch = None
         self.reader.close()
+
+
+class _Prefetch:
+    """Decodes and converts a video layer's next frames on a worker thread (PyAV releases the
+    GIL while decoding and scaling), a few frames ahead of the compositor. Only this thread
+    touches the reader until `close`; colour, LUT and effects stay on the caller's thread."""
+
+    _END = object()
+
+    def __init__(self, source: VideoSource, plan: LayerPlan, start: int) -> None:
+        self.source, self.plan = source, plan
+        self.ready: queue.Queue[Any] = queue.Queue(maxsize=PREFETCH_FRAMES)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, args=(start,), name="framelane-decode", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, index: int) -> None:
+        try:
+            while not self.stopping.is_set():
+                state = self.plan(index)
+                if state is None:
+                    break
+                key = (index, state.source_time, on_screen_scale(state))
+                if not self._put((key, self.source.decoded(state))):
+                    return
+                index += 1
+        except BaseException as error:  # raised again on the compositor's thread
+            self._put(error)
+            return
+        self._put(self._END)
+
+    def _put(self, item: Any) -> bool:
+        while not self.stopping.is_set():
+            try:
+                self.ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def take(self, state: LayerState, frame_index: int) -> _Decoded | None:
+        """The decoded frame for `state`, or None when the worker planned something else."""
+        while True:
+            try:
+                item = self.ready.get(timeout=0.1)
+                break
+            except queue.Empty:
+                if not self.thread.is_alive() and self.ready.empty():
+                    return None
+        if isinstance(item, BaseException):
+            raise item
+        if item is self._END:
+            return None
+        key, decoded = item
+        if key != (frame_index, state.source_time, on_screen_scale(state)):
+            return None
+        return cast(_Decoded, decoded)
+
+    def close(self) -> None:
+        self.stopping.set()
+        while self.thread.is_alive():
+            try:
+                self.ready.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self.thread.join()
 
 
 def load_image_pixels(path: Any) -> Pixels:
@@ -220,4 +330,3 @@ LAYER_SOURCES: dict[str, SourceFactory] = {
     "image": ImageSource,
     "text": TextSource,
 }
-

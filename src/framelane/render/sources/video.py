@@ -135,6 +135,12 @@ class VideoReader:
     def pixels_at(self, time: Fraction, width: int, height: int) -> Pixels:
         """Premultiplied BGRA pixels of the frame at `time` as shown (display rotation applied,
         e.g. portrait phone videos), `width` × `height` after rotation, scaled by swscale."""
+        return self.converted_at(time, width, height)[0]
+
+    def converted_at(self, time: Fraction, width: int, height: int) -> tuple[Pixels, bool]:
+        """`pixels_at`, and whether those pixels are a new buffer that nothing else holds (a
+        fresh conversion, not the decoder's own frame): the caller may then draw on them and
+        hand them to the encoder without a copy."""
         frame = self.frame_at(time)
         turns = quarter_turns(frame)
         if turns % 2:
@@ -151,9 +157,16 @@ class VideoReader:
         plane = converted.planes[0]
         array = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size // 4, 4)
         view = array[:, :width]
+        copied = bool(turns) or not view.flags.c_contiguous
         if turns:
             view = np.ascontiguousarray(np.rot90(view, turns))
-        return premultiply(view) if self.info.has_alpha else view
+        elif copied:
+            # Padded rows (widths that are not a multiple of the alignment): skia needs
+            # contiguous pixels.
+            view = np.ascontiguousarray(view)
+        if self.info.has_alpha:
+            return premultiply(view), True
+        return view, copied or converted is not frame
 
     def close(self) -> None:
         self._container.close()
