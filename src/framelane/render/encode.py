@@ -79,8 +79,7 @@ class VideoWriter:
         # the GIL there), overlapping the next frame's compositing. A few reused staging frames
         # carry canvases to it; frames the scene hands over (`frame=`) are sent without a copy.
         self.staging: queue.Queue[av.VideoFrame] = queue.Queue()
-        for _ in range(STAGING_FRAMES):
-            self.staging.put(av.VideoFrame(size[0], size[1], "bgra"))
+        self.staging_made = 0
         self.jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=QUEUED_FRAMES)
         self.failure: BaseException | None = None
         self.worker = threading.Thread(target=self._work, name="framelane-encode", daemon=True)
@@ -116,7 +115,7 @@ class VideoWriter:
         if frame is None or self.codec.alpha:
             # Copying into a reused frame is far cheaper than VideoFrame.from_ndarray, which
             # allocates (and page-faults) 8 MB per 1080p frame.
-            staging = self._take(self.staging)
+            staging = self._staging_frame()
             np.copyto(plane_view(staging, *self.size), bgra)
             self._submit(("video", staging, index, True))
         else:
@@ -127,11 +126,20 @@ class VideoWriter:
         if self.audio is not None:
             self._submit(("audio", samples, 0, False))
 
-    def _take(self, source: queue.Queue[av.VideoFrame]) -> av.VideoFrame:
+    def _staging_frame(self) -> av.VideoFrame:
+        """A free staging frame; they are made on first need (none when every frame is
+        handed over), up to STAGING_FRAMES."""
         while True:
             self._raise_failure()
             try:
-                return source.get(timeout=0.1)
+                return self.staging.get_nowait()
+            except queue.Empty:
+                pass
+            if self.staging_made < STAGING_FRAMES:
+                self.staging_made += 1
+                return av.VideoFrame(self.size[0], self.size[1], "bgra")
+            try:
+                return self.staging.get(timeout=0.1)
             except queue.Empty:
                 continue
 

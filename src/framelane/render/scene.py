@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import Any
 
 import av
 import skia
@@ -152,14 +154,37 @@ class SceneRenderer:
 
     def _close_finished(self, index: int) -> None:
         fps = self.timeline.fps
+        closed = False
         for layer in self.timeline.layers:
             if layer.key in self._sources and layer.end_frame(fps) <= index:
                 self._sources.pop(layer.key).close()
+                closed = True
+        if closed and self.sequential:
+            release_free_memory()
 
     def close(self) -> None:
         for source in self._sources.values():
             source.close()
         self._sources.clear()
+
+
+_LIBC: Any = None
+
+
+def release_free_memory() -> None:
+    """Give the allocator's free memory back to the system (glibc's malloc_trim). Frame
+    buffers are allocated on decode threads and freed on others; without a trim when sources
+    close, glibc's per-thread arenas keep the holes and peak memory creeps up over long
+    renders. A no-op elsewhere."""
+    global _LIBC
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL("libc.so.6")
+            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
 
 
 class CompositionSource:
