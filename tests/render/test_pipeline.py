@@ -124,3 +124,23 @@ class TestCli:
         (tmp_path / "bad.json").write_text("{not json")
         code = cli.main(["render", str(tmp_path / "bad.json"), "-o", str(tmp_path / "o.mp4")])
         assert code == 2 and "validation_error" in capsys.readouterr().out
+
+
+class TestEffectsThatCutAlpha:
+    def test_chroma_key_on_an_opaque_source_makes_the_key_colour_transparent(
+        self, tmp_path: Path
+    ) -> None:
+        green = np.zeros((H, W, 4), np.uint8)
+        green[...] = (0, 200, 0, 255)
+        green[:, : W // 2] = (220, 30, 30, 255)  # left half red, right half green screen
+        Image.fromarray(green, "RGBA").save(tmp_path / "screen.png")
+        data = {
+            "width": W, "height": H, "output_format": "png",
+            "elements": [{"type": "image", "id": "i", "source_url": "screen.png",
+                          "duration": 1, "effects": [{"type": "chroma_key"}]}],
+        }
+        out = tmp_path / "keyed.png"
+        render(data, out, resolver=DefaultResolver(base_dir=tmp_path))
+        picture = np.asarray(Image.open(out).convert("RGBA"))
+        assert picture[H // 2, W // 4, 3] == 255  # the red half stays
+        assert picture[H // 2, 3 * W // 4, 3] == 0  # the green screen is keyed out

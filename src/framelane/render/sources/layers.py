@@ -22,7 +22,13 @@ from framelane.render.errors import CodecUnsupported
 from framelane.render.evaluate import LayerState
 from framelane.render.fonts import FontLibrary
 from framelane.render.pixels import Pixels, is_opaque, premultiply, to_image
-from framelane.render.sources.picture import NO_CROP, crop_view, is_animated, process
+from framelane.render.sources.picture import (
+    NO_CROP,
+    crop_view,
+    is_animated,
+    process,
+    still_opaque,
+)
 from framelane.render.sources.text import WordRun, rasterize, word_runs
 from framelane.render.sources.video import VideoReader
 from framelane.render.spec.models import TextElement
@@ -131,6 +137,7 @@ class VideoSource:
             seed=frame_index,
         )
         fresh = fresh and processed is pixels and processed.flags.c_contiguous
+        opaque = still_opaque(processed, self.layer.picture, was_opaque=opaque)
         dst, content = fitted(processed.shape[1], processed.shape[0], self.layer)
         image = to_image(processed, opaque=opaque)
         return LayerImage(image, dst, content, opaque, processed, fresh)
@@ -259,10 +266,9 @@ class ImageSource:
             seed=frame_index,
         )
         pixels = np.ascontiguousarray(pixels)
+        opaque = still_opaque(pixels, self.layer.picture, was_opaque=self.opaque)
         dst, content = fitted(pixels.shape[1], pixels.shape[0], self.layer)
-        self.cached = LayerImage(
-            to_image(pixels, opaque=self.opaque), dst, content, self.opaque, pixels
-        )
+        self.cached = LayerImage(to_image(pixels, opaque=opaque), dst, content, opaque, pixels)
         return self.cached
 
     def close(self) -> None:

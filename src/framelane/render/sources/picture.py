@@ -9,7 +9,7 @@ import numpy as np
 from framelane.render.adjust import apply_adjustments
 from framelane.render.effects import EFFECTS
 from framelane.render.lut import apply_lut
-from framelane.render.pixels import Pixels, premultiply, unpremultiply
+from framelane.render.pixels import Pixels, is_opaque, premultiply, unpremultiply
 from framelane.render.timeline import Picture
 
 NO_CROP = (0.0, 0.0, 0.0, 0.0)
@@ -32,6 +32,14 @@ def needs_processing(picture: Picture) -> bool:
 
 def is_animated(picture: Picture) -> bool:
     return picture.adjust.animated or any(EFFECTS.get(s.name).animated for s in picture.effects)
+
+
+def still_opaque(processed: Pixels, picture: Picture, *, was_opaque: bool) -> bool:
+    """Effects may cut alpha (e.g. `chroma_key`): an opaque source stays opaque only if the
+    processed pixels still are (checked only when effects ran)."""
+    if not was_opaque:
+        return False
+    return not picture.effects or is_opaque(processed)
 
 
 def process(pixels: Pixels, picture: Picture, *, opaque: bool, time: float, seed: int) -> Pixels:
