@@ -8,7 +8,13 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from framelane.core.settings import UnsafeConfiguration, check_safe_to_serve, get_settings
+from framelane.core.settings import (
+    Settings,
+    UnsafeConfiguration,
+    check_safe_to_serve,
+    get_settings,
+    is_loopback_host,
+)
 
 # Feature packages that add their own subcommands through `register(subparsers)`.
 PLUGIN_COMMANDS: tuple[str, ...] = (
@@ -31,6 +37,15 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def with_local_base_url(settings: Settings, host: str, port: int) -> Settings:
+    """On loopback, signed URLs point at the port actually served unless configured."""
+    if "public_base_url" in settings.model_fields_set or not is_loopback_host(host):
+        return settings
+    shown = "127.0.0.1" if host in {"", "localhost"} else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return settings.model_copy(update={"public_base_url": f"http://{shown}:{port}"})
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -41,6 +56,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.workers is not None:  # `--workers N` overrides FRAMELANE_EMBEDDED_WORKERS
         settings = settings.model_copy(update={"embedded_workers": args.workers})
+    settings = with_local_base_url(settings, args.host, args.port)
     try:
         check_safe_to_serve(settings, args.host)
     except UnsafeConfiguration as exc:

@@ -55,3 +55,17 @@ class TestSafeToServe:
         finally:
             get_settings.cache_clear()
         assert "refusing to serve" in capsys.readouterr().err
+
+
+class TestServedBaseUrl:
+    def test_loopback_serve_points_signed_urls_at_the_served_port(self, tmp_path: Path) -> None:
+        from framelane.cli import with_local_base_url
+
+        settings = settings_with(data_dir=tmp_path)
+        assert with_local_base_url(settings, "127.0.0.1", 8766).public_base_url == (
+            "http://127.0.0.1:8766")
+        configured = settings_with(data_dir=tmp_path, public_base_url="https://v.example.com")
+        assert with_local_base_url(configured, "127.0.0.1", 8766).public_base_url == (
+            "https://v.example.com")
+        assert with_local_base_url(settings, "0.0.0.0", 80).public_base_url == (
+            settings.public_base_url)
