@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 import skia
 
 from framelane.render.evaluate import LayerState
 from framelane.render.pixels import Pixels, to_image
-from framelane.render.sources.layers import LayerImage
+from framelane.render.sources.layers import LayerImage, on_screen_scale
 from framelane.render.spec.units import Rgba
 from framelane.render.transitions.base import FULL_CANVAS
 
@@ -25,6 +26,8 @@ BLEND_MODES = {
     "hard_light": skia.BlendMode.kHardLight,
     "soft_light": skia.BlendMode.kSoftLight,
 }
+MOTION_BLEND_MODES = {**BLEND_MODES, "difference": skia.BlendMode.kDifference}
+"""What a motion's `blend` may name: the public modes plus `difference` (motion-only)."""
 LINEAR = skia.SamplingOptions(skia.FilterMode.kLinear)
 PERSPECTIVE_DISTANCE = 2.0
 """Camera distance for x/y rotation, in multiples of the larger canvas side."""
@@ -64,6 +67,7 @@ class Canvas:
             and placement.blend_mode == "none"
             and modifier.canvas_clip == FULL_CANVAS
             and state.motion.reveal == (0.0, 0.0, 1.0, 1.0)
+            and not _motion_changes_pixels(state)
             and style.border_radius <= 0
             and style.shadow_color is None
             and not _needs_group(state, picture)
@@ -106,12 +110,21 @@ class Canvas:
         if opacity <= 0.0:
             return
         canvas = self.canvas
+        if state.motion.blur > 0:
+            picture = blurred(picture, state)
         canvas.save()
         self._clip_to_transition(state)
         self._transform(state)
         self._clip_to_reveal(state)
         _draw_box_shadow(canvas, state, picture, opacity)
-        _draw_content(canvas, state, picture, opacity)
+        motion = state.motion
+        if motion.blend is not None and motion.blend_mix > 0:
+            _draw_content(canvas, state, picture, opacity, MOTION_BLEND_MODES[motion.blend])
+            normal = opacity * (1.0 - min(motion.blend_mix, 1.0))
+            if normal > 0:
+                _draw_content(canvas, state, picture, normal)
+        else:
+            _draw_content(canvas, state, picture, opacity)
         canvas.restore()
 
     def _clip_to_transition(self, state: LayerState) -> None:
@@ -127,8 +140,9 @@ class Canvas:
         p, m = state.layer.placement, state.motion
         canvas = self.canvas
         canvas.translate(p.x + m.dx, p.y + m.dy)
-        if p.rotation_x or p.rotation_y:
-            canvas.concat(perspective(p.rotation_x, p.rotation_y, max(self.width, self.height)))
+        rotation_x, rotation_y = p.rotation_x + m.rotation_x, p.rotation_y + m.rotation_y
+        if rotation_x or rotation_y:
+            canvas.concat(perspective(rotation_x, rotation_y, max(self.width, self.height)))
         rotation = p.rotation_z + m.rotation
         if rotation:
             canvas.rotate(rotation)
@@ -159,6 +173,49 @@ def perspective(rotation_x: float, rotation_y: float, canvas_side: float) -> ski
 
 
 NEAREST = skia.SamplingOptions()
+BLUR_WORKING_SIGMA = 2.0
+"""A motion blur wider than this (in picture pixels) is done on a picture shrunk until it is
+this wide, then drawn enlarged: same look, the cost of a small kernel on a small picture."""
+
+
+def _motion_changes_pixels(state: LayerState) -> bool:
+    m = state.motion
+    return bool(m.blur > 0 or (m.blend is not None and m.blend_mix > 0) or m.rotation_x
+                or m.rotation_y)  # fmt: skip
+
+
+def blurred(picture: LayerImage, state: LayerState) -> LayerImage:
+    """The picture with a Gaussian blur of `state.motion.blur` canvas pixels (premultiplied, so
+    colours do not bleed from transparent areas), padded so the blur spreads past its edges."""
+    dst = picture.dst
+    width, height = picture.image.width(), picture.image.height()
+    to_canvas = dst.width() / width * on_screen_scale(state)
+    sigma = state.motion.blur / max(to_canvas, 1e-6)
+    if sigma < 0.05:
+        return picture
+    pixels = picture.image.toarray(
+        colorType=skia.kBGRA_8888_ColorType, alphaType=skia.kPremul_AlphaType
+    )
+    shrink = max(1.0, sigma / BLUR_WORKING_SIGMA)
+    if shrink > 1.0:
+        size = (max(1, math.ceil(width / shrink)), max(1, math.ceil(height / shrink)))
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+    small_h, small_w = pixels.shape[:2]
+    sigma = sigma * small_w / width
+    pad = math.ceil(3.0 * sigma)
+    pixels = cv2.copyMakeBorder(pixels, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    pixels = np.ascontiguousarray(cv2.GaussianBlur(pixels, (0, 0), sigma))
+    step_x, step_y = dst.width() / small_w, dst.height() / small_h
+    padded = skia.Rect.MakeLTRB(
+        dst.left() - pad * step_x,
+        dst.top() - pad * step_y,
+        dst.right() + pad * step_x,
+        dst.bottom() + pad * step_y,
+    )
+    return LayerImage(
+        image=to_image(pixels, opaque=False), dst=padded, content=picture.content,
+        opaque=False, pixels=pixels,
+    )  # fmt: skip
 
 
 def _sampling(canvas: skia.Canvas, picture: LayerImage) -> skia.SamplingOptions:
@@ -205,12 +262,17 @@ def _needs_group(state: LayerState, picture: LayerImage) -> bool:
 
 
 def _draw_content(
-    canvas: skia.Canvas, state: LayerState, picture: LayerImage, opacity: float
+    canvas: skia.Canvas,
+    state: LayerState,
+    picture: LayerImage,
+    opacity: float,
+    blend: skia.BlendMode | None = None,
 ) -> None:
+    """`blend`: a motion's blend mode in place of the element's own."""
     placement, style = state.layer.placement, state.layer.style
     paint = skia.Paint(AntiAlias=True)
     paint.setAlphaf(opacity)
-    paint.setBlendMode(BLEND_MODES[placement.blend_mode])
+    paint.setBlendMode(BLEND_MODES[placement.blend_mode] if blend is None else blend)
     grouped = _needs_group(state, picture)
     if grouped:
         canvas.saveLayer(None, _group_paint(state, picture, paint))

@@ -8,6 +8,7 @@ amount: entrance presets go 0 â†’ 1, exit presets (`direction == "exit"`) go 1 â
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -44,9 +45,23 @@ class MotionState:
     """Multiplies the element's opacity."""
     reveal: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
     """Visible part of the element box as fractions (left, top, right, bottom)."""
+    rotation_x: float = 0.0
+    """Degrees added to x_rotation (tilt about the horizontal axis, in perspective)."""
+    rotation_y: float = 0.0
+    """Degrees added to y_rotation (turn about the vertical axis, in perspective)."""
+    blend: str | None = None
+    """A blend mode (`overlay`, `difference`, or any `blend_mode` value) mixed in over the
+    element's own one; None = the element's own blend mode only."""
+    blend_mix: float = 0.0
+    """How much of the picture drawn with `blend` shows: 0 = none, 1 = only that one; in
+    between the element drawn normally fades in over it (a crossfade for opaque pixels)."""
+    blur: float = 0.0
+    """Gaussian blur of the element's pixels, standard deviation in canvas pixels."""
 
     def combine(self, other: MotionState) -> MotionState:
-        """Both motions at once: offsets add, factors multiply, reveals intersect."""
+        """Both motions at once: offsets add, factors multiply, reveals intersect, blurs add
+        as Gaussians do (in quadrature), the later active blend mode wins."""
+        blender = other if other.blend is not None and other.blend_mix > 0 else self
         return MotionState(
             dx=self.dx + other.dx,
             dy=self.dy + other.dy,
@@ -59,6 +74,11 @@ class MotionState:
                 min(self.reveal[2], other.reveal[2]),
                 min(self.reveal[3], other.reveal[3]),
             ),
+            rotation_x=self.rotation_x + other.rotation_x,
+            rotation_y=self.rotation_y + other.rotation_y,
+            blend=blender.blend,
+            blend_mix=blender.blend_mix,
+            blur=math.hypot(self.blur, other.blur),
         )
 
 

@@ -9,6 +9,10 @@ from framelane.render.motions.base import MotionContext, MotionState
 from framelane.render.motions.preset import Preset
 
 TAU = 2.0 * math.pi
+SWAY_DEGREES = 25.0
+"""`loop_3d_sway`: how far the element turns about its vertical axis each way."""
+SWAY_NOD_DEGREES = 8.0
+"""`loop_3d_sway`: the small nod about the horizontal axis, twice per sway."""
 
 
 def _wiggle(a: float, ctx: MotionContext) -> MotionState:
@@ -39,6 +43,16 @@ def _orbit(a: float, ctx: MotionContext) -> MotionState:
     return MotionState(dx=r * math.sin(angle), dy=r * (math.cos(angle) - 1.0))
 
 
+def _spin_3d(a: float, ctx: MotionContext) -> MotionState:
+    return MotionState(rotation_y=(360.0 * a) % 360.0)
+
+
+def _sway_3d(a: float, ctx: MotionContext) -> MotionState:
+    turn = TAU * a
+    return MotionState(rotation_y=SWAY_DEGREES * math.sin(turn),
+                       rotation_x=SWAY_NOD_DEGREES * math.sin(2.0 * turn))  # fmt: skip
+
+
 def _bounce_motion(a: float, ctx: MotionContext) -> MotionState:
     hop = abs(math.sin(TAU * ctx.progress))
     return MotionState(dy=-0.06 * ctx.canvas_height * hop, scale=1.0 + 0.03 * hop)
@@ -57,3 +71,8 @@ LOOP_ORBIT = Preset("loop_orbit", "Orbit: travel a small circle (3% of the canva
                     _orbit, looping=True)
 BOUNCE_MOTION = Preset("bounce_motion", "Hop twice per duration (6% of the canvas height).",
                        _bounce_motion, looping=True)
+LOOP_3D_SPIN = Preset("loop_3d_spin", "3D spin: one full turn about the vertical axis per "
+                      "duration, in perspective, following the easing.", _spin_3d, looping=True)
+LOOP_3D_SWAY = Preset("loop_3d_sway", f"3D sway: turn ±{SWAY_DEGREES:g}° about the vertical axis "
+                      f"with a ±{SWAY_NOD_DEGREES:g}° nod, in perspective, and back.", _sway_3d,
+                      looping=True)  # fmt: skip
