@@ -17,7 +17,7 @@ from framelane.gallery.sheets import LABEL_HEIGHT
 from framelane.gallery.specs import Frame
 
 TINY = Frame(width=64, height=36, seconds=0.5, fps=12)
-SAMPLE = frozenset({"sepia", "snow", "fade", "blur", "cross_dissolve", "iris", "color"})
+SAMPLE = frozenset({"sepia", "snow", "fade", "explode", "cross_dissolve", "iris", "color"})
 
 
 def frames_of(path: Path) -> list[np.ndarray]:
@@ -70,9 +70,9 @@ def test_unrenderable_entries_get_a_sheet_saying_so_and_no_clip(
     sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, entries = sample
-    blur = entries["motions/blur"]
-    assert blur["clip"] is None and str(blur["how"]).startswith("missing")
-    assert (outdir / str(blur["sheet"])).exists()
+    explode = entries["motions/explode"]
+    assert explode["clip"] is None and str(explode["how"]).startswith("missing")
+    assert (outdir / str(explode["sheet"])).exists()
 
 
 def test_every_sheet_is_labelled(sample: tuple[Path, dict[str, dict[str, object]]]) -> None:

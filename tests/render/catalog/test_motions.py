@@ -59,8 +59,7 @@ def test_every_unsupported_motion_says_which_protocol_extension_it_needs() -> No
     from framelane.render.motions.catalog_names import MOTION_DESCRIPTIONS
 
     unsupported = set(MOTION_DESCRIPTIONS) - set(SUPPORTED)
-    assert unsupported == {"blur", "explode", "overlay",
-                           "difference"}  # fmt: skip
+    assert unsupported == {"explode"}
     for name in unsupported:
         assert "Not rendered yet: needs" in MOTIONS.entry(name).description
 

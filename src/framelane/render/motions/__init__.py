@@ -6,7 +6,7 @@ To add a motion: write `motions/<name>.py` with a frozen dataclass implementing
 
 from __future__ import annotations
 
-from framelane.render.motions import basic, ken_burns, loops, packs, pending
+from framelane.render.motions import basic, ken_burns, looks, loops, packs, pending
 from framelane.render.motions.base import REST, Motion, MotionContext, MotionState
 from framelane.render.motions.catalog_names import MOTION_DESCRIPTIONS
 from framelane.render.motions.fade import Fade
@@ -59,9 +59,9 @@ MOTIONS.register(loops.LOOP_ORBIT)
 MOTIONS.register(packs.SMOOTH_POP)
 MOTIONS.register(loops.LOOP_3D_SPIN)
 MOTIONS.register(loops.LOOP_3D_SWAY)
-MOTIONS.register(pending.BLUR)
+MOTIONS.register(looks.BLUR)
 MOTIONS.register(pending.EXPLODE)
-MOTIONS.register(pending.OVERLAY)
-MOTIONS.register(pending.DIFFERENCE)
+MOTIONS.register(looks.OVERLAY)
+MOTIONS.register(looks.DIFFERENCE)
 
 __all__ = ["MOTIONS", "REST", "Motion", "MotionContext", "MotionState"]

@@ -48,7 +48,7 @@ def _spin_3d(a: float, ctx: MotionContext) -> MotionState:
 
 
 def _sway_3d(a: float, ctx: MotionContext) -> MotionState:
-    turn = TAU * a
+    turn = TAU * (a % 1.0)  # exactly at rest (0°, not 1e-14°) at both ends
     return MotionState(rotation_y=SWAY_DEGREES * math.sin(turn),
                        rotation_x=SWAY_NOD_DEGREES * math.sin(2.0 * turn))  # fmt: skip
 

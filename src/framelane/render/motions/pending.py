@@ -8,11 +8,5 @@ from __future__ import annotations
 
 from framelane.render.registry import Unsupported
 
-BLUR = Unsupported("blur", "Blur into focus. Not rendered yet: needs MotionState.blur (a blur "
-                   "radius the compositor applies to the layer).")
 EXPLODE = Unsupported("explode", "Explode into place. Not rendered yet: needs fragment or "
                       "per-glyph (scope=character) rendering.")
-OVERLAY = Unsupported("overlay", "Overlay blend motion. Not rendered yet: needs "
-                      "MotionState.blend_mode.")
-DIFFERENCE = Unsupported("difference", "Difference blend motion. Not rendered yet: needs "
-                         "MotionState.blend_mode.")

@@ -1,0 +1,35 @@
+"""Presets that change how the element's pixels look rather than where they are: `blur`
+(into focus), `overlay` and `difference` (blend-mode entrances).
+
+The blend entrances draw the element with the blend mode at full strength and crossfade to its
+own blend mode as the motion ends; the element also fades in over the first half, so it appears
+even over a black backdrop (where `difference` alone would look like a plain draw).
+"""
+
+from __future__ import annotations
+
+from framelane.render.motions.base import MotionContext, MotionState
+from framelane.render.motions.preset import Preset
+
+BLUR_AMOUNT = 0.03
+"""`blur` starts at a Gaussian blur of 3% of the canvas's shorter side (32 px at 1080p)."""
+
+
+def _blur(a: float, ctx: MotionContext) -> MotionState:
+    gone = 1.0 - a
+    return MotionState(blur=BLUR_AMOUNT * min(ctx.canvas_width, ctx.canvas_height) * gone,
+                       opacity=min(1.0, 2.0 * a))  # fmt: skip
+
+
+def _blend_in(mode: str) -> Preset:
+    def shape(a: float, ctx: MotionContext) -> MotionState:
+        return MotionState(blend=mode, blend_mix=1.0 - a, opacity=min(1.0, 2.0 * a))
+
+    return Preset(mode, f"Appear in `{mode}` blend with what is below (fading in over the first "
+                  "half), then crossfade to the element's own blend mode.", shape)  # fmt: skip
+
+
+BLUR = Preset("blur", f"Blur into focus: from a {BLUR_AMOUNT:.0%}-of-the-canvas Gaussian blur to "
+              "sharp, fading in over the first half.", _blur)  # fmt: skip
+OVERLAY = _blend_in("overlay")
+DIFFERENCE = _blend_in("difference")
