@@ -284,20 +284,24 @@ class TextSource:
         self.ranges = (
             word_runs(self.look.text, [w.text for w in animation.words]) if animation else []
         )
-        self.cache: dict[tuple[WordPhase, ...], LayerImage] = {}
+        self.cache: dict[tuple[WordRun, ...], LayerImage] = {}
 
-    def _phases(self, time: float) -> tuple[WordPhase, ...]:
+    def _phases(self, time: float) -> tuple[tuple[WordPhase, float], ...]:
+        """Each word's phase and progress (the elapsed fraction of its time while active)."""
         animation = self.element.word_animation
         if animation is None:
             return ()
-        phases: list[WordPhase] = []
+        phases: list[tuple[WordPhase, float]] = []
         for word in animation.words:
-            phases.append(
-                "before" if time < word.start else "active" if time < word.end else "after"
-            )
+            if time < word.start:
+                phases.append(("before", 0.0))
+            elif time < word.end:
+                phases.append(("active", (time - word.start) / (word.end - word.start)))
+            else:
+                phases.append(("after", 1.0))
         return tuple(phases)
 
-    def _runs(self, phases: tuple[WordPhase, ...]) -> list[WordRun]:
+    def _runs(self, phases: tuple[tuple[WordPhase, float], ...]) -> list[WordRun]:
         animation = self.element.word_animation
         if animation is None:
             return []
@@ -308,22 +312,22 @@ class TextSource:
             box_color=rgba(self.element.background_color or "#facc15"),
         )
         runs = []
-        for (start, end), phase in zip(self.ranges, phases, strict=True):
+        for (start, end), (phase, progress) in zip(self.ranges, phases, strict=True):
             if start >= 0:
-                runs.append(WordRun(start, end, style.look(phase, 0.0, ctx)))
+                runs.append(WordRun(start, end, style.look(phase, progress, ctx)))
         return runs
 
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
         time = float(state.local_time + self.layer.own_start)
-        phases = self._phases(time)
-        if phases not in self.cache:
-            raster = rasterize(self.look, self.fonts, self._runs(phases))
+        runs = tuple(self._runs(self._phases(time)))
+        if runs not in self.cache:  # styles that ignore the progress keep their picture
+            raster = rasterize(self.look, self.fonts, runs)
             m = raster.margin
             dst = skia.Rect.MakeXYWH(-m, -m, raster.pixels.shape[1], raster.pixels.shape[0])
             content = skia.Rect.MakeWH(raster.width, raster.height)
             image = to_image(raster.pixels, opaque=False)
-            self.cache = {phases: LayerImage(image, dst, content, False, raster.pixels)}
-        return self.cache[phases]
+            self.cache = {runs: LayerImage(image, dst, content, False, raster.pixels)}
+        return self.cache[runs]
 
     def close(self) -> None:
         self.cache.clear()

@@ -170,14 +170,30 @@ def _margin(look: TextLook) -> int:
 def word_paints(look: TextLook, runs: Sequence[WordRun]) -> dict[int, skia.Paint]:
     paints: dict[int, skia.Paint] = {}
     for index, run in enumerate(runs):
-        if run.look.color is not None or run.look.opacity < 1.0:
+        if run.look.moved:
+            paints[index] = _HIDDEN
+        elif run.look.color is not None or run.look.opacity < 1.0:
             paints[index] = _fill_paint(run.look.color or look.color, run.look.opacity)
     return paints
 
 
+_HIDDEN = skia.Paint(Color=skia.ColorTRANSPARENT)
+"""Keeps a word's place in the layout without drawing it (a moved word is drawn on its own)."""
+
+
+def _moved_margin(look: TextLook, width: float, runs: Sequence[WordRun]) -> float:
+    """Room for moved words: their offset, and half the text's width per unit of growth."""
+    extra = 0.0
+    for run in runs:
+        if run.look.moved:
+            grow = max(0.0, run.look.scale - 1.0) * max(width, look.size) / 2
+            extra = max(extra, (abs(run.look.dx) + abs(run.look.dy)) * look.size + grow)
+    return extra
+
+
 def rasterize(look: TextLook, fonts: FontLibrary, runs: Sequence[WordRun] = ()) -> TextRaster:
     width, height = measure(look, fonts)
-    margin = _margin(look)
+    margin = _margin(look) + math.ceil(_moved_margin(look, width, runs))
     buffer = np.zeros((math.ceil(height) + 2 * margin, math.ceil(width) + 2 * margin, 4), np.uint8)
     surface = skia.Surface(buffer, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
     canvas = surface.getCanvas()
@@ -205,12 +221,55 @@ def _draw_glyphs(
         s = look.shadow
         drop = skia.ImageFilters.DropShadow(s.dx, s.dy, s.blur / 2, s.blur / 2, _color(s.color))
         canvas.saveLayer(None, skia.Paint(ImageFilter=drop))
-    if look.stroke_width > 0 and (look.stroke_color is not None or look.outline_only):
-        _paragraph(look, fonts, _stroke_paint(look)).paint(canvas, *at)
+    stroked = look.stroke_width > 0 and (look.stroke_color is not None or look.outline_only)
+    hidden = {i: _HIDDEN for i, run in enumerate(runs) if run.look.moved}
+    if stroked:
+        _paragraph(look, fonts, _stroke_paint(look), runs, hidden).paint(canvas, *at)
     if not look.outline_only:
         fill.paint(canvas, *at)
+    for index in hidden:
+        _draw_moved_word(canvas, look, fonts, runs, index, at, stroked)
     if look.shadow is not None:
         canvas.restore()
+
+
+def _draw_moved_word(
+    canvas: skia.Canvas,
+    look: TextLook,
+    fonts: FontLibrary,
+    runs: Sequence[WordRun],
+    index: int,
+    at: tuple[float, float],
+    stroked: bool,
+) -> None:
+    """Draw one word alone into a layer, then that layer offset and scaled about the word's
+    ink centre, at the word's opacity (its stroke and the shadow follow it)."""
+    word = runs[index].look
+    if word.opacity <= 0.0:
+        return
+    info = canvas.imageInfo()
+    alone = np.zeros((info.height(), info.width(), 4), np.uint8)
+    surface = skia.Surface(alone, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+    only: dict[int, skia.Paint]
+    if stroked:
+        only = {index: _stroke_paint(look)}
+        _paragraph(look, fonts, _HIDDEN, runs, only).paint(surface.getCanvas(), *at)
+    if not look.outline_only:
+        only = {index: _fill_paint(word.color or look.color)}
+        _paragraph(look, fonts, _HIDDEN, runs, only).paint(surface.getCanvas(), *at)
+    ys, xs = np.nonzero(alone[..., 3])
+    if len(xs) == 0:
+        return
+    cx, cy = (xs.min() + xs.max() + 1) / 2, (ys.min() + ys.max() + 1) / 2
+    image = skia.Image.fromarray(alone, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+    paint = skia.Paint(AntiAlias=True)
+    paint.setAlphaf(min(word.opacity, 1.0))
+    canvas.save()
+    canvas.translate(cx + word.dx * look.size, cy + word.dy * look.size)
+    canvas.scale(word.scale, word.scale)
+    canvas.translate(-cx, -cy)
+    canvas.drawImage(image, 0, 0, skia.SamplingOptions(skia.FilterMode.kLinear), paint)
+    canvas.restore()
 
 
 def _draw_background(

@@ -7,7 +7,6 @@ To add a style: write `word_animations/<name>.py` implementing
 from __future__ import annotations
 
 from framelane.render.registry import Registry
-from framelane.render.word_animations import pending
 from framelane.render.word_animations.base import (
     PLAIN,
     WordAnimation,
@@ -18,12 +17,13 @@ from framelane.render.word_animations.base import (
 from framelane.render.word_animations.box import Box
 from framelane.render.word_animations.color import Color
 from framelane.render.word_animations.glow import Glow
+from framelane.render.word_animations.moves import FlyIn, ScalePop, SlideUp
 
 WORD_ANIMATIONS: Registry[WordAnimation] = Registry("word_animation")
 
-WORD_ANIMATIONS.register(pending.SCALE_POP)
-WORD_ANIMATIONS.register(pending.SLIDE_UP)
-WORD_ANIMATIONS.register(pending.FLY_IN)
+WORD_ANIMATIONS.register(ScalePop())
+WORD_ANIMATIONS.register(SlideUp())
+WORD_ANIMATIONS.register(FlyIn())
 WORD_ANIMATIONS.register(Box())
 WORD_ANIMATIONS.register(Color())
 WORD_ANIMATIONS.register(Glow())

@@ -1,7 +1,9 @@
 """The WordAnimation protocol: how each caption word looks at one instant.
 
 The text renderer asks the style for a `WordLook` per word, given whether the word is before,
-at, or after the current time, and draws the paragraph with those colours and boxes.
+at, or after the current time and how far through its own time it is (`progress`: 0 before,
+the elapsed fraction of the word's [start, end) while active, 1 after), and draws the paragraph
+with those colours and boxes; a word with an offset or scale is drawn on its own, moved.
 """
 
 from __future__ import annotations
@@ -36,6 +38,16 @@ class WordLook:
     box_color: Rgba | None = None
     """A rounded box drawn behind the word, or None."""
     opacity: float = 1.0
+    dx: float = 0.0
+    """Offset of the word, in multiples of the font size (em); positive is right."""
+    dy: float = 0.0
+    """Offset of the word, in em; positive is down."""
+    scale: float = 1.0
+    """Size of the word about its own centre."""
+
+    @property
+    def moved(self) -> bool:
+        return self.dx != 0.0 or self.dy != 0.0 or self.scale != 1.0
 
 
 PLAIN = WordLook()
