@@ -62,6 +62,7 @@ class SceneRenderer:
                 source = LAYER_SOURCES[layer.kind](layer, self.fonts)
                 if self.sequential and isinstance(source, VideoSource):
                     source.plan = partial(evaluate.layer_state, self.timeline, layer)
+                    source.reader.decode_in_one_thread()
                 self._sources[layer.key] = source
         return self._sources[layer.key]
 
