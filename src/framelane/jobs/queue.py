@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import psycopg
 from huey import PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from redis import ConnectionPool
@@ -25,6 +26,21 @@ from framelane.core.settings import Settings
 log = logging.getLogger("framelane.jobs.queue")
 RUN_TASK = "jobs.run"
 RETENTION_TASK = "jobs.retention"
+
+
+QUEUE_SCHEMA_LOCK = 0x46524C51  # "FRLQ": one advisory lock id for creating the huey_* tables
+
+
+def create_queue_tables(dsn: str, huey: Huey) -> None:
+    """Huey's `CREATE TABLE IF NOT EXISTS` races when several processes start together on
+    PostgreSQL (a duplicate `pg_type` row kills the loser), so serialise it with an advisory
+    lock held on a separate connection."""
+    with psycopg.connect(dsn, autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (QUEUE_SCHEMA_LOCK,))
+        try:
+            huey.storage.initialize_schema()
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", (QUEUE_SCHEMA_LOCK,))
 
 
 def make_huey(queue_url: str, name: str) -> Huey:
@@ -42,7 +58,9 @@ def make_huey(queue_url: str, name: str) -> Huey:
     if parsed.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         # LISTEN/NOTIFY + SKIP LOCKED; the huey_* tables live in the URL's search_path.
         dsn = "postgresql://" + queue_url.split("://", 1)[1]
-        return PostgresHuey(name, dsn=dsn, results=False, utc=True)
+        huey = PostgresHuey(name, dsn=dsn, results=False, utc=True, create_tables=False)
+        create_queue_tables(dsn, huey)
+        return huey
     raise ValueError(f"unsupported queue URL scheme {parsed.scheme!r} "
                      "(sqlite:///…, redis://… or postgresql://…)")
 
