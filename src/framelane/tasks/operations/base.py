@@ -207,3 +207,10 @@ def describe_operation(op: TaskOperation, notes: dict[str, str] | None = None) -
         "options": options,
         "notes": notes or {},
     }
+
+
+class RejectsUnsupportedFields:
+    """Default `check_supported` for operations whose only checks are per-field flags."""
+
+    def check_supported(self, params: TaskParams) -> None:
+        reject_unsupported_fields(params)

@@ -17,12 +17,12 @@ from pydantic import Field
 from framelane.tasks.operations import gaze_warp
 from framelane.tasks.operations.base import (
     ProgressMeter,
+    RejectsUnsupportedFields,
     TaskContext,
     TaskParams,
     TaskResult,
     coerce_params,
     describe_operation,
-    reject_unsupported_fields,
 )
 from framelane.tasks.operations.errors import NoFaceDetected
 from framelane.tasks.operations.media import (
@@ -140,15 +140,12 @@ class FrameRedirector:
             self._mesh.close()
 
 
-class GazeRedirect:
+class GazeRedirect(RejectsUnsupportedFields):
     """The gaze-redirect operation."""
 
     task_type = "gaze_redirect"
     slug = "gaze-redirect"
     Params = GazeRedirectParams
-
-    def check_supported(self, params: TaskParams) -> None:
-        reject_unsupported_fields(params)
 
     def capabilities(self) -> dict[str, Any]:
         return describe_operation(

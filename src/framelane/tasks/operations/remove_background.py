@@ -23,12 +23,12 @@ from pydantic import Field, field_validator
 from framelane.tasks.operations import matting
 from framelane.tasks.operations.base import (
     ProgressMeter,
+    RejectsUnsupportedFields,
     TaskContext,
     TaskParams,
     TaskResult,
     coerce_params,
     describe_operation,
-    reject_unsupported_fields,
 )
 from framelane.tasks.operations.errors import MediaTooLarge, UnsupportedMedia
 from framelane.tasks.operations.media import (
@@ -142,15 +142,12 @@ def _output_format(params: RemoveBackgroundParams, info: MediaInfo) -> str:
     return wanted
 
 
-class RemoveBackground:
+class RemoveBackground(RejectsUnsupportedFields):
     """The remove-background operation."""
 
     task_type = "remove_background"
     slug = "remove-background"
     Params = RemoveBackgroundParams
-
-    def check_supported(self, params: TaskParams) -> None:
-        reject_unsupported_fields(params)
 
     def capabilities(self) -> dict[str, Any]:
         return describe_operation(

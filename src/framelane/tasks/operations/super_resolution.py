@@ -23,13 +23,13 @@ from pydantic import Field
 
 from framelane.tasks.operations.base import (
     ProgressMeter,
+    RejectsUnsupportedFields,
     TaskContext,
     TaskLimits,
     TaskParams,
     TaskResult,
     coerce_params,
     describe_operation,
-    reject_unsupported_fields,
 )
 from framelane.tasks.operations.errors import MediaTooLarge
 from framelane.tasks.operations.media import (
@@ -148,15 +148,12 @@ def _check_output_size(info: MediaInfo, scale: int, ctx: TaskContext) -> None:
         )
 
 
-class SuperResolution:
+class SuperResolution(RejectsUnsupportedFields):
     """The super-resolution operation."""
 
     task_type = "super_resolution"
     slug = "super-resolution"
     Params = SuperResolutionParams
-
-    def check_supported(self, params: TaskParams) -> None:
-        reject_unsupported_fields(params)
 
     def capabilities(self) -> dict[str, Any]:
         return describe_operation(
