@@ -11,6 +11,7 @@ from typing import Any
 import av
 import numpy as np
 import pytest
+from av.video.reformatter import ColorRange, Colorspace
 from PIL import Image
 
 from framelane.render.build import BuildContext, build_timeline
@@ -40,13 +41,20 @@ def write_video(
     frame: Callable[[int], np.ndarray] | None = None,
     tone: np.ndarray | None = None,
     codec: str = "libx264",
+    bt709: bool = False,
 ) -> Path:
-    """A clip whose frame n is `frame(n)` (RGB), grey levels = 8·n by default."""
+    """A clip whose frame n is `frame(n)` (RGB), grey levels = 8·n by default. `bt709`:
+    converted with the BT.709 matrix and tagged so (otherwise untagged BT.601, as swscale
+    converts by default)."""
     frames = round(seconds * fps)
     with av.open(str(path), "w") as out:
         video = out.add_stream(codec, rate=fps)
         video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
         video.options = {"crf": "10"} if codec == "libx264" else {}
+        if bt709:
+            context = video.codec_context
+            context.colorspace = context.color_primaries = context.color_trc = 1
+            context.color_range = ColorRange.MPEG
         audio = None
         if tone is not None:
             audio = out.add_stream("aac", rate=SAMPLE_RATE)
@@ -54,6 +62,9 @@ def write_video(
         for n in range(frames):
             rgb = frame(n) if frame else np.full((size[1], size[0], 3), min(255, 8 * n), np.uint8)
             vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+            if bt709:
+                vf = vf.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709,
+                                 dst_color_range=ColorRange.MPEG)  # fmt: skip
             vf.pts = n
             out.mux(video.encode(vf))
         out.mux(video.encode(None))

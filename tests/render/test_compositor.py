@@ -161,7 +161,6 @@ class TestLargeImages:
         frame = frame_rgba(data, tmp_path)
         assert tuple(centre(frame)[:3]) == (255, 0, 0)
 
-
     def test_exif_orientation_is_applied(self, tmp_path: Path) -> None:
         from PIL import Image
 

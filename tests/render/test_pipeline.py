@@ -135,9 +135,18 @@ class TestEffectsThatCutAlpha:
         green[:, : W // 2] = (220, 30, 30, 255)  # left half red, right half green screen
         Image.fromarray(green, "RGBA").save(tmp_path / "screen.png")
         data = {
-            "width": W, "height": H, "output_format": "png",
-            "elements": [{"type": "image", "id": "i", "source_url": "screen.png",
-                          "duration": 1, "effects": [{"type": "chroma_key"}]}],
+            "width": W,
+            "height": H,
+            "output_format": "png",
+            "elements": [
+                {
+                    "type": "image",
+                    "id": "i",
+                    "source_url": "screen.png",
+                    "duration": 1,
+                    "effects": [{"type": "chroma_key"}],
+                }
+            ],
         }
         out = tmp_path / "keyed.png"
         render(data, out, resolver=DefaultResolver(base_dir=tmp_path))

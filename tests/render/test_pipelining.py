@@ -66,9 +66,7 @@ def frames(data: dict[str, Any], base: Path, sequential: bool, handover: bool) -
     return out
 
 
-def test_decoding_ahead_and_handing_over_give_the_same_pixels(
-    tmp_path: Path, clip: Path
-) -> None:
+def test_decoding_ahead_and_handing_over_give_the_same_pixels(tmp_path: Path, clip: Path) -> None:
     logo = write_png(tmp_path / "logo.png", (250, 200, 0, 200), (40, 20))
     data = spec(clip, logo)
     plain = frames(data, tmp_path, sequential=False, handover=False)

@@ -66,8 +66,11 @@ class TestRegistries:
             motion_spec = {"type": name, "time": 0, "duration": 1}
             with pytest.raises(CapabilityUnsupported):
                 parse_spec(
-                    {"elements": [{"type": "text", "text": "x", "duration": 1,
-                                   "motion": [motion_spec]}]}
+                    {
+                        "elements": [
+                            {"type": "text", "text": "x", "duration": 1, "motion": [motion_spec]}
+                        ]
+                    }
                 )
 
 

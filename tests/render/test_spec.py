@@ -291,8 +291,15 @@ class TestTransitionZIndex:
     def test_setting_z_index_is_refused_not_ignored(self) -> None:
         data = {
             "elements": [VIDEO, TEXT],
-            "transitions": [{"type": "cross_dissolve", "duration": 1, "from_id": "v",
-                             "to_id": "t", "z_index": 3}],
+            "transitions": [
+                {
+                    "type": "cross_dissolve",
+                    "duration": 1,
+                    "from_id": "v",
+                    "to_id": "t",
+                    "z_index": 3,
+                }
+            ],
         }
         with pytest.raises(CapabilityUnsupported) as caught:
             parse_spec(data)

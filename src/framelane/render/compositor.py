@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -38,31 +39,29 @@ def color(value: Rgba, opacity: float = 1.0) -> int:
     return int(skia.Color(r, g, b, max(0, min(255, round(a * opacity)))))
 
 
-class Canvas:
-    """One reusable BGRA buffer and the skia surface drawing straight into it (zero copy)."""
+class Painter:
+    """Draws layers onto a skia canvas of the scene's size (pixels, or a recording)."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, canvas: skia.Canvas, width: int, height: int) -> None:
+        self.canvas = canvas
         self.width, self.height = width, height
-        self.pixels: Pixels = np.zeros((height, width, 4), np.uint8)
-        self.surface = skia.Surface(self.pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
-        self.canvas = self.surface.getCanvas()
-
-    @classmethod
-    def over(cls, pixels: Pixels) -> Canvas:
-        """A canvas drawing onto existing premultiplied BGRA pixels (C-contiguous)."""
-        canvas = cls.__new__(cls)
-        canvas.height, canvas.width = pixels.shape[:2]
-        canvas.pixels = pixels
-        canvas.surface = skia.Surface(pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
-        canvas.canvas = canvas.surface.getCanvas()
-        return canvas
+        self.retained: list[LayerImage] | None = None
+        """When recording: pictures made while drawing, whose pixels the recording reads."""
 
     def covered_by(self, state: LayerState, picture: LayerImage) -> bool:
         """Whether drawing this layer would replace every pixel with the picture's own, as a
         plain 1:1 copy (opaque, full opacity, normal blend, nothing clipped or added)."""
+        size = (picture.image.width(), picture.image.height())
+        return self.covered_by_frame(state, size, picture.dst, picture.content, picture.opaque)
+
+    def covered_by_frame(
+        self, state: LayerState, size: tuple[int, int], dst: skia.Rect, content: skia.Rect,
+        opaque: bool,
+    ) -> bool:  # fmt: skip
+        """`covered_by` for a picture of `size` drawn at `dst`, showing `content`."""
         placement, style, modifier = state.layer.placement, state.layer.style, state.modifier
         if not (
-            picture.opaque
+            opaque
             and placement.opacity * state.motion.opacity * modifier.opacity == 1.0
             and placement.blend_mode == "none"
             and modifier.canvas_clip == FULL_CANVAS
@@ -70,9 +69,8 @@ class Canvas:
             and not _motion_changes_pixels(state)
             and style.border_radius <= 0
             and style.shadow_color is None
-            and not _needs_group(state, picture)
-            and picture.image.width() == self.width
-            and picture.image.height() == self.height
+            and not _needs_group(state, opaque)
+            and size == (self.width, self.height)
         ):
             return False
         canvas = self.canvas
@@ -80,14 +78,13 @@ class Canvas:
         self._transform(state)
         matrix = canvas.getTotalMatrix()
         canvas.restore()
-        dst = picture.dst
         return bool(
             matrix.isTranslate()
             and matrix.getTranslateX() + dst.left() == 0
             and matrix.getTranslateY() + dst.top() == 0
             and dst.width() == self.width
             and dst.height() == self.height
-            and picture.content.contains(skia.Rect.MakeWH(self.width, self.height))
+            and content.contains(skia.Rect.MakeWH(self.width, self.height))
         )
 
     def clear(self, background: Rgba | None) -> None:
@@ -112,6 +109,8 @@ class Canvas:
         canvas = self.canvas
         if state.motion.blur > 0:
             picture = blurred(picture, state)
+            if self.retained is not None:
+                self.retained.append(picture)
         canvas.save()
         self._clip_to_transition(state)
         self._transform(state)
@@ -158,6 +157,38 @@ class Canvas:
             w, h = state.layer.placement.width, state.layer.placement.height
             left, top, right, bottom = reveal
             self.canvas.clipRect(skia.Rect.MakeLTRB(left * w, top * h, right * w, bottom * h))
+
+
+class Canvas(Painter):
+    """One reusable BGRA buffer and the skia surface drawing straight into it (zero copy)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.pixels: Pixels = np.zeros((height, width, 4), np.uint8)
+        self.surface = skia.Surface(self.pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+        super().__init__(self.surface.getCanvas(), width, height)
+
+    @classmethod
+    def over(cls, pixels: Pixels) -> Canvas:
+        """A canvas drawing onto existing premultiplied BGRA pixels (C-contiguous)."""
+        canvas = cls.__new__(cls)
+        canvas.pixels = pixels
+        canvas.surface = skia.Surface(pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+        Painter.__init__(canvas, canvas.surface.getCanvas(), pixels.shape[1], pixels.shape[0])
+        return canvas
+
+
+def record(
+    width: int, height: int, draw: Callable[[Painter], None]
+) -> tuple[skia.Picture, list[LayerImage]]:
+    """What `draw` paints, as a skia picture whose cull rectangle is the tight bounds of it
+    (skia's own: shadows, blurs and strokes included), and the pictures made on the way,
+    which must outlive its playback (their images share numpy memory)."""
+    recorder = skia.PictureRecorder()
+    bounds = skia.Rect.MakeWH(width, height)
+    painter = Painter(recorder.beginRecording(bounds, skia.RTreeFactory()()), width, height)
+    painter.retained = []
+    draw(painter)
+    return recorder.finishRecordingAsPicture(), painter.retained
 
 
 def perspective(rotation_x: float, rotation_y: float, canvas_side: float) -> skia.M44:
@@ -251,13 +282,13 @@ def _draw_box_shadow(
     canvas.drawRRect(shadow, paint)
 
 
-def _needs_group(state: LayerState, picture: LayerImage) -> bool:
+def _needs_group(state: LayerState, opaque: bool) -> bool:
     style, placement = state.layer.style, state.layer.placement
     return (
         placement.color_overlay is not None
         or state.modifier.tint_amount > 0
         or (style.border_color is not None and style.border_width > 0)
-        or (style.shadow_color is not None and not picture.opaque)
+        or (style.shadow_color is not None and not opaque)
     )
 
 
@@ -273,7 +304,7 @@ def _draw_content(
     paint = skia.Paint(AntiAlias=True)
     paint.setAlphaf(opacity)
     paint.setBlendMode(BLEND_MODES[placement.blend_mode] if blend is None else blend)
-    grouped = _needs_group(state, picture)
+    grouped = _needs_group(state, picture.opaque)
     if grouped:
         canvas.saveLayer(None, _group_paint(state, picture, paint))
         paint = skia.Paint(AntiAlias=True)

@@ -13,11 +13,12 @@ from typing import Any, cast
 import av
 import cv2
 import numpy as np
-from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
+from av.video.reformatter import ColorRange, VideoReformatter
 
 from framelane.render.audio import SAMPLE_RATE, Samples
 from framelane.render.errors import EncodeFailed
 from framelane.render.pixels import Pixels, is_opaque, unpremultiply
+from framelane.render.planar import PLANAR_FORMAT, to_planar
 
 CONTENT_TYPES = {
     "mp4": "video/mp4",
@@ -28,7 +29,7 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg",
 }
 BT709 = 1
-STAGING_FRAMES = 3
+STAGING_FRAMES = 4
 """Reused BGRA frames between the compositor and the encoder thread."""
 QUEUED_FRAMES = 2
 """Frames waiting for the encoder thread (each pins one canvas-size frame)."""
@@ -78,8 +79,8 @@ class VideoWriter:
         # Conversion to YUV, x264 submission and muxing run on one worker thread (PyAV releases
         # the GIL there), overlapping the next frame's compositing. A few reused staging frames
         # carry canvases to it; frames the scene hands over (`frame=`) are sent without a copy.
-        self.staging: queue.Queue[av.VideoFrame] = queue.Queue()
-        self.staging_made = 0
+        self.staging: dict[str, queue.Queue[av.VideoFrame]] = {}
+        self.staging_made: dict[str, int] = {}
         self.jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=QUEUED_FRAMES)
         self.failure: BaseException | None = None
         self.worker = threading.Thread(target=self._work, name="framelane-encode", daemon=True)
@@ -115,31 +116,56 @@ class VideoWriter:
         if frame is None or self.codec.alpha:
             # Copying into a reused frame is far cheaper than VideoFrame.from_ndarray, which
             # allocates (and page-faults) 8 MB per 1080p frame.
-            staging = self._staging_frame()
+            staging = self._staging_frame("bgra")
             np.copyto(plane_view(staging, *self.size), bgra)
             self._submit(("video", staging, index, True))
         else:
             self._submit(("video", frame, index, False))
+
+    @property
+    def accepts_planar(self) -> bool:
+        """Whether frames may come composited in the output's own format: yuv420p of the
+        canvas size (`planar_frame`, `write_planar`)."""
+        return self.codec.pix_fmt == PLANAR_FORMAT and self.size == (
+            self.stream.width,
+            self.stream.height,
+        )
+
+    def planar_frame(self) -> av.VideoFrame:
+        """A reused yuv420p frame of the canvas size for the scene to composite into; give it
+        back with `write_planar` or `release_planar`."""
+        return self._staging_frame(PLANAR_FORMAT)
+
+    def write_planar(self, frame: av.VideoFrame, index: int) -> None:
+        """Queue a frame from `planar_frame`, composited in the output's own format."""
+        self._submit(("video", frame, index, True))
+
+    def release_planar(self, frame: av.VideoFrame) -> None:
+        self._staging_for(PLANAR_FORMAT).put(frame)
 
     def write_audio(self, samples: Samples) -> None:
         """Append mixed samples; whole encoder frames are sent as they fill up."""
         if self.audio is not None:
             self._submit(("audio", samples, 0, False))
 
-    def _staging_frame(self) -> av.VideoFrame:
-        """A free staging frame; they are made on first need (none when every frame is
-        handed over), up to STAGING_FRAMES."""
+    def _staging_for(self, pix_fmt: str) -> queue.Queue[av.VideoFrame]:
+        return self.staging.setdefault(pix_fmt, queue.Queue())
+
+    def _staging_frame(self, pix_fmt: str) -> av.VideoFrame:
+        """A free staging frame of that format; they are made on first need (none when every
+        frame is handed over), up to STAGING_FRAMES of each format."""
+        free = self._staging_for(pix_fmt)
         while True:
             self._raise_failure()
             try:
-                return self.staging.get_nowait()
+                return free.get_nowait()
             except queue.Empty:
                 pass
-            if self.staging_made < STAGING_FRAMES:
-                self.staging_made += 1
-                return av.VideoFrame(self.size[0], self.size[1], "bgra")
+            if self.staging_made.get(pix_fmt, 0) < STAGING_FRAMES:
+                self.staging_made[pix_fmt] = self.staging_made.get(pix_fmt, 0) + 1
+                return av.VideoFrame(self.size[0], self.size[1], pix_fmt)
             try:
-                return self.staging.get(timeout=0.1)
+                return free.get(timeout=0.1)
             except queue.Empty:
                 continue
 
@@ -177,24 +203,21 @@ class VideoWriter:
             except queue.Empty:
                 return
 
-    def _encode_video(self, bgra: av.VideoFrame, index: int, recycle: bool) -> None:
-        if self.codec.alpha:
-            view = plane_view(bgra, *self.size)
-            np.copyto(view, unpremultiply(view))
-        converted = self.reformatter.reformat(
-            bgra,
-            width=self.stream.width,
-            height=self.stream.height,
-            format=self.codec.pix_fmt,
-            src_colorspace=Colorspace.ITU709,
-            dst_colorspace=Colorspace.ITU709,
-            dst_color_range=ColorRange.MPEG,
-            threads=1,  # x264's frame threads already use the other core
-        )
-        if recycle:
-            self.staging.put(bgra)
+    def _encode_video(self, frame: av.VideoFrame, index: int, recycle: bool) -> None:
+        if frame.format.name == self.codec.pix_fmt:
+            converted = frame  # composited in the output's own format (planar.py)
+        else:
+            if self.codec.alpha:
+                view = plane_view(frame, *self.size)
+                np.copyto(view, unpremultiply(view))
+            converted = to_planar(
+                self.reformatter, frame, (self.stream.width, self.stream.height),
+                self.codec.pix_fmt,
+            )  # fmt: skip
         converted.pts = index
         self._mux(self.stream.encode(converted))
+        if recycle:
+            self._staging_for(frame.format.name).put(frame)
 
     def _append_audio(self, samples: Samples) -> None:
         assert self.audio is not None

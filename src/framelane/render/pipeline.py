@@ -236,7 +236,10 @@ def _write_motion(
     except BaseException:
         mix.close()
         raise
-    scene = SceneRenderer(timeline, fonts, _background_of(timeline, spec.alpha), sequential=True)
+    planar = isinstance(writer, VideoWriter) and writer.accepts_planar
+    scene = SceneRenderer(
+        timeline, fonts, _background_of(timeline, spec.alpha), sequential=True, planar=planar
+    )
     first_half = 0.5 if spec.output_format == "gif" else 0.0
     try:
         _frame_loop(timeline, scene, writer, mix, hooks, first_half)
@@ -262,8 +265,7 @@ def _frame_loop(
     audio_done = 0
     for index in range(total):
         _check_cancel(hooks)
-        pixels, frame = scene.render_handover(index)
-        writer.write_frame(pixels, index, frame)
+        _composite_frame(scene, writer, index)
         if mix.has_audio:
             until = min(sample_index(Fraction(index + 1) / timeline.fps), mix.total)
             writer.write_audio(mix.read(audio_done, until - audio_done))
@@ -271,6 +273,19 @@ def _frame_loop(
         hooks.progress.report("compositing", done_before + (1 - done_before) * (index + 1) / total)
         if hooks.on_frame is not None:
             hooks.on_frame(index + 1, total)
+
+
+def _composite_frame(scene: SceneRenderer, writer: Writer, index: int) -> None:
+    """Frame `index` to the writer: composited in the output's own 4:2:0 format when the scene
+    can (planar.py), else in BGRA."""
+    if scene.planar and isinstance(writer, VideoWriter):
+        planar = writer.planar_frame()
+        if scene.render_planar(index, planar):
+            writer.write_planar(planar, index)
+            return
+        writer.release_planar(planar)
+    pixels, frame = scene.render_handover(index)
+    writer.write_frame(pixels, index, frame)
 
 
 def render_still_png(

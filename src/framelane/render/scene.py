@@ -11,18 +11,21 @@ import av
 import skia
 
 from framelane.render import evaluate
-from framelane.render.compositor import Canvas
+from framelane.render.compositor import Canvas, Painter, record
 from framelane.render.evaluate import LayerState, frame_state
 from framelane.render.fonts import FontLibrary
 from framelane.render.pairs import PicturePair, picture_pairs
 from framelane.render.pixels import Pixels, to_image
+from framelane.render.planar import PlanarCompositor, copy_planes
 from framelane.render.sources.layers import (
     LAYER_SOURCES,
     LayerImage,
     LayerSource,
     VideoSource,
+    fitted,
     load_image_pixels,
 )
+from framelane.render.sources.picture import NO_CROP, needs_processing
 from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Layer, Timeline, frame_at_or_after
 
@@ -38,11 +41,15 @@ class SceneRenderer:
         background: Rgba | None,
         *,
         sequential: bool = False,
+        planar: bool = False,
     ) -> None:
         """`sequential`: frames will mostly be asked for in order, so video sources decode
-        ahead on worker threads."""
+        ahead on worker threads. `planar`: frames will be asked for with `render_planar`, so
+        video sources that may cover the canvas deliver frames unconverted."""
         self.timeline = timeline
         self.sequential = sequential
+        self.planar = planar
+        self._planar_compositor: PlanarCompositor | None = None
         self.fonts = fonts
         self.background = background
         self.canvas = Canvas(timeline.width, timeline.height)
@@ -63,8 +70,22 @@ class SceneRenderer:
                 if self.sequential and isinstance(source, VideoSource):
                     source.plan = partial(evaluate.layer_state, self.timeline, layer)
                     source.reader.decode_in_one_thread()
+                if self.planar and isinstance(source, VideoSource) and self._may_cover(layer):
+                    source.passthrough_size = (self.timeline.width, self.timeline.height)
                 self._sources[layer.key] = source
         return self._sources[layer.key]
+
+    def _may_cover(self, layer: Layer) -> bool:
+        """Whether a video layer's decoded frames might become the output picture as they are
+        (what changes per frame is checked per frame)."""
+        assert layer.media is not None
+        return (
+            layer.picture.crop == NO_CROP
+            and not needs_processing(layer.picture)
+            and not layer.media.has_alpha
+            and (layer.placement.width, layer.placement.height)
+            == (self.timeline.width, self.timeline.height)
+        )
 
     def seek_all(self, index: int) -> None:
         """Position every video source on frame `index` in parallel (decoders release the GIL),
@@ -89,6 +110,37 @@ class SceneRenderer:
         with an av.VideoFrame over them for the caller to keep (no canvas clear, full-frame
         draw or copy)."""
         return self._paint(index, handover=True)
+
+    def render_planar(self, index: int, into: av.VideoFrame) -> bool:
+        """Frame `index` composited into `into`, a yuv420p frame of the canvas size, when the
+        bottom layer is an opaque video whose decoded frame covers the canvas 1:1 and needs no
+        conversion (planar.py). False, with nothing drawn, otherwise: use `render_handover`."""
+        self._close_finished(index)
+        state = frame_state(self.timeline, index)
+        if not state.layers or picture_pairs(state):
+            return False
+        bottom, upper = state.layers[0], state.layers[1:]
+        source = self._source(bottom.layer)
+        if not isinstance(source, VideoSource):
+            return False
+        frame = source.passthrough_frame(bottom, index)
+        if frame is None:
+            return False
+        size = (frame.width, frame.height)
+        dst, content = fitted(frame.width, frame.height, bottom.layer)
+        if not self.canvas.covered_by_frame(bottom, size, dst, content, opaque=True):
+            return False
+        copy_planes(frame, into)
+        pictures, kept = [], []
+        for layer_state in upper:
+            image = self._source(layer_state.layer).image(layer_state, index)
+            picture, made = record(*size, partial(_draw, layer_state, image))
+            pictures.append(picture)
+            kept += [image, *made]
+        if self._planar_compositor is None:
+            self._planar_compositor = PlanarCompositor(size)
+        self._planar_compositor.composite(into, pictures)
+        return True
 
     def _paint(self, index: int, handover: bool) -> tuple[Pixels, av.VideoFrame | None]:
         # Close what has ended before opening what starts, so back-to-back clips never hold
@@ -167,6 +219,10 @@ class SceneRenderer:
         for source in self._sources.values():
             source.close()
         self._sources.clear()
+
+
+def _draw(state: LayerState, image: LayerImage, painter: Painter) -> None:
+    painter.draw_layer(state, image)
 
 
 _LIBC: Any = None

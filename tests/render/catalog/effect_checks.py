@@ -13,8 +13,13 @@ from framelane.render.effects.base import Pixels
 from .frames import BARS_BGR, H, W, flat, picture
 
 
-def run(name: str, pixels: Pixels, intensity: float = 1.0, time: float = 0.0,
-        settings: Mapping[str, float] | None = None) -> Pixels:
+def run(
+    name: str,
+    pixels: Pixels,
+    intensity: float = 1.0,
+    time: float = 0.0,
+    settings: Mapping[str, float] | None = None,
+) -> Pixels:
     return EFFECTS.get(name).apply(pixels, EffectInput(intensity, dict(settings or {}), time))
 
 

@@ -24,7 +24,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("effects")
     bgra = picture(90, 160)
     Image.fromarray(np.ascontiguousarray(bgra[..., [2, 1, 0, 3]]), "RGBA").save(
-        directory / "picture.png")
+        directory / "picture.png"
+    )
     return directory
 
 

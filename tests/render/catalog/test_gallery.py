@@ -54,7 +54,7 @@ def test_snow_clip_moves_and_sepia_clip_is_still(
 
 
 def test_blend_transitions_run_from_one_picture_to_the_other(
-    sample: tuple[Path, dict[str, dict[str, object]]]
+    sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, entries = sample
     iris = entries["transitions/iris"]

@@ -20,8 +20,9 @@ _GAMMA = 2.2
 
 def _box_blur(pixels: Pixels, args: EffectInput) -> Pixels:
     radius = max(1, round(args.intensity * 0.02 * min(pixels.shape[:2])))
-    out: Pixels = u8(cv2.blur(pixels, (2 * radius + 1, 2 * radius + 1),
-                           borderType=cv2.BORDER_REPLICATE))
+    out: Pixels = u8(
+        cv2.blur(pixels, (2 * radius + 1, 2 * radius + 1), borderType=cv2.BORDER_REPLICATE)
+    )
     return out
 
 
@@ -39,8 +40,9 @@ def lens_blur(pixels: Pixels, radius: float) -> Pixels:
     """Disc (bokeh) blur of `radius` pixels; highlights bloom through a gamma-2.2 expansion."""
     h, w = pixels.shape[:2]
     factor = max(1, int(np.ceil(radius / 6.0)))
-    small = cv2.resize(pixels, (max(w // factor, 1), max(h // factor, 1)),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        pixels, (max(w // factor, 1), max(h // factor, 1)), interpolation=cv2.INTER_AREA
+    )
     linear = (small.astype(np.float32) * np.float32(1 / 255)) ** _GAMMA
     kernel = _disc(max(1, round(radius / factor)))
     blurred = cv2.filter2D(linear, -1, kernel, borderType=cv2.BORDER_REFLECT)
@@ -77,12 +79,20 @@ def _camera_lens_blur_bg(pixels: Pixels, args: EffectInput) -> Pixels:
     return out
 
 
-BOX_BLUR = PixelEffect("box_blur", "Box blur (radius up to 2% of the short side).", _box_blur,
-                       strength="param")
-CAMERA_LENS_BLUR = PixelEffect("camera_lens_blur", "Lens blur: disc-shaped bokeh where "
-                               "highlights bloom (radius up to 1.5% of the short side).",
-                               _camera_lens_blur, strength="param")
-CAMERA_LENS_BLUR_BG = PixelEffect("camera_lens_blur_bg", "Shallow depth of field: the centre "
-                                  "stays sharp, the surroundings get lens blur (a fixed focus "
-                                  "ellipse; no subject segmentation).", _camera_lens_blur_bg,
-                                  strength="param")
+BOX_BLUR = PixelEffect(
+    "box_blur", "Box blur (radius up to 2% of the short side).", _box_blur, strength="param"
+)
+CAMERA_LENS_BLUR = PixelEffect(
+    "camera_lens_blur",
+    "Lens blur: disc-shaped bokeh where highlights bloom (radius up to 1.5% of the short side).",
+    _camera_lens_blur,
+    strength="param",
+)
+CAMERA_LENS_BLUR_BG = PixelEffect(
+    "camera_lens_blur_bg",
+    "Shallow depth of field: the centre "
+    "stays sharp, the surroundings get lens blur (a fixed focus "
+    "ellipse; no subject segmentation).",
+    _camera_lens_blur_bg,
+    strength="param",
+)

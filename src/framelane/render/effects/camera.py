@@ -60,17 +60,36 @@ def _viewfinder(pixels: Pixels, args: EffectInput) -> Pixels:
     font, size = cv2.FONT_HERSHEY_SIMPLEX, 1.1 * k
     text_y = margin + arm // 2
     if args.time % 1.0 < 0.5:
-        cv2.circle(out, (margin + arm // 2, text_y - round(10 * k)), round(12 * k),
-                   (30, 30, 235, 255), -1, cv2.LINE_AA)
+        cv2.circle(
+            out,
+            (margin + arm // 2, text_y - round(10 * k)),
+            round(12 * k),
+            (30, 30, 235, 255),
+            -1,
+            cv2.LINE_AA,
+        )
     cv2.putText(out, "REC", (margin + arm, text_y), font, size, _WHITE, thick, cv2.LINE_AA)
     code = _timecode(args.time)
     (tw, _), _ = cv2.getTextSize(code, font, size, thick)
-    cv2.putText(out, code, (w - margin - arm // 2 - tw, h - margin - arm // 3), font, size,
-                _WHITE, thick, cv2.LINE_AA)
+    cv2.putText(
+        out,
+        code,
+        (w - margin - arm // 2 - tw, h - margin - arm // 3),
+        font,
+        size,
+        _WHITE,
+        thick,
+        cv2.LINE_AA,
+    )
     bx, by = w - margin - arm - round(60 * k), text_y - round(22 * k)
     cv2.rectangle(out, (bx, by), (bx + round(60 * k), by + round(26 * k)), _WHITE, thick)
-    cv2.rectangle(out, (bx + round(5 * k), by + round(5 * k)),
-                  (bx + round(40 * k), by + round(21 * k)), _WHITE, -1)
+    cv2.rectangle(
+        out,
+        (bx + round(5 * k), by + round(5 * k)),
+        (bx + round(40 * k), by + round(21 * k)),
+        _WHITE,
+        -1,
+    )
     return out
 
 
@@ -148,19 +167,32 @@ def _snow(pixels: Pixels, args: EffectInput) -> Pixels:
         y = ((y0 + speed * t) % 1.0) * (h + 4 * r) - 2 * r
         x = (x0 + sway * math.sin(1.3 * t + phase)) % 1.0 * w
         level = 150 + round(105 * min(1.0, radius / 5.2))
-        cv2.circle(mask, (round(x * 4), round(y * 4)), max(1, round(r * 4)), level, -1,
-                   cv2.LINE_AA, 2)
+        cv2.circle(
+            mask, (round(x * 4), round(y * 4)), max(1, round(r * 4)), level, -1, cv2.LINE_AA, 2
+        )
     mask = u8(cv2.GaussianBlur(mask, (0, 0), 0.6 * k + 0.3))
     zero = np.zeros_like(mask)
     return screen(pixels, u8(cv2.merge([mask, mask, mask, zero])))
 
 
-VIEWFINDER = PixelEffect("viewfinder", "Camcorder viewfinder: corner brackets, centre cross, "
-                         "blinking REC, battery and running timecode.", _viewfinder,
-                         animated=True)
-NIGHT_VISION = PixelEffect("night_vision", "Night vision: amplified green phosphor, sensor "
-                           "noise, scope vignette.", _night_vision, animated=True)
-THERMAL = PixelEffect("thermal", "Thermal camera: brightness mapped to a black-blue-red-yellow-"
-                      "white heat palette.", _thermal)
-SNOW = PixelEffect("snow", "Falling snow with parallax (bigger flakes fall faster) and sway.",
-                   _snow, animated=True)
+VIEWFINDER = PixelEffect(
+    "viewfinder",
+    "Camcorder viewfinder: corner brackets, centre cross, "
+    "blinking REC, battery and running timecode.",
+    _viewfinder,
+    animated=True,
+)
+NIGHT_VISION = PixelEffect(
+    "night_vision",
+    "Night vision: amplified green phosphor, sensor noise, scope vignette.",
+    _night_vision,
+    animated=True,
+)
+THERMAL = PixelEffect(
+    "thermal",
+    "Thermal camera: brightness mapped to a black-blue-red-yellow-white heat palette.",
+    _thermal,
+)
+SNOW = PixelEffect(
+    "snow", "Falling snow with parallax (bigger flakes fall faster) and sway.", _snow, animated=True
+)

@@ -84,8 +84,10 @@ def key_mask(straight: Pixels, settings: Mapping[str, float]) -> Pixels:
 @dataclass(frozen=True, slots=True)
 class ChromaKey:
     name: str = "chroma_key"
-    description: str = ("Make a colour range transparent; `chroma_settings` sets the hue "
-                        "(0–360°), saturation and lightness (0–100) ranges, green by default.")
+    description: str = (
+        "Make a colour range transparent; `chroma_settings` sets the hue "
+        "(0–360°), saturation and lightness (0–100) ranges, green by default."
+    )
     supported: bool = True
     animated: bool = False
     parameters: Mapping[str, ParamRange] = field(default_factory=lambda: CHROMA_PARAMETERS)

@@ -83,8 +83,9 @@ def _displacement_map(pixels: Pixels, args: EffectInput) -> Pixels:
     dx = cv2.resize(field[0], (w, h), interpolation=cv2.INTER_CUBIC) * amplitude
     dy = cv2.resize(field[1], (w, h), interpolation=cv2.INTER_CUBIC) * amplitude
     base_x, base_y = _identity_maps(h, w)
-    out: Pixels = u8(cv2.remap(pixels, base_x + dx, base_y + dy, cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_REFLECT))
+    out: Pixels = u8(
+        cv2.remap(pixels, base_x + dx, base_y + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    )
     return out
 
 
@@ -107,21 +108,40 @@ def _barrel_maps(height: int, width: int, k: float) -> tuple[Floats, Floats]:
 def _optics_compensation(pixels: Pixels, args: EffectInput) -> Pixels:
     h, w = pixels.shape[:2]
     map_x, map_y = _barrel_maps(h, w, round(args.intensity * 0.45, 3))
-    out: Pixels = u8(cv2.remap(pixels, map_x, map_y, cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_REPLICATE))
+    out: Pixels = u8(
+        cv2.remap(pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    )
     return out
 
 
-RGB_SPLIT = PixelEffect("rgb_split", "Red and blue channels pulled apart horizontally "
-                        "(up to 1.2% of the width).", _rgb_split, strength="param")
-CHROMATIC_ABERRATION = PixelEffect("chromatic_aberration", "Lens colour fringing growing "
-                                   "towards the edges (radial red/blue scaling).",
-                                   _chromatic_aberration, strength="param")
-PRISM = PixelEffect("prism", "Prism refraction: each colour channel doubled along its own "
-                    "direction, 120° apart.", _prism, strength="param")
-DISPLACEMENT_MAP = PixelEffect("displacement_map", "Smooth animated warp from a noise "
-                               "displacement field (up to 2% of the width).", _displacement_map,
-                               animated=True, strength="param")
-OPTICS_COMPENSATION = PixelEffect("optics_compensation", "Fisheye lens distortion: the centre "
-                                  "bulges, the corners stay put.", _optics_compensation,
-                                  strength="param")
+RGB_SPLIT = PixelEffect(
+    "rgb_split",
+    "Red and blue channels pulled apart horizontally (up to 1.2% of the width).",
+    _rgb_split,
+    strength="param",
+)
+CHROMATIC_ABERRATION = PixelEffect(
+    "chromatic_aberration",
+    "Lens colour fringing growing towards the edges (radial red/blue scaling).",
+    _chromatic_aberration,
+    strength="param",
+)
+PRISM = PixelEffect(
+    "prism",
+    "Prism refraction: each colour channel doubled along its own direction, 120° apart.",
+    _prism,
+    strength="param",
+)
+DISPLACEMENT_MAP = PixelEffect(
+    "displacement_map",
+    "Smooth animated warp from a noise displacement field (up to 2% of the width).",
+    _displacement_map,
+    animated=True,
+    strength="param",
+)
+OPTICS_COMPENSATION = PixelEffect(
+    "optics_compensation",
+    "Fisheye lens distortion: the centre bulges, the corners stay put.",
+    _optics_compensation,
+    strength="param",
+)

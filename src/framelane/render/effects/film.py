@@ -131,13 +131,23 @@ def _super8(pixels: Pixels, args: EffectInput) -> Pixels:
     return add_grain(vignette(woven, 0.6), rng, 16.0)
 
 
-VINTAGE = PixelEffect("vintage", "Faded warm film: lifted blacks, yellowed whites, vignette.",
-                      _vintage)
+VINTAGE = PixelEffect(
+    "vintage", "Faded warm film: lifted blacks, yellowed whites, vignette.", _vintage
+)
 POLAROID = PixelEffect("polaroid", "Instant film: cyan shadows, warm soft highlights.", _polaroid)
 PORTRA = PixelEffect("portra", "Portrait stock: soft contrast, warm skin, muted colour.", _portra)
-FILMIC = PixelEffect("filmic", "ACES-style filmic tone curve (rich mids, rolled-off highlights).",
-                     _filmic)
-ADD_GRAIN = PixelEffect("add_grain", "Animated monochrome film grain, strongest in the midtones.",
-                        _add_grain, animated=True)
-SUPER8 = PixelEffect("super8", "Super 8: warm contrasty stock, gate weave, flicker, grain, "
-                     "heavy vignette.", _super8, animated=True)
+FILMIC = PixelEffect(
+    "filmic", "ACES-style filmic tone curve (rich mids, rolled-off highlights).", _filmic
+)
+ADD_GRAIN = PixelEffect(
+    "add_grain",
+    "Animated monochrome film grain, strongest in the midtones.",
+    _add_grain,
+    animated=True,
+)
+SUPER8 = PixelEffect(
+    "super8",
+    "Super 8: warm contrasty stock, gate weave, flicker, grain, heavy vignette.",
+    _super8,
+    animated=True,
+)

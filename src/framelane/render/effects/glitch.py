@@ -35,7 +35,7 @@ def _glitch(pixels: Pixels, args: EffectInput) -> Pixels:
         top = int(rng.integers(0, h))
         height = max(1, int(rng.uniform(0.005, 0.07) * h))
         dx = int(rng.normal(0.0, 0.06 * w * s))
-        rows = out[top:top + height]
+        rows = out[top : top + height]
         rows[...] = np.roll(rows, dx, axis=1)
         if rng.random() < 0.35:
             channel = int(rng.integers(0, 3))
@@ -43,7 +43,7 @@ def _glitch(pixels: Pixels, args: EffectInput) -> Pixels:
     for _ in range(int(1 + 3 * s)):
         bh, bw = int(rng.uniform(0.02, 0.12) * h) + 1, int(rng.uniform(0.05, 0.3) * w) + 1
         y, x = int(rng.integers(0, max(1, h - bh))), int(rng.integers(0, max(1, w - bw)))
-        block = out[y:y + bh, x:x + bw]
+        block = out[y : y + bh, x : x + bw]
         block[..., :3] = block[..., :3][..., rng.permutation(3)]
     split = 0.006 * w * s
     b, g, r, a = split_channels(out)
@@ -51,8 +51,9 @@ def _glitch(pixels: Pixels, args: EffectInput) -> Pixels:
     return merged
 
 
-def _block_mask(rng: np.random.Generator, grid: tuple[int, int], share: float,
-                block: int, size: tuple[int, int]) -> Pixels:
+def _block_mask(
+    rng: np.random.Generator, grid: tuple[int, int], share: float, block: int, size: tuple[int, int]
+) -> Pixels:
     small = (rng.random(grid) < share).astype(np.uint8)
     big = cv2.resize(small, (grid[1] * block, grid[0] * block), interpolation=cv2.INTER_NEAREST)
     return np.ascontiguousarray(big[: size[0], : size[1]])
@@ -66,7 +67,7 @@ def _smear_rows(out: Pixels, rng: np.random.Generator, intensity: float) -> None
         length = int(rng.uniform(0.02, 0.12) * h * intensity) + 1
         x0 = int(rng.integers(0, max(1, w // 2)))
         x1 = min(w, x0 + int(rng.uniform(0.2, 0.6) * w))
-        out[y:y + length, x0:x1] = out[y:y + 1, x0:x1]
+        out[y : y + length, x0:x1] = out[y : y + 1, x0:x1]
 
 
 def _compression_glitch(pixels: Pixels, args: EffectInput) -> Pixels:
@@ -87,9 +88,18 @@ def _compression_glitch(pixels: Pixels, args: EffectInput) -> Pixels:
     return out
 
 
-GLITCH = PixelEffect("glitch", "Digital glitch: displaced slices, channel tears, swapped-colour "
-                     "blocks, RGB split; a new pattern 12 times a second.", _glitch,
-                     animated=True, strength="param")
-COMPRESSION_GLITCH = PixelEffect("compression_glitch", "Codec damage: macroblocks frozen, "
-                                 "crushed or moved, and smeared rows; 12 patterns a second.",
-                                 _compression_glitch, animated=True, strength="param")
+GLITCH = PixelEffect(
+    "glitch",
+    "Digital glitch: displaced slices, channel tears, swapped-colour "
+    "blocks, RGB split; a new pattern 12 times a second.",
+    _glitch,
+    animated=True,
+    strength="param",
+)
+COMPRESSION_GLITCH = PixelEffect(
+    "compression_glitch",
+    "Codec damage: macroblocks frozen, crushed or moved, and smeared rows; 12 patterns a second.",
+    _compression_glitch,
+    animated=True,
+    strength="param",
+)

@@ -82,9 +82,14 @@ def _bleach_bypass(pixels: Pixels, args: EffectInput) -> Pixels:
     return apply_lut(transform(pixels, _BLEACH_SAT), _BLEACH_LUT)
 
 
-DUOTONE = PixelEffect("duotone", "Duotone: brightness mapped from deep indigo shadows to coral "
-                      "highlights.", _duotone)
-CROSS_PROCESS = PixelEffect("cross_process", "Cross-processed slide film: contrasty reds and "
-                            "greens, blue shadows, yellow highlights.", _cross_process)
-BLEACH_BYPASS = PixelEffect("bleach_bypass", "Bleach bypass: desaturated, high-contrast, silvery.",
-                            _bleach_bypass)
+DUOTONE = PixelEffect(
+    "duotone", "Duotone: brightness mapped from deep indigo shadows to coral highlights.", _duotone
+)
+CROSS_PROCESS = PixelEffect(
+    "cross_process",
+    "Cross-processed slide film: contrasty reds and greens, blue shadows, yellow highlights.",
+    _cross_process,
+)
+BLEACH_BYPASS = PixelEffect(
+    "bleach_bypass", "Bleach bypass: desaturated, high-contrast, silvery.", _bleach_bypass
+)

@@ -58,8 +58,11 @@ def _sample(image: Pixels, screen: _Screen) -> Pixels:
     h, w = image.shape[:2]
     size = (max(w // screen.factor, 1), max(h // screen.factor, 1))
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    out: Pixels = u8(cv2.remap(small, screen.map_x, screen.map_y, cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_REPLICATE))
+    out: Pixels = u8(
+        cv2.remap(
+            small, screen.map_x, screen.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+    )
     return out
 
 
@@ -106,11 +109,17 @@ def _ink_halftone(ink_bgr: tuple[int, int, int], angle: float) -> Run:
     return run
 
 
-CC_HALFTONE = PixelEffect("cc_halftone", "Halftone: dots in the picture's own colours on paper, "
-                          "45° screen.", _colour_halftone)
-CC_HALFTONE_BLUE = PixelEffect("cc_halftone_blue", "Halftone in blue ink on paper.",
-                               _ink_halftone((170, 70, 15), 15.0))
-CC_HALFTONE_GREEN = PixelEffect("cc_halftone_green", "Halftone in green ink on paper.",
-                                _ink_halftone((60, 140, 20), 75.0))
-CC_HALFTONE_RED = PixelEffect("cc_halftone_red", "Halftone in red ink on paper.",
-                              _ink_halftone((40, 30, 200), 45.0))
+CC_HALFTONE = PixelEffect(
+    "cc_halftone",
+    "Halftone: dots in the picture's own colours on paper, 45° screen.",
+    _colour_halftone,
+)
+CC_HALFTONE_BLUE = PixelEffect(
+    "cc_halftone_blue", "Halftone in blue ink on paper.", _ink_halftone((170, 70, 15), 15.0)
+)
+CC_HALFTONE_GREEN = PixelEffect(
+    "cc_halftone_green", "Halftone in green ink on paper.", _ink_halftone((60, 140, 20), 75.0)
+)
+CC_HALFTONE_RED = PixelEffect(
+    "cc_halftone_red", "Halftone in red ink on paper.", _ink_halftone((40, 30, 200), 45.0)
+)

@@ -139,13 +139,30 @@ def _strobe(pixels: Pixels, args: EffectInput) -> Pixels:
     return out
 
 
-LIGHT_LEAKS = PixelEffect("light_leaks", "Drifting warm light leaks (orange, magenta, yellow) "
-                          "screened over the picture.", _light_leaks, animated=True)
-FILM_BURN = PixelEffect("film_burn", "Film burn: an orange-to-white hot spot flaring from an edge "
-                        f"every {_BURN_PERIOD:g} s.", _film_burn, animated=True)
-LENS_FLARE = PixelEffect("lens_flare", "Lens flare: drifting light source with halo, anamorphic "
-                         "streak and coloured ghosts.", _lens_flare, animated=True)
-GLOW = PixelEffect("glow", "Soft glow: highlights blurred and screened back over the picture.",
-                   _glow)
-STROBE_LIGHT = PixelEffect("strobe_light", "White strobe flashing 5 times a second; intensity "
-                           "sets the flash strength.", _strobe, animated=True)
+LIGHT_LEAKS = PixelEffect(
+    "light_leaks",
+    "Drifting warm light leaks (orange, magenta, yellow) screened over the picture.",
+    _light_leaks,
+    animated=True,
+)
+FILM_BURN = PixelEffect(
+    "film_burn",
+    f"Film burn: an orange-to-white hot spot flaring from an edge every {_BURN_PERIOD:g} s.",
+    _film_burn,
+    animated=True,
+)
+LENS_FLARE = PixelEffect(
+    "lens_flare",
+    "Lens flare: drifting light source with halo, anamorphic streak and coloured ghosts.",
+    _lens_flare,
+    animated=True,
+)
+GLOW = PixelEffect(
+    "glow", "Soft glow: highlights blurred and screened back over the picture.", _glow
+)
+STROBE_LIGHT = PixelEffect(
+    "strobe_light",
+    "White strobe flashing 5 times a second; intensity sets the flash strength.",
+    _strobe,
+    animated=True,
+)

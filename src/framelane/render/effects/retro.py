@@ -97,8 +97,16 @@ def _crt_mask(height: int, width: int) -> Pixels:
 def _crt(pixels: Pixels, args: EffectInput) -> Pixels:
     h, w = pixels.shape[:2]
     map_x, map_y = _crt_maps(h, w)
-    curved = u8(cv2.remap(pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                       borderValue=(0, 0, 0, 255)))
+    curved = u8(
+        cv2.remap(
+            pixels,
+            map_x,
+            map_y,
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=(0, 0, 0, 255),
+        )
+    )
     masked = _multiply(curved, _crt_mask(h, w))
     glow = gaussian(curved, 3.0 * scale_of(pixels))
     out: Pixels = u8(cv2.addWeighted(masked, 1.0, glow, 0.22, 0.0))
@@ -113,8 +121,9 @@ def _television(pixels: Pixels, args: EffectInput) -> Pixels:
     rng = rng_for("television", args.time)
     jitter = float(rng.normal(0.0, 0.0015 * w))
     m = np.array([[1.0, 0.0, jitter], [0.0, 1.0, 0.0]], dtype=np.float32)
-    picture = u8(cv2.warpAffine(transform(pixels, _TV_GRADE), m, (w, h),
-                                borderMode=cv2.BORDER_REPLICATE))
+    picture = u8(
+        cv2.warpAffine(transform(pixels, _TV_GRADE), m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    )
     band_y = ((args.time * 0.23) % 1.2 - 0.1) * h
     ys = np.arange(h, dtype=np.float32)
     band = np.exp(-(((ys - band_y) / (0.05 * h)) ** 2)) * 28.0
@@ -190,8 +199,9 @@ def _vhs(pixels: Pixels, args: EffectInput) -> Pixels:
     return add_signed(torn, noise)
 
 
-def _shadowed_text(out: Pixels, text: str, origin: tuple[int, int], size: float,
-                   thick: int) -> None:
+def _shadowed_text(
+    out: Pixels, text: str, origin: tuple[int, int], size: float, thick: int
+) -> None:
     font = cv2.FONT_HERSHEY_SIMPLEX
     x, y = origin
     off = max(1, thick // 2 + 1)
@@ -221,21 +231,38 @@ def _vhs_overlay(pixels: Pixels, args: EffectInput) -> Pixels:
     _shadowed_text(out, "JAN. 01 1999", (margin, h - margin), size, thick)
     rng = rng_for("vhs_overlay", args.time)
     band_top = int((0.9 + 0.05 * rng.random()) * h)
-    band = out[band_top:band_top + max(2, round(8 * k))]
-    band[...] = cv2.addWeighted(band, 0.4, rng.integers(0, 256, band.shape, dtype=np.uint8),
-                                0.6, 0.0)
+    band = out[band_top : band_top + max(2, round(8 * k))]
+    band[...] = cv2.addWeighted(
+        band, 0.4, rng.integers(0, 256, band.shape, dtype=np.uint8), 0.6, 0.0
+    )
     out[..., 3] = pixels[..., 3]
     return out
 
 
-SCANLINES = PixelEffect("scanlines", "Dark horizontal scanlines every 3 lines (at 1080p).",
-                        _scanlines)
-CRT = PixelEffect("crt", "CRT monitor: curved glass with black corners, RGB aperture grille, "
-                  "scanlines, phosphor glow.", _crt)
-TELEVISION = PixelEffect("television", "Old television: washed-out colour, static, rolling "
-                         "interference band, horizontal jitter, scanlines.", _television,
-                         animated=True)
-VHS = PixelEffect("vhs", "VHS tape: smeared offset chroma, soft luma, tracking tear, line "
-                  "jitter, tape noise.", _vhs, animated=True)
-VHS_OVERLAY = PixelEffect("vhs_overlay", "VHS on-screen display: PLAY ▶, SP, running clock and "
-                          "date, tracking noise line.", _vhs_overlay, animated=True)
+SCANLINES = PixelEffect(
+    "scanlines", "Dark horizontal scanlines every 3 lines (at 1080p).", _scanlines
+)
+CRT = PixelEffect(
+    "crt",
+    "CRT monitor: curved glass with black corners, RGB aperture grille, scanlines, phosphor glow.",
+    _crt,
+)
+TELEVISION = PixelEffect(
+    "television",
+    "Old television: washed-out colour, static, rolling "
+    "interference band, horizontal jitter, scanlines.",
+    _television,
+    animated=True,
+)
+VHS = PixelEffect(
+    "vhs",
+    "VHS tape: smeared offset chroma, soft luma, tracking tear, line jitter, tape noise.",
+    _vhs,
+    animated=True,
+)
+VHS_OVERLAY = PixelEffect(
+    "vhs_overlay",
+    "VHS on-screen display: PLAY ▶, SP, running clock and date, tracking noise line.",
+    _vhs_overlay,
+    animated=True,
+)

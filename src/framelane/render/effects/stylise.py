@@ -41,8 +41,9 @@ def _small(pixels: Pixels, block: int) -> Pixels:
 def pixelate(pixels: Pixels, block: int) -> Pixels:
     h, w = pixels.shape[:2]
     small = _small(pixels, block)
-    big = cv2.resize(small, (small.shape[1] * block, small.shape[0] * block),
-                     interpolation=cv2.INTER_NEAREST)
+    big = cv2.resize(
+        small, (small.shape[1] * block, small.shape[0] * block), interpolation=cv2.INTER_NEAREST
+    )
     return np.ascontiguousarray(big[:h, :w])
 
 
@@ -66,11 +67,24 @@ def _mosaic_posterize(pixels: Pixels, args: EffectInput) -> Pixels:
     return apply_lut(blocky, posterize_lut(max(3, levels_for(args.intensity) // 2)))
 
 
-POSTERIZE = PixelEffect("posterize", "Fewer colour levels per channel (32 at low intensity down "
-                        "to 3 at 100).", _posterize, strength="param")
-MOSAIC = PixelEffect("mosaic", "Pixelate into square blocks (up to 4% of the short side).",
-                     _mosaic, strength="param")
-MOSAIC_BLUR = PixelEffect("mosaic_blur", "Pixelate, then soften the block edges with a blur.",
-                          _mosaic_blur, strength="param")
-MOSAIC_POSTERIZE = PixelEffect("mosaic_posterize", "Pixelate and posterize (8-bit game look).",
-                               _mosaic_posterize, strength="param")
+POSTERIZE = PixelEffect(
+    "posterize",
+    "Fewer colour levels per channel (32 at low intensity down to 3 at 100).",
+    _posterize,
+    strength="param",
+)
+MOSAIC = PixelEffect(
+    "mosaic", "Pixelate into square blocks (up to 4% of the short side).", _mosaic, strength="param"
+)
+MOSAIC_BLUR = PixelEffect(
+    "mosaic_blur",
+    "Pixelate, then soften the block edges with a blur.",
+    _mosaic_blur,
+    strength="param",
+)
+MOSAIC_POSTERIZE = PixelEffect(
+    "mosaic_posterize",
+    "Pixelate and posterize (8-bit game look).",
+    _mosaic_posterize,
+    strength="param",
+)

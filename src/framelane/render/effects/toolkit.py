@@ -205,8 +205,9 @@ def gaussian(pixels: Pixels | Floats, sigma: float) -> Pixels | Floats:
     if factor == 1:
         out: Pixels | Floats = u8(cv2.GaussianBlur(pixels, (0, 0), sigma))
         return out
-    small = cv2.resize(pixels, (max(w // factor, 1), max(h // factor, 1)),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        pixels, (max(w // factor, 1), max(h // factor, 1)), interpolation=cv2.INTER_AREA
+    )
     small = cv2.GaussianBlur(small, (0, 0), sigma / factor)
     out = u8(cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR))
     return out
@@ -216,18 +217,21 @@ def shift(channel: Pixels, dx: float, dy: float) -> Pixels:
     """Translate an image or one channel by a sub-pixel offset, repeating the border."""
     m = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float32)
     h, w = channel.shape[:2]
-    out: Pixels = u8(cv2.warpAffine(channel, m, (w, h), flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_REPLICATE))
+    out: Pixels = u8(
+        cv2.warpAffine(channel, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    )
     return out
 
 
 def scale_about_centre(image: Pixels, factor: float, cx: float, cy: float) -> Pixels:
     """Scale an image about (cx, cy) by `factor`, keeping its size (edges repeated)."""
-    m = np.array([[factor, 0.0, cx * (1 - factor)], [0.0, factor, cy * (1 - factor)]],
-                 dtype=np.float32)
+    m = np.array(
+        [[factor, 0.0, cx * (1 - factor)], [0.0, factor, cy * (1 - factor)]], dtype=np.float32
+    )
     h, w = image.shape[:2]
-    out: Pixels = u8(cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_REPLICATE))
+    out: Pixels = u8(
+        cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    )
     return out
 
 

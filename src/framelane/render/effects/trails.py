@@ -48,7 +48,17 @@ def _ghosting(pixels: Pixels, args: EffectInput) -> Pixels:
     return out
 
 
-ECHO = PixelEffect("echo", "Zoom echo: a decaying trail of enlarged copies (synthesised from the "
-                   "current frame, deterministic in time).", _echo, animated=True)
-GHOSTING = PixelEffect("ghosting", "Ghost images trailing sideways and fading (synthesised from "
-                       "the current frame, deterministic in time).", _ghosting, animated=True)
+ECHO = PixelEffect(
+    "echo",
+    "Zoom echo: a decaying trail of enlarged copies (synthesised from the "
+    "current frame, deterministic in time).",
+    _echo,
+    animated=True,
+)
+GHOSTING = PixelEffect(
+    "ghosting",
+    "Ghost images trailing sideways and fading (synthesised from "
+    "the current frame, deterministic in time).",
+    _ghosting,
+    animated=True,
+)

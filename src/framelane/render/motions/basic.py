@@ -65,5 +65,6 @@ def _evaporate(a: float, ctx: MotionContext) -> MotionState:
                        opacity=a * a)  # fmt: skip
 
 
-EVAPORATE = Preset("evaporate", "Exit: rise, swell by 20% and fade away.", _evaporate,
-                   direction="exit")
+EVAPORATE = Preset(
+    "evaporate", "Exit: rise, swell by 20% and fade away.", _evaporate, direction="exit"
+)

@@ -22,9 +22,20 @@ def _push(depth: float, ctx: MotionContext, sign: float) -> MotionState:
                        dy=-0.5 * DRIFT * ctx.canvas_height * depth)  # fmt: skip
 
 
-KEN_BURNS_IN = Preset("ken_burns_in", "Push in slowly from rest to 115% with a drift to the "
-                      "left.", lambda a, ctx: _push(1.0 - a, ctx, -1.0), direction="exit")
-KEN_BURNS_OUT = Preset("ken_burns_out", "Pull back slowly from 115% to rest with a drift from "
-                       "the right.", lambda a, ctx: _push(1.0 - a, ctx, 1.0))
-KEN_BURNS_IN_OUT = Preset("ken_burns_in_out", "Push in to 115% and pull back to rest.",
-                          lambda a, ctx: _push(math.sin(math.pi * a), ctx, -1.0), looping=True)
+KEN_BURNS_IN = Preset(
+    "ken_burns_in",
+    "Push in slowly from rest to 115% with a drift to the left.",
+    lambda a, ctx: _push(1.0 - a, ctx, -1.0),
+    direction="exit",
+)
+KEN_BURNS_OUT = Preset(
+    "ken_burns_out",
+    "Pull back slowly from 115% to rest with a drift from the right.",
+    lambda a, ctx: _push(1.0 - a, ctx, 1.0),
+)
+KEN_BURNS_IN_OUT = Preset(
+    "ken_burns_in_out",
+    "Push in to 115% and pull back to rest.",
+    lambda a, ctx: _push(math.sin(math.pi * a), ctx, -1.0),
+    looping=True,
+)

@@ -58,21 +58,41 @@ def _bounce_motion(a: float, ctx: MotionContext) -> MotionState:
     return MotionState(dy=-0.06 * ctx.canvas_height * hop, scale=1.0 + 0.03 * hop)
 
 
-LOOP_WIGGLE = Preset("loop_wiggle", "Wiggle: ±6° rocking with a small sideways shake.",
-                     _wiggle, looping=True)
-LOOP_ROTATE = Preset("loop_rotate", "One full turn per duration at constant speed.", _rotate,
-                     looping=True)
-LOOP_ROTATE_SMOOTH = Preset("loop_rotate_smooth", "One full turn per duration, following the "
-                            "easing (starts and stops softly).", _rotate_smooth, looping=True)
+LOOP_WIGGLE = Preset(
+    "loop_wiggle", "Wiggle: ±6° rocking with a small sideways shake.", _wiggle, looping=True
+)
+LOOP_ROTATE = Preset(
+    "loop_rotate", "One full turn per duration at constant speed.", _rotate, looping=True
+)
+LOOP_ROTATE_SMOOTH = Preset(
+    "loop_rotate_smooth",
+    "One full turn per duration, following the easing (starts and stops softly).",
+    _rotate_smooth,
+    looping=True,
+)
 LOOP_BREATHE = Preset("loop_breathe", "Breathe: swell to 106% and back.", _breathe, looping=True)
-LOOP_SHIMMER = Preset("loop_shimmer", "Shimmer: opacity dips to 60% twice per duration.",
-                      _shimmer, looping=True)
-LOOP_ORBIT = Preset("loop_orbit", "Orbit: travel a small circle (3% of the canvas) and return.",
-                    _orbit, looping=True)
-BOUNCE_MOTION = Preset("bounce_motion", "Hop twice per duration (6% of the canvas height).",
-                       _bounce_motion, looping=True)
-LOOP_3D_SPIN = Preset("loop_3d_spin", "3D spin: one full turn about the vertical axis per "
-                      "duration, in perspective, following the easing.", _spin_3d, looping=True)
+LOOP_SHIMMER = Preset(
+    "loop_shimmer", "Shimmer: opacity dips to 60% twice per duration.", _shimmer, looping=True
+)
+LOOP_ORBIT = Preset(
+    "loop_orbit",
+    "Orbit: travel a small circle (3% of the canvas) and return.",
+    _orbit,
+    looping=True,
+)
+BOUNCE_MOTION = Preset(
+    "bounce_motion",
+    "Hop twice per duration (6% of the canvas height).",
+    _bounce_motion,
+    looping=True,
+)
+LOOP_3D_SPIN = Preset(
+    "loop_3d_spin",
+    "3D spin: one full turn about the vertical axis per "
+    "duration, in perspective, following the easing.",
+    _spin_3d,
+    looping=True,
+)
 LOOP_3D_SWAY = Preset("loop_3d_sway", f"3D sway: turn ±{SWAY_DEGREES:g}° about the vertical axis "
                       f"with a ±{SWAY_NOD_DEGREES:g}° nod, in perspective, and back.", _sway_3d,
                       looping=True)  # fmt: skip

@@ -70,24 +70,40 @@ def _smooth_pop(a: float, ctx: MotionContext) -> MotionState:
     return MotionState(scale=0.5 + 0.5 * back_out(a, 1.2), opacity=min(1.0, 2.0 * a))
 
 
-RUBBER_IN = Preset("rubber_in", "Rubber band: snap in from 30% and wobble around full size.",
-                   _rubber_in)
-WHIP_UP = Preset("whip_up", "Whip up from below half the canvas, overshoot and settle.",
-                 _whip_up)
-WHIP_DOWN = Preset("whip_down", "Exit: a short lift, then whip down and out.", _whip_down,
-                   direction="exit")
+RUBBER_IN = Preset(
+    "rubber_in", "Rubber band: snap in from 30% and wobble around full size.", _rubber_in
+)
+WHIP_UP = Preset("whip_up", "Whip up from below half the canvas, overshoot and settle.", _whip_up)
+WHIP_DOWN = Preset(
+    "whip_down", "Exit: a short lift, then whip down and out.", _whip_down, direction="exit"
+)
 GLITCH_POP = Preset("glitch_pop", "Pop in with jittering position and flicker.", _glitch_pop)
-DRIFT_IN = Preset("drift_in", "Drift in from the left (6% of the width) while fading in.",
-                  _drift(-1.0))
-DRIFT_OUT = Preset("drift_out", "Exit: drift right (6% of the width) while fading out.",
-                   _drift(1.0), direction="exit")
-SWING_IN = Preset("swing_in", "Swing into place like a sign on a hinge (swings about the "
-                  "anchor; set y_anchor 0% to hang from the top).", _swing_in)
-SWING_OUT = Preset("swing_out", "Exit: swing down and away while fading.", _swing_out,
-                   direction="exit")
+DRIFT_IN = Preset(
+    "drift_in", "Drift in from the left (6% of the width) while fading in.", _drift(-1.0)
+)
+DRIFT_OUT = Preset(
+    "drift_out",
+    "Exit: drift right (6% of the width) while fading out.",
+    _drift(1.0),
+    direction="exit",
+)
+SWING_IN = Preset(
+    "swing_in",
+    "Swing into place like a sign on a hinge (swings about the "
+    "anchor; set y_anchor 0% to hang from the top).",
+    _swing_in,
+)
+SWING_OUT = Preset(
+    "swing_out", "Exit: swing down and away while fading.", _swing_out, direction="exit"
+)
 ELASTIC_RISE = Preset("elastic_rise", "Spring up from below and ring into place.", _elastic_rise)
-ELASTIC_DROP = Preset("elastic_drop", "Exit: wind up elastically and drop out of frame.",
-                      _elastic_drop, direction="exit")
-TILT_ZOOM = Preset("tilt_zoom", "Tilt 12° and zoom from 70% into place while fading in.",
-                   _tilt_zoom)
+ELASTIC_DROP = Preset(
+    "elastic_drop",
+    "Exit: wind up elastically and drop out of frame.",
+    _elastic_drop,
+    direction="exit",
+)
+TILT_ZOOM = Preset(
+    "tilt_zoom", "Tilt 12° and zoom from 70% into place while fading in.", _tilt_zoom
+)
 SMOOTH_POP = Preset("smooth_pop", "Pop from 50% with a soft overshoot.", _smooth_pop)

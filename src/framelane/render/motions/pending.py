@@ -8,5 +8,8 @@ from __future__ import annotations
 
 from framelane.render.registry import Unsupported
 
-EXPLODE = Unsupported("explode", "Explode into place. Not rendered yet: needs fragment or "
-                      "per-glyph (scope=character) rendering.")
+EXPLODE = Unsupported(
+    "explode",
+    "Explode into place. Not rendered yet: needs fragment or "
+    "per-glyph (scope=character) rendering.",
+)

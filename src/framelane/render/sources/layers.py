@@ -11,17 +11,21 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Protocol, cast
 
+import av
 import cv2
 import numpy as np
 import skia
+from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageOps
 
 from framelane.render.errors import CodecUnsupported
 from framelane.render.evaluate import LayerState
 from framelane.render.fonts import FontLibrary
 from framelane.render.pixels import Pixels, is_opaque, premultiply, to_image
+from framelane.render.planar import is_passthrough
 from framelane.render.sources.picture import (
     NO_CROP,
     crop_view,
@@ -30,7 +34,7 @@ from framelane.render.sources.picture import (
     still_opaque,
 )
 from framelane.render.sources.text import WordRun, rasterize, word_runs
-from framelane.render.sources.video import VideoReader
+from framelane.render.sources.video import VideoReader, source_colorspace
 from framelane.render.spec.models import TextElement
 from framelane.render.spec.units import rgba
 from framelane.render.timeline import Layer
@@ -81,7 +85,18 @@ LayerPlan = Callable[[int], LayerState | None]
 decode ahead of the compositor."""
 PREFETCH_FRAMES = 2
 """Converted frames a video source keeps ready (each pins one decoded-size BGRA frame)."""
-_Decoded = tuple[Pixels, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A video layer's frame: converted BGRA pixels, or the decoded frame itself when it may
+    become the output picture as it is (`VideoSource.passthrough_size`)."""
+
+    pixels: Pixels | None
+    fresh: bool = False
+    frame: av.VideoFrame | None = None
+    size: tuple[int, int] = (0, 0)
+    """The size `frame` is to be shown at (converted to, when it does not pass through)."""
 
 
 class VideoSource:
@@ -91,7 +106,13 @@ class VideoSource:
         self.reader = VideoReader(layer.source, layer.media)
         self.plan: LayerPlan | None = None
         """Set by a scene rendered frame after frame: decoding then runs on a worker thread."""
+        self.passthrough_size: tuple[int, int] | None = None
+        """Set by a scene whose output is yuv420p of this size: frames that could be the
+        output picture as they are come unconverted (`passthrough_frame`)."""
         self._prefetch: _Prefetch | None = None
+        self._taken: tuple[tuple[int, Fraction], Decoded] | None = None
+        self._converter = VideoReformatter()
+        """Converts unconverted frames on the compositor's thread when they cannot pass."""
 
     def _decode_size(self, state: LayerState) -> tuple[int, int]:
         """Let swscale downscale when the layer is drawn smaller than the source."""
@@ -103,11 +124,26 @@ class VideoSource:
         scale = min(1.0, scale * on_screen_scale(state))
         return max(2, math.ceil(width * scale)), max(2, math.ceil(height * scale))
 
-    def decoded(self, state: LayerState) -> _Decoded:
-        width, height = self._decode_size(state)
-        return self.reader.converted_at(state.source_time, width, height)
+    def decoded(self, state: LayerState) -> Decoded:
+        size = self._decode_size(state)
+        frame = self.reader.frame_at(state.source_time)
+        if size == self.passthrough_size and is_passthrough(frame, source_colorspace(frame), size):
+            return Decoded(None, frame=frame, size=size)
+        pixels, fresh = self.reader.convert(frame, *size)
+        return Decoded(pixels, fresh)
 
-    def _prefetched(self, state: LayerState, frame_index: int) -> _Decoded:
+    def _take(self, state: LayerState, frame_index: int) -> Decoded:
+        """This frame's decoded picture. An unconverted frame is kept for a second call on
+        the same frame (the scene may fall back from the passthrough to drawing it);
+        converted pixels are not, as the scene may have drawn on them and handed them over."""
+        key = (frame_index, state.source_time)
+        if self._taken is not None and self._taken[0] == key:
+            return self._taken[1]
+        got = self._prefetched(state, frame_index) if self.plan else self.decoded(state)
+        self._taken = (key, got) if got.frame is not None else None
+        return got
+
+    def _prefetched(self, state: LayerState, frame_index: int) -> Decoded:
         assert self.plan is not None
         if self._prefetch is not None:
             got = self._prefetch.take(state, frame_index)
@@ -122,11 +158,18 @@ class VideoSource:
             return self.decoded(state)
         return got
 
+    def passthrough_frame(self, state: LayerState, frame_index: int) -> av.VideoFrame | None:
+        """The decoded frame itself when it may be the output picture as it is."""
+        return self._take(state, frame_index).frame
+
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
-        if self.plan is not None:
-            pixels, fresh = self._prefetched(state, frame_index)
+        decoded = self._take(state, frame_index)
+        if decoded.pixels is None:
+            assert decoded.frame is not None
+            # Not on the reader itself: its worker thread may be decoding ahead.
+            pixels, fresh = self.reader.convert(decoded.frame, *decoded.size, self._converter)
         else:
-            pixels, fresh = self.decoded(state)
+            pixels, fresh = decoded.pixels, decoded.fresh
         cropped = crop_view(pixels, self.layer.picture.crop)
         opaque = not self.reader.info.has_alpha
         processed = process(
@@ -137,12 +180,14 @@ class VideoSource:
             seed=frame_index,
         )
         fresh = fresh and processed is pixels and processed.flags.c_contiguous
+        processed = np.ascontiguousarray(processed)  # a crop is a view; skia needs whole rows
         opaque = still_opaque(processed, self.layer.picture, was_opaque=opaque)
         dst, content = fitted(processed.shape[1], processed.shape[0], self.layer)
         image = to_image(processed, opaque=opaque)
         return LayerImage(image, dst, content, opaque, processed, fresh)
 
     def close(self) -> None:
+        self._taken = None
         if self._prefetch is not None:
             self._prefetch.close()
             self._prefetch = None
@@ -189,7 +234,7 @@ class _Prefetch:
                 continue
         return False
 
-    def take(self, state: LayerState, frame_index: int) -> _Decoded | None:
+    def take(self, state: LayerState, frame_index: int) -> Decoded | None:
         """The decoded frame for `state`, or None when the worker planned something else."""
         while True:
             try:
@@ -205,7 +250,7 @@ class _Prefetch:
         key, decoded = item
         if key != (frame_index, state.source_time, on_screen_scale(state)):
             return None
-        return cast(_Decoded, decoded)
+        return cast(Decoded, decoded)
 
     def close(self) -> None:
         self.stopping.set()

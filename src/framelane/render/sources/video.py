@@ -14,6 +14,7 @@ from av.video.reformatter import Colorspace, VideoReformatter
 
 from framelane.render.errors import SourceCorrupt
 from framelane.render.pixels import Pixels, premultiply
+from framelane.render.planar import packed, to_bgra
 from framelane.render.sources.probe import MediaInfo, open_media
 
 SEEK_AHEAD = Fraction(3)
@@ -148,22 +149,21 @@ class VideoReader:
         """`pixels_at`, and whether those pixels are a new buffer that nothing else holds (a
         fresh conversion, not the decoder's own frame): the caller may then draw on them and
         hand them to the encoder without a copy."""
-        frame = self.frame_at(time)
+        return self.convert(self.frame_at(time), width, height)
+
+    def convert(
+        self, frame: av.VideoFrame, width: int, height: int,
+        reformatter: VideoReformatter | None = None,
+    ) -> tuple[Pixels, bool]:  # fmt: skip
+        """`converted_at` for a frame this reader decoded; `reformatter` in place of the
+        reader's own when called from another thread than the one decoding."""
         turns = quarter_turns(frame)
         if turns % 2:
             width, height = height, width
-        converted = self._reformatter.reformat(
-            frame,
-            width=width,
-            height=height,
-            format="bgra",
-            src_colorspace=source_colorspace(frame),
-            interpolation="AREA" if width < frame.width else "BILINEAR",
-            threads=1,  # sliced swscale threads only contend with the decoder and x264
+        converted = to_bgra(
+            reformatter or self._reformatter, frame, (width, height), source_colorspace(frame)
         )
-        plane = converted.planes[0]
-        array = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size // 4, 4)
-        view = array[:, :width]
+        view = packed(converted)
         copied = bool(turns) or not view.flags.c_contiguous
         if turns:
             view = np.ascontiguousarray(np.rot90(view, turns))

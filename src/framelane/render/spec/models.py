@@ -92,8 +92,10 @@ class TransitionSpec(SpecModel):
     from_id: str = Field(min_length=1, description="Id of the outgoing element.")
     to_id: str = Field(min_length=1, description="Id of the incoming element.")
     z_index: int | None = Field(
-        None, description="Not supported yet (capability_unsupported when set): the pair is "
-        "drawn where its two elements stack.")
+        None,
+        description="Not supported yet (capability_unsupported when set): the pair is "
+        "drawn where its two elements stack.",
+    )
 
 
 class CompositionElement(CommonFields, VisualFields, StyleFields):

@@ -118,8 +118,11 @@ def _unsupported_entries(
         yield from _entry(TRANSITIONS, transition.type, (*prefix, "transitions", index, "type"))
         if transition.z_index is not None:
             # The pair is drawn where its elements stack; a separate layer is not rendered yet.
-            yield {"loc": [*prefix, "transitions", index, "z_index"],
-                   "kind": "transition_field", "name": "z_index"}
+            yield {
+                "loc": [*prefix, "transitions", index, "z_index"],
+                "kind": "transition_field",
+                "name": "z_index",
+            }
 
 
 def _element_entries(element: Any, loc: Loc) -> Iterator[dict[str, Any]]:

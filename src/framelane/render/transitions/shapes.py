@@ -199,28 +199,42 @@ def _burn(a: Pixels, b: Pixels, p: float) -> Pixels:
     return out
 
 
-DIAGONAL_WIPE = PixelTransition("diagonal_wipe", "An edge sweeping from the top-left corner to "
-                                "the bottom-right.", masked(_diagonal))
-BARN_DOORS_HORIZONTAL = PixelTransition("barn_doors_horizontal", "Doors opening sideways from "
-                                        "the centre.", masked(_barn_doors(False)))
-BARN_DOORS_VERTICAL = PixelTransition("barn_doors_vertical", "Doors opening up and down from "
-                                      "the centre.", masked(_barn_doors(True)))
+DIAGONAL_WIPE = PixelTransition(
+    "diagonal_wipe",
+    "An edge sweeping from the top-left corner to the bottom-right.",
+    masked(_diagonal),
+)
+BARN_DOORS_HORIZONTAL = PixelTransition(
+    "barn_doors_horizontal", "Doors opening sideways from the centre.", masked(_barn_doors(False))
+)
+BARN_DOORS_VERTICAL = PixelTransition(
+    "barn_doors_vertical", "Doors opening up and down from the centre.", masked(_barn_doors(True))
+)
 IRIS = PixelTransition("iris", "A hard-edged circle opening from the centre.", masked(_iris))
-CIRCLE_OPEN = PixelTransition("circle_open", "A soft-edged circle opening from the centre.",
-                              masked(_circle_open))
+CIRCLE_OPEN = PixelTransition(
+    "circle_open", "A soft-edged circle opening from the centre.", masked(_circle_open)
+)
 BOX_WIPE = PixelTransition("box_wipe", "A rectangle growing from the centre.", masked(_box))
-BAND_WIPE = PixelTransition("band_wipe", f"{BANDS} horizontal bands wiping in alternate "
-                            "directions.", masked(_bands))
+BAND_WIPE = PixelTransition(
+    "band_wipe", f"{BANDS} horizontal bands wiping in alternate directions.", masked(_bands)
+)
 HEART = PixelTransition("heart", "A heart growing from the centre.", masked(_heart))
 PINWHEEL = PixelTransition("pinwheel", "Four blades sweeping clockwise.", masked(_pinwheel))
 ANGULAR = PixelTransition("angular", "A clock-hand sweep from 12 o'clock.", masked(_angular))
-CROSSHATCH = PixelTransition("crosshatch", "Diagonal hatching lines thickening until they meet.",
-                             masked(_crosshatch))
-WINDOW_SLICE = PixelTransition("window_slice", f"{SLICES} vertical slats opening left to right.",
-                               masked(_window_slice))
-SQUARES_WIRE = PixelTransition("squares_wire", "A grid of squares growing along a diagonal "
-                               "wave.", masked(_squares_wire))
-GRADIENT_WIPE = PixelTransition("gradient_wipe", "Soft wipe driven by the outgoing picture's "
-                                "brightness (dark areas first).", masked(_gradient))
-BURN = PixelTransition("burn", "Burning through: an irregular front with a glowing ember edge.",
-                       _burn)
+CROSSHATCH = PixelTransition(
+    "crosshatch", "Diagonal hatching lines thickening until they meet.", masked(_crosshatch)
+)
+WINDOW_SLICE = PixelTransition(
+    "window_slice", f"{SLICES} vertical slats opening left to right.", masked(_window_slice)
+)
+SQUARES_WIRE = PixelTransition(
+    "squares_wire", "A grid of squares growing along a diagonal wave.", masked(_squares_wire)
+)
+GRADIENT_WIPE = PixelTransition(
+    "gradient_wipe",
+    "Soft wipe driven by the outgoing picture's brightness (dark areas first).",
+    masked(_gradient),
+)
+BURN = PixelTransition(
+    "burn", "Burning through: an irregular front with a glowing ember edge.", _burn
+)

@@ -114,9 +114,14 @@ def _page_turn(a: Pixels, b: Pixels, p: float) -> Pixels:
     return out
 
 
-CUBE = PixelTransition("cube", "Rotate a cube in perspective: the incoming picture is the next "
-                       "face.", _cube)
-DOORWAY = PixelTransition("doorway", "The outgoing picture opens like double doors onto the "
-                          "incoming one, which moves forward.", _doorway)
-PAGE_TURN = PixelTransition("page_turn", "The outgoing picture folds over like a page from the "
-                            "right edge.", _page_turn)
+CUBE = PixelTransition(
+    "cube", "Rotate a cube in perspective: the incoming picture is the next face.", _cube
+)
+DOORWAY = PixelTransition(
+    "doorway",
+    "The outgoing picture opens like double doors onto the incoming one, which moves forward.",
+    _doorway,
+)
+PAGE_TURN = PixelTransition(
+    "page_turn", "The outgoing picture folds over like a page from the right edge.", _page_turn
+)

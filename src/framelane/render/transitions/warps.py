@@ -28,8 +28,11 @@ def _zoom_blur(image: Pixels, strength: float) -> Pixels:
     h, w = image.shape[:2]
     if strength <= 0.0:
         return image
-    small = image if min(h, w) < 64 else u8(cv2.resize(image, (w // 2, h // 2),
-                                                       interpolation=cv2.INTER_AREA))
+    small = (
+        image
+        if min(h, w) < 64
+        else u8(cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA))
+    )
     sh, sw = small.shape[:2]
     acc = small.astype(np.float32)
     steps = 5
@@ -144,15 +147,21 @@ def _color_phase(a: Pixels, b: Pixels, p: float) -> Pixels:
     return result
 
 
-CROSS_ZOOM = PixelTransition("cross_zoom", "Zoom-blur out of the outgoing picture into the "
-                             "incoming one.", _cross_zoom)
-SWIRL = PixelTransition("swirl", "Both pictures twist around the centre while cross-fading.",
-                        _swirl)
-WATER_DROP = PixelTransition("water_drop", "Ripples spread from the centre while cross-fading.",
-                             _water_drop)
+CROSS_ZOOM = PixelTransition(
+    "cross_zoom", "Zoom-blur out of the outgoing picture into the incoming one.", _cross_zoom
+)
+SWIRL = PixelTransition(
+    "swirl", "Both pictures twist around the centre while cross-fading.", _swirl
+)
+WATER_DROP = PixelTransition(
+    "water_drop", "Ripples spread from the centre while cross-fading.", _water_drop
+)
 DREAMY = PixelTransition("dreamy", "Wavy dream dissolve.", _dreamy)
-GLITCH_MEMORIES = PixelTransition("glitch_memories", "Rows tear sideways with split colour "
-                                  "channels, then settle on the incoming picture.",
-                                  _glitch_memories)
-COLOR_PHASE = PixelTransition("color_phase", "Channel-by-channel dissolve: red changes first, "
-                              "blue last.", _color_phase)
+GLITCH_MEMORIES = PixelTransition(
+    "glitch_memories",
+    "Rows tear sideways with split colour channels, then settle on the incoming picture.",
+    _glitch_memories,
+)
+COLOR_PHASE = PixelTransition(
+    "color_phase", "Channel-by-channel dissolve: red changes first, blue last.", _color_phase
+)

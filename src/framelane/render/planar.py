@@ -1,0 +1,213 @@
+"""4:2:0 output frames built around the bottom video's own decoded picture.
+
+When the bottom layer is an opaque video covering the canvas 1:1 and the encoder takes
+yuv420p, converting the whole frame to BGRA and back is wasted work (and adds rounding noise
+that costs x264 time). Instead its decoded planes are copied into the output frame as they
+are, and only the rectangles the other layers touch go through BGRA and back:
+
+1. each upper layer is recorded into a skia picture, whose cull rectangle (skia's own bounds
+   of what the layer draws: shadows, blur and strokes included) says where it draws;
+2. overlapping rectangles merge into regions; each region is converted to BGRA with a margin
+   of context (swscale's chroma filters read neighbouring samples), the pictures are played
+   back onto it in paint order, and the region without its margin is converted back and
+   written into the planes.
+
+Pixels a layer does not touch keep the source's exact values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import av
+import numpy as np
+import numpy.typing as npt
+import skia
+from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
+
+from framelane.render.pixels import Pixels
+
+PLANAR_FORMAT = "yuv420p"
+MARGIN = 8
+"""Context kept around a region while converting it (pixels; even)."""
+ROW_ALIGN = 16
+"""Region widths are rounded up to this many pixels so BGRA rows need no padding."""
+_RANGE_LIMITED = (int(ColorRange.UNSPECIFIED), int(ColorRange.MPEG))
+
+Plane = npt.NDArray[np.uint8]
+Box = tuple[int, int, int, int]
+"""left, top, right, bottom in canvas pixels (right and bottom exclusive)."""
+
+
+def planes(frame: av.VideoFrame) -> tuple[Plane, Plane, Plane]:
+    """Writable views of a yuv420p frame's Y, U and V planes (row padding cut off)."""
+    views = []
+    for plane in frame.planes:
+        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
+        views.append(rows[:, : plane.width])
+    y, u, v = views
+    return y, u, v
+
+
+def copy_planes(source: av.VideoFrame, target: av.VideoFrame) -> None:
+    for src, dst in zip(planes(source), planes(target), strict=True):
+        np.copyto(dst, src)
+
+
+def is_passthrough(frame: av.VideoFrame, colorspace: int, size: tuple[int, int]) -> bool:
+    """Whether a decoded frame can become the output picture as it is: 8-bit 4:2:0 of the
+    canvas size, BT.709 (`colorspace`, as the source is read), limited range, upright."""
+    return (
+        frame.format.name == PLANAR_FORMAT
+        and (frame.width, frame.height) == size
+        and size[0] % 2 == 0
+        and size[1] % 2 == 0
+        and colorspace == int(Colorspace.ITU709)
+        and int(frame.color_range) in _RANGE_LIMITED
+        and not getattr(frame, "rotation", 0)
+    )
+
+
+def to_planar(reformatter: VideoReformatter, bgra: av.VideoFrame, size: tuple[int, int],
+              pix_fmt: str = PLANAR_FORMAT) -> av.VideoFrame:  # fmt: skip
+    """BGRA → the output's 4:2:0 format, BT.709 limited range (the encoder's conversion)."""
+    return reformatter.reformat(
+        bgra,
+        width=size[0],
+        height=size[1],
+        format=pix_fmt,
+        src_colorspace=Colorspace.ITU709,
+        dst_colorspace=Colorspace.ITU709,
+        dst_color_range=ColorRange.MPEG,
+        threads=1,  # x264's frame threads already use the other core
+    )
+
+
+def to_bgra(reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int],
+            colorspace: int) -> av.VideoFrame:  # fmt: skip
+    """A decoded frame → BGRA of `size` (the decoders' conversion: area when shrinking)."""
+    return reformatter.reformat(
+        frame,
+        width=size[0],
+        height=size[1],
+        format="bgra",
+        src_colorspace=colorspace,
+        interpolation="AREA" if size[0] < frame.width else "BILINEAR",
+        threads=1,  # sliced swscale threads only contend with the decoder and x264
+    )
+
+
+def packed(frame: av.VideoFrame) -> Pixels:
+    """A numpy view of a BGRA frame's pixels (row padding cut off; may be non-contiguous)."""
+    plane = frame.planes[0]
+    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(frame.height, plane.line_size // 4, 4)
+    return rows[:, : frame.width]
+
+
+@dataclass
+class Region:
+    box: Box
+    layers: list[int] = field(default_factory=list)
+    """Indices into the recorded pictures, in paint order."""
+
+
+def drawn_box(picture: skia.Picture, size: tuple[int, int]) -> Box | None:
+    """Where a recorded layer draws, grown by a pixel for anti-aliasing and to even
+    coordinates (whole chroma samples), inside the canvas; None when it draws nothing."""
+    cull = picture.cullRect()
+    if cull.isEmpty() or picture.approximateOpCount() == 0:
+        return None
+    left = max(0, math.floor(cull.left()) - 1) & ~1
+    top = max(0, math.floor(cull.top()) - 1) & ~1
+    right = min(size[0], _even_up(math.ceil(cull.right()) + 1))
+    bottom = min(size[1], _even_up(math.ceil(cull.bottom()) + 1))
+    if right <= left or bottom <= top:
+        return None
+    return left, top, right, bottom
+
+
+def regions(pictures: list[skia.Picture], size: tuple[int, int]) -> list[Region]:
+    """The layers grouped by overlapping boxes; regions never overlap each other."""
+    merged: list[Region] = []
+    for index, picture in enumerate(pictures):
+        box = drawn_box(picture, size)
+        if box is None:
+            continue
+        region = Region(box, [index])
+        while True:
+            overlapping = [other for other in merged if _overlap(other.box, region.box)]
+            if not overlapping:
+                break
+            for other in overlapping:
+                merged.remove(other)
+                region = Region(_union(other.box, region.box), sorted(other.layers + region.layers))
+        merged.append(region)
+    return merged
+
+
+class PlanarCompositor:
+    """Plays recorded layers back onto a yuv420p frame, region by region."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self._to_bgra = VideoReformatter()
+        self._to_planar = VideoReformatter()
+
+    def composite(self, frame: av.VideoFrame, pictures: list[skia.Picture]) -> None:
+        for region in regions(pictures, self.size):
+            self._paint_region(frame, region, pictures)
+
+    def _paint_region(
+        self, frame: av.VideoFrame, region: Region, pictures: list[skia.Picture]
+    ) -> None:
+        outer = self._with_margin(region.box)
+        bgra = self._region_bgra(frame, outer)
+        surface = skia.Surface(bgra, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+        canvas = surface.getCanvas()
+        canvas.translate(-outer[0], -outer[1])
+        for index in region.layers:
+            canvas.drawPicture(pictures[index])
+        del canvas, surface
+        self._write_back(frame, outer, bgra, region.box)
+
+    def _with_margin(self, box: Box) -> Box:
+        left, top = max(0, box[0] - MARGIN), max(0, box[1] - MARGIN)
+        width = _round_up(box[2] + MARGIN - left, ROW_ALIGN)
+        right = min(self.size[0], left + width)
+        return left, top, right, min(self.size[1], box[3] + MARGIN)
+
+    def _region_bgra(self, frame: av.VideoFrame, box: Box) -> Pixels:
+        left, top, right, bottom = box
+        part = av.VideoFrame(right - left, bottom - top, PLANAR_FORMAT)
+        for src, dst, shift in zip(planes(frame), planes(part), (0, 1, 1), strict=True):
+            np.copyto(dst, src[top >> shift : bottom >> shift, left >> shift : right >> shift])
+        converted = to_bgra(self._to_bgra, part, (part.width, part.height), Colorspace.ITU709)
+        return np.ascontiguousarray(packed(converted))
+
+    def _write_back(self, frame: av.VideoFrame, outer: Box, bgra: Pixels, inner: Box) -> None:
+        width, height = outer[2] - outer[0], outer[3] - outer[1]
+        source = av.VideoFrame.from_numpy_buffer(bgra, format="bgra")
+        converted = to_planar(self._to_planar, source, (width, height))
+        dx, dy = inner[0] - outer[0], inner[1] - outer[1]
+        w, h = inner[2] - inner[0], inner[3] - inner[1]
+        for src, dst, shift in zip(planes(converted), planes(frame), (0, 1, 1), strict=True):
+            x, y = inner[0] >> shift, inner[1] >> shift
+            sx, sy, sw, sh = dx >> shift, dy >> shift, w >> shift, h >> shift
+            np.copyto(dst[y : y + sh, x : x + sw], src[sy : sy + sh, sx : sx + sw])
+
+
+def _even_up(value: int) -> int:
+    return value + (value & 1)
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _union(a: Box, b: Box) -> Box:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])

@@ -1,0 +1,272 @@
+"""Compositing straight into the bottom video's own 4:2:0 planes (planar.py): the frame the
+encoder gets keeps the source's exact values where no layer draws, matches the BGRA composite
+where layers draw, and every case the passthrough cannot serve falls back to BGRA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+import skia
+from av.video.reformatter import Colorspace, VideoReformatter
+
+from framelane.render import planar
+from framelane.render.pipeline import render
+from framelane.render.scene import SceneRenderer
+from tests.render.conftest import H, W, canvas, decode_frames, timeline_of, write_png, write_video
+
+pytestmark = pytest.mark.slow
+
+
+def checks(n: int) -> np.ndarray:
+    """Sharp coloured checks (chroma edges show any conversion) that move every frame."""
+    ys, xs = np.mgrid[0:H, 0:W]
+    on = ((xs + 2 * n) // 8 + ys // 8) % 2 == 1
+    rgb = np.zeros((H, W, 3), np.uint8)
+    rgb[on] = (230, 40, 30)
+    rgb[~on] = (30, 90, 220)
+    return rgb
+
+
+@pytest.fixture
+def tagged(tmp_path: Path) -> Path:
+    return write_video(tmp_path / "tagged.mp4", seconds=0.5, frame=checks, bt709=True)
+
+
+def overlays(logo: Path) -> list[dict[str, Any]]:
+    box = write_png(logo.with_name("box.png"), (32, 192, 64, 192), (40, 20))
+    """Everything in the top-left 100×56 of the 160×90 canvas."""
+    return [
+        {"type": "image", "id": "logo", "source_url": str(logo), "duration": 0.5, "width": 30,
+         "height": 16, "x": 30, "y": 20, "z_rotation": "10deg", "z_index": 3,
+         "motion": [{"type": "blur", "time": 0, "duration": 0.5}]},
+        {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
+         "duration": 0.5, "stroke_color": "#000000", "stroke_width": 2, "z_index": 2},
+        {"type": "image", "id": "box", "source_url": str(box),
+         "width": 40, "height": 20, "x": 40, "y": 36, "border_radius": 4, "opacity": 80,
+         "shadow_color": "#00000099", "shadow_blur": 6, "shadow_x": 2, "shadow_y": 2,
+         "duration": 0.5, "z_index": 1},
+    ]  # fmt: skip
+
+
+def spec(clip: Path, logo: Path, **bottom: Any) -> dict[str, Any]:
+    elements = [*overlays(logo), {"type": "video", "id": "bottom", "source_url": str(clip),
+                                  **bottom}]  # fmt: skip
+    return canvas(elements, duration=0.5)
+
+
+def planar_frames(data: dict[str, Any], base: Path) -> list[av.VideoFrame | None]:
+    timeline, fonts = timeline_of(data, base)
+    scene = SceneRenderer(timeline, fonts, timeline.background, sequential=True, planar=True)
+    out: list[av.VideoFrame | None] = []
+    try:
+        for index in range(timeline.frame_count):
+            frame = av.VideoFrame(W, H, "yuv420p")
+            out.append(frame if scene.render_planar(index, frame) else None)
+            if out[-1] is None:
+                scene.render_handover(index)  # the fallback takes the same decoded frame
+    finally:
+        scene.close()
+    return out
+
+
+def bgra_frames(data: dict[str, Any], base: Path) -> list[np.ndarray]:
+    timeline, fonts = timeline_of(data, base)
+    scene = SceneRenderer(timeline, fonts, timeline.background)
+    try:
+        return [scene.render(index).copy() for index in range(timeline.frame_count)]
+    finally:
+        scene.close()
+
+
+def as_bgr(frame: av.VideoFrame) -> np.ndarray:
+    converted = frame.reformat(format="bgra", src_colorspace=Colorspace.ITU709,
+                               interpolation="BILINEAR")  # fmt: skip
+    return converted.to_ndarray()[..., :3].astype(int)
+
+
+def source_planes(clip: Path) -> list[tuple[np.ndarray, ...]]:
+    with av.open(str(clip)) as container:
+        return [tuple(p.copy() for p in planar.planes(f)) for f in container.decode(video=0)]
+
+
+def drawing_shape(logo_path: Path) -> Path:
+    return write_png(logo_path, (250, 200, 0, 220), (30, 16))
+
+
+def test_layers_are_drawn_as_in_bgra_and_the_rest_keeps_the_source_values(
+    tmp_path: Path, tagged: Path
+) -> None:
+    data = spec(tagged, drawing_shape(tmp_path / "logo.png"))
+    frames = planar_frames(data, tmp_path)
+    source = source_planes(tagged)
+    drawn = assert_matches_bgra(data, tmp_path, frames, source)
+    for frame, (y, u, v), mask in zip(frames, source, drawn, strict=True):
+        assert frame is not None
+        assert mask[:56, :100].sum() > 300  # the layers really are there
+        # Untouched (bottom-right, away from every layer): the decoded values, exactly.
+        got_y, got_u, got_v = planar.planes(frame)
+        assert np.array_equal(got_y[60:, 110:], y[60:, 110:])
+        assert np.array_equal(got_u[30:, 55:], u[30:, 55:])
+        assert np.array_equal(got_v[30:, 55:], v[30:, 55:])
+
+
+def assert_matches_bgra(
+    data: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
+    source: list[tuple[np.ndarray, ...]],
+) -> list[np.ndarray]:  # fmt: skip
+    """Where layers draw, each planar frame is the BGRA composite as the encoder would have
+    converted it, within rounding. Returns the masks of where layers draw (luma pixels)."""
+    expected = bgra_frames(data, base)
+    assert len(frames) == len(expected) == len(source)
+    masks = []
+    for frame, bgra, (y, _, _) in zip(frames, expected, source, strict=True):
+        assert frame is not None
+        want = planar.planes(planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H)))
+        drawn = np.abs(want[0].astype(int) - y) > 12
+        chroma_drawn = drawn.reshape(H // 2, 2, W // 2, 2).any(axis=(1, 3))
+        masks_per_plane = (drawn, chroma_drawn, chroma_drawn)
+        for got, wanted, mask in zip(planar.planes(frame), want, masks_per_plane, strict=True):
+            difference = np.abs(got.astype(int) - wanted)[mask]
+            if difference.size:
+                assert difference.max() <= 3
+                assert difference.mean() <= 0.5
+        masks.append(drawn)
+    return masks
+
+
+def bgra_frame(bgra: np.ndarray) -> av.VideoFrame:
+    return av.VideoFrame.from_numpy_buffer(np.ascontiguousarray(bgra), format="bgra")
+
+
+def _source_frame(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> av.VideoFrame:
+    frame = av.VideoFrame(W, H, "yuv420p")
+    for dst, src in zip(planar.planes(frame), (y, u, v), strict=True):
+        np.copyto(dst, src)
+    return frame
+
+
+@pytest.mark.parametrize(
+    "bottom",
+    [
+        {"opacity": 50},
+        {"x": "51%"},
+        {"width": "90%", "height": "90%"},
+        {"crop_left": 0.1},
+        {"brightness": 20},
+        {"motion": [{"type": "zoom_in", "time": 0, "duration": 0.5}]},
+    ],
+)
+def test_a_bottom_video_that_is_not_the_picture_as_it_is_falls_back(
+    tmp_path: Path, tagged: Path, bottom: dict[str, Any]
+) -> None:
+    data = spec(tagged, drawing_shape(tmp_path / "logo.png"), **bottom)
+    assert not any(planar_frames(data, tmp_path))
+
+
+def test_an_untagged_sd_source_is_bt601_and_falls_back(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "sd.mp4", seconds=0.5, frame=checks)
+    assert not any(planar_frames(spec(clip, drawing_shape(tmp_path / "logo.png")), tmp_path))
+
+
+def test_a_picture_blending_transition_falls_back_while_it_runs(
+    tmp_path: Path, tagged: Path
+) -> None:
+    other = write_video(tmp_path / "other.mp4", seconds=0.5, bt709=True)
+    used = [frame is not None for frame in planar_frames(transition("swirl", tagged, other),
+                                                         tmp_path)]  # fmt: skip
+    assert used[:12] == [True] * 12  # before the swirl (12 = round((0.5 - 0.1) × 30))
+    assert not any(used[12:18])
+    assert all(used[18:])
+
+
+def test_a_cross_dissolve_is_drawn_in_planes(tmp_path: Path, tagged: Path) -> None:
+    other = write_video(tmp_path / "other.mp4", seconds=0.5, bt709=True)
+    data = transition("cross_dissolve", tagged, other)
+    frames = planar_frames(data, tmp_path)
+    assert all(frame is not None for frame in frames)
+    source = source_planes(tagged) + source_planes(other)
+    drawn = assert_matches_bgra(data, tmp_path, frames, source)
+    assert not any(mask.any() for mask in drawn[:12])  # only `a` yet
+    assert drawn[16].mean() > 0.9  # `b` fading in over `a`
+
+
+def transition(name: str, first: Path, second: Path) -> dict[str, Any]:
+    return canvas(
+        [{"type": "video", "id": "a", "source_url": str(first), "duration": 0.5},
+         {"type": "video", "id": "b", "source_url": str(second), "time": 0.5, "duration": 0.5}],
+        duration=1,
+        transitions=[{"type": name, "from_id": "a", "to_id": "b", "duration": 0.2}],
+    )  # fmt: skip
+
+
+def test_a_render_composites_in_planes_and_the_file_shows_it(
+    tmp_path: Path, tagged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcomes: list[bool] = []
+    original = SceneRenderer.render_planar
+
+    def counting(self: SceneRenderer, index: int, into: av.VideoFrame) -> bool:
+        outcomes.append(original(self, index, into))
+        return outcomes[-1]
+
+    monkeypatch.setattr(SceneRenderer, "render_planar", counting)
+    white = write_png(tmp_path / "white.png", (240, 240, 240, 255), (40, 30))
+    box = {"type": "image", "id": "box", "source_url": str(white), "width": 40, "height": 30,
+           "x": 30, "y": 25, "duration": 0.5}  # fmt: skip
+    data = canvas([box, {"type": "video", "id": "v", "source_url": str(tagged)}], duration=0.5)
+    result = render(data, tmp_path / "out.mp4")
+    assert outcomes == [True] * 15
+    frames = decode_frames(result.path)
+    assert len(frames) == 15
+    clip = decode_frames(tagged)
+    errors = []
+    for rgb, shown in zip(frames, clip, strict=True):
+        assert np.abs(rgb[20:30, 20:40].astype(int) - 240).max() <= 4  # the box
+        inner, original = rgb[50:90, 80:160].astype(int), shown[50:90, 80:160]
+        errors.append(np.median(np.abs(inner - original)))
+    # The clip away from the box: only x264's loss at crf 20 on sharp chroma checks (2–5
+    # levels; through BGRA and back it was 6–9).
+    assert max(errors) <= 6
+    assert np.mean(errors) <= 4
+    with av.open(str(result.path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.colorspace == 1  # still tagged BT.709
+
+
+def test_gif_and_alpha_outputs_never_ask_for_planes(
+    tmp_path: Path, tagged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any) -> bool:
+        raise AssertionError("planar compositing for an output that is not yuv420p")
+
+    monkeypatch.setattr(SceneRenderer, "render_planar", refuse)
+    data = canvas([{"type": "video", "id": "v", "source_url": str(tagged)}], duration=0.2)
+    render({**data, "output_format": "gif"}, tmp_path / "out.gif")
+    render({**data, "output_format": "webm", "alpha": True}, tmp_path / "out.webm")
+
+
+def recorded(*rects: tuple[float, float, float, float]) -> list[skia.Picture]:
+    pictures = []
+    for rect in rects:
+        recorder = skia.PictureRecorder()
+        bbh = skia.RTreeFactory()()
+        c = recorder.beginRecording(skia.Rect.MakeWH(W, H), bbh)
+        if rect != (0, 0, 0, 0):
+            c.drawRect(skia.Rect.MakeLTRB(*rect), skia.Paint(Color=skia.ColorRED))
+        pictures.append(recorder.finishRecordingAsPicture())
+    return pictures
+
+
+def test_regions_merge_overlapping_layers_in_paint_order_and_stay_in_whole_chroma_samples() -> None:
+    pictures = recorded((10, 10, 20, 20), (0, 0, 0, 0), (100, 50, 120, 60), (15.5, 15, 31, 25),
+                        (150, 80, 170, 100))  # fmt: skip
+    found = planar.regions(pictures, (W, H))
+    assert [region.layers for region in found] == [[2], [0, 3], [4]]
+    assert found[1].box == (8, 8, 32, 26)
+    assert found[2].box == (148, 78, 160, 90)  # clipped to the canvas
+    for region in found:
+        assert all(edge % 2 == 0 for edge in region.box)
