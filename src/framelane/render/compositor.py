@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -312,10 +313,55 @@ def _draw_content(
         canvas.clipRRect(_rrect(state, picture.content), skia.ClipOp.kIntersect, True)
     elif placement.clip:
         canvas.clipRect(picture.content)
-    canvas.drawImageRect(picture.image, picture.dst, _sampling(canvas, picture), paint)
+    warped = _warped(canvas, picture)
+    if warped is None:
+        canvas.drawImageRect(picture.image, picture.dst, _sampling(canvas, picture), paint)
+    elif warped.image is not None:
+        canvas.save()
+        canvas.resetMatrix()  # the clips stay: they are kept in device space
+        canvas.drawImage(warped.image, warped.left, warped.top, NEAREST, paint)
+        canvas.restore()
     if grouped:
         _draw_overlays(canvas, state, picture)
         canvas.restore()
+
+
+@dataclass(frozen=True, slots=True)
+class Warped:
+    image: skia.Image | None
+    """The picture resampled into canvas pixels (None: nothing of it is inside the clip)."""
+    left: int
+    top: int
+
+
+def _warped(canvas: skia.Canvas, picture: LayerImage) -> Warped | None:
+    """A rotated or skewed picture resampled by OpenCV into the canvas pixels it covers, to
+    be drawn 1:1: the same bilinear filter as skia's, at a fraction of its cost (skia's
+    raster pipeline samples rotated images at ~25 ns a pixel). None when skia should draw it
+    (axis-aligned, perspective, or no pixel array)."""
+    matrix = canvas.getTotalMatrix()
+    if matrix.hasPerspective() or matrix.isScaleTranslate() or picture.pixels.ndim != 3:
+        return None
+    width, height = picture.image.width(), picture.image.height()
+    source = skia.Rect.MakeWH(width, height)
+    to_canvas = skia.Matrix.Concat(
+        matrix, skia.Matrix.MakeRectToRect(source, picture.dst, skia.Matrix.kFill_ScaleToFit)
+    )
+    covered = to_canvas.mapRect(source).roundOut()
+    if not covered.intersect(canvas.getDeviceClipBounds()):
+        return Warped(None, 0, 0)
+    # skia puts texel and pixel centres at +0.5, OpenCV at whole coordinates.
+    a, b, c = to_canvas.getScaleX(), to_canvas.getSkewX(), to_canvas.getTranslateX()
+    d, e, f = to_canvas.getSkewY(), to_canvas.getScaleY(), to_canvas.getTranslateY()
+    shift_x = c + (a + b) / 2 - 0.5 - covered.left()
+    shift_y = f + (d + e) / 2 - 0.5 - covered.top()
+    affine = np.array([[a, b, shift_x], [d, e, shift_y]], np.float64)
+    patch = cv2.warpAffine(
+        np.ascontiguousarray(picture.pixels), affine, (covered.width(), covered.height()),
+        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
+    )  # fmt: skip
+    image = skia.Image.fromarray(patch, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+    return Warped(image, covered.left(), covered.top())
 
 
 def _group_paint(state: LayerState, picture: LayerImage, paint: skia.Paint) -> skia.Paint:
