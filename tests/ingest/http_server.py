@@ -29,6 +29,9 @@ class SourceServer:
     routes: dict[str, Route] = field(default_factory=dict)
     hits: Counter[str] = field(default_factory=Counter)
     full_bodies: Counter[str] = field(default_factory=Counter)
+    """Bodies the server started to send (all of them, unless the client hung up)."""
+    hung_up: dict[str, float] = field(default_factory=dict)
+    """Path → when (time.monotonic) a client closed the connection mid-body."""
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -85,6 +88,7 @@ def _handler(server: SourceServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                     time.sleep(route.chunk_delay)
             except (BrokenPipeError, ConnectionResetError):
+                server.hung_up[self.path.split("?", 1)[0]] = time.monotonic()
                 return
 
     return Handler

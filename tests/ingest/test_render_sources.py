@@ -118,3 +118,32 @@ def test_ingest_external_failure_fails_the_job(
                     headers=pro.headers).json()
     done = wait_job(live, pro, job["id"])
     assert (done["status"], done["error"]["code"]) == ("failed", "source_not_found"), done
+
+
+@pytest.mark.parametrize("ingest_external", [True, False], ids=["ingesting", "processing"])
+def test_cancelling_stops_a_source_download_within_two_seconds(
+    live: TestClient, pro: VerifiedWorkspace, media_dir: Path, source_server: SourceServer,
+    ingest_external: bool,
+) -> None:
+    """While `ingesting` (copying the source first) or `processing` (the render downloading
+    its source): the download stops, nothing is kept."""
+    trickle = (media_dir / "clip.mp4").read_bytes() + bytes(2 << 20)  # ~40 s at this pace
+    url = source_server.add("/slow.mp4", trickle, chunk_delay=0.02)
+    job = live.post("/v1/renders", json=video_render(url, ingest_external=ingest_external),
+                    headers=pro.headers).json()
+    deadline = time.monotonic() + 15
+    while source_server.full_bodies["/slow.mp4"] == 0:  # the worker is downloading
+        assert time.monotonic() < deadline, "the ingest never started"
+        time.sleep(0.05)
+    time.sleep(0.3)
+    cancelled = live.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    asked = time.monotonic()
+    assert cancelled.json()["status"] == "cancelled"
+    while "/slow.mp4" not in source_server.hung_up:
+        assert time.monotonic() - asked < 2.0, "the download went on after the cancel"
+        time.sleep(0.02)
+    time.sleep(0.5)  # the worker discards what it had
+    assert live.get("/v1/workspace/assets", headers=pro.headers).json()["data"] == []
+    assert live.get(f"/v1/renders/{job['id']}", headers=pro.headers).json()["status"] \
+        == "cancelled"

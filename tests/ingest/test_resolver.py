@@ -134,6 +134,22 @@ class TestExternalSources:
         assert "took longer" in slow.value.message
         assert list((tmp_path / "w").iterdir()) == []
 
+    def test_a_cancelled_job_stops_its_download(
+        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
+        media_dir: Path, source_server: SourceServer,
+    ) -> None:
+        trickle = (media_dir / "clip.mp4").read_bytes() + bytes(2 << 20)  # 40 s at this pace
+        url = source_server.add("/slow.mp4", trickle, chunk_delay=0.02)
+        cancel_at = time.monotonic() + 0.5
+        resolver = make_resolver(settings, workspace.id, tmp_path / "w",
+                                 should_stop=lambda: time.monotonic() > cancel_at)
+        with pytest.raises(FramelaneError) as stopped:
+            resolver.resolve(url, "video")
+        assert time.monotonic() - cancel_at < 1.0
+        assert code_of(stopped) == "cancelled"
+        assert list((tmp_path / "w").iterdir()) == []  # no partial file
+        assert source_server.full_bodies["/slow.mp4"] == 1  # it had started sending
+
     def test_redirect_to_cloud_metadata_is_refused(
         self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
         source_server: SourceServer,

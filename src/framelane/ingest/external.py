@@ -1,7 +1,8 @@
 """`ingest_external: true`: copy a job's external sources into storage before it is queued.
 
-The jobs runner calls `ingest_external_sources(session, settings, job)` while the job is
-`ingesting` and moves it to `queued` afterwards. Every external http(s) media URL of the request
+The jobs runner calls `copy_external_sources` while the job is `ingesting` (no transaction
+held; the download stops when the job is cancelled), then `attach_copied_sources` and moves it
+to `queued`. Every external http(s) media URL of the request
 (`source_url`, `background_image_url`, also inside nested compositions) is downloaded through the
 SSRF guard and the workspace cache, probed, stored as a ready asset (event `asset.ready`) and
 replaced in the job's request by our own `source_url`. Any failure fails the job with the
@@ -11,6 +12,7 @@ source's code and leaves no stored object behind.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,28 +99,54 @@ def _copy_one(settings: Settings, cache: SourceCache, workspace_id: str, url: st
     return Ingested(asset, probe)
 
 
-def ingest_external_sources(session: Session, settings: Settings, job: Job) -> None:
-    """Copy the job's external sources into storage and point its request at them."""
-    urls = external_urls(job.request, settings)
+@dataclass(slots=True)
+class CopiedSources:
+    """External sources copied into storage, not yet attached to their job."""
+
+    ingested: dict[str, Ingested]
+    stored: list[str]
+
+
+def copy_external_sources(
+    settings: Settings, workspace_id: str, request: Any,
+    should_stop: Callable[[], bool] | None = None,
+) -> CopiedSources:  # fmt: skip
+    """Download, probe and store every external source of `request` (no database
+    transaction is held meanwhile). `should_stop` is asked as bytes arrive: a cancelled job
+    stops its download. On any failure nothing stays stored."""
+    copied = CopiedSources({}, [])
+    urls = external_urls(request, settings)
     if not urls:
-        return
+        return copied
     fetcher = Fetcher(allow_private=settings.allow_private_urls,
-                      max_bytes=settings.max_upload_bytes)
-    cache = SourceCache(settings, job.workspace_id, fetcher)
-    stored: list[str] = []
-    ingested: dict[str, Ingested] = {}
+                      max_bytes=settings.max_upload_bytes, should_stop=should_stop)
+    cache = SourceCache(settings, workspace_id, fetcher)
     try:
         with tempfile.TemporaryDirectory(prefix="external-", dir=scratch_dir(settings)) as folder:
             for url, kind in urls.items():
-                ingested[url] = _copy_one(settings, cache, job.workspace_id, url, kind,
-                                          Path(folder), stored)
+                copied.ingested[url] = _copy_one(settings, cache, workspace_id, url, kind,
+                                                 Path(folder), copied.stored)
     except BaseException:
-        for key in stored:
-            storage_for(settings).delete(key)
+        discard_copied_sources(settings, copied)
         raise
+    return copied
+
+
+def discard_copied_sources(settings: Settings, copied: CopiedSources) -> None:
+    """Remove what was stored (the job was cancelled or failed meanwhile)."""
+    for key in copied.stored:
+        storage_for(settings).delete(key)
+    copied.stored.clear()
+
+
+def attach_copied_sources(
+    session: Session, settings: Settings, job: Job, copied: CopiedSources
+) -> None:
+    """Record the copies as ready assets and point the job's request at them."""
     repo = IngestRepository.from_session(session)
-    for item in ingested.values():
+    for item in copied.ingested.values():
         repo.add(item.asset)
         service.mark_ready(session, settings, item.asset, item.probe)
     job.request = _rewrite(job.request, {
-        url: source_url_for(settings, item.asset.storage_key) for url, item in ingested.items()})
+        url: source_url_for(settings, item.asset.storage_key)
+        for url, item in copied.ingested.items()})

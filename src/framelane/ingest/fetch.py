@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,13 @@ import httpx
 
 from framelane.ingest.sniff import HEAD_BYTES, looks_like_markup, sniff_bytes
 from framelane.net.ssrf import Guard, safe_stream
-from framelane.render.errors import CodecUnsupported, SourceCorrupt, SourceNotFound, SourceTooLarge
+from framelane.render.errors import (
+    CodecUnsupported,
+    RenderCancelled,
+    SourceCorrupt,
+    SourceNotFound,
+    SourceTooLarge,
+)
 
 DEFAULT_TIMEOUT = 600.0
 """Seconds for a whole download."""
@@ -80,15 +87,23 @@ def sniff_download(path: Path, url: str) -> str:
     return content_type
 
 
+class DownloadCancelled(RenderCancelled):
+    """The job a download serves was cancelled while its bytes were arriving."""
+
+
 class Fetcher:
     """Downloads one URL at a time; the guard decides which addresses may be called."""
 
     def __init__(self, *, allow_private: bool, max_bytes: int,
-                 timeout: float = DEFAULT_TIMEOUT, guard: Guard | None = None) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, guard: Guard | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> None:
+        """`should_stop`: asked as the bytes arrive; true stops the download with
+        `DownloadCancelled` (the job it serves was cancelled)."""
         self.allow_private = allow_private
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.guard = guard
+        self.should_stop = should_stop
 
     def download(self, url: str, target: Path, validators: Validators | None = None) -> Download:
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
@@ -145,6 +160,9 @@ class Fetcher:
                         raise SourceNotFound(
                             f"{url} took longer than {self.timeout:g} s to download.",
                             details={"url": url})
+                    if self.should_stop is not None and self.should_stop():
+                        raise DownloadCancelled(f"The download of {url} was stopped: the job "
+                                                "was cancelled.", details={"url": url})
                     handle.write(chunk)
             partial.replace(target)
         except BaseException:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from framelane.core.errors import FramelaneError
@@ -42,14 +43,15 @@ class IngestResolver:
 
     def __init__(self, settings: Settings, workspace_id: str, workdir: Path, *,
                  max_bytes: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 guard: Guard | None = None, limits: RenderLimits = DEFAULT_LIMITS) -> None:
+                 guard: Guard | None = None, limits: RenderLimits = DEFAULT_LIMITS,
+                 should_stop: Callable[[], bool] | None = None) -> None:
         self.settings = settings
         self.workspace_id = workspace_id
         self.workdir = workdir
         self.limits = limits
         self.fetcher = Fetcher(allow_private=settings.allow_private_urls,
                                max_bytes=max_bytes or settings.max_upload_bytes,
-                               timeout=timeout, guard=guard)
+                               timeout=timeout, guard=guard, should_stop=should_stop)
         self._resolved: dict[str, Path] = {}
 
     def resolve(self, url: str, kind: str) -> Path:
@@ -113,6 +115,8 @@ def check_kind(path: Path, kind: str, url: str, limits: RenderLimits) -> None:
         check_image_header(path, content_type, limits)
 
 
-def make_resolver(settings: Settings, workspace_id: str, workdir: Path) -> SourceResolver:
-    """The resolver for renders and tasks of `workspace_id`; downloads land in `workdir`."""
-    return IngestResolver(settings, workspace_id, workdir)
+def make_resolver(settings: Settings, workspace_id: str, workdir: Path,
+                  should_stop: Callable[[], bool] | None = None) -> SourceResolver:
+    """The resolver for renders and tasks of `workspace_id`; downloads land in `workdir` and
+    stop as soon as `should_stop()` says the job was cancelled."""
+    return IngestResolver(settings, workspace_id, workdir, should_stop=should_stop)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from framelane.core.errors import FramelaneError
@@ -18,15 +19,18 @@ from framelane.db.session import sessionmaker_for
 from framelane.jobs import states
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.runner_support import fail, job_session, worker_id
+from framelane.jobs.watch import POLL_SECONDS
 
 log = logging.getLogger("framelane.jobs.ingesting")
 
 
 class IngestLease:
-    """Renews the ingest lease every third of a lease until stopped."""
+    """Renews the ingest lease every third of a lease, and notices within `POLL_SECONDS`
+    when the job stops being `ingesting` (cancelled), until stopped."""
 
     def __init__(self, settings: Settings, job_id: str, worker: str) -> None:
         self.settings, self.job_id, self.worker = settings, job_id, worker
+        self.cancelled = False
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True,
                                         name=f"ingest-{job_id}")
@@ -39,17 +43,27 @@ class IngestLease:
         self._done.set()
         self._thread.join(timeout=5)
 
+    def should_stop(self) -> bool:
+        return self.cancelled
+
     def _loop(self) -> None:
         every = max(self.settings.job_lease_seconds / 3.0, 0.5)
-        while not self._done.wait(every):
+        renewed = time.monotonic()
+        while not self._done.wait(POLL_SECONDS):
             try:
                 with sessionmaker_for(self.settings.resolved_database_url)() as session:
-                    until = utcnow() + timedelta(seconds=self.settings.job_lease_seconds)
-                    JobRepository.from_session(session).renew_ingest(self.job_id, self.worker,
-                                                                     until)
-                    session.commit()
+                    repo = JobRepository.from_session(session)
+                    if time.monotonic() - renewed >= every:
+                        renewed = time.monotonic()
+                        until = utcnow() + timedelta(seconds=self.settings.job_lease_seconds)
+                        repo.renew_ingest(self.job_id, self.worker, until)
+                        session.commit()
+                    control = repo.control(self.job_id)
             except Exception:  # retry at the next tick
                 continue
+            if control is None or control[0] != "ingesting":
+                self.cancelled = True
+                return
 
 
 def ingest_if_needed(settings: Settings, job_id: str) -> bool:
@@ -65,8 +79,8 @@ def ingest_if_needed(settings: Settings, job_id: str) -> bool:
                                  now + timedelta(seconds=settings.job_lease_seconds)):
             return False  # another worker is copying the sources
     try:
-        with IngestLease(settings, job_id, me):
-            return _ingest(settings, job_id)
+        with IngestLease(settings, job_id, me) as lease:
+            return _ingest(settings, job_id, lease)
     except FramelaneError as exc:
         fail(settings, job_id, None, exc.code, exc.message)
     except Exception as exc:
@@ -75,12 +89,20 @@ def ingest_if_needed(settings: Settings, job_id: str) -> bool:
     return False
 
 
-def _ingest(settings: Settings, job_id: str) -> bool:
-    ingest = importlib.import_module("framelane.ingest.external").ingest_external_sources
+def _ingest(settings: Settings, job_id: str, lease: IngestLease) -> bool:
+    external = importlib.import_module("framelane.ingest.external")
     with job_session(settings) as session:
         job = JobRepository.from_session(session).get(job_id)
         if job is None or job.status != "ingesting":
             return False
-        ingest(session, settings, job)
+        workspace_id, request = job.workspace_id, job.request
+    # Downloads run outside any transaction and stop when the job is cancelled.
+    copied = external.copy_external_sources(settings, workspace_id, request, lease.should_stop)
+    with job_session(settings) as session:
+        job = JobRepository.from_session(session).get(job_id)
+        if job is None or job.status != "ingesting":
+            external.discard_copied_sources(settings, copied)
+            return False
+        external.attach_copied_sources(session, settings, job, copied)
         return states.move(session, settings, job_id, "queued", values={
             "enqueued_at": utcnow(), "lease_expires_at": None, "worker_id": None}) is not None

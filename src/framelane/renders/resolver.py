@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 from framelane.core.settings import Settings
@@ -19,11 +20,13 @@ class UnavailableResolver:
             details={"url": url})
 
 
-def service_resolver(settings: Settings, workspace_id: str, workdir: Path) -> SourceResolver:
-    """`framelane.ingest.resolver.make_resolver` (SSRF guard, own-workspace storage URLs)."""
+def service_resolver(settings: Settings, workspace_id: str, workdir: Path,
+                     should_stop: Callable[[], bool] | None = None) -> SourceResolver:
+    """`framelane.ingest.resolver.make_resolver` (SSRF guard, own-workspace storage URLs);
+    `should_stop`: the job's cancel check, asked while sources download."""
     try:
         module = importlib.import_module("framelane.ingest.resolver")
     except ImportError:
         return UnavailableResolver()
-    resolver: SourceResolver = module.make_resolver(settings, workspace_id, workdir)
+    resolver: SourceResolver = module.make_resolver(settings, workspace_id, workdir, should_stop)
     return resolver
