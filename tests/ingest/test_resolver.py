@@ -18,6 +18,13 @@ from tests.fixtures.identity import VerifiedWorkspace
 from tests.ingest.http_server import SourceServer
 
 
+@pytest.fixture
+def slow_url(media_dir: Path, source_server: SourceServer) -> str:
+    """A video trickling in 1 KiB every 20 ms: about 40 s for all of it."""
+    trickle = (media_dir / "clip.mp4").read_bytes() + bytes(2 << 20)
+    return source_server.add("/slow.mp4", trickle, chunk_delay=0.02)
+
+
 def code_of(excinfo: pytest.ExceptionInfo[FramelaneError]) -> str:
     return excinfo.value.code
 
@@ -120,11 +127,9 @@ class TestExternalSources:
         assert [p.name for p in (tmp_path / "w").iterdir()] == []
 
     def test_slow_download_hits_the_time_limit(
-        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
-        media_dir: Path, source_server: SourceServer,
+        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path, slow_url: str,
     ) -> None:
-        trickle = (media_dir / "clip.mp4").read_bytes() + bytes(2 << 20)  # 40 s at this pace
-        url = source_server.add("/slow.mp4", trickle, chunk_delay=0.02)
+        url = slow_url
         resolver = IngestResolver(settings, workspace.id, tmp_path / "w", timeout=0.5)
         started = time.monotonic()
         with pytest.raises(FramelaneError) as slow:
@@ -135,11 +140,10 @@ class TestExternalSources:
         assert list((tmp_path / "w").iterdir()) == []
 
     def test_a_cancelled_job_stops_its_download(
-        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
-        media_dir: Path, source_server: SourceServer,
+        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path, slow_url: str,
+        source_server: SourceServer,
     ) -> None:
-        trickle = (media_dir / "clip.mp4").read_bytes() + bytes(2 << 20)  # 40 s at this pace
-        url = source_server.add("/slow.mp4", trickle, chunk_delay=0.02)
+        url = slow_url
         cancel_at = time.monotonic() + 0.5
         resolver = make_resolver(settings, workspace.id, tmp_path / "w",
                                  should_stop=lambda: time.monotonic() > cancel_at)
