@@ -270,3 +270,13 @@ def test_regions_merge_overlapping_layers_in_paint_order_and_stay_in_whole_chrom
     assert found[2].box == (148, 78, 160, 90)  # clipped to the canvas
     for region in found:
         assert all(edge % 2 == 0 for edge in region.box)
+
+
+def test_a_layer_inside_another_regions_bounding_box_but_clear_of_its_parts_stays_apart() -> None:
+    """An L of two overlapping layers and a third in the L's corner: only what the layers
+    cover is converted, so the third needs no merging (it would make one big region)."""
+    pictures = recorded((0, 0, 40, 10), (30, 0, 40, 60), (0, 40, 20, 60))
+    found = planar.regions(pictures, (W, H))
+    assert [region.layers for region in found] == [[0, 1], [2]]
+    assert found[0].box == (0, 0, 42, 62)
+    assert found[0].parts == [(0, 0, 42, 12), (28, 0, 42, 62)]

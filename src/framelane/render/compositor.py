@@ -115,6 +115,14 @@ class Painter:
         canvas.save()
         self._clip_to_transition(state)
         self._transform(state)
+        if _only_transformed(state, picture):
+            warped = _warped(canvas, picture)
+            if warped is not None:
+                canvas.restore()  # drawn 1:1 with no transform: skia bounds it tightly
+                if warped.image is not None:
+                    paint = _content_paint(state, opacity)
+                    canvas.drawImage(warped.image, warped.left, warped.top, NEAREST, paint)
+                return
         self._clip_to_reveal(state)
         _draw_box_shadow(canvas, state, picture, opacity)
         motion = state.motion
@@ -302,9 +310,7 @@ def _draw_content(
 ) -> None:
     """`blend`: a motion's blend mode in place of the element's own."""
     placement, style = state.layer.placement, state.layer.style
-    paint = skia.Paint(AntiAlias=True)
-    paint.setAlphaf(opacity)
-    paint.setBlendMode(BLEND_MODES[placement.blend_mode] if blend is None else blend)
+    paint = _content_paint(state, opacity, blend)
     grouped = _needs_group(state, picture.opaque)
     if grouped:
         canvas.saveLayer(None, _group_paint(state, picture, paint))
@@ -324,6 +330,30 @@ def _draw_content(
     if grouped:
         _draw_overlays(canvas, state, picture)
         canvas.restore()
+
+
+def _content_paint(
+    state: LayerState, opacity: float, blend: skia.BlendMode | None = None
+) -> skia.Paint:
+    paint = skia.Paint(AntiAlias=True)
+    paint.setAlphaf(opacity)
+    paint.setBlendMode(BLEND_MODES[state.layer.placement.blend_mode] if blend is None else blend)
+    return paint
+
+
+def _only_transformed(state: LayerState, picture: LayerImage) -> bool:
+    """Whether the layer is its picture drawn through the transform and nothing else: no
+    clip, reveal, shadow, radius, border, overlay or motion blend."""
+    style = state.layer.style
+    return (
+        state.modifier.canvas_clip == FULL_CANVAS
+        and state.motion.reveal == (0.0, 0.0, 1.0, 1.0)
+        and state.motion.blend is None
+        and style.shadow_color is None
+        and style.border_radius <= 0
+        and not state.layer.placement.clip
+        and not _needs_group(state, picture.opaque)
+    )
 
 
 @dataclass(frozen=True, slots=True)

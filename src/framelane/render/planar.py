@@ -108,6 +108,9 @@ def packed(frame: av.VideoFrame) -> Pixels:
 @dataclass
 class Region:
     box: Box
+    """The bounding box of `parts`."""
+    parts: list[Box] = field(default_factory=list)
+    """The layers' own boxes: only these are converted and written back."""
     layers: list[int] = field(default_factory=list)
     """Indices into the recorded pictures, in paint order."""
 
@@ -128,22 +131,31 @@ def drawn_box(picture: skia.Picture, size: tuple[int, int]) -> Box | None:
 
 
 def regions(pictures: list[skia.Picture], size: tuple[int, int]) -> list[Region]:
-    """The layers grouped by overlapping boxes; regions never overlap each other."""
+    """The layers grouped so that layers whose boxes overlap, directly or through others,
+    are drawn together; regions never overlap each other."""
     merged: list[Region] = []
     for index, picture in enumerate(pictures):
         box = drawn_box(picture, size)
         if box is None:
             continue
-        region = Region(box, [index])
+        region = Region(box, [box], [index])
         while True:
-            overlapping = [other for other in merged if _overlap(other.box, region.box)]
+            overlapping = [other for other in merged if _touches(other, region)]
             if not overlapping:
                 break
             for other in overlapping:
                 merged.remove(other)
-                region = Region(_union(other.box, region.box), sorted(other.layers + region.layers))
+                region = Region(
+                    _union(other.box, region.box),
+                    other.parts + region.parts,
+                    sorted(other.layers + region.layers),
+                )
         merged.append(region)
     return merged
+
+
+def _touches(a: Region, b: Region) -> bool:
+    return any(_overlap(p, q) for p in a.parts for q in b.parts)
 
 
 class PlanarCompositor:
@@ -162,14 +174,15 @@ class PlanarCompositor:
         self, frame: av.VideoFrame, region: Region, pictures: list[skia.Picture]
     ) -> None:
         outer = self._with_margin(region.box)
-        bgra = self._region_bgra(frame, outer)
+        bgra = self._region_bgra(frame, outer, region.parts)
         surface = skia.Surface(bgra, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
         canvas = surface.getCanvas()
         canvas.translate(-outer[0], -outer[1])
         for index in region.layers:
             canvas.drawPicture(pictures[index])
         del canvas, surface
-        self._write_back(frame, outer, bgra, region.box)
+        for part in region.parts:
+            self._write_back(frame, outer, bgra, part)
 
     def _with_margin(self, box: Box) -> Box:
         left, top = max(0, box[0] - MARGIN), max(0, box[1] - MARGIN)
@@ -177,7 +190,20 @@ class PlanarCompositor:
         right = min(self.size[0], left + width)
         return left, top, right, min(self.size[1], box[3] + MARGIN)
 
-    def _region_bgra(self, frame: av.VideoFrame, box: Box) -> Pixels:
+    def _region_bgra(self, frame: av.VideoFrame, outer: Box, parts: list[Box]) -> Pixels:
+        """BGRA of `outer`, converted where the parts (and their margins) are: the only
+        pixels the layers draw on or the write-back reads."""
+        if len(parts) == 1:
+            return self._converted(frame, outer)
+        bgra = np.empty((outer[3] - outer[1], outer[2] - outer[0], 4), np.uint8)
+        for part in parts:
+            left, top, right, bottom = _clipped(self._with_margin(part), outer)
+            bgra[top - outer[1] : bottom - outer[1], left - outer[0] : right - outer[0]] = (
+                self._converted(frame, (left, top, right, bottom))
+            )
+        return bgra
+
+    def _converted(self, frame: av.VideoFrame, box: Box) -> Pixels:
         left, top, right, bottom = box
         part = av.VideoFrame(right - left, bottom - top, PLANAR_FORMAT)
         for src, dst, shift in zip(planes(frame), planes(part), (0, 1, 1), strict=True):
@@ -186,15 +212,22 @@ class PlanarCompositor:
         return np.ascontiguousarray(packed(converted))
 
     def _write_back(self, frame: av.VideoFrame, outer: Box, bgra: Pixels, inner: Box) -> None:
-        width, height = outer[2] - outer[0], outer[3] - outer[1]
-        source = av.VideoFrame.from_numpy_buffer(bgra, format="bgra")
-        converted = to_planar(self._to_planar, source, (width, height))
-        dx, dy = inner[0] - outer[0], inner[1] - outer[1]
+        """Convert `inner` (with its margin of context) back into the frame's planes."""
+        left, top, right, bottom = _clipped(self._with_margin(inner), outer)
+        view = bgra[top - outer[1] : bottom - outer[1], left - outer[0] : right - outer[0]]
+        source = av.VideoFrame.from_numpy_buffer(np.ascontiguousarray(view), format="bgra")
+        converted = to_planar(self._to_planar, source, (right - left, bottom - top))
+        dx, dy = inner[0] - left, inner[1] - top
         w, h = inner[2] - inner[0], inner[3] - inner[1]
         for src, dst, shift in zip(planes(converted), planes(frame), (0, 1, 1), strict=True):
             x, y = inner[0] >> shift, inner[1] >> shift
             sx, sy, sw, sh = dx >> shift, dy >> shift, w >> shift, h >> shift
             np.copyto(dst[y : y + sh, x : x + sw], src[sy : sy + sh, sx : sx + sw])
+
+
+def _clipped(box: Box, outer: Box) -> Box:
+    return (max(box[0], outer[0]), max(box[1], outer[1]), min(box[2], outer[2]),
+            min(box[3], outer[3]))  # fmt: skip
 
 
 def _even_up(value: int) -> int:
