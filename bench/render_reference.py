@@ -2,10 +2,16 @@
 inset moving along a path (border radius 24, shadow, opacity 90), a PNG logo rotating and
 fading in, a title with a stroke.
 
-Prints, from one run: our wall time ÷ the bare PyAV decode → x264 veryfast encode of the same
-300 frames (the floor), the preview latency of one PNG, and, when MOVIEPY_PYTHON points at an
-interpreter with moviepy installed (kept out of the project venv: it downgrades pillow),
+Prints, from one run: our wall and CPU time ÷ the bare PyAV decode → x264 veryfast encode of
+the same 300 frames (the floor), the preview latency of one PNG, and, when MOVIEPY_PYTHON points
+at an interpreter with moviepy installed (kept out of the project venv: it downgrades pillow),
 MoviePy's time for the same picture ÷ ours.
+
+The floor is printed twice. A bare loop hands each decoded frame to the encoder with the
+source's picture type (I/P/B) still set, and libavcodec's libx264 wrapper then forces x264 to
+those frame types, skipping its own frame-type decision: ~15–25% less x264 CPU than encoding
+any composited frame, which has no picture type. "x264 decides frame types" clears it — the
+fair floor; "source frame types" is the loop as naively written.
 
     .venv/bin/python bench/render_reference.py [--rounds N]
 """
