@@ -38,14 +38,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error.
 
     Async so the request needs no thread hop for it; a transaction that wrote something is
-    committed on a worker thread, a read-only one just ends (cheap) on the event loop."""
+    committed on a worker thread, a read-only one has nothing to commit and just ends when the
+    session closes."""
     session = sessionmaker_for(settings_of(request).resolved_database_url)()
     try:
         yield session
         if unit_of_work.has_writes(session):
             await anyio.to_thread.run_sync(unit_of_work.commit, session)
-        else:
-            unit_of_work.commit(session)
     except BaseException:
         unit_of_work.rollback(session)
         raise
