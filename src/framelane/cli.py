@@ -65,8 +65,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     configure_logging()
     upgrade(settings.resolved_database_url)
     app = create_app(settings, start_background=True)
+    # loop/http "auto" pick uvloop and httptools (dependencies); the access log is our own
+    # middleware's JSON line, so uvicorn's is off.
     uvicorn.run(app, host=args.host, port=args.port, workers=1, log_config=None,
-                access_log=False, timeout_graceful_shutdown=5)
+                access_log=False, timeout_graceful_shutdown=5, loop="auto", http="auto")
     return 0
 
 
