@@ -26,6 +26,7 @@ import psutil
 from api_server import Server, running_server
 
 RATE_LIMIT_PER_KEY = "1000000/minute"
+LEAD_IN_SECONDS = 0.05  # connections open before the first fixed-rate send
 
 
 def tiny_render() -> dict[str, object]:
@@ -94,10 +95,11 @@ async def run(base: str, request: bytes, *, rate: float | None, seconds: float,
     errors: list[int] = []
     workers = [asyncio.create_task(connection(base, request, slots, latencies, errors))
                for _ in range(connections)]
-    started = time.perf_counter()
+    # req/s counts from the first (scheduled) send to the last answer
+    started = time.perf_counter() + (LEAD_IN_SECONDS if rate else 0.0)
     if rate:
         for i in range(int(rate * seconds)):
-            slots.put_nowait(started + 0.05 + i / rate)
+            slots.put_nowait(started + i / rate)
     else:
         for _ in range(int(seconds * 5000)):
             slots.put_nowait(0.0)
