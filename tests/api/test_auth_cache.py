@@ -15,15 +15,8 @@ from framelane.db.base import utcnow
 from framelane.db.session import session_scope, sessionmaker_for
 from framelane.identity.models import ApiKey, User, Workspace
 from framelane.identity.service import create_user_token, revoke_user_token
+from tests.fixtures.clock import Clock
 from tests.fixtures.identity import VerifiedWorkspace
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -46,9 +39,9 @@ class TestTtlCache:
         clock = Clock()
         cache: TtlCache[str] = TtlCache(clock=clock)
         cache.put("k", "v", cache.generation)
-        clock.now += 4.9
+        clock.now += 4.5
         assert cache.get("k", ttl=5) == "v"
-        clock.now += 0.1
+        clock.now += 0.5
         assert cache.get("k", ttl=5) is None
 
     def test_a_lookup_that_raced_a_forget_is_not_stored(self) -> None:
