@@ -119,19 +119,27 @@ def principal_from_token(session: Session, token: str) -> Principal:
     return known_key(session, token).principal
 
 
-def cached_principal(session: Session, settings: Settings, token: str) -> Principal:
-    """For reads: a key seen live within `api_key_cache_seconds` needs no query (unless its
-    `last_used_at` is due to be written)."""
+def trusted_principal(settings: Settings, token: str) -> Principal | None:
+    """A key seen live within `api_key_cache_seconds` (and whose `last_used_at` is not due to
+    be written): reads trust it without a query."""
     ttl = settings.api_key_cache_seconds
-    if ttl <= 0:
-        return principal_from_token(session, token)
-    known = known_keys.get(hash_secret(token), ttl)
-    if known is not None and utcnow() - known.touched_at <= TOUCH_INTERVAL:
-        return known.principal
+    known = known_keys.get(hash_secret(token), ttl) if ttl > 0 else None
+    if known is None or utcnow() - known.touched_at > TOUCH_INTERVAL:
+        return None
+    return known.principal
+
+
+def remembered_principal(session: Session, settings: Settings, token: str) -> Principal:
+    """Look the key up, and remember it for the reads of the next seconds."""
     generation = known_keys.generation
     known = known_key(session, token)
-    known_keys.put(known.key_hash, known, generation)
+    if settings.api_key_cache_seconds > 0:
+        known_keys.put(known.key_hash, known, generation)
     return known.principal
+
+
+def cached_principal(session: Session, settings: Settings, token: str) -> Principal:
+    return trusted_principal(settings, token) or remembered_principal(session, settings, token)
 
 
 def forget_key(session: Session, key_hash: str) -> None:
@@ -167,12 +175,17 @@ def principal_from_cookie(session: Session, request: Request) -> Principal | Non
 
 async def get_principal(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
+    settings = settings_of(request)
+    principal: Principal | None
     if token is None:
         principal = principal_from_cookie(session, request)
     elif request.method in SAFE_METHODS:
-        principal = cached_principal(session, settings_of(request), token)
+        # Trusted from the cache on the loop; a lookup may write the key's last use, so it
+        # (like a write request's lookup) runs off the loop.
+        principal = trusted_principal(settings, token) or await anyio.to_thread.run_sync(
+            remembered_principal, session, settings, token)
     else:
-        principal = principal_from_token(session, token)
+        principal = await anyio.to_thread.run_sync(principal_from_token, session, token)
     if principal is None:
         raise Unauthorized("Missing Authorization header.")
     if principal.kind == "session" and request.method not in SAFE_METHODS:

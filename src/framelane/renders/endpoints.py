@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 
@@ -78,7 +79,9 @@ async def get_render(
     job = jobs.get_job(session, ctx, render_id, KIND)
     if wait <= 0 or job.is_terminal:
         return as_json(job, settings)
-    unit_of_work.commit(session)  # a long-poll holds no database lock
+    # A long-poll holds no database lock; the commit may write (the key's last use), so it
+    # runs off the loop.
+    await anyio.to_thread.run_sync(unit_of_work.commit, session)
     waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
     if waited is None:
         raise NotFound(f"No render {render_id!r} in this workspace.")
