@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
-from framelane.cli import main
+from framelane.cli import freeze_startup_heap, main
 from framelane.core.settings import (
     UnsafeConfiguration,
     check_safe_to_serve,
@@ -69,3 +70,12 @@ class TestServedBaseUrl:
             "https://v.example.com")
         assert with_local_base_url(settings, "0.0.0.0", 80).public_base_url == (
             settings.public_base_url)
+
+
+class TestServeHeap:
+    def test_the_startup_heap_is_frozen_out_of_full_collections(self) -> None:
+        try:
+            freeze_startup_heap()
+            assert gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()

@@ -7,13 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy.orm import Session
 
+from framelane.api.deps import forget_workspace
 from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
 from framelane.api.middleware import RequestContextMiddleware
 from framelane.api.ratelimit import RateLimiter, RateLimitMiddleware
 from framelane.core.settings import Settings, get_settings
 from framelane.db.session import sessionmaker_for
+from framelane.workspaces.service import register_deletion_hook
 
 DESCRIPTION = """Framelane: one JSON composition in, a frame-exact video out.
 
@@ -91,11 +94,17 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+def forget_deleted_workspace(session: Session, _settings: Settings, workspace_id: str) -> None:
+    """Workspace-delete hook: its keys stop authenticating cached reads too."""
+    forget_workspace(session, workspace_id)
+
+
 def create_app(settings: Settings | None = None, *, start_background: bool = False) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Framelane API", version="0.1.0", description=DESCRIPTION)
     app.state.settings = settings
     install_error_handlers(app)
+    register_deletion_hook(forget_deleted_workspace)
     for router in feature_routers():
         app.include_router(router)
     app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from framelane.api.auth_cache import TtlCache
 from framelane.core.errors import Forbidden, NotFound, Unauthorized
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
@@ -37,14 +38,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error.
 
     Async so the request needs no thread hop for it; a transaction that wrote something is
-    committed on a worker thread, a read-only one just ends (cheap) on the event loop."""
+    committed on a worker thread, a read-only one has nothing to commit and just ends when the
+    session closes."""
     session = sessionmaker_for(settings_of(request).resolved_database_url)()
     try:
         yield session
         if unit_of_work.has_writes(session):
             await anyio.to_thread.run_sync(unit_of_work.commit, session)
-        else:
-            unit_of_work.commit(session)
     except BaseException:
         unit_of_work.rollback(session)
         raise
@@ -82,19 +82,85 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def principal_from_token(session: Session, token: str) -> Principal:
+@dataclass(frozen=True, slots=True)
+class KnownKey:
+    """A key found live: who it is, and when its `last_used_at` was last written."""
+
+    principal: Principal
+    key_hash: str
+    touched_at: datetime
+
+
+# Keys and workspaces a read may trust for `Settings.api_key_cache_seconds` without a query.
+known_keys: TtlCache[KnownKey] = TtlCache()
+verified_workspaces: TtlCache[bool] = TtlCache()
+
+
+def known_key(session: Session, token: str) -> KnownKey:
+    """Look the key up (401 unless live); `last_used_at` is written at most once a minute."""
     if not token.startswith((WORKSPACE_KEY_PREFIX, USER_TOKEN_PREFIX)):
         raise Unauthorized("Invalid API key.")
     repo = IdentityRepository.from_session(session)
     key = repo.key_by_hash(hash_secret(token))
     if key is None or key.revoked_at is not None:
         raise Unauthorized("Invalid API key.")
-    now = utcnow()
-    if key.last_used_at is None or now - key.last_used_at > TOUCH_INTERVAL:
+    now, touched_at = utcnow(), key.last_used_at
+    if touched_at is None or now - touched_at > TOUCH_INTERVAL:
         repo.touch_key(key.id, now)
+        touched_at = now
     if key.kind == "workspace":
-        return Principal("workspace_key", None, key.workspace_id, key.id)
-    return Principal("user_token", key.user_id, None, key.id, tuple(key.scopes))
+        principal = Principal("workspace_key", None, key.workspace_id, key.id)
+    else:
+        principal = Principal("user_token", key.user_id, None, key.id, tuple(key.scopes))
+    return KnownKey(principal, key.key_hash, touched_at)
+
+
+def principal_from_token(session: Session, token: str) -> Principal:
+    return known_key(session, token).principal
+
+
+def trusted_principal(settings: Settings, token: str) -> Principal | None:
+    """A key seen live within `api_key_cache_seconds` (and whose `last_used_at` is not due to
+    be written): reads trust it without a query."""
+    ttl = settings.api_key_cache_seconds
+    known = known_keys.get(hash_secret(token), ttl) if ttl > 0 else None
+    if known is None or utcnow() - known.touched_at > TOUCH_INTERVAL:
+        return None
+    return known.principal
+
+
+def remembered_principal(session: Session, settings: Settings, token: str) -> Principal:
+    """Look the key up, and remember it for the reads of the next seconds."""
+    generation = known_keys.generation
+    known = known_key(session, token)
+    if settings.api_key_cache_seconds > 0:
+        known_keys.put(known.key_hash, known, generation)
+    return known.principal
+
+
+def cached_principal(session: Session, settings: Settings, token: str) -> Principal:
+    return trusted_principal(settings, token) or remembered_principal(session, settings, token)
+
+
+def forget_key(session: Session, key_hash: str) -> None:
+    """A revoked key: dropped from the cache now, and again once the revoke commits."""
+
+    def drop() -> None:
+        known_keys.forget(lambda cached_hash, _known: cached_hash == key_hash)
+
+    drop()
+    unit_of_work.after_commit(session, drop)
+
+
+def forget_workspace(session: Session, workspace_id: str) -> None:
+    """A deleted workspace: its keys and verification dropped now and after the commit."""
+
+    def drop() -> None:
+        known_keys.forget(lambda _hash, known: known.principal.workspace_id == workspace_id)
+        verified_workspaces.forget(lambda cached_id, _verified: cached_id == workspace_id)
+
+    drop()
+    unit_of_work.after_commit(session, drop)
 
 
 def principal_from_cookie(session: Session, request: Request) -> Principal | None:
@@ -109,9 +175,17 @@ def principal_from_cookie(session: Session, request: Request) -> Principal | Non
 
 async def get_principal(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
-    principal = principal_from_token(session, token) if token else principal_from_cookie(
-        session, request
-    )
+    settings = settings_of(request)
+    principal: Principal | None
+    if token is None:
+        principal = principal_from_cookie(session, request)
+    elif request.method in SAFE_METHODS:
+        # Trusted from the cache on the loop; a lookup may write the key's last use, so it
+        # (like a write request's lookup) runs off the loop.
+        principal = trusted_principal(settings, token) or await anyio.to_thread.run_sync(
+            remembered_principal, session, settings, token)
+    else:
+        principal = await anyio.to_thread.run_sync(principal_from_token, session, token)
     if principal is None:
         raise Unauthorized("Missing Authorization header.")
     if principal.kind == "session" and request.method not in SAFE_METHODS:
@@ -125,15 +199,28 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-@dataclass(frozen=True, slots=True)
 class WorkspaceContext:
-    workspace: Workspace
-    principal: Principal
-    role: str
+    """The calling workspace. Its row is loaded on first use of `workspace`: a read whose
+    workspace was verified moments ago needs only the id."""
+
+    __slots__ = ("_session", "_workspace", "id", "principal", "role")
+
+    def __init__(self, workspace_id: str, principal: Principal, role: str, session: Session,
+                 workspace: Workspace | None = None) -> None:
+        self.id = workspace_id
+        self.principal = principal
+        self.role = role
+        self._session = session
+        self._workspace = workspace
 
     @property
-    def id(self) -> str:
-        return self.workspace.id
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            workspace = IdentityRepository.from_session(self._session).workspace(self.id)
+            if workspace is None:
+                raise Unauthorized("Invalid API key.")
+            self._workspace = workspace
+        return self._workspace
 
 
 def session_workspace(session: Session, request: Request, user_id: str) -> Membership:
@@ -156,24 +243,31 @@ async def get_workspace_context(
     """The calling workspace; its email must be verified (403 `email_not_verified`)."""
     if principal.kind == "user_token":
         raise Forbidden("User tokens (tkc_) only work on the design-token API under /api/v1.")
-    repo = IdentityRepository.from_session(session)
     if principal.kind == "session":
         assert principal.user_id is not None
         membership = session_workspace(session, request, principal.user_id)
-        workspace, role = repo.workspace(membership.workspace_id), membership.role
+        workspace_id, role = membership.workspace_id, membership.role
     else:
         assert principal.workspace_id is not None
-        workspace, role = repo.workspace(principal.workspace_id), "owner"
-    if workspace is None:
-        raise Unauthorized("Invalid API key.")
+        workspace_id, role = principal.workspace_id, "owner"
+    context = WorkspaceContext(workspace_id, principal, role, session)
+    ttl = settings_of(request).api_key_cache_seconds
+    trusted = request.method in SAFE_METHODS and ttl > 0
+    if not (trusted and verified_workspaces.get(workspace_id, ttl)):
+        generation = verified_workspaces.generation
+        check_verified(context.workspace)
+        if trusted:
+            verified_workspaces.put(workspace_id, True, generation)
+    request.state.workspace_id = workspace_id
+    return context
+
+
+def check_verified(workspace: Workspace) -> None:
     if not workspace.email_verified:
         raise Forbidden(
             "Verify the workspace email first (POST /v1/signup/verify).",
             code="email_not_verified",
         )
-    context = WorkspaceContext(workspace, principal, role)
-    request.state.workspace_id = workspace.id
-    return context
 
 
 WorkspaceDep = Annotated[WorkspaceContext, Depends(get_workspace_context)]

@@ -1,4 +1,5 @@
-"""Rate limits with the `limits` library (moving window; in memory, or Redis when configured).
+"""Moving-window rate limits: in this process by default, or shared through Redis (with the
+`limits` library) when `FRAMELANE_RATE_LIMIT_URL` is set. Rules use `limits`' notation.
 
 `/v1` answers carry `RateLimit-Limit/Remaining/Reset` and `Retry-After` on 429; the design-token
 API under `/api/v1` carries Tokencraft's `X-RateLimit-*` headers (Reset as a Unix timestamp).
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
@@ -35,9 +38,51 @@ class Verdict:
     reset_at: float
 
 
+class LocalMovingWindow:
+    """The moving window of one process (`memory://`, the default): per rule and identity, the
+    times of the hits inside the window. The same answers as `limits`' moving window, at O(1)
+    a hit and with no thread: `limits`' memory storage starts a new timer thread every 10 ms
+    to expire entries, and the request that starts it waits for it."""
+
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._windows: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._next_sweep = time.time() + self.SWEEP_SECONDS
+
+    def check(self, rule: Rule, identity: str) -> Verdict:
+        window, amount = rule.item.get_expiry(), rule.item.amount
+        now = time.time()
+        with self._lock:
+            self._windows[rule.name] = window
+            hits = self._hits.setdefault((rule.name, identity), deque())
+            while hits and hits[0] < now - window:
+                hits.popleft()
+            allowed = len(hits) < amount
+            if allowed:
+                hits.append(now)
+            reset_at = (hits[0] if hits else now) + window
+            verdict = Verdict(allowed, amount, max(0, amount - len(hits)), reset_at)
+            if now >= self._next_sweep:
+                self._sweep(now)
+        return verdict
+
+    def _sweep(self, now: float) -> None:
+        """Forget the identities whose every hit has left its rule's window."""
+        self._next_sweep = now + self.SWEEP_SECONDS
+        idle = [key for key, hits in self._hits.items()
+                if not hits or hits[-1] < now - self._windows[key[0]]]
+        for key in idle:
+            del self._hits[key]
+
+
 class RateLimiter:
     def __init__(self, rates: RateLimits, storage_url: str | None) -> None:
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_url or "memory://"))
+        url = storage_url or "memory://"
+        self.local = LocalMovingWindow() if url.startswith("memory://") else None
+        self.limiter = None if self.local else MovingWindowRateLimiter(storage_from_string(url))
         self.renders = Rule("renders", parse(rates.renders_per_ip), "ip")
         self.tasks = Rule("tasks", parse(rates.tasks_per_ip), "ip")
         self.signup = Rule("signup", parse(rates.signup_per_ip), "ip")
@@ -59,6 +104,9 @@ class RateLimiter:
         return rules
 
     def check(self, rule: Rule, identity: str) -> Verdict:
+        if self.local is not None:
+            return self.local.check(rule, identity)
+        assert self.limiter is not None
         allowed = self.limiter.hit(rule.item, rule.name, identity)
         reset_at, remaining = self.limiter.get_window_stats(rule.item, rule.name, identity)
         return Verdict(allowed, rule.item.amount, max(0, remaining), float(reset_at))

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from framelane.api.deps import forget_key
 from framelane.core.errors import BadRequest, FramelaneError, NotFound, TooManyRequests
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
@@ -118,6 +119,7 @@ def revoke_workspace_key(session: Session, workspace_id: str, key_id: str) -> Ap
         raise NotFound("API key not found.")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
+    forget_key(session, record.key_hash)
     return record
 
 
@@ -127,6 +129,7 @@ def revoke_user_token(session: Session, user_id: str, key_id: str) -> ApiKey:
         raise NotFound("User token not found.")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
+    forget_key(session, record.key_hash)
     return record
 
 

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from framelane.api.deps import SessionDep, SettingsDep, WorkspaceContext, WorkspaceDep
+from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.api.pagination import Page, PageDep
 from framelane.core.errors import NotFound
@@ -74,24 +73,19 @@ async def get_render(
                                  "terminal status")] = 0,
 ) -> Response:
     """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
-    settings: Settings = request.app.state.settings  # no SettingsDep: one thread hop less
-    job = await anyio.to_thread.run_sync(read_render, session, ctx, settings, render_id, wait)
-    if isinstance(job, Response):
-        return job
+    settings: Settings = request.app.state.settings  # no SettingsDep: one dependency less
+    # One primary-key read, on the event loop like the key check: the hot polling path
+    # takes no thread hop.
+    job = jobs.get_job(session, ctx, render_id, KIND)
+    if wait <= 0 or job.is_terminal:
+        return as_json(job, settings)
+    # A long-poll holds no database lock; the commit may write (the key's last use), so it
+    # runs off the loop.
+    await anyio.to_thread.run_sync(unit_of_work.commit, session)
     waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
     if waited is None:
         raise NotFound(f"No render {render_id!r} in this workspace.")
-    return await anyio.to_thread.run_sync(as_json, waited, settings)
-
-
-def read_render(session: Session, ctx: WorkspaceContext, settings: Settings, render_id: str,
-                wait: float) -> Response | Job:
-    """One thread hop: the answer, or the job to wait for (its transaction released)."""
-    job = jobs.get_job(session, ctx, render_id, KIND)
-    if wait > 0 and not job.is_terminal:
-        unit_of_work.commit(session)  # a long-poll holds no database lock
-        return job
-    return as_json(job, settings)
+    return as_json(waited, settings)
 
 
 @router.delete("/v1/renders/{render_id}", response_model=JobOut)
