@@ -13,6 +13,7 @@ from framelane.api.deps import forget_workspace
 from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
 from framelane.api.middleware import RequestContextMiddleware
+from framelane.api.openapi import add_components
 from framelane.api.ratelimit import RateLimiter, RateLimitMiddleware
 from framelane.core.settings import Settings, get_settings
 from framelane.db.session import sessionmaker_for
@@ -90,6 +91,7 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
             describe_validation_errors(route, operation.get("responses", {}))
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
+    add_components(schema)
     app.openapi_schema = schema
     return schema
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
+from framelane.api.openapi import request_body
 from framelane.api.pagination import Page, PageDep
 from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
@@ -18,9 +19,10 @@ from framelane.jobs import service as jobs
 from framelane.jobs import wiring
 from framelane.jobs.models import Job
 from framelane.jobs.schemas import JobOut, JobStatus, job_out
+from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service
-from framelane.renders.schemas import PreviewValidation
+from framelane.renders.schemas import PreviewOptions, PreviewValidation
 from framelane.storage.factory import storage_for
 
 wiring.install()
@@ -44,7 +46,8 @@ def present(job: Job, settings: Settings) -> JobOut:
     return job_out(job, storage_for(settings), settings.download_url_ttl_seconds)
 
 
-@router.post("/v1/renders", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post("/v1/renders", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
+             openapi_extra=request_body(RenderSpec))
 def create_render(body: RenderBody, ctx: WorkspaceDep, session: SessionDep,
                   settings: SettingsDep, strict: StrictHeader = None) -> JobOut:
     """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay)."""
@@ -106,7 +109,8 @@ def download_render(render_id: str, ctx: WorkspaceDep, session: SessionDep,
 
 @router.post("/v1/preview", response_model=PreviewValidation,
              responses={200: {"content": {"image/png": {}},
-                              "description": "the validation (dry_run) or a PNG"}})
+                              "description": "the validation (dry_run) or a PNG"}},
+             openapi_extra=request_body(RenderSpec, PreviewOptions))
 def preview(body: RenderBody, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep,
             strict: StrictHeader = None) -> Any:
     """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
