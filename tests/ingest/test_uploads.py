@@ -225,3 +225,48 @@ class TestRefusedByTheProbe:
         assert failed[0].data["error"]["code"] == code
         listed = client.get("/v1/workspace/assets", headers=workspace.headers).json()
         assert listed["data"] == []
+
+
+class TestCrossOriginBrowsers:
+    """A browser on another origin may PUT to a signed upload URL and GET a signed file URL
+    (the signature is the credential, so `*` and no cookies); the rest of the API stays
+    without CORS headers."""
+
+    ORIGIN = {"Origin": "https://app.example"}
+
+    def test_the_upload_url_answers_a_preflight(
+        self, client: TestClient, workspace: VerifiedWorkspace,
+    ) -> None:
+        upload = request_upload(client, workspace, "image/png")
+        preflight = client.options(local_path(upload["upload_url"]), headers={
+            **self.ORIGIN, "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type"})
+        assert preflight.status_code == 204
+        assert preflight.headers["access-control-allow-origin"] == "*"
+        assert "PUT" in preflight.headers["access-control-allow-methods"]
+        assert preflight.headers["access-control-allow-headers"] == "content-type"
+        assert "access-control-allow-credentials" not in preflight.headers
+
+    def test_put_and_its_errors_carry_the_header(
+        self, client: TestClient, workspace: VerifiedWorkspace, media_dir: Path,
+    ) -> None:
+        upload = request_upload(client, workspace, "image/png")
+        data = (media_dir / "still.png").read_bytes()
+        put = client.put(local_path(upload["upload_url"]), content=data,
+                         headers={**self.ORIGIN, "Content-Type": "image/png"})
+        assert put.status_code == 200, put.text
+        assert put.headers["access-control-allow-origin"] == "*"
+        tampered = local_path(upload["upload_url"]).replace("sig=", "sig=0")
+        refused = client.put(tampered, content=data,
+                             headers={**self.ORIGIN, "Content-Type": "image/png"})
+        assert refused.status_code == 403
+        assert refused.headers["access-control-allow-origin"] == "*"  # readable by the page
+
+    def test_the_rest_of_the_api_sends_no_cors_headers(
+        self, client: TestClient, workspace: VerifiedWorkspace,
+    ) -> None:
+        answer = client.get("/v1/workspace", headers={**workspace.headers, **self.ORIGIN})
+        assert "access-control-allow-origin" not in answer.headers
+        preflight = client.options("/v1/renders", headers={
+            **self.ORIGIN, "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in preflight.headers

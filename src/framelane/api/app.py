@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.orm import Session
 
+from framelane.api.cors import SignedUrlCorsMiddleware
 from framelane.api.deps import forget_workspace
 from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Fal
     app.add_middleware(RateLimitMiddleware,
                        limiter=RateLimiter(settings.rate_limits, settings.rate_limit_url),
                        enabled=settings.rate_limits_enabled)
+    app.add_middleware(SignedUrlCorsMiddleware)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     if start_background:
         for hook in _startup_hooks:
