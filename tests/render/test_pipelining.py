@@ -142,10 +142,10 @@ def test_a_decode_error_ahead_is_raised_on_its_own_frame(
 ) -> None:
     original = VideoSource.decoded
 
-    def failing(self: VideoSource, state: Any) -> Any:
+    def failing(self: VideoSource, state: Any, frame_index: int) -> Any:
         if state.source_time >= 0.5:
             raise SourceCorrupt("broken at half a second")
-        return original(self, state)
+        return original(self, state, frame_index)
 
     monkeypatch.setattr(VideoSource, "decoded", failing)
     timeline, fonts = timeline_of(canvas([{"type": "video", "source_url": str(clip)}]), tmp_path)

@@ -280,3 +280,30 @@ def test_a_layer_inside_another_regions_bounding_box_but_clear_of_its_parts_stay
     assert [region.layers for region in found] == [[0, 1], [2]]
     assert found[0].box == (0, 0, 42, 62)
     assert found[0].parts == [(0, 0, 42, 12), (28, 0, 42, 62)]
+
+
+def test_frames_with_a_layer_under_the_video_are_converted_ahead_not_on_the_compositor(
+    tmp_path: Path, tagged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture under the full-frame video for its first 0.2 s: those frames are drawn in
+    BGRA, converted by the decode thread as before; the rest pass through."""
+    import threading
+
+    from framelane.render.sources.video import VideoReader
+
+    on_compositor: list[int] = []
+    convert = VideoReader.convert
+
+    def watched(self: VideoReader, *args: Any) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            on_compositor.append(1)
+        return convert(self, *args)
+
+    monkeypatch.setattr(VideoReader, "convert", watched)
+    under = write_png(tmp_path / "under.png", (200, 0, 0, 255), (W, H))
+    data = canvas([{"type": "video", "id": "v", "source_url": str(tagged), "z_index": 1},
+                   {"type": "image", "id": "under", "source_url": str(under), "duration": 0.2,
+                    "z_index": 0}], duration=0.5)  # fmt: skip
+    used = [frame is not None for frame in planar_frames(data, tmp_path)]
+    assert used == [False] * 6 + [True] * 9
+    assert on_compositor == []

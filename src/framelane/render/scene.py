@@ -72,12 +72,15 @@ class SceneRenderer:
                     source.reader.decode_in_one_thread()
                 if self.planar and isinstance(source, VideoSource) and self._may_cover(layer):
                     source.passthrough_size = (self.timeline.width, self.timeline.height)
+                    source.passthrough_on = partial(self._nothing_under, layer)
                 self._sources[layer.key] = source
         return self._sources[layer.key]
 
     def _may_cover(self, layer: Layer) -> bool:
-        """Whether a video layer's decoded frames might become the output picture as they are
-        (what changes per frame is checked per frame)."""
+        """Whether a video layer's decoded frames might become the output picture as they are:
+        box of the canvas size, nothing done to its pixels (what changes per frame is checked
+        per frame; a frame that then cannot pass through is converted on the compositor's
+        thread instead of the decode thread)."""
         assert layer.media is not None
         return (
             layer.picture.crop == NO_CROP
@@ -86,6 +89,16 @@ class SceneRenderer:
             and (layer.placement.width, layer.placement.height)
             == (self.timeline.width, self.timeline.height)
         )
+
+    def _nothing_under(self, layer: Layer, index: int) -> bool:
+        """Whether no other layer is under `layer` on frame `index`."""
+        fps = self.timeline.fps
+        for other in self.timeline.layers:
+            if other.key == layer.key:
+                return True
+            if evaluate.is_active(other, index, fps):
+                return False
+        return True
 
     def seek_all(self, index: int) -> None:
         """Position every video source on frame `index` in parallel (decoders release the GIL),

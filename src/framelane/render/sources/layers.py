@@ -108,7 +108,9 @@ class VideoSource:
         """Set by a scene rendered frame after frame: decoding then runs on a worker thread."""
         self.passthrough_size: tuple[int, int] | None = None
         """Set by a scene whose output is yuv420p of this size: frames that could be the
-        output picture as they are come unconverted (`passthrough_frame`)."""
+        output picture as they are come unconverted (`passthrough_frame`)..."""
+        self.passthrough_on: Callable[[int], bool] = lambda _index: True
+        """...on the frames this says (the scene: when no layer is under this one)."""
         self._prefetch: _Prefetch | None = None
         self._taken: tuple[tuple[int, Fraction], Decoded] | None = None
         self._converter = VideoReformatter()
@@ -124,10 +126,14 @@ class VideoSource:
         scale = min(1.0, scale * on_screen_scale(state))
         return max(2, math.ceil(width * scale)), max(2, math.ceil(height * scale))
 
-    def decoded(self, state: LayerState) -> Decoded:
+    def decoded(self, state: LayerState, frame_index: int) -> Decoded:
         size = self._decode_size(state)
         frame = self.reader.frame_at(state.source_time)
-        if size == self.passthrough_size and is_passthrough(frame, source_colorspace(frame), size):
+        if (
+            size == self.passthrough_size
+            and self.passthrough_on(frame_index)
+            and is_passthrough(frame, source_colorspace(frame), size)
+        ):
             return Decoded(None, frame=frame, size=size)
         pixels, fresh = self.reader.convert(frame, *size)
         return Decoded(pixels, fresh)
@@ -139,7 +145,9 @@ class VideoSource:
         key = (frame_index, state.source_time)
         if self._taken is not None and self._taken[0] == key:
             return self._taken[1]
-        got = self._prefetched(state, frame_index) if self.plan else self.decoded(state)
+        got = (
+            self._prefetched(state, frame_index) if self.plan else self.decoded(state, frame_index)
+        )
         self._taken = (key, got) if got.frame is not None else None
         return got
 
@@ -155,7 +163,7 @@ class VideoSource:
         if got is None:  # the plan disagrees with the caller: decode here, no more prefetch
             self._prefetch.close()
             self._prefetch, self.plan = None, None
-            return self.decoded(state)
+            return self.decoded(state, frame_index)
         return got
 
     def passthrough_frame(self, state: LayerState, frame_index: int) -> av.VideoFrame | None:
@@ -217,7 +225,7 @@ class _Prefetch:
                 if state is None:
                     break
                 key = (index, state.source_time, on_screen_scale(state))
-                if not self._put((key, self.source.decoded(state))):
+                if not self._put((key, self.source.decoded(state, index))):
                     return
                 index += 1
         except BaseException as error:  # raised again on the compositor's thread
