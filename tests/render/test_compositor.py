@@ -371,3 +371,39 @@ class TestRotatedPicturesResampledByOpenCV:
         difference = np.abs(warped.astype(int) - drawn.astype(int)).max(axis=2)
         touched = np.abs(drawn.astype(int) - (48, 80, 112, 255)).max(axis=2) > 2
         assert difference[touched].mean() <= 2.0
+
+
+class TestSoftShadowsDrawnFromACachedPicture:
+    """From a blur of 8 px (sigma) on, an opaque picture's shadow is skia's own blurred round
+    rectangle drawn once per quarter-pixel phase and then placed at whole pixels; sharper
+    shadows keep skia's sub-pixel mask. The reference is skia's mask at the exact position."""
+
+    @staticmethod
+    def both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blur: float) -> tuple[Any, Any]:
+        from framelane.render import compositor
+
+        white = solid(tmp_path, "w.png", (1, 1, 1))
+        grey = solid(tmp_path, "g.png", (0.6, 0.7, 0.8))
+        box = image(white, "a", width=60, height=30, x=70.3, y=40.6, border_radius=8,
+                    opacity=80, shadow_color="#10204099", shadow_x=6, shadow_y=5,
+                    shadow_blur=blur, z_index=1)  # fmt: skip
+        spec = canvas([box, image(grey, "bg")])
+        cached = frame_rgba(spec, tmp_path)
+        monkeypatch.setattr(compositor, "SNAPPED_SHADOW_SIGMA", float("inf"))
+        return cached, frame_rgba(spec, tmp_path)
+
+    @pytest.mark.parametrize("blur", [16, 28, 40])
+    def test_a_soft_shadow_matches_the_sub_pixel_mask_within_two_levels(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blur: float
+    ) -> None:
+        cached, masked = self.both(tmp_path, monkeypatch, blur=blur)
+        difference = np.abs(cached.astype(int) - masked.astype(int))
+        shaded = np.abs(masked.astype(int) - (153, 178, 204, 255)).max(axis=2) > 3
+        assert shaded.sum() > 1500  # the shadow and the box are there
+        assert difference.max() <= 2
+
+    def test_a_sharp_shadow_keeps_the_exact_mask(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        cached, masked = self.both(tmp_path, monkeypatch, blur=14)
+        assert np.array_equal(cached, masked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -284,11 +285,70 @@ def _draw_box_shadow(
     style = state.layer.style
     if style.shadow_color is None or not picture.opaque:
         return
-    paint = skia.Paint(AntiAlias=True, Color=color(style.shadow_color, opacity))
-    if style.shadow_blur > 0:
-        paint.setMaskFilter(skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, style.shadow_blur / 2))
     shadow = _rrect(state, picture.content).makeOffset(style.shadow_x, style.shadow_y)
+    sigma = style.shadow_blur / 2
+    matrix = canvas.getTotalMatrix()
+    if sigma >= SNAPPED_SHADOW_SIGMA and matrix.isTranslate():
+        _draw_cached_shadow(canvas, shadow, sigma, style.shadow_color, opacity)
+        return
+    paint = skia.Paint(AntiAlias=True, Color=color(style.shadow_color, opacity))
+    if sigma > 0:
+        paint.setMaskFilter(skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, sigma))
     canvas.drawRRect(shadow, paint)
+
+
+SNAPPED_SHADOW_SIGMA = 8.0
+"""From this blur on, a shadow is a cached picture (per quarter-pixel phase) drawn at whole
+pixels: its edge is soft enough that the ≤ 1/8 pixel left moves no level by more than ~2. skia
+blits a blurred round-rect mask at ~5 ns a pixel (1.8 ms for the reference's inset shadow); an
+aligned picture at ~0.3 ns."""
+SHADOW_PHASES = 4
+
+
+def _draw_cached_shadow(
+    canvas: skia.Canvas, shadow: skia.RRect, sigma: float, shade: Rgba, opacity: float
+) -> None:
+    rect = shadow.rect()
+    matrix = canvas.getTotalMatrix()
+    left, phase_x = _phase(matrix.getTranslateX() + rect.left())
+    top, phase_y = _phase(matrix.getTranslateY() + rect.top())
+    radius = shadow.getSimpleRadii().x()
+    image, pad = _shadow_picture(round(rect.width(), 2), round(rect.height(), 2),
+                                 round(radius, 2), sigma, shade, phase_x, phase_y)  # fmt: skip
+    paint = skia.Paint()
+    paint.setAlphaf(opacity)
+    canvas.save()
+    canvas.resetMatrix()  # translate-only before: skia still bounds this tightly
+    canvas.drawImage(image, left - pad, top - pad, NEAREST, paint)
+    canvas.restore()
+
+
+def _phase(position: float) -> tuple[int, float]:
+    """A position as a whole pixel and a fraction in steps of 1 / SHADOW_PHASES."""
+    steps = round(position * SHADOW_PHASES)
+    whole = math.floor(steps / SHADOW_PHASES)
+    return whole, (steps - whole * SHADOW_PHASES) / SHADOW_PHASES
+
+
+@functools.lru_cache(maxsize=64)
+def _shadow_picture(
+    width: float,
+    height: float,
+    radius: float,
+    sigma: float,
+    shade: Rgba,
+    phase_x: float,
+    phase_y: float,
+) -> tuple[skia.Image, int]:
+    """The blurred round rectangle drawn by skia once, `pad` pixels plus the phase in."""
+    pad = math.ceil(3 * sigma) + 2
+    size = (math.ceil(width) + 2 * pad + 1, math.ceil(height) + 2 * pad + 1)
+    surface = skia.Surface(*size)
+    paint = skia.Paint(AntiAlias=True, Color=color(shade))
+    paint.setMaskFilter(skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, sigma))
+    box = skia.Rect.MakeXYWH(pad + phase_x, pad + phase_y, width, height)
+    surface.getCanvas().drawRRect(skia.RRect.MakeRectXY(box, radius, radius), paint)
+    return surface.makeImageSnapshot(), pad
 
 
 def _needs_group(state: LayerState, opaque: bool) -> bool:
