@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 
@@ -12,18 +11,16 @@ from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.api.openapi import request_body
 from framelane.api.pagination import Page, PageDep
-from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.jobs import service as jobs
 from framelane.jobs import wiring
-from framelane.jobs.models import Job
-from framelane.jobs.schemas import JobOut, JobStatus, job_out
+from framelane.jobs.polling import job_response, present
+from framelane.jobs.schemas import JobOut, JobStatus
 from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service
 from framelane.renders.schemas import PreviewOptions, PreviewValidation
-from framelane.storage.factory import storage_for
 
 wiring.install()
 router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
@@ -40,10 +37,6 @@ StrictHeader = Annotated[str | None, Header(
 
 def is_strict(value: str | None) -> bool:
     return (value or "").strip().lower() in {"true", "1", "yes"}
-
-
-def present(job: Job, settings: Settings) -> JobOut:
-    return job_out(job, storage_for(settings), settings.download_url_ttl_seconds)
 
 
 @router.post("/v1/renders", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
@@ -64,11 +57,6 @@ def list_renders(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, 
                         has_more=more)
 
 
-def as_json(job: Job, settings: Settings) -> Response:
-    """The JobOut, serialised once (the hot polling path skips re-validating the model)."""
-    return Response(present(job, settings).model_dump_json(), media_type="application/json")
-
-
 @router.get("/v1/renders/{render_id}", response_model=JobOut)
 async def get_render(
     render_id: str, ctx: WorkspaceDep, session: SessionDep, request: Request,
@@ -77,18 +65,7 @@ async def get_render(
 ) -> Response:
     """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
     settings: Settings = request.app.state.settings  # no SettingsDep: one dependency less
-    # One primary-key read, on the event loop like the key check: the hot polling path
-    # takes no thread hop.
-    job = jobs.get_job(session, ctx, render_id, KIND)
-    if wait <= 0 or job.is_terminal:
-        return as_json(job, settings)
-    # A long-poll holds no database lock; the commit may write (the key's last use), so it
-    # runs off the loop.
-    await anyio.to_thread.run_sync(unit_of_work.commit, session)
-    waited = await jobs.wait_for_job(settings, ctx.id, render_id, KIND, wait)
-    if waited is None:
-        raise NotFound(f"No render {render_id!r} in this workspace.")
-    return as_json(waited, settings)
+    return await job_response(session, settings, ctx, render_id, KIND, wait)
 
 
 @router.delete("/v1/renders/{render_id}", response_model=JobOut)

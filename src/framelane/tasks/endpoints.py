@@ -5,21 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import anyio
-from fastapi import APIRouter, Body, Header, Query, status
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Body, Header, Query, Request, status
+from fastapi.responses import RedirectResponse, Response
 
 from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.api.pagination import Page, PageDep
 from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
-from framelane.db import unit_of_work
 from framelane.jobs import service as jobs
 from framelane.jobs import wiring
-from framelane.jobs.models import Job
-from framelane.jobs.schemas import JobOut, JobStatus, job_out
-from framelane.storage.factory import storage_for
+from framelane.jobs.polling import job_response, present
+from framelane.jobs.schemas import JobOut, JobStatus
 from framelane.tasks import service
 from framelane.tasks.operations.base import TaskOperation
 from framelane.tasks.operations.registry import all_operations, get_operation
@@ -46,10 +43,6 @@ StrictHeader = Annotated[
 
 def is_strict(value: str | None) -> bool:
     return (value or "").strip().lower() in {"true", "1", "yes"}
-
-
-def present(job: Job, settings: Settings) -> JobOut:
-    return job_out(job, storage_for(settings), settings.download_url_ttl_seconds)
 
 
 def body_schema(operation: TaskOperation) -> dict[str, Any]:
@@ -117,19 +110,14 @@ async def get_task(
     task_id: str,
     ctx: WorkspaceDep,
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     wait: Annotated[
         float, Query(ge=0, le=30, description="Long-poll up to N seconds for a terminal status")
     ] = 0,
-) -> JobOut:
-    job = await anyio.to_thread.run_sync(jobs.get_job, session, ctx, task_id, KIND)
-    if wait > 0 and not job.is_terminal:
-        await anyio.to_thread.run_sync(unit_of_work.commit, session)  # hold no locks
-        waited = await jobs.wait_for_job(settings, ctx.id, task_id, KIND, wait)
-        if waited is None:
-            raise NotFound(f"No task {task_id!r} in this workspace.")
-        job = waited
-    return present(job, settings)
+) -> Response:
+    """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
+    settings: Settings = request.app.state.settings  # no SettingsDep: one dependency less
+    return await job_response(session, settings, ctx, task_id, KIND, wait)
 
 
 @router.delete("/v1/tasks/{task_id}", response_model=JobOut)
