@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from framelane.jobs.queue import make_huey
-from tests.fixtures.database import POSTGRES_ADMIN_URL, postgres_schema_url, unreachable
+from tests.fixtures.database import create_postgres_schema, postgres_schema_url
 
 pytestmark = pytest.mark.postgres
 
 
 def test_concurrent_queue_start_on_a_fresh_schema_creates_the_tables_once() -> None:
-    schema = f"fl_queue_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # any connection failure
-        unreachable("PostgreSQL at 127.0.0.1:5432", exc)
+    schema, admin = create_postgres_schema("fl_queue")
     url = postgres_schema_url(schema)
     errors: list[BaseException] = []
     start = threading.Barrier(6)

@@ -29,6 +29,15 @@ def _settled(progress: float) -> float:
     return 1.0 - (1.0 - t) ** 3
 
 
+def _entering(phase: WordPhase, progress: float) -> float | None:
+    """How far a word that enters when spoken has come in (0 before it is spoken), or None
+    once it sits plainly in place."""
+    if phase == "after":
+        return None
+    e = _settled(progress) if phase == "active" else 0.0
+    return None if e >= 1.0 else e
+
+
 @dataclass(frozen=True, slots=True)
 class ScalePop:
     name: str = "scale_pop"
@@ -53,10 +62,8 @@ class SlideUp:
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
 
     def look(self, phase: WordPhase, progress: float, ctx: WordContext) -> WordLook:
-        if phase == "after":
-            return PLAIN
-        e = _settled(progress) if phase == "active" else 0.0
-        if e >= 1.0:
+        e = _entering(phase, progress)
+        if e is None:
             return PLAIN
         return WordLook(dy=SLIDE_EM * (1.0 - e), opacity=e)
 
@@ -71,10 +78,8 @@ class FlyIn:
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
 
     def look(self, phase: WordPhase, progress: float, ctx: WordContext) -> WordLook:
-        if phase == "after":
-            return PLAIN
-        e = _settled(progress) if phase == "active" else 0.0
-        if e >= 1.0:
+        e = _entering(phase, progress)
+        if e is None:
             return PLAIN
         dx, dy, scale = FLY_FROM
         gone = 1.0 - e
