@@ -1,6 +1,11 @@
 """Compositing straight into the bottom video's own 4:2:0 planes (planar.py): the frame the
 encoder gets keeps the source's exact values where no layer draws, matches the BGRA composite
-where layers draw, and every case the passthrough cannot serve falls back to BGRA."""
+where layers draw, and every case the passthrough cannot serve falls back to BGRA.
+
+Layers that blend normally are blended in the planes over the source's own values; the BGRA
+composite first rounds the source through BGRA, which blurs sharp chroma edges. Comparisons
+where layers draw therefore use a clip with smooth colour (`smooth`); the sharp checks
+(`tagged`) show that nothing else is touched."""
 
 from __future__ import annotations
 
@@ -31,9 +36,24 @@ def checks(n: int) -> np.ndarray:
     return rgb
 
 
+def gradient(n: int) -> np.ndarray:
+    """Colour that changes smoothly across the frame, and a little every frame."""
+    ys, xs = np.mgrid[0:H, 0:W]
+    rgb = np.empty((H, W, 3), np.uint8)
+    rgb[..., 0] = 40 + xs * 160 // W
+    rgb[..., 1] = 200 - ys * 150 // H
+    rgb[..., 2] = 90 + 4 * n
+    return rgb
+
+
 @pytest.fixture
 def tagged(tmp_path: Path) -> Path:
     return write_video(tmp_path / "tagged.mp4", seconds=0.5, frame=checks, bt709=True)
+
+
+@pytest.fixture
+def smooth(tmp_path: Path) -> Path:
+    return write_video(tmp_path / "smooth.mp4", seconds=0.5, frame=gradient, bt709=True)
 
 
 def overlays(logo: Path) -> list[dict[str, Any]]:
@@ -97,29 +117,118 @@ def drawing_shape(logo_path: Path) -> Path:
     return write_png(logo_path, (250, 200, 0, 220), (30, 16))
 
 
-def test_layers_are_drawn_as_in_bgra_and_the_rest_keeps_the_source_values(
-    tmp_path: Path, tagged: Path
+def test_layers_are_blended_over_the_source_values_as_exact_arithmetic_would(
+    tmp_path: Path, smooth: Path
 ) -> None:
-    data = spec(tagged, drawing_shape(tmp_path / "logo.png"))
-    frames = planar_frames(data, tmp_path)
-    source = source_planes(tagged)
-    drawn = assert_matches_bgra(data, tmp_path, frames, source)
-    for frame, (y, u, v), mask in zip(frames, source, drawn, strict=True):
-        assert frame is not None
+    logo = drawing_shape(tmp_path / "logo.png")
+    data = spec(smooth, logo)
+    drawn = assert_matches_exact_blend(canvas(overlays(logo), duration=0.5), tmp_path,
+                                       planar_frames(data, tmp_path), source_planes(smooth))
+    for mask in drawn:
         assert mask[:56, :100].sum() > 300  # the layers really are there
+
+
+def assert_matches_exact_blend(
+    layers_only: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
+    source: list[tuple[np.ndarray, ...]],
+) -> list[np.ndarray]:  # fmt: skip
+    """Each planar frame is, to within rounding, the layers (drawn alone, premultiplied)
+    converted to BT.709 limited-range Y'CbCr in floating point, chroma and alpha averaged over
+    2×2 blocks, blended over the source's own planes: sprite + source × (1 − alpha).
+    Returns where the layers draw (luma pixels)."""
+    timeline, fonts = timeline_of(layers_only, base)
+    scene = SceneRenderer(timeline, fonts, None)
+    masks = []
+    try:
+        for index, (frame, planes_) in enumerate(zip(frames, source, strict=True)):
+            assert frame is not None
+            expected = exact_blend(scene.render(index).astype(float), planes_)
+            alpha = scene.render(index)[..., 3] > 0
+            chroma_alpha = alpha.reshape(H // 2, 2, W // 2, 2).any(axis=(1, 3))
+            for got, wanted, mask in zip(planar.planes(frame), expected,
+                                         (alpha, chroma_alpha, chroma_alpha), strict=True):
+                difference = np.abs(got - wanted)[mask]
+                assert difference.max() <= 2
+                assert difference.mean() <= 0.5  # rounding to whole levels alone: 0.25
+            masks.append(alpha)
+    finally:
+        scene.close()
+    return masks
+
+
+def exact_blend(bgra: np.ndarray, source: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+    b, g, r, a = (bgra[..., channel] for channel in range(4))
+    alpha = a / 255
+    luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    y = 16 * alpha + 219 / 255 * luma
+    u = 128 * alpha + 224 / 255 * (b - luma) / 1.8556
+    v = 128 * alpha + 224 / 255 * (r - luma) / 1.5748
+
+    def blocks(plane: np.ndarray) -> np.ndarray:
+        return plane.reshape(H // 2, 2, W // 2, 2).mean(axis=(1, 3))
+
+    chroma_alpha = blocks(alpha)
+    return [y + (1 - alpha) * source[0], blocks(u) + (1 - chroma_alpha) * source[1],
+            blocks(v) + (1 - chroma_alpha) * source[2]]  # fmt: skip
+
+
+def test_the_rest_keeps_the_source_values(tmp_path: Path, tagged: Path) -> None:
+    data = spec(tagged, drawing_shape(tmp_path / "logo.png"))
+    for frame, (y, u, v) in zip(planar_frames(data, tmp_path), source_planes(tagged),
+                                strict=True):  # fmt: skip
+        assert frame is not None
         # Untouched (bottom-right, away from every layer): the decoded values, exactly.
         got_y, got_u, got_v = planar.planes(frame)
         assert np.array_equal(got_y[60:, 110:], y[60:, 110:])
         assert np.array_equal(got_u[30:, 55:], u[30:, 55:])
         assert np.array_equal(got_v[30:, 55:], v[30:, 55:])
+        assert not np.array_equal(got_y[:56, :100], y[:56, :100])
+
+
+@pytest.mark.parametrize("blend_mode", ["multiply", "screen"])
+def test_layers_that_blend_with_what_is_under_them_are_drawn_as_in_bgra(
+    tmp_path: Path, smooth: Path, blend_mode: str
+) -> None:
+    layers = [{**layer, "blend_mode": blend_mode} if layer["id"] != "title" else layer
+              for layer in overlays(drawing_shape(tmp_path / "logo.png"))]  # fmt: skip
+    data = canvas([*layers, {"type": "video", "id": "bottom", "source_url": str(smooth)}],
+                  duration=0.5)  # fmt: skip
+    drawn = assert_matches_bgra(data, tmp_path, planar_frames(data, tmp_path),
+                                source_planes(smooth))  # fmt: skip
+    assert all(mask[:56, :100].sum() > 300 for mask in drawn)
+
+
+def test_a_still_layer_is_converted_once_and_blended_every_frame(
+    tmp_path: Path, smooth: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversions: list[int] = []
+    convert = planar.PlanarCompositor._converted_sprite
+
+    def counted(self: planar.PlanarCompositor, pixels: np.ndarray) -> planar.Sprite:
+        conversions.append(1)
+        return convert(self, pixels)
+
+    monkeypatch.setattr(planar.PlanarCompositor, "_converted_sprite", counted)
+    title = {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
+             "duration": 0.5, "stroke_color": "#000000", "stroke_width": 2, "opacity": 70}
+    data = canvas([title, {"type": "video", "id": "v", "source_url": str(smooth)}],
+                  duration=0.5)  # fmt: skip
+    frames = planar_frames(data, tmp_path)
+    assert len(conversions) == 1
+    assert_matches_exact_blend(canvas([title], duration=0.5), tmp_path, frames,
+                               source_planes(smooth))  # fmt: skip
 
 
 def assert_matches_bgra(
     data: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
-    source: list[tuple[np.ndarray, ...]],
+    source: list[tuple[np.ndarray, ...]], mean: float = 0.5,
 ) -> list[np.ndarray]:  # fmt: skip
     """Where layers draw, each planar frame is the BGRA composite as the encoder would have
-    converted it, within rounding. Returns the masks of where layers draw (luma pixels)."""
+    converted it, within rounding. Returns the masks of where layers draw (luma pixels).
+
+    `mean`: the mean difference allowed. Where layers blend over the source in the planes,
+    the BGRA composite is the one off: it rounds the source through BGRA first, which
+    measures 0.5–0.7 levels darker on average than exact arithmetic."""
     expected = bgra_frames(data, base)
     assert len(frames) == len(expected) == len(source)
     masks = []
@@ -133,7 +242,7 @@ def assert_matches_bgra(
             difference = np.abs(got.astype(int) - wanted)[mask]
             if difference.size:
                 assert difference.max() <= 3
-                assert difference.mean() <= 0.5
+                assert difference.mean() <= mean
         masks.append(drawn)
     return masks
 
@@ -183,13 +292,13 @@ def test_a_picture_blending_transition_falls_back_while_it_runs(
     assert all(used[18:])
 
 
-def test_a_cross_dissolve_is_drawn_in_planes(tmp_path: Path, tagged: Path) -> None:
+def test_a_cross_dissolve_is_drawn_in_planes(tmp_path: Path, smooth: Path) -> None:
     other = write_video(tmp_path / "other.mp4", seconds=0.5, bt709=True)
-    data = transition("cross_dissolve", tagged, other)
+    data = transition("cross_dissolve", smooth, other)
     frames = planar_frames(data, tmp_path)
     assert all(frame is not None for frame in frames)
-    source = source_planes(tagged) + source_planes(other)
-    drawn = assert_matches_bgra(data, tmp_path, frames, source)
+    source = source_planes(smooth) + source_planes(other)
+    drawn = assert_matches_bgra(data, tmp_path, frames, source, mean=1.0)
     assert not any(mask.any() for mask in drawn[:12])  # only `a` yet
     assert drawn[16].mean() > 0.9  # `b` fading in over `a`
 

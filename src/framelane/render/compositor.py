@@ -219,6 +219,15 @@ BLUR_WORKING_SIGMA = 2.0
 this wide, then drawn enlarged: same look, the cost of a small kernel on a small picture."""
 
 
+def draws_source_over(state: LayerState) -> bool:
+    """Whether the layer's pixels only ever go over what is under them (normal blending):
+    the result never depends on the values under them, only on their own colour and alpha."""
+    motion = state.motion
+    return state.layer.placement.blend_mode == "none" and not (
+        motion.blend is not None and motion.blend_mix > 0
+    )
+
+
 def _motion_changes_pixels(state: LayerState) -> bool:
     m = state.motion
     return bool(m.blur > 0 or (m.blend is not None and m.blend_mix > 0) or m.rotation_x

@@ -7,10 +7,16 @@ are, and only the rectangles the other layers touch go through BGRA and back:
 
 1. each upper layer is recorded into a skia picture, whose cull rectangle (skia's own bounds
    of what the layer draws: shadows, blur and strokes included) says where it draws;
-2. overlapping rectangles merge into regions; each region is converted to BGRA with a margin
-   of context (swscale's chroma filters read neighbouring samples), the pictures are played
-   back onto it in paint order, and the region without its margin is converted back and
-   written into the planes.
+2. overlapping rectangles merge into regions;
+3. a region whose layers all draw source-over (normal blend: the usual case) is played back
+   onto transparency, and that premultiplied sprite is converted to 4:2:0 on its own and
+   blended into the planes: `out = sprite + out × (1 − alpha)` holds in Y'CbCr as in R'G'B',
+   the conversion being affine. A sprite identical to the previous frame's at the same place
+   (a still title) is not converted again;
+4. any other region (multiply, screen, …: the result depends on the pixels under it) is
+   converted to BGRA with a margin of context (swscale's chroma filters read neighbouring
+   samples), the pictures are played back onto it in paint order, and the region without
+   its margin is converted back and written into the planes.
 
 Pixels a layer does not touch keep the source's exact values.
 """
@@ -19,8 +25,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import av
+import cv2
 import numpy as np
 import numpy.typing as npt
 import skia
@@ -158,6 +166,27 @@ def _touches(a: Region, b: Region) -> bool:
     return any(_overlap(p, q) for p in a.parts for q in b.parts)
 
 
+@dataclass(frozen=True)
+class Sprite:
+    """Layers played back onto transparency, as premultiplied 4:2:0 planes ready to blend."""
+
+    pixels: Pixels
+    """The premultiplied BGRA playback it was converted from."""
+    luma: Plane
+    chroma: tuple[Plane, Plane]
+    keep: tuple[Plane, Plane]
+    """255 − alpha at luma and at chroma resolution: how much of what is under stays."""
+
+
+def _offsets(level: int) -> Plane:
+    """level × keep / 255 for every keep: what a transparent pixel converts to (video black,
+    neutral chroma) scaled by how transparent it is."""
+    return np.array([round(level * keep / 255) for keep in range(256)], np.uint8)
+
+
+_LUMA_OFFSETS, _CHROMA_OFFSETS = _offsets(16), _offsets(128)
+
+
 class PlanarCompositor:
     """Plays recorded layers back onto a yuv420p frame, region by region."""
 
@@ -165,10 +194,73 @@ class PlanarCompositor:
         self.size = size
         self._to_bgra = VideoReformatter()
         self._to_planar = VideoReformatter()
+        self._to_sprite = VideoReformatter()
+        self._sprites: dict[Box, Sprite] = {}
+        """Last frame's sprites by where they were blended."""
 
-    def composite(self, frame: av.VideoFrame, pictures: list[skia.Picture]) -> None:
+    def composite(
+        self, frame: av.VideoFrame, pictures: list[skia.Picture], source_over: list[bool]
+    ) -> None:
+        """`source_over[i]`: picture i draws with normal blending only (its own pixels over
+        whatever is under them, never reading them)."""
+        sprites: dict[Box, Sprite] = {}
         for region in regions(pictures, self.size):
-            self._paint_region(frame, region, pictures)
+            if all(source_over[index] for index in region.layers):
+                box = self._sprite_box(region.box)
+                sprite = self._sprite(box, [pictures[index] for index in region.layers])
+                _blend(frame, box, sprite)
+                sprites[box] = sprite
+            else:
+                self._paint_region(frame, region, pictures)
+        self._sprites = sprites
+
+    def _sprite_box(self, box: Box) -> Box:
+        """`box` widened to whole rows of ROW_ALIGN pixels, inside the canvas."""
+        left, top, right, bottom = box
+        width = min(self.size[0], _round_up(right - left, ROW_ALIGN))
+        left = min(left, self.size[0] - width)
+        return left, top, left + width, bottom
+
+    def _sprite(self, box: Box, pictures: list[skia.Picture]) -> Sprite:
+        left, top, right, bottom = box
+        pixels = np.zeros((bottom - top, right - left, 4), np.uint8)
+        surface = skia.Surface(pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
+        canvas = surface.getCanvas()
+        canvas.translate(-left, -top)
+        for picture in pictures:
+            canvas.drawPicture(picture)
+        del canvas, surface
+        previous = self._sprites.get(box)
+        if previous is not None and np.array_equal(previous.pixels, pixels):
+            return previous
+        return self._converted_sprite(pixels)
+
+    def _converted_sprite(self, pixels: Pixels) -> Sprite:
+        """Premultiplied BGRA → premultiplied Y'CbCr 4:2:0. swscale converts the
+        premultiplied values as if they were straight colour, which adds video black and
+        neutral chroma where the sprite is transparent: `× (1 − alpha)` of them is taken
+        off again. Chroma and alpha are averaged over the same 2×2 blocks."""
+        height, width = pixels.shape[:2]
+        source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
+        converted = self._to_sprite.reformat(
+            source,
+            format="yuv444p",
+            src_colorspace=Colorspace.ITU709,
+            dst_colorspace=Colorspace.ITU709,
+            dst_color_range=ColorRange.MPEG,
+            threads=1,
+        )
+        y, u, v = planes(converted)
+        keep = _u8(cv2.bitwise_not(cv2.extractChannel(pixels, 3)))
+        half = (width // 2, height // 2)
+        keep_half = _u8(cv2.resize(keep, half, interpolation=cv2.INTER_AREA))
+        chroma_offsets = cv2.LUT(keep_half, _CHROMA_OFFSETS)
+        u_half, v_half = (
+            _u8(cv2.subtract(cv2.resize(plane, half, interpolation=cv2.INTER_AREA), chroma_offsets))
+            for plane in (u, v)
+        )
+        luma = _u8(cv2.subtract(y, cv2.LUT(keep, _LUMA_OFFSETS)))
+        return Sprite(pixels, luma, (u_half, v_half), (keep, keep_half))
 
     def _paint_region(
         self, frame: av.VideoFrame, region: Region, pictures: list[skia.Picture]
@@ -223,6 +315,25 @@ class PlanarCompositor:
             x, y = inner[0] >> shift, inner[1] >> shift
             sx, sy, sw, sh = dx >> shift, dy >> shift, w >> shift, h >> shift
             np.copyto(dst[y : y + sh, x : x + sw], src[sy : sy + sh, sx : sx + sw])
+
+
+def _u8(array: object) -> Plane:
+    """An OpenCV result (typed loosely) as the uint8 plane it is."""
+    return cast(Plane, array)
+
+
+def _blend(frame: av.VideoFrame, box: Box, sprite: Sprite) -> None:
+    """out = sprite + out × keep / 255, in place, plane by plane."""
+    luma, u, v = planes(frame)
+    left, top, right, bottom = box
+    targets = (
+        (luma[top:bottom, left:right], sprite.luma, sprite.keep[0]),
+        (u[top // 2 : bottom // 2, left // 2 : right // 2], sprite.chroma[0], sprite.keep[1]),
+        (v[top // 2 : bottom // 2, left // 2 : right // 2], sprite.chroma[1], sprite.keep[1]),
+    )
+    for target, premultiplied, keep in targets:
+        cv2.multiply(target, keep, dst=target, scale=1 / 255)
+        cv2.add(target, premultiplied, dst=target)
 
 
 def _clipped(box: Box, outer: Box) -> Box:

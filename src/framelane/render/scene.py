@@ -11,7 +11,7 @@ import av
 import skia
 
 from framelane.render import evaluate
-from framelane.render.compositor import Canvas, Painter, record
+from framelane.render.compositor import Canvas, Painter, draws_source_over, record
 from framelane.render.evaluate import LayerState, frame_state
 from framelane.render.fonts import FontLibrary
 from framelane.render.pairs import PicturePair, picture_pairs
@@ -152,7 +152,8 @@ class SceneRenderer:
             kept += [image, *made]
         if self._planar_compositor is None:
             self._planar_compositor = PlanarCompositor(size)
-        self._planar_compositor.composite(into, pictures)
+        source_over = [draws_source_over(layer_state) for layer_state in upper]
+        self._planar_compositor.composite(into, pictures, source_over)
         return True
 
     def _paint(self, index: int, handover: bool) -> tuple[Pixels, av.VideoFrame | None]:
