@@ -132,7 +132,7 @@ def assert_matches_exact_blend(
     layers_only: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
     source: list[tuple[np.ndarray, ...]],
 ) -> list[np.ndarray]:  # fmt: skip
-    """Each planar frame is, to within rounding, the layers (drawn alone, premultiplied)
+    """Each planar frame is, to within rounding, the layers (drawn together, premultiplied)
     converted to BT.709 limited-range Y'CbCr in floating point, chroma and alpha averaged over
     2×2 blocks, blended over the source's own planes: sprite + source × (1 − alpha).
     Returns where the layers draw (luma pixels)."""
@@ -148,8 +148,10 @@ def assert_matches_exact_blend(
             for got, wanted, mask in zip(planar.planes(frame), expected,
                                          (alpha, chroma_alpha, chroma_alpha), strict=True):
                 difference = np.abs(got - wanted)[mask]
-                assert difference.max() <= 2
-                assert difference.mean() <= 0.5  # rounding to whole levels alone: 0.25
+                # Each overlapping layer rounds once. (The BGRA path measures 2–5 and 0.5–0.7
+                # from the same exact values.)
+                assert difference.max() <= 3
+                assert difference.mean() <= 0.75
             masks.append(alpha)
     finally:
         scene.close()
@@ -204,9 +206,11 @@ def test_a_still_layer_is_converted_once_and_blended_every_frame(
     conversions: list[int] = []
     convert = planar.PlanarCompositor._converted_sprite
 
-    def counted(self: planar.PlanarCompositor, pixels: np.ndarray) -> planar.Sprite:
+    def counted(
+        self: planar.PlanarCompositor, box: planar.Box, pixels: np.ndarray
+    ) -> planar.Sprite:
         conversions.append(1)
-        return convert(self, pixels)
+        return convert(self, box, pixels)
 
     monkeypatch.setattr(planar.PlanarCompositor, "_converted_sprite", counted)
     title = {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
@@ -373,7 +377,7 @@ def recorded(*rects: tuple[float, float, float, float]) -> list[skia.Picture]:
 def test_regions_merge_overlapping_layers_in_paint_order_and_stay_in_whole_chroma_samples() -> None:
     pictures = recorded((10, 10, 20, 20), (0, 0, 0, 0), (100, 50, 120, 60), (15.5, 15, 31, 25),
                         (150, 80, 170, 100))  # fmt: skip
-    found = planar.regions(pictures, (W, H))
+    found = planar.regions([planar.drawn_box(p, (W, H)) for p in pictures])
     assert [region.layers for region in found] == [[2], [0, 3], [4]]
     assert found[1].box == (8, 8, 32, 26)
     assert found[2].box == (148, 78, 160, 90)  # clipped to the canvas
@@ -385,7 +389,7 @@ def test_a_layer_inside_another_regions_bounding_box_but_clear_of_its_parts_stay
     """An L of two overlapping layers and a third in the L's corner: only what the layers
     cover is converted, so the third needs no merging (it would make one big region)."""
     pictures = recorded((0, 0, 40, 10), (30, 0, 40, 60), (0, 40, 20, 60))
-    found = planar.regions(pictures, (W, H))
+    found = planar.regions([planar.drawn_box(p, (W, H)) for p in pictures])
     assert [region.layers for region in found] == [[0, 1], [2]]
     assert found[0].box == (0, 0, 42, 62)
     assert found[0].parts == [(0, 0, 42, 12), (28, 0, 42, 62)]

@@ -8,11 +8,12 @@ are, and only the rectangles the other layers touch go through BGRA and back:
 1. each upper layer is recorded into a skia picture, whose cull rectangle (skia's own bounds
    of what the layer draws: shadows, blur and strokes included) says where it draws;
 2. overlapping rectangles merge into regions;
-3. a region whose layers all draw source-over (normal blend: the usual case) is played back
-   onto transparency, and that premultiplied sprite is converted to 4:2:0 on its own and
-   blended into the planes: `out = sprite + out × (1 − alpha)` holds in Y'CbCr as in R'G'B',
-   the conversion being affine. A sprite identical to the previous frame's at the same place
-   (a still title) is not converted again;
+3. in a region whose layers all draw source-over (normal blend: the usual case) each layer
+   is played back onto transparency, and that premultiplied sprite is converted to 4:2:0 on
+   its own and blended into the planes: `out = sprite + out × (1 − alpha)` holds in Y'CbCr
+   as in R'G'B', the conversion being affine. A layer that draws what it drew on the
+   previous frame (a still title, a logo) is neither recorded, played back nor converted
+   again: its sprite is blended once more;
 4. any other region (multiply, screen, …: the result depends on the pixels under it) is
    converted to BGRA with a margin of context (swscale's chroma filters read neighbouring
    samples), the pictures are played back onto it in paint order, and the region without
@@ -138,12 +139,11 @@ def drawn_box(picture: skia.Picture, size: tuple[int, int]) -> Box | None:
     return left, top, right, bottom
 
 
-def regions(pictures: list[skia.Picture], size: tuple[int, int]) -> list[Region]:
-    """The layers grouped so that layers whose boxes overlap, directly or through others,
-    are drawn together; regions never overlap each other."""
+def regions(boxes: list[Box | None]) -> list[Region]:
+    """The layers (by where they draw; None: nowhere) grouped so that layers whose boxes
+    overlap, directly or through others, are drawn together; regions never overlap."""
     merged: list[Region] = []
-    for index, picture in enumerate(pictures):
-        box = drawn_box(picture, size)
+    for index, box in enumerate(boxes):
         if box is None:
             continue
         region = Region(box, [box], [index])
@@ -168,14 +168,43 @@ def _touches(a: Region, b: Region) -> bool:
 
 @dataclass(frozen=True)
 class Sprite:
-    """Layers played back onto transparency, as premultiplied 4:2:0 planes ready to blend."""
+    """A layer played back onto transparency, as premultiplied 4:2:0 planes ready to blend."""
 
-    pixels: Pixels
-    """The premultiplied BGRA playback it was converted from."""
+    box: Box
+    """Where it goes in the canvas."""
     luma: Plane
     chroma: tuple[Plane, Plane]
     keep: tuple[Plane, Plane]
     """255 − alpha at luma and at chroma resolution: how much of what is under stays."""
+
+
+@dataclass
+class PlanarLayer:
+    """One upper layer of a frame, recorded."""
+
+    key: str
+    """The layer's own key: which layer this is from frame to frame."""
+    still: tuple[object, ...]
+    """What the drawing is made from: the source's picture (compared by identity: sources
+    hand out the same picture object only while it does not change), then the motion and
+    transition state (by value). Equal on two frames: the layer draws the same pixels."""
+    picture: skia.Picture
+    box: Box | None
+    """Where it draws (`drawn_box`)."""
+    source_over: bool
+    """It draws with normal blending only: its own pixels over what is under them, never
+    reading them."""
+    kept: list[object]
+    """What the picture reads while it is played back (images sharing numpy memory)."""
+    sprite: Sprite | None = None
+    """Made the first time it is blended, and reused for as long as the layer is still."""
+
+    def draws_as(self, still: tuple[object, ...]) -> bool:
+        return (
+            len(still) == len(self.still)
+            and still[0] is self.still[0]
+            and all(a == b for a, b in zip(still[1:], self.still[1:], strict=True))
+        )
 
 
 def _offsets(level: int) -> Plane:
@@ -195,24 +224,33 @@ class PlanarCompositor:
         self._to_bgra = VideoReformatter()
         self._to_planar = VideoReformatter()
         self._to_sprite = VideoReformatter()
-        self._sprites: dict[Box, Sprite] = {}
-        """Last frame's sprites by where they were blended."""
+        self._previous: dict[str, PlanarLayer] = {}
+        """Last frame's layers by key."""
 
-    def composite(
-        self, frame: av.VideoFrame, pictures: list[skia.Picture], source_over: list[bool]
-    ) -> None:
-        """`source_over[i]`: picture i draws with normal blending only (its own pixels over
-        whatever is under them, never reading them)."""
-        sprites: dict[Box, Sprite] = {}
-        for region in regions(pictures, self.size):
-            if all(source_over[index] for index in region.layers):
-                box = self._sprite_box(region.box)
-                sprite = self._sprite(box, [pictures[index] for index in region.layers])
-                _blend(frame, box, sprite)
-                sprites[box] = sprite
-            else:
-                self._paint_region(frame, region, pictures)
-        self._sprites = sprites
+    def unchanged(self, key: str, still: tuple[object, ...]) -> PlanarLayer | None:
+        """Last frame's recording of this layer, when it draws the same pixels again."""
+        previous = self._previous.get(key)
+        return previous if previous is not None and previous.draws_as(still) else None
+
+    def layer(
+        self, key: str, still: tuple[object, ...], picture: skia.Picture, source_over: bool,
+        kept: list[object],
+    ) -> PlanarLayer:  # fmt: skip
+        return PlanarLayer(key, still, picture, drawn_box(picture, self.size), source_over, kept)
+
+    def composite(self, frame: av.VideoFrame, layers: list[PlanarLayer]) -> None:
+        for region in regions([layer.box for layer in layers]):
+            if not all(layers[index].source_over for index in region.layers):
+                self._paint_region(frame, region, [layer.picture for layer in layers])
+                continue
+            # Source-over is associative: blending the layers one by one, in paint order,
+            # is blending their composite; and a still layer stays a still sprite.
+            for index in region.layers:
+                layer = layers[index]
+                if layer.sprite is None:
+                    layer.sprite = self._sprite(layer)
+                _blend(frame, layer.sprite)
+        self._previous = {layer.key: layer for layer in layers}
 
     def _sprite_box(self, box: Box) -> Box:
         """`box` widened to whole rows of ROW_ALIGN pixels, inside the canvas."""
@@ -221,21 +259,19 @@ class PlanarCompositor:
         left = min(left, self.size[0] - width)
         return left, top, left + width, bottom
 
-    def _sprite(self, box: Box, pictures: list[skia.Picture]) -> Sprite:
+    def _sprite(self, layer: PlanarLayer) -> Sprite:
+        assert layer.box is not None
+        box = self._sprite_box(layer.box)
         left, top, right, bottom = box
         pixels = np.zeros((bottom - top, right - left, 4), np.uint8)
         surface = skia.Surface(pixels, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
         canvas = surface.getCanvas()
         canvas.translate(-left, -top)
-        for picture in pictures:
-            canvas.drawPicture(picture)
+        canvas.drawPicture(layer.picture)
         del canvas, surface
-        previous = self._sprites.get(box)
-        if previous is not None and np.array_equal(previous.pixels, pixels):
-            return previous
-        return self._converted_sprite(pixels)
+        return self._converted_sprite(box, pixels)
 
-    def _converted_sprite(self, pixels: Pixels) -> Sprite:
+    def _converted_sprite(self, box: Box, pixels: Pixels) -> Sprite:
         """Premultiplied BGRA → premultiplied Y'CbCr 4:2:0. swscale converts the
         premultiplied values as if they were straight colour, which adds video black and
         neutral chroma where the sprite is transparent: `× (1 − alpha)` of them is taken
@@ -260,7 +296,7 @@ class PlanarCompositor:
             for plane in (u, v)
         )
         luma = _u8(cv2.subtract(y, cv2.LUT(keep, _LUMA_OFFSETS)))
-        return Sprite(pixels, luma, (u_half, v_half), (keep, keep_half))
+        return Sprite(box, luma, (u_half, v_half), (keep, keep_half))
 
     def _paint_region(
         self, frame: av.VideoFrame, region: Region, pictures: list[skia.Picture]
@@ -322,10 +358,10 @@ def _u8(array: object) -> Plane:
     return cast(Plane, array)
 
 
-def _blend(frame: av.VideoFrame, box: Box, sprite: Sprite) -> None:
+def _blend(frame: av.VideoFrame, sprite: Sprite) -> None:
     """out = sprite + out × keep / 255, in place, plane by plane."""
     luma, u, v = planes(frame)
-    left, top, right, bottom = box
+    left, top, right, bottom = sprite.box
     targets = (
         (luma[top:bottom, left:right], sprite.luma, sprite.keep[0]),
         (u[top // 2 : bottom // 2, left // 2 : right // 2], sprite.chroma[0], sprite.keep[1]),

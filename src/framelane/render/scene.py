@@ -144,16 +144,21 @@ class SceneRenderer:
         if not self.canvas.covered_by_frame(bottom, size, dst, content, opaque=True):
             return False
         copy_planes(frame, into)
-        pictures, kept = [], []
-        for layer_state in upper:
-            image = self._source(layer_state.layer).image(layer_state, index)
-            picture, made = record(*size, partial(_draw, layer_state, image))
-            pictures.append(picture)
-            kept += [image, *made]
         if self._planar_compositor is None:
             self._planar_compositor = PlanarCompositor(size)
-        source_over = [draws_source_over(layer_state) for layer_state in upper]
-        self._planar_compositor.composite(into, pictures, source_over)
+        compositor = self._planar_compositor
+        layers = []
+        for layer_state in upper:
+            key = layer_state.layer.key
+            image = self._source(layer_state.layer).image(layer_state, index)
+            still = (image, layer_state.motion, layer_state.modifier)
+            layer = compositor.unchanged(key, still)
+            if layer is None:
+                picture, made = record(*size, partial(_draw, layer_state, image))
+                source_over = draws_source_over(layer_state)
+                layer = compositor.layer(key, still, picture, source_over, [image, *made])
+            layers.append(layer)
+        compositor.composite(into, layers)
         return True
 
     def _paint(self, index: int, handover: bool) -> tuple[Pixels, av.VideoFrame | None]:
