@@ -270,14 +270,121 @@ def _source_frame(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> av.VideoFrame:
         {"width": "90%", "height": "90%"},
         {"crop_left": 0.1},
         {"brightness": 20},
-        {"motion": [{"type": "zoom_in", "time": 0, "duration": 0.5}]},
     ],
 )
 def test_a_bottom_video_that_is_not_the_picture_as_it_is_falls_back(
     tmp_path: Path, tagged: Path, bottom: dict[str, Any]
 ) -> None:
+    """Nor can the background take its place: the video covers more than half the canvas."""
     data = spec(tagged, drawing_shape(tmp_path / "logo.png"), **bottom)
     assert not any(planar_frames(data, tmp_path))
+
+
+def test_a_video_zooming_in_from_small_is_a_layer_over_the_background_until_it_is_large(
+    tmp_path: Path, smooth: Path
+) -> None:
+    zoom = {"motion": [{"type": "zoom_in", "time": 0, "duration": 0.5}]}
+    data = spec(smooth, drawing_shape(tmp_path / "logo.png"), **zoom)
+    frames = planar_frames(data, tmp_path)
+    used = [frame is not None for frame in frames]
+    assert used[0] and not used[-1]
+    assert used == sorted(used, reverse=True)  # planar while small, then BGRA for good
+    expected = bgra_frames(data, tmp_path)
+    for frame, bgra in zip(frames, expected, strict=True):
+        if frame is not None:
+            want = planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H))
+            for got, wanted in zip(planar.planes(frame), planar.planes(want), strict=True):
+                # At layer edges swscale's chroma filter (whole frame) and the sprites' 2×2
+                # average differ by a few levels.
+                difference = np.abs(got.astype(int) - wanted)
+                assert difference.max() <= 6
+                assert difference.mean() <= 0.5
+
+
+def test_layers_over_a_background_colour_are_blended_into_its_planes(tmp_path: Path) -> None:
+    logo = drawing_shape(tmp_path / "logo.png")
+    data = {**canvas(overlays(logo), duration=0.5), "background_color": "#3060c0"}
+    frames = planar_frames(data, tmp_path)
+    assert all(frame is not None for frame in frames)
+    background = planar.planes(planar.to_planar(VideoReformatter(), bgra_frame(
+        np.broadcast_to(np.array([192, 96, 48, 255], np.uint8), (H, W, 4)).copy()), (W, H)))
+    layers_only = {**canvas(overlays(logo), duration=0.5), "background_color": "#00000000"}
+    drawn = assert_matches_exact_blend(layers_only, tmp_path, frames,
+                                       [tuple(background)] * len(frames))  # fmt: skip
+    for frame, mask in zip(frames, drawn, strict=True):
+        assert frame is not None
+        for got, flat in zip(planar.planes(frame), background, strict=True):
+            assert np.array_equal(got[-20:, -40:], flat[-20:, -40:])  # away from the layers
+        assert mask.sum() > 300
+
+
+def test_a_background_image_is_converted_once_and_layers_go_over_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversions: list[int] = []
+    convert = planar.to_planar
+
+    def counted(*args: Any, **kwargs: Any) -> av.VideoFrame:
+        conversions.append(1)
+        return convert(*args, **kwargs)
+
+    monkeypatch.setattr("framelane.render.scene.to_planar", counted)
+    picture = write_png(tmp_path / "backdrop.png", (20, 160, 90, 255), (32, 18))
+    white = write_png(tmp_path / "white.png", (240, 240, 240, 255), (40, 30))
+    box = {"type": "image", "id": "box", "source_url": str(white), "width": 40, "height": 30,
+           "x": 30, "y": 25, "duration": 0.5}  # fmt: skip
+    data = {**canvas([box], duration=0.5), "background_image_url": str(picture)}
+    frames = planar_frames(data, tmp_path)
+    assert all(frame is not None for frame in frames) and len(conversions) == 1
+    backdrop = bgra_frames({**canvas([], duration=0.5), "background_image_url": str(picture)},
+                           tmp_path)[0]  # fmt: skip
+    under = planar.planes(planar.to_planar(VideoReformatter(), bgra_frame(backdrop), (W, H)))
+    layers_only = {**canvas([box], duration=0.5), "background_color": "#00000000"}
+    assert_matches_exact_blend(layers_only, tmp_path, frames, [tuple(under)] * len(frames))
+
+
+@pytest.mark.parametrize("size", [(320, 180), (96, 54)])
+def test_a_source_of_another_size_and_the_same_shape_is_scaled_in_its_own_planes(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Larger (shrunk by area) or smaller (enlarged bilinearly): either way no BGRA frame;
+    the result is the BGRA composite within resampling differences."""
+
+    def large_gradient(n: int) -> np.ndarray:
+        ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+        rgb = np.empty((size[1], size[0], 3), np.uint8)
+        rgb[..., 0] = 40 + xs * 160 // size[0]
+        rgb[..., 1] = 200 - ys * 150 // size[1]
+        rgb[..., 2] = 90 + 4 * n
+        return rgb
+
+    clip = write_video(tmp_path / "other-size.mp4", seconds=0.5, size=size,
+                       frame=large_gradient, bt709=True)  # fmt: skip
+    data = spec(clip, drawing_shape(tmp_path / "logo.png"))
+    frames = planar_frames(data, tmp_path)
+    assert all(frame is not None for frame in frames)
+    for frame, bgra in zip(frames, bgra_frames(data, tmp_path), strict=True):
+        assert frame is not None
+        want = planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H))
+        for got, wanted in zip(planar.planes(frame), planar.planes(want), strict=True):
+            difference = np.abs(got.astype(int) - wanted)
+            # swscale's and skia's resampling (and the BGRA round trip) differ by a level or
+            # so on average.
+            rows, columns = difference.shape
+            assert difference[rows // 2 :, columns // 2 :].max() <= 3  # the video alone
+            assert difference.mean() <= 1.5
+
+
+def test_a_source_of_another_shape_or_zooming_is_not_scaled_to_the_canvas(
+    tmp_path: Path,
+) -> None:
+    square = write_video(tmp_path / "square.mp4", seconds=0.5, size=(120, 90), bt709=True)
+    assert not any(planar_frames(spec(square, drawing_shape(tmp_path / "logo.png")), tmp_path))
+    large = write_video(tmp_path / "large.mp4", seconds=0.5, size=(320, 180), bt709=True)
+    zoom = {"motion": [{"type": "zoom_out", "time": 0, "duration": 0.5}]}
+    frames = planar_frames(spec(large, drawing_shape(tmp_path / "logo.png"), **zoom), tmp_path)
+    assert frames[0] is not None  # at rest
+    assert not any(frames[1:10])  # zoomed: drawn from the source, not from a scaled copy
 
 
 def test_an_untagged_sd_source_is_bt601_and_falls_back(tmp_path: Path) -> None:

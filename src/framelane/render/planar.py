@@ -64,32 +64,67 @@ def copy_planes(source: av.VideoFrame, target: av.VideoFrame) -> None:
         np.copyto(dst, src)
 
 
-def is_passthrough(frame: av.VideoFrame, colorspace: int, size: tuple[int, int]) -> bool:
-    """Whether a decoded frame can become the output picture as it is: 8-bit 4:2:0 of the
-    canvas size, BT.709 (`colorspace`, as the source is read), limited range, upright."""
+def is_planar_source(frame: av.VideoFrame, colorspace: int) -> bool:
+    """Whether a decoded frame's planes can be used as they are, or scaled as they are: 8-bit
+    4:2:0, BT.709 (`colorspace`, as the source is read), limited range, upright."""
     return (
         frame.format.name == PLANAR_FORMAT
-        and (frame.width, frame.height) == size
-        and size[0] % 2 == 0
-        and size[1] % 2 == 0
         and colorspace == int(Colorspace.ITU709)
         and int(frame.color_range) in _RANGE_LIMITED
         and not getattr(frame, "rotation", 0)
     )
 
 
+def is_passthrough(frame: av.VideoFrame, colorspace: int, size: tuple[int, int]) -> bool:
+    """Whether a decoded frame can become the output picture as it is: a planar source
+    (`is_planar_source`) of the canvas size, which is even."""
+    return (
+        (frame.width, frame.height) == size
+        and size[0] % 2 == 0
+        and size[1] % 2 == 0
+        and is_planar_source(frame, colorspace)
+    )
+
+
+def fills(frame: av.VideoFrame, size: tuple[int, int]) -> bool:
+    """Whether a frame scaled to `size` (even) keeps its shape: same aspect ratio."""
+    return (
+        frame.width * size[1] == frame.height * size[0] and size[0] % 2 == 0 and size[1] % 2 == 0
+    )
+
+
+def scaled_planar(
+    reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int]
+) -> av.VideoFrame:
+    """A planar source scaled to `size` in its own 4:2:0 planes (area when shrinking,
+    bilinear when enlarging, as the BGRA path draws it): no trip through BGRA."""
+    interpolation = "AREA" if size[0] < frame.width else "BILINEAR"
+    return _bt709(reformatter, frame, size, PLANAR_FORMAT, src_color_range=ColorRange.MPEG,
+                  interpolation=interpolation)  # fmt: skip
+
+
 def to_planar(reformatter: VideoReformatter, bgra: av.VideoFrame, size: tuple[int, int],
               pix_fmt: str = PLANAR_FORMAT) -> av.VideoFrame:  # fmt: skip
     """BGRA → the output's 4:2:0 format, BT.709 limited range (the encoder's conversion)."""
+    return _bt709(reformatter, bgra, size, pix_fmt)
+
+
+def _bt709(
+    reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int], pix_fmt: str,
+    **options: object,
+) -> av.VideoFrame:  # fmt: skip
+    """swscale to `pix_fmt`, BT.709 on both sides, limited range out, on this thread (x264's
+    frame threads already use the other core)."""
     return reformatter.reformat(
-        bgra,
+        frame,
         width=size[0],
         height=size[1],
         format=pix_fmt,
         src_colorspace=Colorspace.ITU709,
         dst_colorspace=Colorspace.ITU709,
         dst_color_range=ColorRange.MPEG,
-        threads=1,  # x264's frame threads already use the other core
+        threads=1,
+        **options,  # type: ignore[arg-type]
     )
 
 
@@ -238,6 +273,14 @@ class PlanarCompositor:
     ) -> PlanarLayer:  # fmt: skip
         return PlanarLayer(key, still, picture, drawn_box(picture, self.size), source_over, kept)
 
+    def area_to_convert(self, layers: list[PlanarLayer]) -> int:
+        """Pixels of sprites that would have to be made for these layers (not still ones)."""
+        return sum(
+            (box[2] - box[0]) * (box[3] - box[1])
+            for layer in layers
+            if layer.sprite is None and (box := layer.box) is not None
+        )
+
     def composite(self, frame: av.VideoFrame, layers: list[PlanarLayer]) -> None:
         for region in regions([layer.box for layer in layers]):
             if not all(layers[index].source_over for index in region.layers):
@@ -278,14 +321,7 @@ class PlanarCompositor:
         off again. Chroma and alpha are averaged over the same 2×2 blocks."""
         height, width = pixels.shape[:2]
         source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
-        converted = self._to_sprite.reformat(
-            source,
-            format="yuv444p",
-            src_colorspace=Colorspace.ITU709,
-            dst_colorspace=Colorspace.ITU709,
-            dst_color_range=ColorRange.MPEG,
-            threads=1,
-        )
+        converted = _bt709(self._to_sprite, source, (width, height), "yuv444p")
         y, u, v = planes(converted)
         keep = _u8(cv2.bitwise_not(cv2.extractChannel(pixels, 3)))
         half = (width // 2, height // 2)

@@ -9,14 +9,15 @@ from typing import Any
 
 import av
 import skia
+from av.video.reformatter import VideoReformatter
 
 from framelane.render import evaluate
 from framelane.render.compositor import Canvas, Painter, draws_source_over, record
-from framelane.render.evaluate import LayerState, frame_state
+from framelane.render.evaluate import FrameState, LayerState, frame_state
 from framelane.render.fonts import FontLibrary
 from framelane.render.pairs import PicturePair, picture_pairs
 from framelane.render.pixels import Pixels, to_image
-from framelane.render.planar import PlanarCompositor, copy_planes
+from framelane.render.planar import PlanarCompositor, PlanarLayer, copy_planes, to_planar
 from framelane.render.sources.layers import (
     LAYER_SOURCES,
     LayerImage,
@@ -57,6 +58,7 @@ class SceneRenderer:
         self._scratch_canvases: tuple[Canvas, Canvas] | None = None
         self._background_pixels: Pixels | None = None
         self._background_image: skia.Image | None = None
+        self._background_planes: av.VideoFrame | None = None
         if timeline.background_image is not None:
             self._background_pixels = load_image_pixels(timeline.background_image)
             self._background_image = to_image(self._background_pixels, opaque=False)
@@ -125,41 +127,74 @@ class SceneRenderer:
         return self._paint(index, handover=True)
 
     def render_planar(self, index: int, into: av.VideoFrame) -> bool:
-        """Frame `index` composited into `into`, a yuv420p frame of the canvas size, when the
-        bottom layer is an opaque video whose decoded frame covers the canvas 1:1 and needs no
-        conversion (planar.py). False, with nothing drawn, otherwise: use `render_handover`."""
+        """Frame `index` composited into `into`, a yuv420p frame of the canvas size
+        (planar.py), on top of either the bottom layer's own decoded frame, when it is an
+        opaque video covering the canvas 1:1 that needs no conversion, or the background,
+        converted once, when the layers cover less than half of the canvas. False, with
+        nothing drawn, otherwise: use `render_handover`."""
         self._close_finished(index)
         state = frame_state(self.timeline, index)
-        if not state.layers or picture_pairs(state):
+        if picture_pairs(state):
             return False
-        bottom, upper = state.layers[0], state.layers[1:]
-        source = self._source(bottom.layer)
-        if not isinstance(source, VideoSource):
-            return False
-        frame = source.passthrough_frame(bottom, index)
-        if frame is None:
-            return False
-        size = (frame.width, frame.height)
-        dst, content = fitted(frame.width, frame.height, bottom.layer)
-        if not self.canvas.covered_by_frame(bottom, size, dst, content, opaque=True):
-            return False
-        copy_planes(frame, into)
+        size = (self.timeline.width, self.timeline.height)
         if self._planar_compositor is None:
             self._planar_compositor = PlanarCompositor(size)
         compositor = self._planar_compositor
-        layers = []
-        for layer_state in upper:
-            key = layer_state.layer.key
-            image = self._source(layer_state.layer).image(layer_state, index)
-            still = (image, layer_state.motion, layer_state.modifier)
-            layer = compositor.unchanged(key, still)
-            if layer is None:
-                picture, made = record(*size, partial(_draw, layer_state, image))
-                source_over = draws_source_over(layer_state)
-                layer = compositor.layer(key, still, picture, source_over, [image, *made])
-            layers.append(layer)
+        bottom = self._passthrough_bottom(state, index)
+        upper = state.layers[1:] if bottom is not None else state.layers
+        layers = [self._planar_layer(compositor, layer_state, index) for layer_state in upper]
+        if bottom is None:
+            if compositor.area_to_convert(layers) > size[0] * size[1] // 2:
+                return False
+            bottom = self._planar_background(size)
+            if bottom is None:
+                return False
+        copy_planes(bottom, into)
         compositor.composite(into, layers)
         return True
+
+    def _passthrough_bottom(self, state: FrameState, index: int) -> av.VideoFrame | None:
+        """The bottom layer's decoded frame, when it is the canvas picture as it is."""
+        if not state.layers:
+            return None
+        bottom = state.layers[0]
+        source = self._source(bottom.layer)
+        if not isinstance(source, VideoSource):
+            return None
+        frame = source.passthrough_frame(bottom, index)
+        if frame is None:
+            return None
+        size = (frame.width, frame.height)
+        dst, content = fitted(frame.width, frame.height, bottom.layer)
+        if not self.canvas.covered_by_frame(bottom, size, dst, content, opaque=True):
+            return None
+        return frame
+
+    def _planar_layer(
+        self, compositor: PlanarCompositor, layer_state: LayerState, index: int
+    ) -> PlanarLayer:
+        key = layer_state.layer.key
+        image = self._source(layer_state.layer).image(layer_state, index)
+        still = (image, layer_state.motion, layer_state.modifier)
+        layer = compositor.unchanged(key, still)
+        if layer is None:
+            picture, made = record(*compositor.size, partial(_draw, layer_state, image))
+            source_over = draws_source_over(layer_state)
+            layer = compositor.layer(key, still, picture, source_over, [image, *made])
+        return layer
+
+    def _planar_background(self, size: tuple[int, int]) -> av.VideoFrame | None:
+        """The background (colour, image) as the encoder would convert it, made once; None
+        when the canvas has no whole chroma samples (odd size)."""
+        if size[0] % 2 or size[1] % 2:
+            return None
+        if self._background_planes is None:
+            self.canvas.clear(self.background)
+            if self._background_image is not None:
+                self.canvas.draw_cover(self._background_image)
+            bgra = av.VideoFrame.from_numpy_buffer(self.canvas.pixels, format="bgra")
+            self._background_planes = to_planar(VideoReformatter(), bgra, size)
+        return self._background_planes
 
     def _paint(self, index: int, handover: bool) -> tuple[Pixels, av.VideoFrame | None]:
         # Close what has ended before opening what starts, so back-to-back clips never hold

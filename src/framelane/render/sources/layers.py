@@ -25,7 +25,7 @@ from framelane.render.errors import CodecUnsupported
 from framelane.render.evaluate import LayerState
 from framelane.render.fonts import FontLibrary
 from framelane.render.pixels import Pixels, is_opaque, premultiply, to_image
-from framelane.render.planar import is_passthrough
+from framelane.render.planar import fills, is_passthrough, is_planar_source, scaled_planar
 from framelane.render.sources.picture import (
     NO_CROP,
     crop_view,
@@ -115,6 +115,8 @@ class VideoSource:
         self._taken: tuple[tuple[int, Fraction], Decoded] | None = None
         self._converter = VideoReformatter()
         """Converts unconverted frames on the compositor's thread when they cannot pass."""
+        self._scaler = VideoReformatter()
+        """Scales planar frames to the canvas, wherever `decoded` runs (one thread at a time)."""
 
     def _decode_size(self, state: LayerState) -> tuple[int, int]:
         """Let swscale downscale when the layer is drawn smaller than the source."""
@@ -129,12 +131,18 @@ class VideoSource:
     def decoded(self, state: LayerState, frame_index: int) -> Decoded:
         size = self._decode_size(state)
         frame = self.reader.frame_at(state.source_time)
-        if (
-            size == self.passthrough_size
-            and self.passthrough_on(frame_index)
-            and is_passthrough(frame, source_colorspace(frame), size)
-        ):
-            return Decoded(None, frame=frame, size=size)
+        canvas = self.passthrough_size
+        if canvas is not None and self.passthrough_on(frame_index):
+            colorspace = source_colorspace(frame)
+            if size == canvas and is_passthrough(frame, colorspace, size):
+                return Decoded(None, frame=frame, size=size)
+            if (
+                on_screen_scale(state) == 1.0
+                and fills(frame, canvas)
+                and is_planar_source(frame, colorspace)
+            ):
+                # Another size of the same shape: scaled to the canvas in its own planes.
+                return Decoded(None, frame=scaled_planar(self._scaler, frame, canvas), size=canvas)
         pixels, fresh = self.reader.convert(frame, *size)
         return Decoded(pixels, fresh)
 
