@@ -21,6 +21,9 @@ class Route:
     etag: str | None = None
     last_modified: float | None = None
     chunk_delay: float = 0.0
+    stall_after: int | None = None
+    """Bytes sent before the server goes silent (keeping the connection open) for `stall`."""
+    stall: float = 0.0
 
 
 @dataclass
@@ -80,6 +83,12 @@ def _handler(server: SourceServer) -> type[BaseHTTPRequestHandler]:
 
         def _write(self, route: Route) -> None:
             try:
+                if route.stall_after is not None:
+                    self.wfile.write(route.body[: route.stall_after])
+                    self.wfile.flush()
+                    time.sleep(route.stall)
+                    self.wfile.write(route.body[route.stall_after :])
+                    return
                 if not route.chunk_delay:
                     self.wfile.write(route.body)
                     return

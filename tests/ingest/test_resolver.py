@@ -154,6 +154,33 @@ class TestExternalSources:
         assert list((tmp_path / "w").iterdir()) == []  # no partial file
         assert source_server.full_bodies["/slow.mp4"] == 1  # it had started sending
 
+    def test_a_cancelled_job_stops_a_download_whose_server_went_silent(
+        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
+        media_dir: Path, source_server: SourceServer,
+    ) -> None:
+        """Headers and 4 KiB, then nothing for 20 s on an open connection: no chunk arrives
+        to check the job on, so a watcher hangs up."""
+        body = (media_dir / "clip.mp4").read_bytes()
+        url = source_server.add("/silent.mp4", body, stall_after=4096, stall=20.0)
+        cancel_at = time.monotonic() + 0.5
+        resolver = make_resolver(settings, workspace.id, tmp_path / "w",
+                                 should_stop=lambda: time.monotonic() > cancel_at)
+        with pytest.raises(FramelaneError) as stopped:
+            resolver.resolve(url, "video")
+        assert time.monotonic() - cancel_at < 1.0  # not the 30 s read timeout
+        assert code_of(stopped) == "cancelled"
+        assert list((tmp_path / "w").iterdir()) == []  # no partial file
+
+    def test_a_download_that_is_not_cancelled_is_whole_after_a_silence(
+        self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
+        media_dir: Path, source_server: SourceServer,
+    ) -> None:
+        body = (media_dir / "clip.mp4").read_bytes()
+        url = source_server.add("/pause.mp4", body, stall_after=4096, stall=1.0)
+        resolver = make_resolver(settings, workspace.id, tmp_path / "w", should_stop=lambda: False)
+        path = resolver.resolve(url, "video")
+        assert Path(path).read_bytes() == body
+
     def test_redirect_to_cloud_metadata_is_refused(
         self, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
         source_server: SourceServer,

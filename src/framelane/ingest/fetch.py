@@ -9,8 +9,11 @@ unreachable, too slow), `source_too_large`, `source_corrupt` (empty), `codec_uns
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +33,8 @@ DEFAULT_TIMEOUT = 600.0
 """Seconds for a whole download."""
 IO_TIMEOUT = 30.0
 """Seconds without progress (connect, or between chunks) before giving up."""
+STOP_POLL = 0.25
+"""Seconds between asking `should_stop` while a server sends nothing at all."""
 USER_AGENT = "Framelane-Fetcher/1.0"
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 
@@ -149,7 +154,7 @@ class Fetcher:
         partial = target.with_name(target.name + ".part")
         written = 0
         try:
-            with partial.open("wb") as handle:
+            with self._hung_up_when_stopped(response) as hung_up, partial.open("wb") as handle:
                 for chunk in response.iter_bytes():  # as it arrives: the deadline holds
                     written += len(chunk)
                     if written > self.max_bytes:
@@ -161,11 +166,59 @@ class Fetcher:
                             f"{url} took longer than {self.timeout:g} s to download.",
                             details={"url": url})
                     if self.should_stop is not None and self.should_stop():
-                        raise DownloadCancelled(f"The download of {url} was stopped: the job "
-                                                "was cancelled.", details={"url": url})
+                        raise self._cancelled(url)
                     handle.write(chunk)
+                if hung_up.is_set():  # the body ended early because we hung up
+                    raise self._cancelled(url)
             partial.replace(target)
+        except (httpx.TransportError, OSError) as error:
+            partial.unlink(missing_ok=True)
+            if hung_up.is_set():
+                raise self._cancelled(url) from error
+            raise
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
         return written
+
+    def _cancelled(self, url: str) -> DownloadCancelled:
+        return DownloadCancelled(f"The download of {url} was stopped: the job was cancelled.",
+                                 details={"url": url})
+
+    @contextmanager
+    def _hung_up_when_stopped(self, response: httpx.Response) -> Iterator[threading.Event]:
+        """While the body streams, ask `should_stop` every STOP_POLL seconds from a watcher
+        thread, and when it says stop, shut the connection down: a read blocked on a server
+        that sends nothing returns at once instead of after IO_TIMEOUT. The event says that
+        it happened (the read then fails, or the body looks finished early)."""
+        hung_up, done = threading.Event(), threading.Event()
+        if self.should_stop is None:
+            yield hung_up
+            return
+        should_stop = self.should_stop
+
+        def watch() -> None:
+            while not done.wait(STOP_POLL):
+                if should_stop():
+                    hung_up.set()
+                    _shut_down(response)
+                    return
+
+        watcher = threading.Thread(target=watch, name="framelane-fetch-watch", daemon=True)
+        watcher.start()
+        try:
+            yield hung_up
+        finally:
+            done.set()
+            watcher.join()
+
+
+def _shut_down(response: httpx.Response) -> None:
+    """Shut the response's socket down for both directions (a blocked read returns)."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed: nothing is blocked on it
