@@ -318,6 +318,39 @@ def test_layers_over_a_background_colour_are_blended_into_its_planes(tmp_path: P
         assert mask.sum() > 300
 
 
+def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo element filling the canvas under a moving title: the first frame cannot know
+    the photo will stay (BGRA); from the second on it is one sprite, blended each frame."""
+    conversions: list[int] = []
+    convert = planar.PlanarCompositor._converted_sprite
+
+    def counted(
+        self: planar.PlanarCompositor, box: planar.Box, pixels: np.ndarray
+    ) -> planar.Sprite:
+        conversions.append((box[2] - box[0]) * (box[3] - box[1]))
+        return convert(self, box, pixels)
+
+    monkeypatch.setattr(planar.PlanarCompositor, "_converted_sprite", counted)
+    photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
+    data = canvas([
+        {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
+         "duration": 0.5, "motion": [{"type": "slide_right", "time": 0, "duration": 0.5}]},
+        {"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5},
+    ], duration=0.5)  # fmt: skip
+    frames = planar_frames(data, tmp_path)
+    assert frames[0] is None and all(frame is not None for frame in frames[1:])
+    assert sum(area >= W * H for area in conversions) == 1  # the photo, once
+    for frame, bgra in zip(frames[1:], bgra_frames(data, tmp_path)[1:], strict=True):
+        assert frame is not None
+        want = planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H))
+        for got, wanted in zip(planar.planes(frame), planar.planes(want), strict=True):
+            difference = np.abs(got.astype(int) - wanted)
+            assert difference.max() <= 6  # the title's edges, as above
+            assert difference.mean() <= 0.3
+
+
 def test_a_background_image_is_converted_once_and_layers_go_over_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

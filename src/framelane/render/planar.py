@@ -233,6 +233,8 @@ class PlanarLayer:
     """What the picture reads while it is played back (images sharing numpy memory)."""
     sprite: Sprite | None = None
     """Made the first time it is blended, and reused for as long as the layer is still."""
+    still_since: int = 0
+    """Frames in a row it has drawn the same pixels (0: new this frame)."""
 
     def draws_as(self, still: tuple[object, ...]) -> bool:
         return (
@@ -265,7 +267,14 @@ class PlanarCompositor:
     def unchanged(self, key: str, still: tuple[object, ...]) -> PlanarLayer | None:
         """Last frame's recording of this layer, when it draws the same pixels again."""
         previous = self._previous.get(key)
-        return previous if previous is not None and previous.draws_as(still) else None
+        if previous is None or not previous.draws_as(still):
+            return None
+        previous.still_since += 1
+        return previous
+
+    def remember(self, layers: list[PlanarLayer]) -> None:
+        """This frame's layers, for `unchanged` on the next (composited here or not)."""
+        self._previous = {layer.key: layer for layer in layers}
 
     def layer(
         self, key: str, still: tuple[object, ...], picture: skia.Picture, source_over: bool,
@@ -274,11 +283,13 @@ class PlanarCompositor:
         return PlanarLayer(key, still, picture, drawn_box(picture, self.size), source_over, kept)
 
     def area_to_convert(self, layers: list[PlanarLayer]) -> int:
-        """Pixels of sprites that would have to be made for these layers (not still ones)."""
+        """Pixels of sprites these layers would make this frame, leaving out layers that
+        have stayed still since the last frame: made once, they are reused while that lasts
+        (a full-canvas background picture costs one conversion, then a blend a frame)."""
         return sum(
             (box[2] - box[0]) * (box[3] - box[1])
             for layer in layers
-            if layer.sprite is None and (box := layer.box) is not None
+            if layer.sprite is None and layer.still_since == 0 and (box := layer.box) is not None
         )
 
     def composite(self, frame: av.VideoFrame, layers: list[PlanarLayer]) -> None:
@@ -293,7 +304,7 @@ class PlanarCompositor:
                 if layer.sprite is None:
                     layer.sprite = self._sprite(layer)
                 _blend(frame, layer.sprite)
-        self._previous = {layer.key: layer for layer in layers}
+        self.remember(layers)
 
     def _sprite_box(self, box: Box) -> Box:
         """`box` widened to whole rows of ROW_ALIGN pixels, inside the canvas."""

@@ -130,8 +130,9 @@ class SceneRenderer:
         """Frame `index` composited into `into`, a yuv420p frame of the canvas size
         (planar.py), on top of either the bottom layer's own decoded frame, when it is an
         opaque video covering the canvas 1:1 that needs no conversion, or the background,
-        converted once, when the layers cover less than half of the canvas. False, with
-        nothing drawn, otherwise: use `render_handover`."""
+        converted once, when the layers to draw afresh cover at most half of the canvas
+        (still layers are drawn once, then reused). False, with nothing drawn, otherwise:
+        use `render_handover`."""
         self._close_finished(index)
         state = frame_state(self.timeline, index)
         if picture_pairs(state):
@@ -145,6 +146,7 @@ class SceneRenderer:
         layers = [self._planar_layer(compositor, layer_state, index) for layer_state in upper]
         if bottom is None:
             if compositor.area_to_convert(layers) > size[0] * size[1] // 2:
+                compositor.remember(layers)
                 return False
             bottom = self._planar_background(size)
             if bottom is None:
