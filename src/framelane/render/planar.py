@@ -244,15 +244,6 @@ class PlanarLayer:
         )
 
 
-def _offsets(level: int) -> Plane:
-    """level × keep / 255 for every keep: what a transparent pixel converts to (video black,
-    neutral chroma) scaled by how transparent it is."""
-    return np.array([round(level * keep / 255) for keep in range(256)], np.uint8)
-
-
-_LUMA_OFFSETS, _CHROMA_OFFSETS = _offsets(16), _offsets(128)
-
-
 class PlanarCompositor:
     """Plays recorded layers back onto a yuv420p frame, region by region."""
 
@@ -334,15 +325,17 @@ class PlanarCompositor:
         source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
         converted = _bt709(self._to_sprite, source, (width, height), "yuv444p")
         y, u, v = planes(converted)
-        keep = _u8(cv2.bitwise_not(cv2.extractChannel(pixels, 3)))
         half = (width // 2, height // 2)
-        keep_half = _u8(cv2.resize(keep, half, interpolation=cv2.INTER_AREA))
-        chroma_offsets = cv2.LUT(keep_half, _CHROMA_OFFSETS)
+        alpha = _u8(cv2.extractChannel(pixels, 3))
+        alpha_half = _u8(cv2.resize(alpha, half, interpolation=cv2.INTER_AREA))
+        # Take off (1 − alpha) × video black (16) or neutral chroma (128): + level × alpha − level.
+        luma = _u8(cv2.addWeighted(y, 1.0, alpha, 16 / 255, -16.0))
         u_half, v_half = (
-            _u8(cv2.subtract(cv2.resize(plane, half, interpolation=cv2.INTER_AREA), chroma_offsets))
+            _u8(cv2.addWeighted(cv2.resize(plane, half, interpolation=cv2.INTER_AREA), 1.0,
+                                alpha_half, 128 / 255, -128.0))
             for plane in (u, v)
-        )
-        luma = _u8(cv2.subtract(y, cv2.LUT(keep, _LUMA_OFFSETS)))
+        )  # fmt: skip
+        keep, keep_half = _u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))
         return Sprite(box, luma, (u_half, v_half), (keep, keep_half))
 
     def _paint_region(
