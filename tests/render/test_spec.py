@@ -247,6 +247,29 @@ class TestCapabilities:
             (
                 {
                     **TEXT,
+                    "motion": [
+                        {"type": "rotate_cw", "time": 0, "duration": 1, "scope": "character"}
+                    ],
+                },
+                "motion_scope",
+                "character",
+                "elements[0].motion[0].scope",
+            ),
+            (
+                {
+                    **TEXT,
+                    "word_animation": {"style": "box", "words": [
+                        {"text": "Hi", "start": 0, "end": 1}]},
+                    "motion": [{"type": "fade", "time": 0, "duration": 1, "scope": "character"}],
+                },
+                "motion_scope",
+                "character",
+                "elements[0].motion[0].scope",
+            ),
+            (
+                {
+                    "type": "image", "id": "i", "source_url": "https://example.com/a.png",
+                    "duration": 2,
                     "motion": [{"type": "fade", "time": 0, "duration": 1, "scope": "character"}],
                 },
                 "motion_scope",

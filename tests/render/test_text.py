@@ -261,3 +261,52 @@ class TestWordAnimation:
         green = np.nonzero((frame[..., 1] > 200) & (frame[..., 0] < 60))[1]
         white = np.nonzero((frame[..., 0] > 200) & (frame[..., 1] > 200))[1]
         assert green.size > 30 and white.size > 30 and green.mean() > white.mean()
+
+
+class TestCharacterScope:
+    """`scope: "character"`: each non-space glyph plays the motion for half its duration,
+    the starts spread evenly, so glyphs arrive left to right."""
+
+    @staticmethod
+    def frames(tmp_path: Path, motion: dict[str, Any], *indices: int) -> list[np.ndarray]:
+        element = text("ABCD", font_size=30, duration=2,
+                       motion=[{"time": 0, "duration": 1, "easing": "linear",
+                                "scope": "character", **motion}])  # fmt: skip
+        data = canvas([element], frame_rate=10, duration=2)
+        return [frame_rgba(data, tmp_path, index=i)[..., 0].astype(int) for i in indices]
+
+    @staticmethod
+    def columns(gray: np.ndarray) -> np.ndarray:
+        return np.nonzero((gray > 100).any(axis=0))[0]
+
+    def test_a_fade_reaches_the_glyphs_one_after_another(self, tmp_path: Path) -> None:
+        before, early, late, after = self.frames(tmp_path, {"type": "fade"}, 0, 3, 7, 15)
+        plain = frame_rgba(canvas([text("ABCD", font_size=30, duration=2)], frame_rate=10,
+                                  duration=2), tmp_path, index=15)[..., 0].astype(int)  # fmt: skip
+        assert before.max() < 30  # every glyph still transparent at t = 0
+        shown = self.columns(plain)
+        left, right = shown.min(), shown.max()
+        middle = (left + right) // 2
+        # t = 0.3 s: the first glyph (its 0.5 s from 0) is 60% in, the last (from 0.5 s) not yet.
+        assert early[:, left:middle].max() > 100 and early[:, middle + 10 :].max() < 30
+        # t = 0.7 s: the first glyph done, the last 40% in.
+        assert late[:, left:middle].max() >= plain[:, left:middle].max() - 2
+        assert 30 < late[:, right - 12 : right + 1].max() < plain[:, right - 12 : right + 1].max()
+        assert np.array_equal(after, plain)  # settled: exactly the plain text
+
+    def test_a_slide_moves_each_glyph_one_em_at_most(self, tmp_path: Path) -> None:
+        start, done = self.frames(tmp_path, {"type": "slide_up"}, 2, 15)
+        rows_start = np.nonzero((start > 30).any(axis=1))[0]
+        rows_done = np.nonzero((done > 100).any(axis=1))[0]
+        # Early on the first glyph is below its place (sliding up), by less than an em (30 px).
+        assert rows_start.size and rows_start.max() > rows_done.max()
+        assert rows_start.max() - rows_done.max() < 30
+
+    def test_a_character_motion_leaves_the_element_itself_still(self, tmp_path: Path) -> None:
+        from framelane.render.evaluate import frame_state
+
+        element = text("ABCD", motion=[{"type": "slide_up", "time": 0, "duration": 1,
+                                        "scope": "character"}])  # fmt: skip
+        timeline, _ = timeline_of(canvas([element]), tmp_path)
+        state = frame_state(timeline, 3).layers[0]
+        assert (state.motion.dx, state.motion.dy, state.motion.opacity) == (0.0, 0.0, 1.0)

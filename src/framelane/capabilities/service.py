@@ -18,15 +18,21 @@ from framelane.render.catalog import build_catalog
 from framelane.render.effects import EFFECTS
 from framelane.render.effects.chroma_key import CHROMA_PARAMETERS
 from framelane.render.motions import MOTIONS
+from framelane.render.motions.scope import character_motions
 from framelane.render.transitions import TRANSITIONS
 from framelane.render.transitions.pixel import PixelTransition
 
 MOTION_SCOPES = (
     {"name": "element", "supported": True,
      "description": "The motion moves the whole element."},
-    {"name": "character", "supported": False,
-     "description": "Per-glyph staggered motion on text: not rendered yet; refused with "
-                    "capability_unsupported."},
+    {"name": "character", "supported": True,
+     "description": "On text without word_animation: each non-space glyph plays the motion "
+                    "in turn, for half its duration, starts spread so the last glyph ends "
+                    "with it; a glyph's canvas is four font sizes square. Only motions that "
+                    "offset, scale and fade can play per glyph: "
+                    + ", ".join(character_motions())
+                    + ". Any other motion, an element that is not text, or text with "
+                    "word_animation is refused with capability_unsupported."},
 )  # fmt: skip
 ANIMATION_PRESETS = {
     "supported": False,

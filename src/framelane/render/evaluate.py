@@ -60,6 +60,8 @@ def motion_state(layer: Layer, time: Fraction, canvas: tuple[int, int]) -> Motio
     state = REST
     seconds = float(time)
     for spec in layer.motions:
+        if spec.scope == "character":  # played per glyph by the text source
+            continue
         motion = MOTIONS.get(spec.type)
         amount, progress = motion_amount(spec, seconds, motion.direction)
         ctx = MotionContext(

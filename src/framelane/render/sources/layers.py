@@ -26,6 +26,7 @@ from framelane.render.evaluate import LayerState
 from framelane.render.fonts import FontLibrary
 from framelane.render.pixels import Pixels, is_opaque, premultiply, to_image
 from framelane.render.planar import fills, is_passthrough, is_planar_source, scaled_planar
+from framelane.render.sources.characters import character_runs
 from framelane.render.sources.picture import (
     NO_CROP,
     crop_view,
@@ -380,7 +381,9 @@ class TextSource:
 
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
         time = float(state.local_time + self.layer.own_start)
-        runs = tuple(self._runs(self._phases(time)))
+        runs = character_runs(self.layer.motions, self.look.text, time, self.look.size) or tuple(
+            self._runs(self._phases(time))
+        )
         if runs not in self.cache:  # styles that ignore the progress keep their picture
             raster = rasterize(self.look, self.fonts, runs)
             m = raster.margin

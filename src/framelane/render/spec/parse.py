@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from framelane.core.errors import CapabilityUnsupported, ValidationFailed
 from framelane.render.effects import EFFECTS
 from framelane.render.motions import MOTIONS
+from framelane.render.motions.scope import character_capable
 from framelane.render.registry import Registry
 from framelane.render.spec.fields import EffectSpec, MotionSpec
 from framelane.render.spec.models import (
@@ -125,6 +126,16 @@ def _unsupported_entries(
             }
 
 
+def _plays_per_character(element: Any, motion: MotionSpec) -> bool:
+    """`scope: "character"` is played for a text element without word animation, with a
+    motion that only offsets, scales and fades (sources/characters.py)."""
+    return (
+        isinstance(element, TextElement)
+        and element.word_animation is None
+        and character_capable(motion.type)
+    )
+
+
 def _element_entries(element: Any, loc: Loc) -> Iterator[dict[str, Any]]:
     if isinstance(element, VideoElement | ImageElement):
         effects: list[EffectSpec] = element.effects
@@ -133,7 +144,7 @@ def _element_entries(element: Any, loc: Loc) -> Iterator[dict[str, Any]]:
     motions: list[MotionSpec] = getattr(element, "motion", [])
     for i, motion in enumerate(motions):
         yield from _entry(MOTIONS, motion.type, (*loc, "motion", i, "type"))
-        if motion.scope == "character":
+        if motion.scope == "character" and not _plays_per_character(element, motion):
             yield {"loc": [*loc, "motion", i, "scope"], "kind": "motion_scope", "name": "character"}
     if isinstance(element, TextElement):
         if element.word_animation is not None:
