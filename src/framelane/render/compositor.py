@@ -125,7 +125,8 @@ class Painter:
                     canvas.drawImage(warped.image, warped.left, warped.top, NEAREST, paint)
                 return
         self._clip_to_reveal(state)
-        _draw_box_shadow(canvas, state, picture, opacity)
+        if state.motion.scatter == 0:  # pieces in flight cast no box shadow
+            _draw_box_shadow(canvas, state, picture, opacity)
         motion = state.motion
         if motion.blend is not None and motion.blend_mix > 0:
             _draw_content(canvas, state, picture, opacity, MOTION_BLEND_MODES[motion.blend])
@@ -231,7 +232,7 @@ def draws_source_over(state: LayerState) -> bool:
 def _motion_changes_pixels(state: LayerState) -> bool:
     m = state.motion
     return bool(m.blur > 0 or (m.blend is not None and m.blend_mix > 0) or m.rotation_x
-                or m.rotation_y)  # fmt: skip
+                or m.rotation_y or m.scatter > 0)  # fmt: skip
 
 
 def blurred(picture: LayerImage, state: LayerState) -> LayerImage:
@@ -384,12 +385,15 @@ def _draw_content(
     if grouped:
         canvas.saveLayer(None, _group_paint(state, picture, paint))
         paint = skia.Paint(AntiAlias=True)
-    if style.border_radius > 0:
+    scatter = state.motion.scatter
+    if scatter == 0 and style.border_radius > 0:
         canvas.clipRRect(_rrect(state, picture.content), skia.ClipOp.kIntersect, True)
     elif placement.clip:
         canvas.clipRect(picture.content)
-    warped = _warped(canvas, picture)
-    if warped is None:
+    warped = None if scatter > 0 else _warped(canvas, picture)
+    if scatter > 0:
+        _draw_pieces(canvas, picture, paint, scatter)
+    elif warped is None:
         canvas.drawImageRect(picture.image, picture.dst, _sampling(canvas, picture), paint)
     elif warped.image is not None:
         canvas.save()
@@ -399,6 +403,48 @@ def _draw_content(
     if grouped:
         _draw_overlays(canvas, state, picture)
         canvas.restore()
+
+
+EXPLODE_GRID = 6
+"""An exploding picture breaks into this many pieces a side."""
+EXPLODE_REACH = 0.5
+"""How far the pieces fly at full scatter, as a fraction of the picture's larger side."""
+EXPLODE_SPIN = 240.0
+"""Degrees a piece turns at most at full scatter."""
+
+
+def _draw_pieces(
+    canvas: skia.Canvas, picture: LayerImage, paint: skia.Paint, scatter: float
+) -> None:
+    """The picture as an EXPLODE_GRID² grid of pieces, each pushed away from the centre
+    along its own direction and turned about its own centre, `scatter` of the way out."""
+    image, dst = picture.image, picture.dst
+    grid = EXPLODE_GRID
+    source_w, source_h = image.width() / grid, image.height() / grid
+    piece_w, piece_h = dst.width() / grid, dst.height() / grid
+    reach = EXPLODE_REACH * max(dst.width(), dst.height()) * scatter
+    piece = skia.Rect.MakeXYWH(-piece_w / 2, -piece_h / 2, piece_w, piece_h)
+    for row in range(grid):
+        for column in range(grid):
+            swerve, spin = _piece_randomness(row, column)
+            out_x, out_y = (column + 0.5) / grid - 0.5, (row + 0.5) / grid - 0.5
+            angle = math.atan2(out_y, out_x) + swerve
+            canvas.save()
+            canvas.translate(dst.left() + (column + 0.5) * piece_w + math.cos(angle) * reach,
+                             dst.top() + (row + 0.5) * piece_h + math.sin(angle) * reach)
+            canvas.rotate(spin * EXPLODE_SPIN * scatter)
+            source = skia.Rect.MakeXYWH(column * source_w, row * source_h, source_w, source_h)
+            canvas.drawImageRect(image, source, piece, LINEAR, paint)
+            canvas.restore()  # fmt: skip
+
+
+def _piece_randomness(row: int, column: int) -> tuple[float, float]:
+    """A piece's own swerve off the outward direction (radians, ±0.6) and spin (±1), the
+    same on every frame and every render."""
+    seed = math.sin(row * 12.9898 + column * 78.233) * 43758.5453
+    first = seed - math.floor(seed)
+    second = (seed * 7.0) - math.floor(seed * 7.0)
+    return (first - 0.5) * 1.2, second * 2.0 - 1.0
 
 
 def _content_paint(
@@ -418,6 +464,7 @@ def _only_transformed(state: LayerState, picture: LayerImage) -> bool:
         state.modifier.canvas_clip == FULL_CANVAS
         and state.motion.reveal == (0.0, 0.0, 1.0, 1.0)
         and state.motion.blend is None
+        and state.motion.scatter == 0
         and style.shadow_color is None
         and style.border_radius <= 0
         and not state.layer.placement.clip

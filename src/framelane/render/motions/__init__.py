@@ -6,7 +6,7 @@ To add a motion: write `motions/<name>.py` with a frozen dataclass implementing
 
 from __future__ import annotations
 
-from framelane.render.motions import basic, ken_burns, looks, loops, packs, pending
+from framelane.render.motions import basic, ken_burns, looks, loops, packs
 from framelane.render.motions.base import REST, Motion, MotionContext, MotionState
 from framelane.render.motions.catalog_names import MOTION_DESCRIPTIONS
 from framelane.render.motions.fade import Fade
@@ -60,7 +60,7 @@ MOTIONS.register(packs.SMOOTH_POP)
 MOTIONS.register(loops.LOOP_3D_SPIN)
 MOTIONS.register(loops.LOOP_3D_SWAY)
 MOTIONS.register(looks.BLUR)
-MOTIONS.register(pending.EXPLODE)
+MOTIONS.register(looks.EXPLODE)
 MOTIONS.register(looks.OVERLAY)
 MOTIONS.register(looks.DIFFERENCE)
 

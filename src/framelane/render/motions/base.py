@@ -57,10 +57,13 @@ class MotionState:
     between the element drawn normally fades in over it (a crossfade for opaque pixels)."""
     blur: float = 0.0
     """Gaussian blur of the element's pixels, standard deviation in canvas pixels."""
+    scatter: float = 0.0
+    """How far the element is broken apart: 0 whole, 1 its pieces flung out (`explode`)."""
 
     def combine(self, other: MotionState) -> MotionState:
         """Both motions at once: offsets add, factors multiply, reveals intersect, blurs add
-        as Gaussians do (in quadrature), the later active blend mode wins."""
+        as Gaussians do (in quadrature), the later active blend mode and the wider scatter
+        win."""
         blender = other if other.blend is not None and other.blend_mix > 0 else self
         return MotionState(
             dx=self.dx + other.dx,
@@ -79,6 +82,7 @@ class MotionState:
             blend=blender.blend,
             blend_mix=blender.blend_mix,
             blur=math.hypot(self.blur, other.blur),
+            scatter=max(self.scatter, other.scatter),
         )
 
 

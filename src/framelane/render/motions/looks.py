@@ -1,5 +1,6 @@
 """Presets that change how the element's pixels look rather than where they are: `blur`
-(into focus), `overlay` and `difference` (blend-mode entrances).
+(into focus), `explode` (pieces flying together), `overlay` and `difference` (blend-mode
+entrances).
 
 The blend entrances draw the element with the blend mode at full strength and crossfade to its
 own blend mode as the motion ends; the element also fades in over the first half, so it appears
@@ -29,6 +30,13 @@ def _blend_in(mode: str) -> Preset:
                   "half), then crossfade to the element's own blend mode.", shape)  # fmt: skip
 
 
+def _explode(a: float, ctx: MotionContext) -> MotionState:
+    return MotionState(scatter=1.0 - a, opacity=min(1.0, 2.0 * a))
+
+
+EXPLODE = Preset("explode", "Explode into place: the element starts broken into a 6×6 grid of "
+                 "pieces flung outward (up to half its larger side) and spinning; they fly "
+                 "back together, fading in over the first half.", _explode)  # fmt: skip
 BLUR = Preset("blur", f"Blur into focus: from a {BLUR_AMOUNT:.0%}-of-the-canvas Gaussian blur to "
               "sharp, fading in over the first half.", _blur)  # fmt: skip
 OVERLAY = _blend_in("overlay")
