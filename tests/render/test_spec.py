@@ -248,7 +248,7 @@ class TestCapabilities:
                 {
                     **TEXT,
                     "motion": [
-                        {"type": "rotate_cw", "time": 0, "duration": 1, "scope": "character"}
+                        {"type": "wipe_left", "time": 0, "duration": 1, "scope": "character"}
                     ],
                 },
                 "motion_scope",

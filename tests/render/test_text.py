@@ -302,6 +302,19 @@ class TestCharacterScope:
         assert rows_start.size and rows_start.max() > rows_done.max()
         assert rows_start.max() - rows_done.max() < 30
 
+    def test_an_explode_flings_each_glyph_its_own_way_and_brings_it_back(
+        self, tmp_path: Path
+    ) -> None:
+        flying, done = self.frames(tmp_path, {"type": "explode"}, 3, 15)
+        plain = frame_rgba(canvas([text("ABCD", font_size=30, duration=2)], frame_rate=10,
+                                  duration=2), tmp_path, index=15)[..., 0].astype(int)  # fmt: skip
+        rows, columns = np.nonzero(plain > 100)
+        box = np.zeros(plain.shape, bool)
+        box[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1] = True
+        # t = 0.3 s: the first glyphs are on their way in, from around the text.
+        assert ((flying > 60) & ~box).sum() > 30
+        assert np.array_equal(done, plain)
+
     def test_a_character_motion_leaves_the_element_itself_still(self, tmp_path: Path) -> None:
         from framelane.render.evaluate import frame_state
 

@@ -29,7 +29,7 @@ MOTION_SCOPES = (
      "description": "On text without word_animation: each non-space glyph plays the motion "
                     "in turn, for half its duration, starts spread so the last glyph ends "
                     "with it; a glyph's canvas is four font sizes square. Only motions that "
-                    "offset, scale and fade can play per glyph: "
+                    "offset, turn, scale, fade or scatter (explode) can play per glyph: "
                     + ", ".join(character_motions())
                     + ". Any other motion, an element that is not text, or text with "
                     "word_animation is refused with capability_unsupported."},

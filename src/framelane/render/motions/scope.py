@@ -1,7 +1,8 @@
 """Which motions can play per glyph (`scope: "character"`), and the stage a glyph plays on.
 
-A glyph drawn apart from the others can be offset, scaled and faded; a motion that does
-anything else on some frame (rotates, clips, blurs, blends) is refused per character with
+A glyph drawn apart from the others can be offset, turned, scaled and faded, and an
+`explode` scatter flings each glyph its own way; a motion that does anything else on some
+frame (clips, blurs, blends, tilts in 3D) is refused per character with
 `capability_unsupported`. A glyph's "canvas" is a square of CHARACTER_STAGE_EM font sizes and
 its box one font size, so a slide travels a quarter of four ems (one em), not of the video.
 """
@@ -27,13 +28,16 @@ def glyph_stage(size: float) -> MotionContext:
 
 @functools.cache
 def character_capable(name: str) -> bool:
-    """Whether the motion, at every amount, only offsets, scales and fades."""
+    """Whether the motion, at every amount, only offsets, turns, scales, fades and
+    scatters."""
     if not MOTIONS.is_supported(name):
         return False
     motion = MOTIONS.get(name)
     for amount in _SAMPLES:
         state = motion.state(amount, dataclasses.replace(glyph_stage(48.0), progress=amount))
-        if dataclasses.replace(state, dx=0.0, dy=0.0, scale=1.0, opacity=1.0) != REST:
+        drawable = dataclasses.replace(state, dx=0.0, dy=0.0, scale=1.0, opacity=1.0,
+                                       rotation=0.0, scatter=0.0)  # fmt: skip
+        if drawable != REST:
             return False
     return True
 

@@ -8,6 +8,7 @@ with it. Which motions can play per glyph, and on what stage: motions/scope.py.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 from framelane.render.evaluate import motion_amount
@@ -19,6 +20,12 @@ from framelane.render.word_animations import WordLook
 
 CHARACTER_SHARE = 0.5
 """Part of the motion's duration each character takes to play it."""
+GLYPH_FLIGHT_EM = 3.0
+"""How far a glyph of an `explode` flies at full scatter, in font sizes."""
+GLYPH_SPIN = 300.0
+"""Degrees a glyph of an `explode` turns at most at full scatter."""
+_GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+"""Successive glyphs fly off in directions this far apart: evenly spread, never aligned."""
 
 
 def character_runs(
@@ -33,7 +40,7 @@ def character_runs(
     looks = [WordLook() for _ in indices]
     for spec in scoped:
         for position, state in enumerate(_states(spec, len(indices), time, size)):
-            looks[position] = _combined(looks[position], state, size)
+            looks[position] = _combined(looks[position], state, size, position)
     return tuple(
         WordRun(index, index + 1, look) for index, look in zip(indices, looks, strict=True)
     )
@@ -52,11 +59,17 @@ def _states(spec: MotionSpec, count: int, time: float, size: float) -> list[Moti
     return states
 
 
-def _combined(look: WordLook, state: MotionState, size: float) -> WordLook:
+def _combined(look: WordLook, state: MotionState, size: float, position: int) -> WordLook:
+    """`look` with one motion's state on top; a scatter sends glyph `position` off along its
+    own direction, turning."""
+    angle = position * _GOLDEN_ANGLE
+    flight = state.scatter * GLYPH_FLIGHT_EM
+    spin = math.sin(position * 12.9898) * GLYPH_SPIN * state.scatter
     return dataclasses.replace(
         look,
         opacity=look.opacity * state.opacity,
-        dx=look.dx + state.dx / size,
-        dy=look.dy + state.dy / size,
+        dx=look.dx + state.dx / size + math.cos(angle) * flight,
+        dy=look.dy + state.dy / size + math.sin(angle) * flight,
         scale=look.scale * state.scale,
+        rotation=look.rotation + state.rotation + spin,
     )

@@ -188,6 +188,8 @@ def _moved_margin(look: TextLook, width: float, runs: Sequence[WordRun]) -> floa
     for run in runs:
         if run.look.moved:
             grow = max(0.0, run.look.scale - 1.0) * max(width, look.size) / 2
+            if run.look.rotation:  # a turned word reaches up to half its length further
+                grow += max(width, look.size) / 2 * max(run.look.scale, 1.0)
             extra = max(extra, (abs(run.look.dx) + abs(run.look.dy)) * look.size + grow)
     return extra
 
@@ -243,8 +245,8 @@ def _draw_moved_word(
     at: tuple[float, float],
     stroked: bool,
 ) -> None:
-    """Draw one word alone into a layer, then that layer offset and scaled about the word's
-    ink centre, at the word's opacity (its stroke and the shadow follow it)."""
+    """Draw one word alone into a layer, then that layer offset, turned and scaled about the
+    word's ink centre, at the word's opacity (its stroke and the shadow follow it)."""
     word = runs[index].look
     if word.opacity <= 0.0:
         return
@@ -267,6 +269,7 @@ def _draw_moved_word(
     paint.setAlphaf(min(word.opacity, 1.0))
     canvas.save()
     canvas.translate(cx + word.dx * look.size, cy + word.dy * look.size)
+    canvas.rotate(word.rotation)
     canvas.scale(word.scale, word.scale)
     canvas.translate(-cx, -cy)
     canvas.drawImage(image, 0, 0, skia.SamplingOptions(skia.FilterMode.kLinear), paint)

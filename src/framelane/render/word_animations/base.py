@@ -44,10 +44,12 @@ class WordLook:
     """Offset of the word, in em; positive is down."""
     scale: float = 1.0
     """Size of the word about its own centre."""
+    rotation: float = 0.0
+    """Degrees clockwise about the word's own centre."""
 
     @property
     def moved(self) -> bool:
-        return self.dx != 0.0 or self.dy != 0.0 or self.scale != 1.0
+        return self.dx != 0.0 or self.dy != 0.0 or self.scale != 1.0 or self.rotation != 0.0
 
 
 PLAIN = WordLook()
