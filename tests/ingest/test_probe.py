@@ -31,6 +31,12 @@ def test_fonts(tmp_path: Path) -> None:
     font.flavor = "woff"
     font.save(str(tmp_path / "serif.woff"))
     assert probe_file(tmp_path / "serif.woff").content_type == "font/woff"
+    font.flavor = "woff2"  # read whole (Brotli), not only its header
+    font.save(str(tmp_path / "serif.woff2"))
+    assert probe_file(tmp_path / "serif.woff2").content_type == "font/woff2"
+    packed = (tmp_path / "serif.woff2").read_bytes()
+    (tmp_path / "damaged.woff2").write_bytes(packed[:48] + bytes(200) + packed[248:])
+    assert refused(tmp_path / "damaged.woff2") == "source_corrupt"
     broken = tmp_path / "broken.ttf"
     broken.write_bytes((FONTS / "JetBrainsMono-Bold.ttf").read_bytes()[:700])
     assert refused(broken) == "source_corrupt"

@@ -114,6 +114,23 @@ class TestFonts:
         assert timeline.layers[0].text is not None
         assert timeline.layers[0].text.family == "JetBrains Mono"
 
+    @pytest.mark.parametrize("flavor", ["woff", "woff2"])
+    def test_a_web_font_draws_the_same_glyphs_as_the_font_it_packs(
+        self, tmp_path: Path, flavor: str
+    ) -> None:
+        """WOFF2 is Brotli-compressed OpenType that skia's FreeType does not read: it is
+        unpacked when loaded."""
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(FONT_DIR / "JetBrainsMono-Regular.ttf"))
+        font.flavor = flavor
+        font.save(str(tmp_path / f"mono.{flavor}"))
+        (tmp_path / "mono.ttf").write_bytes((FONT_DIR / "JetBrainsMono-Regular.ttf").read_bytes())
+        web = frame_rgba(canvas([text("Hg", font_family=f"mono.{flavor}")]), tmp_path)
+        plain = frame_rgba(canvas([text("Hg", font_family="mono.ttf")]), tmp_path)
+        assert (web[..., 0] > 128).sum() > 100
+        assert np.array_equal(web, plain)
+
     def test_workspace_fonts_are_found_by_family_name(self, tmp_path: Path) -> None:
         from framelane.render.build import BuildContext, build_timeline
         from framelane.render.limits import DEFAULT_LIMITS

@@ -153,33 +153,16 @@ def _probe_image(path: Path, content_type: str, size: int, limits: RenderLimits)
 
 # --- fonts ----------------------------------------------------------------------------------
 
-WOFF2_HEADER = struct.Struct(">4s4sIHHI")
-
-
-def _check_woff2_header(path: Path, size: int) -> None:
-    """WOFF2 tables are Brotli-compressed; without Brotli we check the header's claims."""
-    with path.open("rb") as handle:
-        header = handle.read(WOFF2_HEADER.size)
-    if len(header) < WOFF2_HEADER.size:
-        raise SourceCorrupt(f"{path.name}: WOFF2 header is truncated.")
-    _signature, _flavor, length, tables, reserved, _sfnt = WOFF2_HEADER.unpack(header)
-    if length != size or tables == 0 or reserved != 0:
-        raise SourceCorrupt(f"{path.name}: WOFF2 header does not match the file "
-                            f"({length} bytes claimed, {size} present, {tables} tables).")
-
-
 def _probe_font(path: Path, content_type: str, size: int) -> MediaProbe:
-    from fontTools.ttLib import TTFont, TTLibError  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-    if content_type == "font/woff2" and not _has_brotli():
-        _check_woff2_header(path, size)
-        return MediaProbe(content_type, "font", size)
+    from framelane.render.fonts import font_read_errors
 
     try:
         font = TTFont(str(path), lazy=False)
         family_name = font["name"].getBestFamilyName()
         font.close()
-    except (TTLibError, KeyError, struct.error, OSError, ValueError, AssertionError) as error:
+    except font_read_errors() as error:
         raise SourceCorrupt(f"{path.name}: not a readable font ({error}).") from error
     if not family_name:
         raise SourceCorrupt(f"{path.name}: the font has no family name.")
@@ -307,7 +290,3 @@ def _is_cover_art(stream: Any) -> bool:
     return bool(stream.disposition & av.stream.Disposition.attached_pic)
 
 
-def _has_brotli() -> bool:
-    import importlib.util
-
-    return any(importlib.util.find_spec(name) for name in ("brotli", "brotlicffi"))

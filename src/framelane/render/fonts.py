@@ -7,6 +7,8 @@ mono, display) with a `font_substituted` warning.
 
 from __future__ import annotations
 
+import io
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +75,8 @@ class FontLibrary:
 
     def _register_file(self, path: Path) -> str | None:
         typeface = skia.Typeface.MakeFromFile(str(path))
+        if typeface is None and _is_woff2(path):
+            typeface = skia.Typeface.MakeFromData(skia.Data.MakeWithCopy(_decompressed(path)))
         if typeface is None:
             return None
         family = str(typeface.getFamilyName())
@@ -108,5 +112,33 @@ class FontLibrary:
 
 
 @lru_cache(maxsize=1)
+def _is_woff2(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"wOF2"
+
+
+def font_read_errors() -> tuple[type[BaseException], ...]:
+    """What fontTools raises on a damaged font file (Brotli's error for WOFF2)."""
+    import brotli  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTLibError  # type: ignore[import-untyped]
+
+    return (TTLibError, KeyError, struct.error, OSError, ValueError, AssertionError, brotli.error)
+
+
+def _decompressed(path: Path) -> bytes:
+    """A WOFF2 font as the plain OpenType it packs (skia's FreeType reads WOFF, not WOFF2);
+    b"" when it cannot be unpacked."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(str(path))
+        font.flavor = None
+        out = io.BytesIO()
+        font.save(out)
+    except font_read_errors():
+        return b""
+    return out.getvalue()
+
+
 def bundled_families() -> tuple[str, ...]:
     return tuple(FontLibrary().bundled)
