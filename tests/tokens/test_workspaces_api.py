@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -107,6 +108,25 @@ class TestTokensets:
         error = api.call("POST", f"/workspaces/{workspace_id}/tokensets", 400,
                          json={"name": "colors"})
         assert error["error"] == "A tokenset named 'Colors' already exists in this workspace"
+
+    def test_a_create_racing_another_with_the_same_name_is_refused_not_a_500(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Both requests pass the name check before either commits: the unique index on
+        (workspace, lower(name)) refuses the second insert, answered as the same 400."""
+        from framelane.tokens import service
+
+        workspace_id = api.workspace()
+        monkeypatch.setattr(service, "_unique_tokenset_name", lambda *args: None)
+        api.tokenset(workspace_id, "Colors")
+        error = api.call("POST", f"/workspaces/{workspace_id}/tokensets", 400,
+                         json={"name": "COLORS"})
+        assert error["error"] == "A tokenset named 'COLORS' already exists in this workspace"
+        other = api.tokenset(workspace_id, "Spacing")
+        error = api.call("PATCH", f"/tokensets/{other['id']}", 400, json={"name": "colors"})
+        assert error["error"] == "A tokenset named 'colors' already exists in this workspace"
+        listed = api.call("GET", f"/workspaces/{workspace_id}/tokensets")
+        assert sorted(t["name"] for t in listed["tokensets"]) == ["Colors", "Spacing"]
 
     def test_create_in_unknown_workspace_is_404(self, api: Api) -> None:
         assert api.call("POST", "/workspaces/ws_nope/tokensets", 404, json={"name": "x"}) == {

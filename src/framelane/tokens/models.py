@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from framelane.db.base import Base, Timestamped, id_column
 
+TOKENSET_NAME_INDEX = "uq_tokensets_workspace_name"
+
 
 class Tokenset(Timestamped, Base):
     __tablename__ = "tokensets"
+    __table_args__ = (
+        # Names are unique per workspace, ignoring case; the index settles concurrent creates.
+        Index(TOKENSET_NAME_INDEX, "workspace_id", text("lower(name)"), unique=True),
+    )
 
     id: Mapped[str] = id_column()
     workspace_id: Mapped[str] = mapped_column(

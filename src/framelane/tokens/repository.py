@@ -37,6 +37,14 @@ class TokenRepository:
         except IntegrityError as exc:
             raise InvalidTokenRequest(conflict) from exc
 
+    def flush_unique(self, conflict: str) -> None:
+        """Write pending changes now; a unique-constraint race becomes a 400."""
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError as exc:
+            raise InvalidTokenRequest(conflict) from exc
+
     def delete(self, obj: object) -> None:
         self.session.delete(obj)
         self.session.flush()

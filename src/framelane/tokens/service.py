@@ -94,8 +94,11 @@ def _unique_tokenset_name(session: Session, workspace_id: str, name: str,
                           current_id: str | None = None) -> None:
     existing = TokenRepository.from_session(session).tokenset_named(workspace_id, name)
     if existing is not None and existing.id != current_id:
-        raise InvalidTokenRequest(f"A tokenset named '{existing.name}' already exists "
-                                  "in this workspace")
+        raise InvalidTokenRequest(_taken(existing.name))
+
+
+def _taken(name: str) -> str:
+    return f"A tokenset named '{name}' already exists in this workspace"
 
 
 def create_tokenset(session: Session, workspace_id: str, name: str,
@@ -105,7 +108,7 @@ def create_tokenset(session: Session, workspace_id: str, name: str,
     tokenset = Tokenset(id=new_id("ts"), workspace_id=workspace_id, name=name,
                         description=description)
     repo = TokenRepository.from_session(session)
-    repo.add(tokenset)
+    repo.add_unique(tokenset, _taken(name))  # the index settles a concurrent create
     repo.add(Mode(id=new_id("mode"), tokenset_id=tokenset.id, name=FIRST_MODE_NAME,
                   key=mode_key(FIRST_MODE_NAME), is_default=True))
     return tokenset
@@ -116,6 +119,7 @@ def update_tokenset(session: Session, tokenset: Tokenset, name: str | Unset,
     if not isinstance(name, Unset):
         _unique_tokenset_name(session, tokenset.workspace_id, name, tokenset.id)
         tokenset.name = name
+        TokenRepository.from_session(session).flush_unique(_taken(name))
     if not isinstance(description, Unset):
         tokenset.description = description
     tokenset.updated_at = utcnow()
