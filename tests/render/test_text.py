@@ -332,6 +332,20 @@ class TestCharacterScope:
         assert ((flying > 60) & ~box).sum() > 30
         assert np.array_equal(done, plain)
 
+    def test_too_many_moving_glyphs_are_refused_before_any_pixel_work(
+        self, tmp_path: Path
+    ) -> None:
+        from framelane.core.errors import LimitExceeded
+
+        long = text("x" * 201, motion=[{"type": "slide_up", "time": 0, "duration": 1,
+                                        "scope": "character"}])  # fmt: skip
+        with pytest.raises(LimitExceeded) as refused:
+            timeline_of(canvas([long]), tmp_path)
+        assert refused.value.code == "limit_exceeded"
+        assert refused.value.details[0]["limit"] == "max_glyph_motions"
+        spaced = {**long, "text": "x " * 200}  # spaces do not move: 200 glyphs are allowed
+        timeline_of(canvas([spaced]), tmp_path)
+
     def test_a_character_motion_leaves_the_element_itself_still(self, tmp_path: Path) -> None:
         from framelane.render.evaluate import frame_state
 

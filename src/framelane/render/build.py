@@ -273,9 +273,23 @@ def _font_family(ctx: BuildContext, name: str) -> str:
     return choice.family
 
 
+def _check_glyph_motions(ctx: BuildContext, element: TextElement) -> None:
+    if not any(motion.scope == "character" for motion in element.motion):
+        return
+    glyphs = sum(not char.isspace() for char in element.text)
+    if glyphs > ctx.limits.max_glyph_motions:
+        raise LimitExceeded(
+            f"text element {element.id!r} has {glyphs} characters under a per-character "
+            f"motion; at most {ctx.limits.max_glyph_motions} move one by one",
+            details=[{"limit": "max_glyph_motions", "value": glyphs,
+                      "maximum": ctx.limits.max_glyph_motions}],
+        )  # fmt: skip
+
+
 def _text_fields(
     ctx: BuildContext, element: TextElement, canvas: tuple[int, int]
 ) -> tuple[dict[str, Any], tuple[float, float]]:
+    _check_glyph_motions(ctx, element)
     look = text_look(element, _font_family(ctx, element.font_family), canvas)
     size = measure(look, ctx.fonts)
     if size[0] * size[1] > ctx.limits.max_image_pixels:
