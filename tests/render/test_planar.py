@@ -351,6 +351,30 @@ def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
             assert difference.mean() <= 0.3
 
 
+def test_layers_too_large_for_the_background_path_are_not_recorded_every_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full-canvas picture zooming the whole time: refused on frames 0 and 1 (the second
+    try is for still layers), then drawn in BGRA only, not recorded first each frame."""
+    from framelane.render import scene
+
+    recorded: list[int] = []
+    record = scene.record
+
+    def counted(*args: Any) -> Any:
+        recorded.append(1)
+        return record(*args)
+
+    monkeypatch.setattr(scene, "record", counted)
+    photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
+    data = canvas([{"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5,
+                    "motion": [{"type": "zoom_out", "time": 0, "duration": 0.5}]}],
+                  duration=0.5)  # fmt: skip
+    frames = planar_frames(data, tmp_path)
+    assert not any(frames) and len(frames) == 15
+    assert len(recorded) == 2
+
+
 def test_a_background_image_is_converted_once_and_layers_go_over_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,6 +30,10 @@ from framelane.render.sources.picture import NO_CROP, needs_processing
 from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Layer, Timeline, frame_at_or_after
 
+BACKGROUND_RETRY_FRAMES = 15
+"""After two refusals in a row, frames before the background path is tried again (sooner
+when a layer comes or goes)."""
+
 
 class SceneRenderer:
     """Owns the canvas and one pixel source per layer (opened on first use, closed once the
@@ -59,6 +63,10 @@ class SceneRenderer:
         self._background_pixels: Pixels | None = None
         self._background_image: skia.Image | None = None
         self._background_planes: av.VideoFrame | None = None
+        self._background_refusals = 0
+        """Frames in a row the background path was refused: the layers cover too much."""
+        self._refused_keys: tuple[str, ...] = ()
+        self._background_retry_at = 0
         if timeline.background_image is not None:
             self._background_pixels = load_image_pixels(timeline.background_image)
             self._background_image = to_image(self._background_pixels, opaque=False)
@@ -142,18 +150,40 @@ class SceneRenderer:
             self._planar_compositor = PlanarCompositor(size)
         compositor = self._planar_compositor
         bottom = self._passthrough_bottom(state, index)
+        if bottom is None and not self._may_try_background(state, index):
+            return False
         upper = state.layers[1:] if bottom is not None else state.layers
         layers = [self._planar_layer(compositor, layer_state, index) for layer_state in upper]
         if bottom is None:
             if compositor.area_to_convert(layers) > size[0] * size[1] // 2:
                 compositor.remember(layers)
+                self._background_refused(state, index)
                 return False
+            self._background_refusals = 0
             bottom = self._planar_background(size)
-            if bottom is None:
-                return False
         copy_planes(bottom, into)
         compositor.composite(into, layers)
         return True
+
+    def _may_try_background(self, state: FrameState, index: int) -> bool:
+        """Whether to record this frame's layers for the background path: not on an odd
+        canvas, and not again right after it was refused twice in a row for the same
+        layers (a full-canvas video in motion would be recorded, then drawn again in BGRA,
+        every frame). A refused first frame is retried at once: still layers become free."""
+        size = (self.timeline.width, self.timeline.height)
+        if size[0] % 2 or size[1] % 2:
+            return False
+        keys = tuple(layer_state.layer.key for layer_state in state.layers)
+        return (
+            self._background_refusals < 2
+            or keys != self._refused_keys
+            or index >= self._background_retry_at
+        )
+
+    def _background_refused(self, state: FrameState, index: int) -> None:
+        self._background_refusals += 1
+        self._refused_keys = tuple(layer_state.layer.key for layer_state in state.layers)
+        self._background_retry_at = index + BACKGROUND_RETRY_FRAMES
 
     def _passthrough_bottom(self, state: FrameState, index: int) -> av.VideoFrame | None:
         """The bottom layer's decoded frame, when it is the canvas picture as it is."""
@@ -185,11 +215,8 @@ class SceneRenderer:
             layer = compositor.layer(key, still, picture, source_over, [image, *made])
         return layer
 
-    def _planar_background(self, size: tuple[int, int]) -> av.VideoFrame | None:
-        """The background (colour, image) as the encoder would convert it, made once; None
-        when the canvas has no whole chroma samples (odd size)."""
-        if size[0] % 2 or size[1] % 2:
-            return None
+    def _planar_background(self, size: tuple[int, int]) -> av.VideoFrame:
+        """The background (colour, image) as the encoder would convert it, made once."""
         if self._background_planes is None:
             self.canvas.clear(self.background)
             if self._background_image is not None:

@@ -34,8 +34,10 @@ def character_runs(
     """Each non-space character of `text` as it looks at `time` (timeline seconds) under the
     character-scoped `motions`; () when there are none."""
     scoped = [spec for spec in motions if spec.scope == "character"]
+    if not scoped:  # every frame of every text asks
+        return ()
     indices = [index for index, char in enumerate(text) if not char.isspace()]
-    if not scoped or not indices:
+    if not indices:
         return ()
     looks = [WordLook() for _ in indices]
     for spec in scoped:
