@@ -116,7 +116,9 @@ def wait_all_terminal(api: httpx.Client, ids: list[str],
     while time.monotonic() < deadline:
         for job_id in ids:
             if job_id not in final:
-                job = api.get(f"/v1/renders/{job_id}", params={"wait": 1}).json()
+                response = api.get(f"/v1/renders/{job_id}", params={"wait": 1})
+                job = response.json()
+                assert "status" in job, (response.status_code, job)  # say what came instead
                 if job["status"] in TERMINAL:
                     final[job_id] = job
         if len(final) == len(ids):
