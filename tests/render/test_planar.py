@@ -122,15 +122,19 @@ def test_layers_are_blended_over_the_source_values_as_exact_arithmetic_would(
 ) -> None:
     logo = drawing_shape(tmp_path / "logo.png")
     data = spec(smooth, logo)
-    drawn = assert_matches_exact_blend(canvas(overlays(logo), duration=0.5), tmp_path,
-                                       planar_frames(data, tmp_path), source_planes(smooth))
+    drawn = assert_matches_exact_blend(
+        canvas(overlays(logo), duration=0.5),
+        tmp_path,
+        planar_frames(data, tmp_path),
+        source_planes(smooth),
+    )
     for mask in drawn:
         assert mask[:56, :100].sum() > 300  # the layers really are there
 
 
 def assert_matches_exact_blend(
     layers_only: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
-    source: list[tuple[np.ndarray, ...]],
+    source: list[tuple[np.ndarray, ...]], max_difference: int = 3, mean: float = 0.75,
 ) -> list[np.ndarray]:  # fmt: skip
     """Each planar frame is, to within rounding, the layers (drawn together, premultiplied)
     converted to BT.709 limited-range Y'CbCr in floating point, chroma and alpha averaged over
@@ -145,13 +149,14 @@ def assert_matches_exact_blend(
             expected = exact_blend(scene.render(index).astype(float), planes_)
             alpha = scene.render(index)[..., 3] > 0
             chroma_alpha = alpha.reshape(H // 2, 2, W // 2, 2).any(axis=(1, 3))
-            for got, wanted, mask in zip(planar.planes(frame), expected,
-                                         (alpha, chroma_alpha, chroma_alpha), strict=True):
+            for got, wanted, mask in zip(
+                planar.planes(frame), expected, (alpha, chroma_alpha, chroma_alpha), strict=True
+            ):
                 difference = np.abs(got - wanted)[mask]
                 # Each overlapping layer rounds once. (The BGRA path measures 2–5 and 0.5–0.7
                 # from the same exact values.)
-                assert difference.max() <= 3
-                assert difference.mean() <= 0.75
+                assert difference.max() <= max_difference
+                assert difference.mean() <= mean
             masks.append(alpha)
     finally:
         scene.close()
@@ -204,17 +209,25 @@ def test_a_still_layer_is_converted_once_and_blended_every_frame(
     tmp_path: Path, smooth: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     conversions: list[int] = []
-    convert = planar.PlanarCompositor._converted_sprite
+    convert = planar._converted_444
 
-    def counted(
-        self: planar.PlanarCompositor, box: planar.Box, pixels: np.ndarray
-    ) -> planar.Sprite:
+    def counted(*args: Any) -> Any:
         conversions.append(1)
-        return convert(self, box, pixels)
+        return convert(*args)
 
-    monkeypatch.setattr(planar.PlanarCompositor, "_converted_sprite", counted)
-    title = {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
-             "duration": 0.5, "stroke_color": "#000000", "stroke_width": 2, "opacity": 70}
+    monkeypatch.setattr(planar, "_converted_444", counted)
+    title = {
+        "type": "text",
+        "id": "title",
+        "text": "Hi",
+        "font_size": 14,
+        "x": 70,
+        "y": 14,
+        "duration": 0.5,
+        "stroke_color": "#000000",
+        "stroke_width": 2,
+        "opacity": 70,
+    }
     data = canvas([title, {"type": "video", "id": "v", "source_url": str(smooth)}],
                   duration=0.5)  # fmt: skip
     frames = planar_frames(data, tmp_path)
@@ -295,9 +308,12 @@ def test_a_video_zooming_in_from_small_is_a_layer_over_the_background_until_it_i
             want = planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H))
             for got, wanted in zip(planar.planes(frame), planar.planes(want), strict=True):
                 # At layer edges swscale's chroma filter (whole frame) and the sprites' 2×2
-                # average differ by a few levels.
+                # average differ by a few levels. While the video is a few pixels wide, its
+                # edges are most of it: skia covers them clamped to the edge texel, OpenCV
+                # mixes in transparency (a handful of pixels then differ by up to ~10).
                 difference = np.abs(got.astype(int) - wanted)
-                assert difference.max() <= 6
+                assert difference.max() <= 12
+                assert (difference > 6).sum() <= 4
                 assert difference.mean() <= 0.5
 
 
@@ -306,8 +322,13 @@ def test_layers_over_a_background_colour_are_blended_into_its_planes(tmp_path: P
     data = {**canvas(overlays(logo), duration=0.5), "background_color": "#3060c0"}
     frames = planar_frames(data, tmp_path)
     assert all(frame is not None for frame in frames)
-    background = planar.planes(planar.to_planar(VideoReformatter(), bgra_frame(
-        np.broadcast_to(np.array([192, 96, 48, 255], np.uint8), (H, W, 4)).copy()), (W, H)))
+    background = planar.planes(
+        planar.to_planar(
+            VideoReformatter(),
+            bgra_frame(np.broadcast_to(np.array([192, 96, 48, 255], np.uint8), (H, W, 4)).copy()),
+            (W, H),
+        )
+    )
     layers_only = {**canvas(overlays(logo), duration=0.5), "background_color": "#00000000"}
     drawn = assert_matches_exact_blend(layers_only, tmp_path, frames,
                                        [tuple(background)] * len(frames))  # fmt: skip
@@ -324,15 +345,13 @@ def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
     """A photo element filling the canvas under a moving title: the first frame cannot know
     the photo will stay (BGRA); from the second on it is one sprite, blended each frame."""
     conversions: list[int] = []
-    convert = planar.PlanarCompositor._converted_sprite
+    convert = planar._converted_444
 
-    def counted(
-        self: planar.PlanarCompositor, box: planar.Box, pixels: np.ndarray
-    ) -> planar.Sprite:
-        conversions.append((box[2] - box[0]) * (box[3] - box[1]))
-        return convert(self, box, pixels)
+    def counted(reformatter: VideoReformatter, pixels: np.ndarray) -> Any:
+        conversions.append(pixels.shape[0] * pixels.shape[1])
+        return convert(reformatter, pixels)
 
-    monkeypatch.setattr(planar.PlanarCompositor, "_converted_sprite", counted)
+    monkeypatch.setattr(planar, "_converted_444", counted)
     photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
     data = canvas([
         {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
@@ -341,7 +360,8 @@ def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
     ], duration=0.5)  # fmt: skip
     frames = planar_frames(data, tmp_path)
     assert frames[0] is None and all(frame is not None for frame in frames[1:])
-    assert sum(area >= W * H for area in conversions) == 1  # the photo, once
+    # The photo and the title, each converted once: the title is warped as it slides.
+    assert len(conversions) == 2 and 32 * 18 in conversions
     for frame, bgra in zip(frames[1:], bgra_frames(data, tmp_path)[1:], strict=True):
         assert frame is not None
         want = planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H))
@@ -355,24 +375,23 @@ def test_layers_too_large_for_the_background_path_are_not_recorded_every_frame(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A full-canvas picture zooming the whole time: refused on frames 0 and 1 (the second
-    try is for still layers), then drawn in BGRA only, not recorded first each frame."""
-    from framelane.render import scene
-
-    recorded: list[int] = []
-    record = scene.record
+    try is for still layers), then drawn in BGRA only, its layers not prepared for the planes
+    first each frame."""
+    prepared: list[int] = []
+    prepare = SceneRenderer._planar_layer
 
     def counted(*args: Any) -> Any:
-        recorded.append(1)
-        return record(*args)
+        prepared.append(1)
+        return prepare(*args)
 
-    monkeypatch.setattr(scene, "record", counted)
+    monkeypatch.setattr(SceneRenderer, "_planar_layer", counted)
     photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
     data = canvas([{"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5,
                     "motion": [{"type": "zoom_out", "time": 0, "duration": 0.5}]}],
                   duration=0.5)  # fmt: skip
     frames = planar_frames(data, tmp_path)
     assert not any(frames) and len(frames) == 15
-    assert len(recorded) == 2
+    assert len(prepared) == 2
 
 
 def test_a_background_image_is_converted_once_and_layers_go_over_it(

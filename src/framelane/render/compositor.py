@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 import skia
 
 from framelane.render.evaluate import LayerState
@@ -116,7 +117,7 @@ class Painter:
         canvas.save()
         self._clip_to_transition(state)
         self._transform(state)
-        if _only_transformed(state, picture):
+        if only_transformed(state, picture):
             warped = _warped(canvas, picture)
             if warped is not None:
                 canvas.restore()  # drawn 1:1 with no transform: skia bounds it tightly
@@ -147,20 +148,7 @@ class Painter:
             self.canvas.clipRect(rect)
 
     def _transform(self, state: LayerState) -> None:
-        p, m = state.layer.placement, state.motion
-        canvas = self.canvas
-        canvas.translate(p.x + m.dx, p.y + m.dy)
-        rotation_x, rotation_y = p.rotation_x + m.rotation_x, p.rotation_y + m.rotation_y
-        if rotation_x or rotation_y:
-            canvas.concat(perspective(rotation_x, rotation_y, max(self.width, self.height)))
-        rotation = p.rotation_z + m.rotation
-        if rotation:
-            canvas.rotate(rotation)
-        sx = p.scale_x * m.scale * (-1 if p.flip_horizontal else 1)
-        sy = p.scale_y * m.scale * (-1 if p.flip_vertical else 1)
-        if sx != 1 or sy != 1:
-            canvas.scale(sx, sy)
-        canvas.translate(-p.anchor_x * p.width, -p.anchor_y * p.height)
+        apply_transform(self.canvas, state, max(self.width, self.height))
 
     def _clip_to_reveal(self, state: LayerState) -> None:
         reveal = state.motion.reveal
@@ -200,6 +188,33 @@ def record(
     painter.retained = []
     draw(painter)
     return recorder.finishRecordingAsPicture(), painter.retained
+
+
+def apply_transform(canvas: skia.Canvas, state: LayerState, canvas_side: int) -> None:
+    """Concatenate the layer's transform (placement, then motion, about its anchor) to the
+    canvas's: element box coordinates → canvas pixels. `canvas_side`: the canvas's larger side
+    (the perspective camera's distance)."""
+    p, m = state.layer.placement, state.motion
+    canvas.translate(p.x + m.dx, p.y + m.dy)
+    rotation_x, rotation_y = p.rotation_x + m.rotation_x, p.rotation_y + m.rotation_y
+    if rotation_x or rotation_y:
+        canvas.concat(perspective(rotation_x, rotation_y, canvas_side))
+    rotation = p.rotation_z + m.rotation
+    if rotation:
+        canvas.rotate(rotation)
+    sx = p.scale_x * m.scale * (-1 if p.flip_horizontal else 1)
+    sy = p.scale_y * m.scale * (-1 if p.flip_vertical else 1)
+    if sx != 1 or sy != 1:
+        canvas.scale(sx, sy)
+    canvas.translate(-p.anchor_x * p.width, -p.anchor_y * p.height)
+
+
+def layer_matrix(state: LayerState, size: tuple[int, int]) -> skia.Matrix:
+    """The layer's transform (`apply_transform`) as a matrix, without drawing anything."""
+    recorder = skia.PictureRecorder()
+    canvas = recorder.beginRecording(skia.Rect.MakeWH(*size))
+    apply_transform(canvas, state, max(size))
+    return canvas.getTotalMatrix()
 
 
 def perspective(rotation_x: float, rotation_y: float, canvas_side: float) -> skia.M44:
@@ -283,7 +298,7 @@ def _sampling(canvas: skia.Canvas, picture: LayerImage) -> skia.SamplingOptions:
     return NEAREST if aligned else LINEAR
 
 
-def _rrect(state: LayerState, rect: skia.Rect) -> skia.RRect:
+def rounded(state: LayerState, rect: skia.Rect) -> skia.RRect:
     radius = min(state.layer.style.border_radius, rect.width() / 2, rect.height() / 2)
     return skia.RRect.MakeRectXY(rect, radius, radius)
 
@@ -295,7 +310,7 @@ def _draw_box_shadow(
     style = state.layer.style
     if style.shadow_color is None or not picture.opaque:
         return
-    shadow = _rrect(state, picture.content).makeOffset(style.shadow_x, style.shadow_y)
+    shadow = rounded(state, picture.content).makeOffset(style.shadow_x, style.shadow_y)
     sigma = style.shadow_blur / 2
     matrix = canvas.getTotalMatrix()
     if sigma >= SNAPPED_SHADOW_SIGMA and matrix.isTranslate():
@@ -318,19 +333,27 @@ SHADOW_PHASES = 4
 def _draw_cached_shadow(
     canvas: skia.Canvas, shadow: skia.RRect, sigma: float, shade: Rgba, opacity: float
 ) -> None:
+    image, left, top = snapped_shadow(canvas.getTotalMatrix(), shadow, sigma, shade)
+    paint = skia.Paint()
+    paint.setAlphaf(opacity)
+    canvas.save()
+    canvas.resetMatrix()  # translate-only before: skia still bounds this tightly
+    canvas.drawImage(image, left, top, NEAREST, paint)
+    canvas.restore()
+
+
+def snapped_shadow(
+    matrix: skia.Matrix, shadow: skia.RRect, sigma: float, shade: Rgba
+) -> tuple[skia.Image, int, int]:
+    """A blurred round-rect shadow (`shadow` in box coordinates, `matrix` translate-only) as
+    its cached picture and the whole canvas pixel its top-left corner goes to."""
     rect = shadow.rect()
-    matrix = canvas.getTotalMatrix()
     left, phase_x = _phase(matrix.getTranslateX() + rect.left())
     top, phase_y = _phase(matrix.getTranslateY() + rect.top())
     radius = shadow.getSimpleRadii().x()
     image, pad = _shadow_picture(round(rect.width(), 2), round(rect.height(), 2),
                                  round(radius, 2), sigma, shade, phase_x, phase_y)  # fmt: skip
-    paint = skia.Paint()
-    paint.setAlphaf(opacity)
-    canvas.save()
-    canvas.resetMatrix()  # translate-only before: skia still bounds this tightly
-    canvas.drawImage(image, left - pad, top - pad, NEAREST, paint)
-    canvas.restore()
+    return image, left - pad, top - pad
 
 
 def _phase(position: float) -> tuple[int, float]:
@@ -387,7 +410,7 @@ def _draw_content(
         paint = skia.Paint(AntiAlias=True)
     scatter = state.motion.scatter
     if scatter == 0 and style.border_radius > 0:
-        canvas.clipRRect(_rrect(state, picture.content), skia.ClipOp.kIntersect, True)
+        canvas.clipRRect(rounded(state, picture.content), skia.ClipOp.kIntersect, True)
     elif placement.clip:
         canvas.clipRect(picture.content)
     warped = None if scatter > 0 else _warped(canvas, picture)
@@ -430,8 +453,10 @@ def _draw_pieces(
             out_x, out_y = (column + 0.5) / grid - 0.5, (row + 0.5) / grid - 0.5
             angle = math.atan2(out_y, out_x) + swerve
             canvas.save()
-            canvas.translate(dst.left() + (column + 0.5) * piece_w + math.cos(angle) * reach,
-                             dst.top() + (row + 0.5) * piece_h + math.sin(angle) * reach)
+            canvas.translate(
+                dst.left() + (column + 0.5) * piece_w + math.cos(angle) * reach,
+                dst.top() + (row + 0.5) * piece_h + math.sin(angle) * reach,
+            )
             canvas.rotate(spin * EXPLODE_SPIN * scatter)
             source = skia.Rect.MakeXYWH(column * source_w, row * source_h, source_w, source_h)
             canvas.drawImageRect(image, source, piece, LINEAR, paint)
@@ -456,7 +481,7 @@ def _content_paint(
     return paint
 
 
-def _only_transformed(state: LayerState, picture: LayerImage) -> bool:
+def only_transformed(state: LayerState, picture: LayerImage) -> bool:
     """Whether the layer is its picture drawn through the transform and nothing else: no
     clip, reveal, shadow, radius, border, overlay or motion blend."""
     style = state.layer.style
@@ -488,26 +513,36 @@ def _warped(canvas: skia.Canvas, picture: LayerImage) -> Warped | None:
     matrix = canvas.getTotalMatrix()
     if matrix.hasPerspective() or matrix.isScaleTranslate() or picture.pixels.ndim != 3:
         return None
-    width, height = picture.image.width(), picture.image.height()
-    source = skia.Rect.MakeWH(width, height)
-    to_canvas = skia.Matrix.Concat(
-        matrix, skia.Matrix.MakeRectToRect(source, picture.dst, skia.Matrix.kFill_ScaleToFit)
-    )
+    to_canvas = picture_to_canvas(matrix, picture)
+    source = skia.Rect.MakeWH(picture.image.width(), picture.image.height())
     covered = to_canvas.mapRect(source).roundOut()
     if not covered.intersect(canvas.getDeviceClipBounds()):
         return Warped(None, 0, 0)
-    # skia puts texel and pixel centres at +0.5, OpenCV at whole coordinates.
-    a, b, c = to_canvas.getScaleX(), to_canvas.getSkewX(), to_canvas.getTranslateX()
-    d, e, f = to_canvas.getSkewY(), to_canvas.getScaleY(), to_canvas.getTranslateY()
-    shift_x = c + (a + b) / 2 - 0.5 - covered.left()
-    shift_y = f + (d + e) / 2 - 0.5 - covered.top()
-    affine = np.array([[a, b, shift_x], [d, e, shift_y]], np.float64)
+    affine = opencv_affine(to_canvas, covered.left(), covered.top())
     patch = cv2.warpAffine(
         np.ascontiguousarray(picture.pixels), affine, (covered.width(), covered.height()),
         flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
     )  # fmt: skip
     image = skia.Image.fromarray(patch, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
     return Warped(image, covered.left(), covered.top())
+
+
+def picture_to_canvas(matrix: skia.Matrix, picture: LayerImage) -> skia.Matrix:
+    """The picture's pixels → canvas pixels, through `matrix` (box → canvas)."""
+    source = skia.Rect.MakeWH(picture.image.width(), picture.image.height())
+    fill = skia.Matrix.MakeRectToRect(source, picture.dst, skia.Matrix.kFill_ScaleToFit)
+    return skia.Matrix.Concat(matrix, fill)
+
+
+def opencv_affine(to_canvas: skia.Matrix, left: int, top: int) -> npt.NDArray[np.float64]:
+    """`to_canvas` (affine) as OpenCV's warp matrix into a patch whose top-left pixel is
+    canvas pixel (`left`, `top`). skia puts texel and pixel centres at +0.5, OpenCV at whole
+    coordinates."""
+    a, b, c = to_canvas.getScaleX(), to_canvas.getSkewX(), to_canvas.getTranslateX()
+    d, e, f = to_canvas.getSkewY(), to_canvas.getScaleY(), to_canvas.getTranslateY()
+    shift_x = c + (a + b) / 2 - 0.5 - left
+    shift_y = f + (d + e) / 2 - 0.5 - top
+    return np.array([[a, b, shift_x], [d, e, shift_y]], np.float64)
 
 
 def _group_paint(state: LayerState, picture: LayerImage, paint: skia.Paint) -> skia.Paint:

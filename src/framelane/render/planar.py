@@ -25,6 +25,7 @@ Pixels a layer does not touch keep the source's exact values.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -88,9 +89,7 @@ def is_passthrough(frame: av.VideoFrame, colorspace: int, size: tuple[int, int])
 
 def fills(frame: av.VideoFrame, size: tuple[int, int]) -> bool:
     """Whether a frame scaled to `size` (even) keeps its shape: same aspect ratio."""
-    return (
-        frame.width * size[1] == frame.height * size[0] and size[0] % 2 == 0 and size[1] % 2 == 0
-    )
+    return frame.width * size[1] == frame.height * size[0] and size[0] % 2 == 0 and size[1] % 2 == 0
 
 
 def scaled_planar(
@@ -213,32 +212,47 @@ class Sprite:
     """255 − alpha at luma and at chroma resolution: how much of what is under stays."""
 
 
+Recording = tuple[skia.Picture, list[object]]
+"""A layer recorded (`compositor.record`): the picture, and what it reads while played back
+(images sharing numpy memory)."""
+
+
 @dataclass
 class PlanarLayer:
-    """One upper layer of a frame, recorded."""
+    """One upper layer of a frame: recorded, or made into sprites directly."""
 
     key: str
     """The layer's own key: which layer this is from frame to frame."""
-    still: tuple[object, ...]
+    still: tuple[object, ...] | None
     """What the drawing is made from: the source's picture (compared by identity: sources
     hand out the same picture object only while it does not change), then the motion and
-    transition state (by value). Equal on two frames: the layer draws the same pixels."""
-    picture: skia.Picture
+    transition state (by value). Equal on two frames: the layer draws the same pixels. None:
+    never the same (a video frame)."""
     box: Box | None
-    """Where it draws (`drawn_box`)."""
+    """Where it draws (`drawn_box`, or its sprites' boxes)."""
     source_over: bool
     """It draws with normal blending only: its own pixels over what is under them, never
     reading them."""
-    kept: list[object]
-    """What the picture reads while it is played back (images sharing numpy memory)."""
-    sprite: Sprite | None = None
+    record: Callable[[], Recording]
+    """Records the layer: called once, when the layer is recorded or played back."""
+    sprites: list[Sprite] | None = None
     """Made the first time it is blended, and reused for as long as the layer is still."""
+    make: Callable[[], list[Sprite]] | None = None
+    """Makes the sprites directly (planar_sprites.py) instead of from the recording."""
     still_since: int = 0
     """Frames in a row it has drawn the same pixels (0: new this frame)."""
+    recording: Recording | None = None
+
+    @property
+    def picture(self) -> skia.Picture:
+        if self.recording is None:
+            self.recording = self.record()
+        return self.recording[0]
 
     def draws_as(self, still: tuple[object, ...]) -> bool:
         return (
-            len(still) == len(self.still)
+            self.still is not None
+            and len(still) == len(self.still)
             and still[0] is self.still[0]
             and all(a == b for a, b in zip(still[1:], self.still[1:], strict=True))
         )
@@ -268,10 +282,21 @@ class PlanarCompositor:
         self._previous = {layer.key: layer for layer in layers}
 
     def layer(
-        self, key: str, still: tuple[object, ...], picture: skia.Picture, source_over: bool,
-        kept: list[object],
+        self, key: str, still: tuple[object, ...], record: Callable[[], Recording],
+        source_over: bool,
     ) -> PlanarLayer:  # fmt: skip
-        return PlanarLayer(key, still, picture, drawn_box(picture, self.size), source_over, kept)
+        """A layer recorded now (its picture says where it draws)."""
+        recording = record()
+        box = drawn_box(recording[0], self.size)
+        return PlanarLayer(key, still, box, source_over, record, recording=recording)
+
+    def direct(
+        self, key: str, still: tuple[object, ...] | None, box: Box | None,
+        make: Callable[[], list[Sprite]], record: Callable[[], Recording],
+    ) -> PlanarLayer:  # fmt: skip
+        """A layer whose sprites are made directly (planar_sprites.py), in `box`; recorded
+        only if a region it shares must be drawn in BGRA."""
+        return PlanarLayer(key, still, box, True, record, make=make)
 
     def area_to_convert(self, layers: list[PlanarLayer]) -> int:
         """Pixels of sprites these layers would make this frame, leaving out layers that
@@ -280,21 +305,22 @@ class PlanarCompositor:
         return sum(
             (box[2] - box[0]) * (box[3] - box[1])
             for layer in layers
-            if layer.sprite is None and layer.still_since == 0 and (box := layer.box) is not None
+            if layer.sprites is None and layer.still_since == 0 and (box := layer.box) is not None
         )
 
     def composite(self, frame: av.VideoFrame, layers: list[PlanarLayer]) -> None:
         for region in regions([layer.box for layer in layers]):
             if not all(layers[index].source_over for index in region.layers):
-                self._paint_region(frame, region, [layer.picture for layer in layers])
+                self._paint_region(frame, region, layers)
                 continue
             # Source-over is associative: blending the layers one by one, in paint order,
             # is blending their composite; and a still layer stays a still sprite.
             for index in region.layers:
                 layer = layers[index]
-                if layer.sprite is None:
-                    layer.sprite = self._sprite(layer)
-                _blend(frame, layer.sprite)
+                if layer.sprites is None:
+                    layer.sprites = layer.make() if layer.make else [self._sprite(layer)]
+                for sprite in layer.sprites:
+                    _blend(frame, sprite)
         self.remember(layers)
 
     def _sprite_box(self, box: Box) -> Box:
@@ -317,29 +343,10 @@ class PlanarCompositor:
         return self._converted_sprite(box, pixels)
 
     def _converted_sprite(self, box: Box, pixels: Pixels) -> Sprite:
-        """Premultiplied BGRA → premultiplied Y'CbCr 4:2:0. swscale converts the
-        premultiplied values as if they were straight colour, which adds video black and
-        neutral chroma where the sprite is transparent: `× (1 − alpha)` of them is taken
-        off again. Chroma and alpha are averaged over the same 2×2 blocks."""
-        height, width = pixels.shape[:2]
-        source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
-        converted = _bt709(self._to_sprite, source, (width, height), "yuv444p")
-        y, u, v = planes(converted)
-        half = (width // 2, height // 2)
-        alpha = _u8(cv2.extractChannel(pixels, 3))
-        alpha_half = _u8(cv2.resize(alpha, half, interpolation=cv2.INTER_AREA))
-        # Take off (1 − alpha) × video black (16) or neutral chroma (128): + level × alpha − level.
-        luma = _u8(cv2.addWeighted(y, 1.0, alpha, 16 / 255, -16.0))
-        u_half, v_half = (
-            _u8(cv2.addWeighted(cv2.resize(plane, half, interpolation=cv2.INTER_AREA), 1.0,
-                                alpha_half, 128 / 255, -128.0))
-            for plane in (u, v)
-        )  # fmt: skip
-        keep, keep_half = _u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))
-        return Sprite(box, luma, (u_half, v_half), (keep, keep_half))
+        return premultiplied_420(box, self._to_sprite, pixels)
 
     def _paint_region(
-        self, frame: av.VideoFrame, region: Region, pictures: list[skia.Picture]
+        self, frame: av.VideoFrame, region: Region, layers: list[PlanarLayer]
     ) -> None:
         outer = self._with_margin(region.box)
         bgra = self._region_bgra(frame, outer, region.parts)
@@ -347,7 +354,7 @@ class PlanarCompositor:
         canvas = surface.getCanvas()
         canvas.translate(-outer[0], -outer[1])
         for index in region.layers:
-            canvas.drawPicture(pictures[index])
+            canvas.drawPicture(layers[index].picture)
         del canvas, surface
         for part in region.parts:
             self._write_back(frame, outer, bgra, part)
@@ -393,6 +400,55 @@ class PlanarCompositor:
             np.copyto(dst[y : y + sh, x : x + sw], src[sy : sy + sh, sx : sx + sw])
 
 
+def premultiplied_444(
+    reformatter: VideoReformatter, pixels: Pixels
+) -> tuple[Plane, Plane, Plane, Plane]:
+    """Premultiplied BGRA (rows of a multiple of ROW_ALIGN pixels) → premultiplied BT.709
+    limited-range Y', Cb, Cr and alpha, all at full resolution."""
+    y, u, v, alpha = _converted_444(reformatter, pixels)
+    return _take_off(y, alpha, 16), _take_off(u, alpha, 128), _take_off(v, alpha, 128), alpha
+
+
+def premultiplied_420(box: Box, reformatter: VideoReformatter, pixels: Pixels) -> Sprite:
+    """Premultiplied BGRA → a sprite at `box` (even edges): chroma and alpha averaged over the
+    same 2×2 blocks, then the levels under transparency taken off (`_take_off`)."""
+    y, u, v, alpha = _converted_444(reformatter, pixels)
+    u_half, v_half, alpha_half = _halved(u, v, alpha)
+    return Sprite(box, _take_off(y, alpha, 16),
+                  (_take_off(u_half, alpha_half, 128), _take_off(v_half, alpha_half, 128)),
+                  (_u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))))  # fmt: skip
+
+
+def subsampled(box: Box, luma: Plane, cb: Plane, cr: Plane, alpha: Plane) -> Sprite:
+    """A sprite at `box` (even edges) from premultiplied full-resolution planes: chroma and
+    alpha averaged over the same 2×2 blocks."""
+    cb_half, cr_half, alpha_half = _halved(cb, cr, alpha)
+    keep, keep_half = _u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))
+    return Sprite(box, luma, (cb_half, cr_half), (keep, keep_half))
+
+
+def _converted_444(
+    reformatter: VideoReformatter, pixels: Pixels
+) -> tuple[Plane, Plane, Plane, Plane]:
+    """swscale's 4:4:4 conversion of premultiplied BGRA, as if it were straight colour, and
+    the alpha."""
+    height, width = pixels.shape[:2]
+    source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
+    y, u, v = planes(_bt709(reformatter, source, (width, height), "yuv444p"))
+    return y, u, v, _u8(cv2.extractChannel(pixels, 3))
+
+
+def _take_off(plane: Plane, alpha: Plane, level: int) -> Plane:
+    """swscale adds `level` (video black 16, or neutral chroma 128) where a premultiplied
+    picture is transparent: take off `(1 − alpha) × level`, i.e. + level × alpha − level."""
+    return _u8(cv2.addWeighted(plane, 1.0, alpha, level / 255, -float(level)))
+
+
+def _halved(*full: Plane) -> list[Plane]:
+    return [_u8(cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2),
+                           interpolation=cv2.INTER_AREA)) for plane in full]  # fmt: skip
+
+
 def _u8(array: object) -> Plane:
     """An OpenCV result (typed loosely) as the uint8 plane it is."""
     return cast(Plane, array)
@@ -427,6 +483,14 @@ def _round_up(value: int, step: int) -> int:
 
 def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def union_of(boxes: Iterable[Box]) -> Box | None:
+    """The bounding box of `boxes` (None: there are none)."""
+    union = None
+    for box in boxes:
+        union = box if union is None else _union(union, box)
+    return union
 
 
 def _union(a: Box, b: Box) -> Box:

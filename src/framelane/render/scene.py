@@ -17,7 +17,15 @@ from framelane.render.evaluate import FrameState, LayerState, frame_state
 from framelane.render.fonts import FontLibrary
 from framelane.render.pairs import PicturePair, picture_pairs
 from framelane.render.pixels import Pixels, to_image
-from framelane.render.planar import PlanarCompositor, PlanarLayer, copy_planes, to_planar
+from framelane.render.planar import (
+    PlanarCompositor,
+    PlanarLayer,
+    Recording,
+    copy_planes,
+    to_planar,
+    union_of,
+)
+from framelane.render.planar_sprites import DirectSprites, inset_ready, inset_size, may_be_inset
 from framelane.render.sources.layers import (
     LAYER_SOURCES,
     LayerImage,
@@ -55,6 +63,7 @@ class SceneRenderer:
         self.sequential = sequential
         self.planar = planar
         self._planar_compositor: PlanarCompositor | None = None
+        self._sprite_maker: DirectSprites | None = None
         self.fonts = fonts
         self.background = background
         self.canvas = Canvas(timeline.width, timeline.height)
@@ -83,6 +92,9 @@ class SceneRenderer:
                 if self.planar and isinstance(source, VideoSource) and self._may_cover(layer):
                     source.passthrough_size = (self.timeline.width, self.timeline.height)
                     source.passthrough_on = partial(self._nothing_under, layer)
+                elif self.planar and isinstance(source, VideoSource) and may_be_inset(layer):
+                    source.inset_size = inset_size(layer)
+                    source.inset_on = inset_ready
                 self._sources[layer.key] = source
         return self._sources[layer.key]
 
@@ -206,14 +218,38 @@ class SceneRenderer:
         self, compositor: PlanarCompositor, layer_state: LayerState, index: int
     ) -> PlanarLayer:
         key = layer_state.layer.key
-        image = self._source(layer_state.layer).image(layer_state, index)
+        source = self._source(layer_state.layer)
+        inset = source.inset_frame(layer_state, index) if isinstance(source, VideoSource) else None
+        if inset is not None:
+            sprites = self._direct_sprites().inset(layer_state, inset)
+            if sprites is not None:
+                box = union_of(sprite.box for sprite in sprites)
+
+                # Recorded only for a region drawn in BGRA: the frame is converted then.
+                def later() -> Recording:
+                    return self._record(layer_state, source.image(layer_state, index))
+
+                return compositor.direct(key, None, box, lambda: sprites, later)
+        image = source.image(layer_state, index)
         still = (image, layer_state.motion, layer_state.modifier)
         layer = compositor.unchanged(key, still)
         if layer is None:
-            picture, made = record(*compositor.size, partial(_draw, layer_state, image))
-            source_over = draws_source_over(layer_state)
-            layer = compositor.layer(key, still, picture, source_over, [image, *made])
+            record = partial(self._record, layer_state, image)
+            planned = self._direct_sprites().transformed(layer_state, image)
+            if planned is not None:
+                return compositor.direct(key, still, planned.box, planned.make, record)
+            layer = compositor.layer(key, still, record, draws_source_over(layer_state))
         return layer
+
+    def _record(self, layer_state: LayerState, image: LayerImage) -> Recording:
+        picture, made = record(self.timeline.width, self.timeline.height,
+                               partial(_draw, layer_state, image))  # fmt: skip
+        return picture, [image, *made]
+
+    def _direct_sprites(self) -> DirectSprites:
+        if self._sprite_maker is None:
+            self._sprite_maker = DirectSprites((self.timeline.width, self.timeline.height))
+        return self._sprite_maker
 
     def _planar_background(self, size: tuple[int, int]) -> av.VideoFrame:
         """The background (colour, image) as the encoder would convert it, made once."""

@@ -98,6 +98,8 @@ class Decoded:
     frame: av.VideoFrame | None = None
     size: tuple[int, int] = (0, 0)
     """The size `frame` is to be shown at (converted to, when it does not pass through)."""
+    inset: bool = False
+    """`frame` is scaled to the layer's box, for the scene to draw as an inset."""
 
 
 class VideoSource:
@@ -112,6 +114,11 @@ class VideoSource:
         output picture as they are come unconverted (`passthrough_frame`)..."""
         self.passthrough_on: Callable[[int], bool] = lambda _index: True
         """...on the frames this says (the scene: when no layer is under this one)."""
+        self.inset_size: tuple[int, int] | None = None
+        """Set by a scene whose output is yuv420p: frames come scaled to this size in their
+        own planes (`inset_frame`)..."""
+        self.inset_on: Callable[[LayerState], bool] = lambda _state: False
+        """...on the frames whose state this accepts (planar_sprites.inset_ready)."""
         self._prefetch: _Prefetch | None = None
         self._taken: tuple[tuple[int, Fraction], Decoded] | None = None
         self._converter = VideoReformatter()
@@ -144,6 +151,17 @@ class VideoSource:
             ):
                 # Another size of the same shape: scaled to the canvas in its own planes.
                 return Decoded(None, frame=scaled_planar(self._scaler, frame, canvas), size=canvas)
+        inset = self.inset_size
+        if (
+            inset is not None
+            and size == inset
+            and self.inset_on(state)
+            and fills(frame, inset)
+            and is_planar_source(frame, source_colorspace(frame))
+        ):
+            if (frame.width, frame.height) != inset:
+                frame = scaled_planar(self._scaler, frame, inset)
+            return Decoded(None, frame=frame, size=inset, inset=True)
         pixels, fresh = self.reader.convert(frame, *size)
         return Decoded(pixels, fresh)
 
@@ -177,7 +195,13 @@ class VideoSource:
 
     def passthrough_frame(self, state: LayerState, frame_index: int) -> av.VideoFrame | None:
         """The decoded frame itself when it may be the output picture as it is."""
-        return self._take(state, frame_index).frame
+        decoded = self._take(state, frame_index)
+        return None if decoded.inset else decoded.frame
+
+    def inset_frame(self, state: LayerState, frame_index: int) -> av.VideoFrame | None:
+        """The frame scaled to the layer's box in its own planes, when it came so."""
+        decoded = self._take(state, frame_index)
+        return decoded.frame if decoded.inset else None
 
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
         decoded = self._take(state, frame_index)

@@ -1,0 +1,366 @@
+"""Sprites made straight in Y'CbCr, without playing the layer back through skia and BGRA.
+
+The planar compositor (planar.py) turns each upper layer into a premultiplied 4:2:0 sprite. In
+general that means recording the layer with skia, playing it back onto transparency and
+converting the result. Two common kinds of layer are cheaper to make directly:
+
+- **Transformed pictures** (images, text, logos: moved, scaled, turned, faded, and nothing else
+  drawn with them). Their picture is converted to premultiplied Y'CbCrA once, and every frame
+  that 4:4:4:4 picture is warped by OpenCV into the canvas pixels it covers. Bilinear
+  resampling is linear, and so is the conversion, so this is the picture warped in BGRA (as
+  the compositor draws it), then converted; up to rounding.
+- **Video insets** (a video drawn 1:1 at its box, moved, faded, with round corners and a
+  soft shadow). The decode thread scales the frame in its own 4:2:0 planes to the box; here
+  each plane is shifted by the sub-pixel position and multiplied by the corner mask, and the
+  shadow is the compositor's cached shadow picture (snapped to a quarter pixel, as the
+  compositor draws it), as alpha times the shadow's colour.
+
+Everything else falls back to the general path.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import cast
+
+import av
+import cv2
+import numpy as np
+import skia
+from av.video.reformatter import VideoReformatter
+
+from framelane.render.compositor import (
+    SNAPPED_SHADOW_SIGMA,
+    layer_matrix,
+    only_transformed,
+    opencv_affine,
+    picture_to_canvas,
+    rounded,
+    snapped_shadow,
+)
+from framelane.render.evaluate import LayerState
+from framelane.render.motions import REST
+from framelane.render.pixels import Pixels
+from framelane.render.planar import (
+    ROW_ALIGN,
+    Box,
+    Plane,
+    Sprite,
+    planes,
+    premultiplied_444,
+    subsampled,
+)
+from framelane.render.sources.layers import LayerImage
+from framelane.render.sources.picture import NO_CROP, needs_processing
+from framelane.render.spec.units import Rgba
+from framelane.render.timeline import Layer
+from framelane.render.transitions.base import FULL_CANVAS, UNCHANGED
+
+ENLARGED = 1.01
+"""A picture drawn larger than this many pixels a texel has its edges covered as skia does."""
+CONVERTED_PICTURES = 8
+"""Pictures kept converted to Y'CbCrA (a text that changes every frame needs only the last)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """Sprites to be made when the frame is composited in planes."""
+
+    box: Box | None
+    """Where they go (None: nowhere, the layer draws nothing)."""
+    make: Callable[[], list[Sprite]]
+
+
+@dataclass(frozen=True, slots=True)
+class Yuva:
+    pixels: Pixels
+    """The BGRA picture it was made from, kept so its identity cannot be reused."""
+    planes: Pixels
+    """Premultiplied Y', Cb, Cr, alpha interleaved (height × width × 4)."""
+
+
+class DirectSprites:
+    """Makes sprites without skia playback, for the layers that allow it (None otherwise)."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self._reformatter = VideoReformatter()
+        self._converted: dict[int, Yuva] = {}
+
+    def transformed(self, state: LayerState, picture: LayerImage) -> Planned | None:
+        """The picture, warped and faded, as a sprite, when it is all the layer draws
+        (`only_transformed`, no blur) and the transform is affine."""
+        if not (
+            only_transformed(state, picture)
+            and state.motion.blur == 0
+            and picture.pixels.ndim == 3
+            and picture.pixels.shape[2] == 4
+        ):
+            return None
+        matrix = layer_matrix(state, self.size)
+        if matrix.hasPerspective():
+            return None
+        opacity = _opacity(state)
+        to_canvas = picture_to_canvas(matrix, picture)
+        covered = to_canvas.mapRect(skia.Rect.MakeWH(*picture.pixels.shape[1::-1])).roundOut()
+        box = self._even_box(covered.left(), covered.top(), covered.right(), covered.bottom())
+        if box is None or opacity <= 0:
+            return Planned(None, list)
+        return Planned(box, partial(self._warped, picture.pixels, to_canvas, box, opacity))
+
+    def _warped(
+        self, pixels: Pixels, to_canvas: skia.Matrix, box: Box, opacity: float
+    ) -> list[Sprite]:
+        left, top, right, bottom = box
+        size = (right - left, bottom - top)
+        affine = opencv_affine(to_canvas, left, top)
+        enlarged = max(math.hypot(affine[0, 0], affine[1, 0]),
+                       math.hypot(affine[0, 1], affine[1, 1])) > ENLARGED  # fmt: skip
+        # Outside its edge texels skia clamps, then covers the edge pixels (anti-aliasing);
+        # OpenCV mixes in transparency over half a texel: the same while a texel is at most
+        # a pixel, a soft fringe when enlarged. So then: clamp, and cover as skia does.
+        patch = cv2.warpAffine(
+            self._yuva(pixels), affine, size, flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE if enlarged else cv2.BORDER_CONSTANT,
+            borderValue=(0, 0, 0, 0),
+        )  # fmt: skip
+        if enlarged:
+            coverage = _coverage(pixels.shape[1], pixels.shape[0], to_canvas, box)
+            patch = cv2.multiply(patch, cv2.merge([coverage] * 4), scale=opacity / 255)
+        elif opacity < 1:
+            patch = cv2.convertScaleAbs(patch, alpha=opacity)
+        luma, cb, cr, alpha = (_u8(plane) for plane in cv2.split(patch))
+        return [subsampled(box, luma, cb, cr, alpha)]
+
+    def inset(self, state: LayerState, frame: av.VideoFrame) -> list[Sprite] | None:
+        """A video frame already scaled to the layer's box in its own planes (`inset_ready`),
+        drawn at the layer's position: its shadow, then the picture with round corners."""
+        if not inset_ready(state):
+            return None
+        layer, opacity = state.layer, _opacity(state)
+        if opacity <= 0:
+            return []
+        width, height = frame.width, frame.height
+        matrix = layer_matrix(state, self.size)
+        content = skia.Rect.MakeWH(width, height)
+        sprites = []
+        if layer.style.shadow_color is not None:
+            shadow = self._shadow(state, matrix, content, opacity)
+            if shadow is not None:
+                sprites.append(shadow)
+        x, y = matrix.getTranslateX(), matrix.getTranslateY()
+        left, top = math.floor(x) & ~1, math.floor(y) & ~1
+        right, bottom = _even_up(math.ceil(x + width)), _even_up(math.ceil(y + height))
+        box = self._even_box(left, top, right, bottom)
+        if box is None:
+            return sprites
+        radius = rounded(state, content).getSimpleRadii().x()
+        mask, mask_half = _corner_mask(width, height, radius, x - left, y - top,
+                                       right - left, bottom - top)  # fmt: skip
+        if opacity < 1:
+            mask, mask_half = (_scaled(m, opacity) for m in (mask, mask_half))
+        shifted = [
+            cv2.warpAffine(
+                plane, np.array([[1, 0, (x - left) / scale], [0, 1, (y - top) / scale]]),
+                ((right - left) // scale, (bottom - top) // scale), flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+            for plane, scale in zip(planes(frame), (1, 2, 2), strict=True)
+        ]  # fmt: skip
+        luma, cb, cr = (
+            _u8(cv2.multiply(plane, m, scale=1 / 255))
+            for plane, m in zip(shifted, (mask, mask_half, mask_half), strict=True)
+        )
+        sprite = Sprite((left, top, right, bottom), luma, (cb, cr),
+                        (_u8(cv2.bitwise_not(mask)), _u8(cv2.bitwise_not(mask_half))))  # fmt: skip
+        sprites.append(_clipped(sprite, box))
+        return sprites
+
+    def _shadow(
+        self, state: LayerState, matrix: skia.Matrix, content: skia.Rect, opacity: float
+    ) -> Sprite | None:
+        style = state.layer.style
+        assert style.shadow_color is not None
+        shadow = rounded(state, content).makeOffset(style.shadow_x, style.shadow_y)
+        image, left, top = snapped_shadow(matrix, shadow, style.shadow_blur / 2,
+                                          style.shadow_color)  # fmt: skip
+        alpha = _shadow_alpha(image)
+        # Even edges: a column and a row of nothing where the picture starts on an odd pixel.
+        pad_x, pad_y = left & 1, top & 1
+        width, height = alpha.shape[1] + pad_x, alpha.shape[0] + pad_y
+        bottom, right = _even_up(height) - height, _even_up(width) - width
+        alpha = _u8(
+            cv2.copyMakeBorder(alpha, pad_y, bottom, pad_x, right, cv2.BORDER_CONSTANT, value=0)
+        )
+        if opacity < 1:
+            alpha = _scaled(alpha, opacity)
+        left, top = left - pad_x, top - pad_y
+        box = self._even_box(left, top, left + alpha.shape[1], top + alpha.shape[0])
+        if box is None:
+            return None
+        alpha_half = _u8(cv2.resize(alpha, (alpha.shape[1] // 2, alpha.shape[0] // 2),
+                                    interpolation=cv2.INTER_AREA))  # fmt: skip
+        luma, cb, cr = _limited_ycbcr(style.shadow_color)
+        sprite = Sprite(
+            (left, top, left + alpha.shape[1], top + alpha.shape[0]),
+            _scaled(alpha, luma / 255),
+            (_scaled(alpha_half, cb / 255), _scaled(alpha_half, cr / 255)),
+            (_u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))),
+        )
+        return _clipped(sprite, box)
+
+    def _even_box(self, left: int, top: int, right: int, bottom: int) -> Box | None:
+        """The box grown to even edges and cut to the canvas; None when nothing is left."""
+        box = (max(0, left & ~1), max(0, top & ~1), min(self.size[0], _even_up(right)),
+               min(self.size[1], _even_up(bottom)))  # fmt: skip
+        return box if box[0] < box[2] and box[1] < box[3] else None
+
+    def _yuva(self, pixels: Pixels) -> Pixels:
+        """The picture as premultiplied Y'CbCrA, converted once while it is in use."""
+        key = id(pixels)
+        converted = self._converted.get(key)
+        if converted is None or converted.pixels is not pixels:
+            height, width = pixels.shape[:2]
+            padded = -(-width // ROW_ALIGN) * ROW_ALIGN  # swscale wants whole rows
+            source = np.zeros((height, padded, 4), np.uint8)
+            source[:, :width] = pixels
+            planes_ = premultiplied_444(self._reformatter, source)
+            merged = _u8(cv2.merge([plane[:, :width] for plane in planes_]))
+            if len(self._converted) >= CONVERTED_PICTURES:
+                self._converted.pop(next(iter(self._converted)))
+            converted = self._converted[key] = Yuva(pixels, merged)
+        return converted.planes
+
+
+def may_be_inset(layer: Layer) -> bool:
+    """Whether a video layer could be drawn as an inset (`inset_ready`): what does not change
+    from frame to frame."""
+    placement, style, media = layer.placement, layer.style, layer.media
+    width, height = placement.width, placement.height
+    return (
+        layer.kind == "video"
+        and media is not None
+        and not media.has_alpha
+        and layer.picture.crop == NO_CROP
+        and not needs_processing(layer.picture)
+        and placement.blend_mode == "none"
+        and placement.color_overlay is None
+        and not (style.border_color is not None and style.border_width > 0)
+        and (style.shadow_color is None or style.shadow_blur / 2 >= SNAPPED_SHADOW_SIGMA)
+        and placement.rotation_x == placement.rotation_y == placement.rotation_z == 0
+        and placement.scale_x == placement.scale_y == 1
+        and not placement.flip_horizontal
+        and not placement.flip_vertical
+        and float(width).is_integer()
+        and float(height).is_integer()
+        and int(width) % 2 == 0
+        and int(height) % 2 == 0
+    )
+
+
+def inset_ready(state: LayerState) -> bool:
+    """Whether this frame of a video layer is an inset: `may_be_inset`, only moved and faded
+    by its motions, and whole (no transition clip or tint)."""
+    motion, modifier = state.motion, state.modifier
+    return (
+        may_be_inset(state.layer)
+        and motion.scale == 1
+        and motion.rotation == motion.rotation_x == motion.rotation_y == 0
+        and motion.reveal == REST.reveal
+        and motion.blur == 0
+        and motion.scatter == 0
+        and (motion.blend is None or motion.blend_mix <= 0)
+        and modifier.canvas_clip == FULL_CANVAS
+        and modifier.tint_amount == UNCHANGED.tint_amount
+    )
+
+
+def inset_size(layer: Layer) -> tuple[int, int]:
+    return int(layer.placement.width), int(layer.placement.height)
+
+
+def _opacity(state: LayerState) -> float:
+    return state.layer.placement.opacity * state.motion.opacity * state.modifier.opacity
+
+
+def _scaled(plane: Plane, factor: float) -> Plane:
+    return _u8(cv2.convertScaleAbs(plane, alpha=factor))
+
+
+def _u8(array: object) -> Plane:
+    """An OpenCV result (typed loosely) as the uint8 array it is."""
+    return cast(Plane, array)
+
+
+def _even_up(value: int) -> int:
+    return value + (value & 1)
+
+
+def _clipped(sprite: Sprite, box: Box) -> Sprite:
+    """The part of a sprite inside `box` (even edges)."""
+    if sprite.box == box:
+        return sprite
+    left, top = box[0] - sprite.box[0], box[1] - sprite.box[1]
+    right, bottom = left + box[2] - box[0], top + box[3] - box[1]
+
+    def cut(plane: Plane, shift: int) -> Plane:
+        return plane[top >> shift : bottom >> shift, left >> shift : right >> shift]
+
+    return Sprite(box, cut(sprite.luma, 0), (cut(sprite.chroma[0], 1), cut(sprite.chroma[1], 1)),
+                  (cut(sprite.keep[0], 0), cut(sprite.keep[1], 1)))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _corner_mask(
+    width: int, height: int, radius: float, x: float, y: float, box_w: int, box_h: int
+) -> tuple[Plane, Plane]:
+    """Coverage of a `width` × `height` round rectangle at (`x`, `y`) in a `box_w` × `box_h`
+    patch, anti-aliased as skia clips it, at luma and at chroma resolution (~0.1 ms for a
+    640×360 inset; cached for an inset that stays still)."""
+    rect = skia.Rect.MakeXYWH(x, y, width, height)
+    corners = _covered(box_w, box_h, skia.RRect.MakeRectXY(rect, radius, radius))
+    # skia covers the edge pixels twice, once clipping to the corners and once drawing the
+    # picture, and multiplies the two: the same here, so both paths show the same edges.
+    mask = _u8(cv2.multiply(corners, _covered(box_w, box_h, skia.RRect.MakeRect(rect)),
+                            scale=1 / 255))  # fmt: skip
+    half = cv2.resize(mask, (box_w // 2, box_h // 2), interpolation=cv2.INTER_AREA)
+    return mask, _u8(half)
+
+
+def _coverage(width: int, height: int, to_canvas: skia.Matrix, box: Box) -> Plane:
+    """How much of each pixel of `box` a `width` × `height` picture covers, through
+    `to_canvas` (anti-aliased, as skia draws it)."""
+    mask = np.zeros((box[3] - box[1], box[2] - box[0]), np.uint8)
+    surface = skia.Surface(mask, skia.kAlpha_8_ColorType, skia.kPremul_AlphaType)
+    canvas = surface.getCanvas()
+    canvas.translate(-box[0], -box[1])
+    canvas.concat(to_canvas)
+    canvas.drawRect(skia.Rect.MakeWH(width, height), skia.Paint(AntiAlias=True))
+    del canvas, surface
+    return mask
+
+
+def _covered(width: int, height: int, shape: skia.RRect) -> Plane:
+    mask = np.zeros((height, width), np.uint8)
+    surface = skia.Surface(mask, skia.kAlpha_8_ColorType, skia.kPremul_AlphaType)
+    surface.getCanvas().drawRRect(shape, skia.Paint(AntiAlias=True))
+    del surface
+    return mask
+
+
+@functools.lru_cache(maxsize=32)
+def _shadow_alpha(image: skia.Image) -> Plane:
+    return np.ascontiguousarray(image.toarray()[..., 3])
+
+
+@functools.lru_cache(maxsize=16)
+def _limited_ycbcr(shade: Rgba) -> tuple[float, float, float]:
+    """A colour's BT.709 limited-range Y', Cb, Cr (its alpha is in the shadow picture's)."""
+    r, g, b = (channel / 255 for channel in shade[:3])
+    luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return (16 + 219 * luma, 128 + 224 * (b - luma) / 1.8556,
+            128 + 224 * (r - luma) / 1.5748)  # fmt: skip

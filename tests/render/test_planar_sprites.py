@@ -1,0 +1,155 @@
+"""Sprites made straight in Y'CbCr (planar_sprites.py): pictures warped after one conversion,
+and video insets blended from their own planes. Each is checked against exact arithmetic on
+the BGRA composite, and each refusal falls back to the general path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from framelane.render import planar_sprites
+from framelane.render.planar_sprites import DirectSprites
+from tests.render.conftest import W, canvas, write_png, write_video
+from tests.render.test_planar import (
+    assert_matches_exact_blend,
+    gradient,
+    planar_frames,
+    source_planes,
+)
+
+pytestmark = pytest.mark.slow
+
+INSET_TOLERANCE = {"max_difference": 4, "mean": 1.0}
+"""The inset is scaled in its own planes; the reference rounds it through BGRA first (which
+measures 0.5–0.7 levels off on average, test_planar.py), hence ~1 level more than sprites."""
+
+
+def other_gradient(n: int) -> np.ndarray:
+    """Another smooth picture (the inset's), changing every frame."""
+    return np.ascontiguousarray(gradient(n)[::-1, ::-1, ::-1])
+
+
+@pytest.fixture
+def smooth(tmp_path: Path) -> Path:
+    return write_video(tmp_path / "smooth.mp4", seconds=0.5, frame=gradient, bt709=True)
+
+
+@pytest.fixture
+def inset_clip(tmp_path: Path) -> Path:
+    return write_video(tmp_path / "inset.mp4", seconds=0.5, frame=other_gradient, bt709=True)
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many layers each direct path drew (a refusal does not count)."""
+    counts = {"inset": 0, "transformed": 0}
+    for name in counts:
+        original = getattr(DirectSprites, name)
+
+        def counted(self: DirectSprites, *args: Any, _name: str = name, _f: Any = original) -> Any:
+            result = _f(self, *args)
+            counts[_name] += result is not None
+            return result
+
+        monkeypatch.setattr(DirectSprites, name, counted)
+    return counts
+
+
+def inset(clip: Path, **extra: Any) -> dict[str, Any]:
+    """A 64×36 inset (the source is 160×90) leaving to the right, by fractions of a pixel a
+    frame at first."""
+    return {
+        "type": "video", "id": "inset", "source_url": str(clip), "width": 64, "height": 36,
+        "x": 60.3, "y": 40.6, "border_radius": 8, "opacity": 90, "shadow_color": "#00000099",
+        "shadow_blur": 16, "shadow_x": 4, "shadow_y": 3, "z_index": 1,
+        "motion": [{"type": "slide_right", "time": 0, "duration": 4, "easing": "linear",
+                    "reversed": True}],
+        **extra,
+    }  # fmt: skip
+
+
+def with_bottom(clip: Path, *layers: dict[str, Any]) -> dict[str, Any]:
+    return canvas([*layers, {"type": "video", "id": "bottom", "source_url": str(clip)}],
+                  duration=0.5)  # fmt: skip
+
+
+def test_a_moving_video_inset_with_corners_shadow_and_opacity_is_blended_from_its_planes(
+    tmp_path: Path, smooth: Path, inset_clip: Path, made: dict[str, int]
+) -> None:
+    layer = inset(inset_clip)
+    frames = planar_frames(with_bottom(smooth, layer), tmp_path)
+    assert made["inset"] == 15
+    drawn = assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
+                                       source_planes(smooth), **INSET_TOLERANCE)  # fmt: skip
+    # The inset and its shadow are there, and the inset moves.
+    assert all(mask.sum() > 64 * 36 for mask in drawn)
+    assert not np.array_equal(drawn[0], drawn[-1])
+
+
+def test_an_inset_partly_off_the_canvas_is_cut_to_it(
+    tmp_path: Path, smooth: Path, inset_clip: Path, made: dict[str, int]
+) -> None:
+    layer = inset(inset_clip, x=W - 10.25, y=-4.5, motion=[])
+    frames = planar_frames(with_bottom(smooth, layer), tmp_path)
+    assert made["inset"] == 15
+    assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
+                               source_planes(smooth), **INSET_TOLERANCE)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"z_rotation": "5deg"}, {"border_width": 2, "border_color": "#ffffff"},
+     {"shadow_blur": 4}, {"blend_mode": "screen"}, {"width": 63}],
+)  # fmt: skip
+def test_an_inset_it_cannot_draw_straight_is_drawn_through_skia(
+    tmp_path: Path, smooth: Path, inset_clip: Path, made: dict[str, int], change: dict[str, Any]
+) -> None:
+    data = with_bottom(smooth, inset(inset_clip, **change))
+    frames = planar_frames(data, tmp_path)
+    assert made["inset"] == 0
+    assert all(frame is not None for frame in frames)
+
+
+def test_an_inset_turned_by_a_motion_falls_back_on_those_frames_only(
+    tmp_path: Path, smooth: Path, inset_clip: Path, made: dict[str, int]
+) -> None:
+    turning = [{"type": "rotate_cw", "time": 0, "duration": 0.2}]
+    data = with_bottom(smooth, inset(inset_clip, motion=turning))
+    frames = planar_frames(data, tmp_path)
+    assert made["inset"] == 9  # frames 6–14, once it has turned into place
+    assert all(frame is not None for frame in frames)
+
+
+def test_turned_faded_and_enlarged_pictures_are_warped_after_one_conversion(
+    tmp_path: Path, smooth: Path, made: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversions: list[int] = []
+    convert = planar_sprites.premultiplied_444
+
+    def counted(*args: Any) -> Any:
+        conversions.append(1)
+        return convert(*args)
+
+    monkeypatch.setattr(planar_sprites, "premultiplied_444", counted)
+    logo = write_png(tmp_path / "logo.png", (250, 200, 0, 220), (30, 16))
+    small = write_png(tmp_path / "small.png", (40, 90, 220, 255), (8, 6))
+    layers = [
+        {"type": "image", "id": "logo", "source_url": str(logo), "width": 30, "height": 16,
+         "x": 40, "y": 30, "z_rotation": "12deg", "duration": 0.5, "z_index": 2,
+         "motion": [{"type": "fade", "time": 0, "duration": 1, "reversed": True},
+                    {"type": "loop_rotate", "time": 0, "duration": 0.5}]},
+        {"type": "image", "id": "small", "source_url": str(small), "width": 40, "height": 30,
+         "x": 110.5, "y": 50.25, "duration": 0.5, "z_index": 1,
+         "motion": [{"type": "slide_left", "time": 0, "duration": 4, "reversed": True}]},
+    ]  # fmt: skip
+    frames = planar_frames(with_bottom(smooth, *layers), tmp_path)
+    assert made["transformed"] == 2 * 15
+    assert len(conversions) == 2
+    # Conversion, warp, fade and 2×2 average each round once: ≤ 2.1 levels, ~1 where the
+    # faded logo's edges are most of what is drawn.
+    drawn = assert_matches_exact_blend(canvas(layers, duration=0.5), tmp_path, frames,
+                                       source_planes(smooth), mean=1.0)  # fmt: skip
+    assert all(mask.sum() > 30 * 16 for mask in drawn)
