@@ -153,3 +153,26 @@ def test_turned_faded_and_enlarged_pictures_are_warped_after_one_conversion(
     drawn = assert_matches_exact_blend(canvas(layers, duration=0.5), tmp_path, frames,
                                        source_planes(smooth), mean=1.0)  # fmt: skip
     assert all(mask.sum() > 30 * 16 for mask in drawn)
+
+
+def test_a_picture_in_use_stays_converted_while_others_come_and_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rotating logo beside a text whose picture changes every frame (per-character motion):
+    the logo is converted once, the text's old pictures are let go."""
+    converted: list[int] = []
+    convert = planar_sprites.premultiplied_444
+
+    def counted(reformatter: Any, pixels: np.ndarray) -> Any:
+        converted.append(int(pixels[0, 0, 0]))
+        return convert(reformatter, pixels)
+
+    monkeypatch.setattr(planar_sprites, "premultiplied_444", counted)
+    maker = DirectSprites((W, 90))
+    logo = np.full((8, 8, 4), 200, np.uint8)
+    for n in range(3 * planar_sprites.CONVERTED_PICTURES):
+        maker._yuva(logo)
+        maker._yuva(np.full((8, 8, 4), n, np.uint8))
+    assert converted.count(200) == 1
+    assert len(converted) == 1 + 3 * planar_sprites.CONVERTED_PICTURES
+    assert len(maker._converted) == planar_sprites.CONVERTED_PICTURES

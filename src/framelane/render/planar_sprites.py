@@ -203,19 +203,20 @@ class DirectSprites:
         return box if box[0] < box[2] and box[1] < box[3] else None
 
     def _yuva(self, pixels: Pixels) -> Pixels:
-        """The picture as premultiplied Y'CbCrA, converted once while it is in use."""
-        key = id(pixels)
-        converted = self._converted.get(key)
-        if converted is None or converted.pixels is not pixels:
+        """The picture as premultiplied Y'CbCrA, converted once while it is in use (the
+        least recently used of more than CONVERTED_PICTURES is let go)."""
+        key = id(pixels)  # never reused while cached: the entry holds the picture
+        converted = self._converted.pop(key, None)
+        if converted is None:
             height, width = pixels.shape[:2]
             padded = -(-width // ROW_ALIGN) * ROW_ALIGN  # swscale wants whole rows
             source = np.zeros((height, padded, 4), np.uint8)
             source[:, :width] = pixels
             planes_ = premultiplied_444(self._reformatter, source)
-            merged = _u8(cv2.merge([plane[:, :width] for plane in planes_]))
+            converted = Yuva(pixels, _u8(cv2.merge([plane[:, :width] for plane in planes_])))
             if len(self._converted) >= CONVERTED_PICTURES:
                 self._converted.pop(next(iter(self._converted)))
-            converted = self._converted[key] = Yuva(pixels, merged)
+        self._converted[key] = converted
         return converted.planes
 
 
