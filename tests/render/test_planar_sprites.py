@@ -14,6 +14,7 @@ from framelane.render import planar_sprites
 from framelane.render.planar_sprites import DirectSprites
 from tests.render.conftest import W, canvas, write_png, write_video
 from tests.render.test_planar import (
+    assert_matches_bgra,
     assert_matches_exact_blend,
     gradient,
     planar_frames,
@@ -176,3 +177,18 @@ def test_a_picture_in_use_stays_converted_while_others_come_and_go(
     assert converted.count(200) == 1
     assert len(converted) == 1 + 3 * planar_sprites.CONVERTED_PICTURES
     assert len(maker._converted) == planar_sprites.CONVERTED_PICTURES
+
+
+def test_an_inset_under_a_layer_that_blends_with_it_is_drawn_in_that_region_in_bgra(
+    tmp_path: Path, smooth: Path, inset_clip: Path, made: dict[str, int]
+) -> None:
+    """A multiply layer over the inset: their region is played back through BGRA, the inset
+    recorded from its planar frame converted there."""
+    tint = write_png(tmp_path / "tint.png", (250, 120, 40, 255), (30, 20))
+    over = {"type": "image", "id": "tint", "source_url": str(tint), "width": 30, "height": 20,
+            "x": 64, "y": 44, "blend_mode": "multiply", "duration": 0.5, "z_index": 2}  # fmt: skip
+    data = with_bottom(smooth, inset(inset_clip, motion=[]), over)
+    frames = planar_frames(data, tmp_path)
+    assert made["inset"] == 15
+    drawn = assert_matches_bgra(data, tmp_path, frames, source_planes(smooth), mean=1.0)
+    assert all(mask[34:54, 49:79].sum() > 200 for mask in drawn)

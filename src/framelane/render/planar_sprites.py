@@ -35,6 +35,7 @@ from av.video.reformatter import VideoReformatter
 
 from framelane.render.compositor import (
     SNAPPED_SHADOW_SIGMA,
+    draws_source_over,
     layer_matrix,
     only_transformed,
     opencv_affine,
@@ -93,9 +94,11 @@ class DirectSprites:
 
     def transformed(self, state: LayerState, picture: LayerImage) -> Planned | None:
         """The picture, warped and faded, as a sprite, when it is all the layer draws
-        (`only_transformed`, no blur) and the transform is affine."""
+        (`only_transformed`, no blur), over what is under it (normal blending), and the
+        transform is affine."""
         if not (
             only_transformed(state, picture)
+            and draws_source_over(state)
             and state.motion.blur == 0
             and picture.pixels.ndim == 3
             and picture.pixels.shape[2] == 4
