@@ -61,8 +61,6 @@ from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Layer
 from framelane.render.transitions.base import FULL_CANVAS, UNCHANGED
 
-ENLARGED = 1.01
-"""A picture drawn larger than this many pixels a texel has its edges covered as skia does."""
 CONVERTED_PICTURES = 8
 """Pictures kept converted to Y'CbCrA (a text that changes every frame needs only the last)."""
 
@@ -121,21 +119,22 @@ class DirectSprites:
         left, top, right, bottom = box
         size = (right - left, bottom - top)
         affine = opencv_affine(to_canvas, left, top)
-        enlarged = max(math.hypot(affine[0, 0], affine[1, 0]),
-                       math.hypot(affine[0, 1], affine[1, 1])) > ENLARGED  # fmt: skip
-        # Outside its edge texels skia clamps, then covers the edge pixels (anti-aliasing);
-        # OpenCV mixes in transparency over half a texel: the same while a texel is at most
-        # a pixel, a soft fringe when enlarged. So then: clamp, and cover as skia does.
-        patch = cv2.warpAffine(
-            self._yuva(pixels), affine, size, flags=cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE if enlarged else cv2.BORDER_CONSTANT,
-            borderValue=(0, 0, 0, 0),
-        )  # fmt: skip
-        if enlarged:
+        if to_canvas.isScaleTranslate():
+            # As skia draws an axis-aligned picture (drawImageRect): clamped at its edge
+            # texels, its edge pixels covered by how much of them the picture's rectangle
+            # covers (OpenCV would mix in transparency over half a texel instead).
+            patch = cv2.warpAffine(self._yuva(pixels), affine, size, flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
             coverage = _coverage(pixels.shape[1], pixels.shape[0], to_canvas, box)
             patch = cv2.multiply(patch, cv2.merge([coverage] * 4), scale=opacity / 255)
-        elif opacity < 1:
-            patch = cv2.convertScaleAbs(patch, alpha=opacity)
+        else:
+            # A turned picture, as the compositor draws it (`compositor._warped`).
+            patch = cv2.warpAffine(
+                self._yuva(pixels), affine, size, flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
+            )  # fmt: skip
+            if opacity < 1:
+                patch = cv2.convertScaleAbs(patch, alpha=opacity)
         luma, cb, cr, alpha = (_u8(plane) for plane in cv2.split(patch))
         return [subsampled(box, luma, cb, cr, alpha)]
 
