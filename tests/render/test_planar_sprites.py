@@ -225,3 +225,19 @@ def test_every_motion_composited_in_planes_matches_the_bgra_composite(
     assert_matches_exact_blend(canvas(layers, duration=0.5), tmp_path, frames,
                                source_planes(smooth), fallbacks=True,
                                **SKIA_FILTER_STEPS)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "motion", [name for name in MOTIONS.names() if name not in NOT_SOURCE_OVER]
+)
+def test_every_motion_on_an_inset_matches_the_bgra_composite(
+    tmp_path: Path, smooth: Path, inset_clip: Path, motion: str
+) -> None:
+    """Inset frames where the motion only moves or fades it are drawn from its planes, the
+    others through skia; both match."""
+    layer = inset(inset_clip, motion=[{"type": motion, "time": 0, "duration": 0.5}])
+    frames = planar_frames(with_bottom(smooth, layer), tmp_path)
+    assert sum(frame is not None for frame in frames) >= 10
+    assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
+                               source_planes(smooth), fallbacks=True,
+                               **SKIA_FILTER_STEPS)  # fmt: skip
