@@ -15,8 +15,11 @@ from framelane.render.motions import MOTIONS
 from framelane.render.planar_sprites import DirectSprites
 from tests.render.conftest import W, canvas, write_png, write_video
 from tests.render.test_planar import (
+    as_bgr,
     assert_matches_bgra,
     assert_matches_exact_blend,
+    bgra_frame,
+    bgra_frames,
     gradient,
     planar_frames,
     source_planes,
@@ -241,3 +244,29 @@ def test_every_motion_on_an_inset_matches_the_bgra_composite(
     assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
                                source_planes(smooth), fallbacks=True,
                                **SKIA_FILTER_STEPS)  # fmt: skip
+
+
+def test_insets_joined_by_a_transition_that_blends_pictures_fall_back_while_it_runs(
+    tmp_path: Path, inset_clip: Path, made: dict[str, int]
+) -> None:
+    """Two insets one after the other with a swirl between them: the frames of the swirl are
+    drawn in BGRA from the insets' planar frames, converted there; the file matches a render
+    drawn in BGRA throughout."""
+    first = inset(inset_clip, id="first", duration=0.5, motion=[])
+    second = inset(inset_clip, id="second", time=0.5, duration=0.5, motion=[], x=90.5)
+    bottom = write_video(tmp_path / "long.mp4", seconds=1, frame=gradient, bt709=True)
+    data = canvas([first, second, {"type": "video", "id": "bottom", "source_url": str(bottom)}],
+                  duration=1,
+                  transitions=[{"type": "swirl", "from_id": "first", "to_id": "second",
+                                "duration": 0.2}])  # fmt: skip
+    frames = planar_frames(data, tmp_path)
+    used = [frame is not None for frame in frames]
+    assert used[:12] == [True] * 12 and not any(used[12:18]) and all(used[18:])
+    assert made["inset"] == len(frames) - 6
+    planar_ones = [(index, frame) for index, frame in enumerate(frames) if frame is not None]
+    expected = bgra_frames(data, tmp_path)
+    for index, frame in planar_ones:
+        assert frame is not None
+        want = as_bgr(bgra_frame(expected[index]))
+        # Where the insets are: the planar path does not round the bottom through BGRA.
+        assert np.abs(as_bgr(frame) - want)[30:80, 20:150].mean() < 2.5
