@@ -187,3 +187,65 @@ def test_an_encoder_thread_failure_fails_the_render(
     with pytest.raises(EncodeFailed, match="disk full"):
         render(canvas([{"type": "video", "source_url": str(clip)}]), out)
     assert not out.exists()
+
+
+@pytest.fixture
+def prefetch_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry each time a video source starts decoding ahead (a restart seeks)."""
+    from framelane.render.sources import layers
+
+    started: list[int] = []
+    start = layers._Prefetch.__init__
+
+    def counted(self: Any, *args: Any) -> None:
+        started.append(1)
+        start(self, *args)
+
+    monkeypatch.setattr(layers._Prefetch, "__init__", counted)
+    return started
+
+
+def test_a_video_the_planar_path_looked_at_is_drawn_from_the_same_decoded_frame(
+    tmp_path: Path, clip: Path, prefetch_starts: list[int]
+) -> None:
+    """A full-canvas video zooming over a colour: the planar path looks at each frame (and
+    is refused once the video is large), then the frame is drawn in BGRA. Both take the same
+    decoded frame: decoding ahead starts once. (It restarted, from a seek, on every refused
+    frame: 20× slower on a 1080p clip.)"""
+    data = {**canvas([{"type": "video", "id": "v", "source_url": str(clip),
+                       "motion": [{"type": "zoom_in", "time": 0, "duration": 1}]}],
+                     duration=1), "background_color": "#203040"}  # fmt: skip
+    rendered = render(data, tmp_path / "zoom.mp4")
+    assert prefetch_starts == [1]
+    plain = frames(data, tmp_path, sequential=False, handover=False)
+    got = decode_frames(rendered.path, "rgb24")
+    assert len(got) == len(plain) == 30
+    rgb = [bgra[..., 2::-1].astype(int) for bgra, _ in plain]
+    for index, picture in enumerate(got):
+        # x264 at crf 20 on sharp stripes moves levels a lot (2–11 on average); the right
+        # frame is still the nearest one (the stripes move 3 pixels a frame; while the video
+        # is small, neighbours tie).
+        off = [np.abs(picture - rgb[n]).mean() for n in (index - 1, index, index + 1)
+               if 0 <= n < len(rgb)]  # fmt: skip
+        assert np.abs(picture - rgb[index]).mean() <= min(off) + 0.5
+
+
+def test_a_full_canvas_video_that_cannot_pass_through_is_still_handed_over(
+    tmp_path: Path, clip: Path, prefetch_starts: list[int]
+) -> None:
+    """Untagged SD (taken as BT.601) cannot be the 4:2:0 output as it is: the planar path
+    looks at each frame and declines, then its converted pixels are handed to the encoder
+    in place, decoded once. (Not on the frames where the planar path recorded the layer to
+    try it over the background: 0, 1, then one every 15 frames.)"""
+    only_video = canvas([{"type": "video", "id": "v", "source_url": str(clip)}], duration=1)
+    timeline, fonts = timeline_of(only_video, tmp_path)
+    scene = SceneRenderer(timeline, fonts, timeline.background, sequential=True, planar=True)
+    handed = []
+    try:
+        for index in range(timeline.frame_count):
+            assert not scene.render_planar(index, av.VideoFrame(W, H, "yuv420p"))
+            handed.append(scene.render_handover(index)[1] is not None)
+    finally:
+        scene.close()
+    assert len(handed) == 30 and sum(handed) >= 27
+    assert prefetch_starts == [1]

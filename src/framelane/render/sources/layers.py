@@ -121,6 +121,8 @@ class VideoSource:
         """...on the frames whose state this accepts (planar_sprites.inset_ready)."""
         self._prefetch: _Prefetch | None = None
         self._taken: tuple[tuple[int, Fraction], Decoded] | None = None
+        self._handed: tuple[int, Fraction] | None = None
+        """The frame whose converted pixels `image` last handed out."""
         self._converter = VideoReformatter()
         """Converts unconverted frames on the compositor's thread when they cannot pass."""
         self._scaler = VideoReformatter()
@@ -166,16 +168,17 @@ class VideoSource:
         return Decoded(pixels, fresh)
 
     def _take(self, state: LayerState, frame_index: int) -> Decoded:
-        """This frame's decoded picture. An unconverted frame is kept for a second call on
-        the same frame (the scene may fall back from the passthrough to drawing it);
-        converted pixels are not, as the scene may have drawn on them and handed them over."""
+        """This frame's decoded picture, kept for a second call on the same frame: the scene
+        may look at it for the planar path first, then fall back to drawing it in BGRA.
+        (Asking the decode worker again would take the next frame's, and restart decoding
+        from a seek.)"""
         key = (frame_index, state.source_time)
         if self._taken is not None and self._taken[0] == key:
             return self._taken[1]
         got = (
             self._prefetched(state, frame_index) if self.plan else self.decoded(state, frame_index)
         )
-        self._taken = (key, got) if got.frame is not None else None
+        self._taken = (key, got)
         return got
 
     def _prefetched(self, state: LayerState, frame_index: int) -> Decoded:
@@ -205,12 +208,15 @@ class VideoSource:
 
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
         decoded = self._take(state, frame_index)
+        key = (frame_index, state.source_time)
+        handed_before, self._handed = self._handed == key, key
         if decoded.pixels is None:
             assert decoded.frame is not None
             # Not on the reader itself: its worker thread may be decoding ahead.
             pixels, fresh = self.reader.convert(decoded.frame, *decoded.size, self._converter)
         else:
-            pixels, fresh = decoded.pixels, decoded.fresh
+            # Pixels handed out before on this frame may have been drawn on: not fresh again.
+            pixels, fresh = decoded.pixels, decoded.fresh and not handed_before
         cropped = crop_view(pixels, self.layer.picture.crop)
         opaque = not self.reader.info.has_alpha
         processed = process(
