@@ -122,6 +122,20 @@ def frame_rgba(data: dict[str, Any], base: Path, index: int = 0) -> np.ndarray:
     return unpremultiply(bgra)[..., [2, 1, 0, 3]]
 
 
+def calls_to(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[tuple[Any, ...]]:
+    """Each call to `owner.name` from now on, by its positional arguments (a method's include
+    the instance); the calls still go through."""
+    calls: list[tuple[Any, ...]] = []
+    original = getattr(owner, name)
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return calls
+
+
 def canvas(elements: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {"width": W, "height": H, "background_color": "#000000", "elements": elements, **extra}
 

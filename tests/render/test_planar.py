@@ -21,7 +21,16 @@ from av.video.reformatter import Colorspace, VideoReformatter
 from framelane.render import planar
 from framelane.render.pipeline import render
 from framelane.render.scene import SceneRenderer
-from tests.render.conftest import H, W, canvas, decode_frames, timeline_of, write_png, write_video
+from tests.render.conftest import (
+    H,
+    W,
+    calls_to,
+    canvas,
+    decode_frames,
+    timeline_of,
+    write_png,
+    write_video,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -214,14 +223,7 @@ def test_layers_that_blend_with_what_is_under_them_are_drawn_as_in_bgra(
 def test_a_still_layer_is_converted_once_and_blended_every_frame(
     tmp_path: Path, smooth: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conversions: list[int] = []
-    convert = planar._converted_444
-
-    def counted(*args: Any) -> Any:
-        conversions.append(1)
-        return convert(*args)
-
-    monkeypatch.setattr(planar, "_converted_444", counted)
+    conversions = calls_to(monkeypatch, planar, "_converted_444")
     title = {
         "type": "text",
         "id": "title",
@@ -350,14 +352,7 @@ def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
 ) -> None:
     """A photo element filling the canvas under a moving title: the first frame cannot know
     the photo will stay (BGRA); from the second on it is one sprite, blended each frame."""
-    conversions: list[int] = []
-    convert = planar._converted_444
-
-    def counted(reformatter: VideoReformatter, pixels: np.ndarray) -> Any:
-        conversions.append(pixels.shape[0] * pixels.shape[1])
-        return convert(reformatter, pixels)
-
-    monkeypatch.setattr(planar, "_converted_444", counted)
+    converted = calls_to(monkeypatch, planar, "_converted_444")
     photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
     data = canvas([
         {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
@@ -367,7 +362,8 @@ def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
     frames = planar_frames(data, tmp_path)
     assert frames[0] is None and all(frame is not None for frame in frames[1:])
     # The photo and the title, each converted once: the title is warped as it slides.
-    assert len(conversions) == 2 and 32 * 18 in conversions
+    areas = [pixels.shape[0] * pixels.shape[1] for _, pixels in converted]
+    assert len(areas) == 2 and 32 * 18 in areas
     for frame, bgra in zip(frames[1:], bgra_frames(data, tmp_path)[1:], strict=True):
         assert frame is not None
         want = planar.to_planar(VideoReformatter(), bgra_frame(bgra), (W, H))
@@ -383,14 +379,7 @@ def test_layers_too_large_for_the_background_path_are_not_recorded_every_frame(
     """A full-canvas picture zooming the whole time: refused on frames 0 and 1 (the second
     try is for still layers), then drawn in BGRA only, its layers not prepared for the planes
     first each frame."""
-    prepared: list[int] = []
-    prepare = SceneRenderer._planar_layer
-
-    def counted(*args: Any) -> Any:
-        prepared.append(1)
-        return prepare(*args)
-
-    monkeypatch.setattr(SceneRenderer, "_planar_layer", counted)
+    prepared = calls_to(monkeypatch, SceneRenderer, "_planar_layer")
     photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
     data = canvas([{"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5,
                     "motion": [{"type": "zoom_out", "time": 0, "duration": 0.5}]}],
@@ -403,14 +392,9 @@ def test_layers_too_large_for_the_background_path_are_not_recorded_every_frame(
 def test_a_background_image_is_converted_once_and_layers_go_over_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conversions: list[int] = []
-    convert = planar.to_planar
+    from framelane.render import scene
 
-    def counted(*args: Any, **kwargs: Any) -> av.VideoFrame:
-        conversions.append(1)
-        return convert(*args, **kwargs)
-
-    monkeypatch.setattr("framelane.render.scene.to_planar", counted)
+    conversions = calls_to(monkeypatch, scene, "to_planar")
     picture = write_png(tmp_path / "backdrop.png", (20, 160, 90, 255), (32, 18))
     white = write_png(tmp_path / "white.png", (240, 240, 240, 255), (40, 30))
     box = {"type": "image", "id": "box", "source_url": str(white), "width": 40, "height": 30,

@@ -13,7 +13,7 @@ import pytest
 from framelane.render import planar_sprites
 from framelane.render.motions import MOTIONS
 from framelane.render.planar_sprites import DirectSprites
-from tests.render.conftest import W, canvas, write_png, write_video
+from tests.render.conftest import W, calls_to, canvas, write_png, write_video
 from tests.render.test_planar import (
     as_bgr,
     assert_matches_bgra,
@@ -131,14 +131,7 @@ def test_an_inset_turned_by_a_motion_falls_back_on_those_frames_only(
 def test_turned_faded_and_enlarged_pictures_are_warped_after_one_conversion(
     tmp_path: Path, smooth: Path, made: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conversions: list[int] = []
-    convert = planar_sprites.premultiplied_444
-
-    def counted(*args: Any) -> Any:
-        conversions.append(1)
-        return convert(*args)
-
-    monkeypatch.setattr(planar_sprites, "premultiplied_444", counted)
+    conversions = calls_to(monkeypatch, planar_sprites, "premultiplied_444")
     logo = write_png(tmp_path / "logo.png", (250, 200, 0, 220), (30, 16))
     small = write_png(tmp_path / "small.png", (40, 90, 220, 255), (8, 6))
     layers = [
@@ -165,19 +158,13 @@ def test_a_picture_in_use_stays_converted_while_others_come_and_go(
 ) -> None:
     """A rotating logo beside a text whose picture changes every frame (per-character motion):
     the logo is converted once, the text's old pictures are let go."""
-    converted: list[int] = []
-    convert = planar_sprites.premultiplied_444
-
-    def counted(reformatter: Any, pixels: np.ndarray) -> Any:
-        converted.append(int(pixels[0, 0, 0]))
-        return convert(reformatter, pixels)
-
-    monkeypatch.setattr(planar_sprites, "premultiplied_444", counted)
+    calls = calls_to(monkeypatch, planar_sprites, "premultiplied_444")
     maker = DirectSprites((W, 90))
     logo = np.full((8, 8, 4), 200, np.uint8)
     for n in range(3 * planar_sprites.CONVERTED_PICTURES):
         maker._yuva(logo)
         maker._yuva(np.full((8, 8, 4), n, np.uint8))
+    converted = [int(pixels[0, 0, 0]) for _, pixels in calls]
     assert converted.count(200) == 1
     assert len(converted) == 1 + 3 * planar_sprites.CONVERTED_PICTURES
     assert len(maker._converted) == planar_sprites.CONVERTED_PICTURES

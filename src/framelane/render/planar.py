@@ -166,8 +166,8 @@ def drawn_box(picture: skia.Picture, size: tuple[int, int]) -> Box | None:
         return None
     left = max(0, math.floor(cull.left()) - 1) & ~1
     top = max(0, math.floor(cull.top()) - 1) & ~1
-    right = min(size[0], _even_up(math.ceil(cull.right()) + 1))
-    bottom = min(size[1], _even_up(math.ceil(cull.bottom()) + 1))
+    right = min(size[0], even_up(math.ceil(cull.right()) + 1))
+    bottom = min(size[1], even_up(math.ceil(cull.bottom()) + 1))
     if right <= left or bottom <= top:
         return None
     return left, top, right, bottom
@@ -416,14 +416,14 @@ def premultiplied_420(box: Box, reformatter: VideoReformatter, pixels: Pixels) -
     u_half, v_half, alpha_half = _halved(u, v, alpha)
     return Sprite(box, _take_off(y, alpha, 16),
                   (_take_off(u_half, alpha_half, 128), _take_off(v_half, alpha_half, 128)),
-                  (_u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))))  # fmt: skip
+                  (as_u8(cv2.bitwise_not(alpha)), as_u8(cv2.bitwise_not(alpha_half))))  # fmt: skip
 
 
 def subsampled(box: Box, luma: Plane, cb: Plane, cr: Plane, alpha: Plane) -> Sprite:
     """A sprite at `box` (even edges) from premultiplied full-resolution planes: chroma and
     alpha averaged over the same 2×2 blocks."""
     cb_half, cr_half, alpha_half = _halved(cb, cr, alpha)
-    keep, keep_half = _u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))
+    keep, keep_half = as_u8(cv2.bitwise_not(alpha)), as_u8(cv2.bitwise_not(alpha_half))
     return Sprite(box, luma, (cb_half, cr_half), (keep, keep_half))
 
 
@@ -435,21 +435,21 @@ def _converted_444(
     height, width = pixels.shape[:2]
     source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
     y, u, v = planes(_bt709(reformatter, source, (width, height), "yuv444p"))
-    return y, u, v, _u8(cv2.extractChannel(pixels, 3))
+    return y, u, v, as_u8(cv2.extractChannel(pixels, 3))
 
 
 def _take_off(plane: Plane, alpha: Plane, level: int) -> Plane:
     """swscale adds `level` (video black 16, or neutral chroma 128) where a premultiplied
     picture is transparent: take off `(1 − alpha) × level`, i.e. + level × alpha − level."""
-    return _u8(cv2.addWeighted(plane, 1.0, alpha, level / 255, -float(level)))
+    return as_u8(cv2.addWeighted(plane, 1.0, alpha, level / 255, -float(level)))
 
 
 def _halved(*full: Plane) -> list[Plane]:
-    return [_u8(cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2),
+    return [as_u8(cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2),
                            interpolation=cv2.INTER_AREA)) for plane in full]  # fmt: skip
 
 
-def _u8(array: object) -> Plane:
+def as_u8(array: object) -> Plane:
     """An OpenCV result (typed loosely) as the uint8 plane it is."""
     return cast(Plane, array)
 
@@ -473,7 +473,7 @@ def _clipped(box: Box, outer: Box) -> Box:
             min(box[3], outer[3]))  # fmt: skip
 
 
-def _even_up(value: int) -> int:
+def even_up(value: int) -> int:
     return value + (value & 1)
 
 

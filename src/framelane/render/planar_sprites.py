@@ -25,7 +25,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import cast
 
 import av
 import cv2
@@ -51,6 +50,8 @@ from framelane.render.planar import (
     Box,
     Plane,
     Sprite,
+    as_u8,
+    even_up,
     planes,
     premultiplied_444,
     subsampled,
@@ -135,7 +136,7 @@ class DirectSprites:
             )  # fmt: skip
             if opacity < 1:
                 patch = cv2.convertScaleAbs(patch, alpha=opacity)
-        luma, cb, cr, alpha = (_u8(plane) for plane in cv2.split(patch))
+        luma, cb, cr, alpha = (as_u8(plane) for plane in cv2.split(patch))
         return [subsampled(box, luma, cb, cr, alpha)]
 
     def inset(self, state: LayerState, frame: av.VideoFrame) -> list[Sprite] | None:
@@ -156,7 +157,7 @@ class DirectSprites:
                 sprites.append(shadow)
         x, y = matrix.getTranslateX(), matrix.getTranslateY()
         left, top = math.floor(x) & ~1, math.floor(y) & ~1
-        right, bottom = _even_up(math.ceil(x + width)), _even_up(math.ceil(y + height))
+        right, bottom = even_up(math.ceil(x + width)), even_up(math.ceil(y + height))
         box = self._even_box(left, top, right, bottom)
         if box is None:
             return sprites
@@ -171,11 +172,11 @@ class DirectSprites:
             for plane, scale in zip(planes(frame), (1, 2, 2), strict=True)
         ]  # fmt: skip
         luma, cb, cr = (
-            _u8(cv2.multiply(plane, m, scale=1 / 255))
+            as_u8(cv2.multiply(plane, m, scale=1 / 255))
             for plane, m in zip(shifted, (mask, mask_half, mask_half), strict=True)
         )
-        sprite = Sprite((left, top, right, bottom), luma, (cb, cr),
-                        (_u8(cv2.bitwise_not(mask)), _u8(cv2.bitwise_not(mask_half))))  # fmt: skip
+        keep = (as_u8(cv2.bitwise_not(mask)), as_u8(cv2.bitwise_not(mask_half)))
+        sprite = Sprite((left, top, right, bottom), luma, (cb, cr), keep)
         sprites.append(_clipped(sprite, box))
         return sprites
 
@@ -200,8 +201,8 @@ class DirectSprites:
 
     def _even_box(self, left: int, top: int, right: int, bottom: int) -> Box | None:
         """The box grown to even edges and cut to the canvas; None when nothing is left."""
-        box = (max(0, left & ~1), max(0, top & ~1), min(self.size[0], _even_up(right)),
-               min(self.size[1], _even_up(bottom)))  # fmt: skip
+        box = (max(0, left & ~1), max(0, top & ~1), min(self.size[0], even_up(right)),
+               min(self.size[1], even_up(bottom)))  # fmt: skip
         return box if box[0] < box[2] and box[1] < box[3] else None
 
     def _yuva(self, pixels: Pixels) -> Pixels:
@@ -215,7 +216,7 @@ class DirectSprites:
             source = np.zeros((height, padded, 4), np.uint8)
             source[:, :width] = pixels
             planes_ = premultiplied_444(self._reformatter, source)
-            converted = Yuva(pixels, _u8(cv2.merge([plane[:, :width] for plane in planes_])))
+            converted = Yuva(pixels, as_u8(cv2.merge([plane[:, :width] for plane in planes_])))
             if len(self._converted) >= CONVERTED_PICTURES:
                 self._converted.pop(next(iter(self._converted)))
         self._converted[key] = converted
@@ -249,12 +250,13 @@ def may_be_inset(layer: Layer) -> bool:
 
 
 def inset_ready(state: LayerState) -> bool:
-    """Whether this frame of a video layer is an inset: `may_be_inset`, only moved and faded
-    by its motions, and whole (no transition clip or tint)."""
+    """Whether this frame of a layer that `may_be_inset` is an inset: only moved and faded by
+    its motions, and whole (no transition clip or tint). The scene asks only for such layers
+    (their decode worker delivers inset frames), so the layer's own fields are not checked
+    again here, on every frame."""
     motion, modifier = state.motion, state.modifier
     return (
-        may_be_inset(state.layer)
-        and motion.scale == 1
+        motion.scale == 1
         and motion.rotation == motion.rotation_x == motion.rotation_y == 0
         and motion.reveal == REST.reveal
         and motion.blur == 0
@@ -274,16 +276,7 @@ def _opacity(state: LayerState) -> float:
 
 
 def _scaled(plane: Plane, factor: float) -> Plane:
-    return _u8(cv2.convertScaleAbs(plane, alpha=factor))
-
-
-def _u8(array: object) -> Plane:
-    """An OpenCV result (typed loosely) as the uint8 array it is."""
-    return cast(Plane, array)
-
-
-def _even_up(value: int) -> int:
-    return value + (value & 1)
+    return as_u8(cv2.convertScaleAbs(plane, alpha=factor))
 
 
 def _clipped(sprite: Sprite, box: Box) -> Sprite:
@@ -311,10 +304,10 @@ def _corner_mask(
     corners = _covered(box_w, box_h, skia.RRect.MakeRectXY(rect, radius, radius))
     # skia covers the edge pixels twice, once clipping to the corners and once drawing the
     # picture, and multiplies the two: the same here, so both paths show the same edges.
-    mask = _u8(cv2.multiply(corners, _covered(box_w, box_h, skia.RRect.MakeRect(rect)),
+    mask = as_u8(cv2.multiply(corners, _covered(box_w, box_h, skia.RRect.MakeRect(rect)),
                             scale=1 / 255))  # fmt: skip
     half = cv2.resize(mask, (box_w // 2, box_h // 2), interpolation=cv2.INTER_AREA)
-    return mask, _u8(half)
+    return mask, as_u8(half)
 
 
 def _coverage(width: int, height: int, to_canvas: skia.Matrix, box: Box) -> Plane:
@@ -345,19 +338,19 @@ def _shadow_planes(image: skia.Image, pad_x: int, pad_y: int, opacity: int, shad
     starts a column or row into the whole chroma samples)."""
     alpha = _shadow_alpha(image)
     width, height = alpha.shape[1] + pad_x, alpha.shape[0] + pad_y
-    bottom, right = _even_up(height) - height, _even_up(width) - width
+    bottom, right = even_up(height) - height, even_up(width) - width
     border = cv2.BORDER_CONSTANT
-    alpha = _u8(cv2.copyMakeBorder(alpha, pad_y, bottom, pad_x, right, border, value=0))
+    alpha = as_u8(cv2.copyMakeBorder(alpha, pad_y, bottom, pad_x, right, border, value=0))
     if opacity < 255:
         alpha = _scaled(alpha, opacity / 255)
-    alpha_half = _u8(cv2.resize(alpha, (alpha.shape[1] // 2, alpha.shape[0] // 2),
+    alpha_half = as_u8(cv2.resize(alpha, (alpha.shape[1] // 2, alpha.shape[0] // 2),
                                 interpolation=cv2.INTER_AREA))  # fmt: skip
     luma, cb, cr = _limited_ycbcr(shade)
     return Sprite(
         (0, 0, alpha.shape[1], alpha.shape[0]),
         _scaled(alpha, luma / 255),
         (_scaled(alpha_half, cb / 255), _scaled(alpha_half, cr / 255)),
-        (_u8(cv2.bitwise_not(alpha)), _u8(cv2.bitwise_not(alpha_half))),
+        (as_u8(cv2.bitwise_not(alpha)), as_u8(cv2.bitwise_not(alpha_half))),
     )
 
 
@@ -384,7 +377,7 @@ def _shifted(plane: Plane, dx: float, dy: float, size: tuple[int, int]) -> Plane
                              dtype=cv2.CV_16U)  # fmt: skip
     n, f = math.floor(dy), dy - math.floor(dy)
     start = pad - n - 1
-    return _u8(cv2.addWeighted(across[start : start + height], f / 256,
+    return as_u8(cv2.addWeighted(across[start : start + height], f / 256,
                                across[start + 1 : start + 1 + height], (1 - f) / 256, 0,
                                dtype=cv2.CV_8U))  # fmt: skip
 
