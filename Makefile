@@ -27,6 +27,7 @@ run: bootstrap
 
 lint: bootstrap
 	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/mypy
 
 test: bootstrap lint

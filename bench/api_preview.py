@@ -57,8 +57,10 @@ def main() -> None:
     urls: dict[str, Any] = {name: f"{base_url}/{path.name}" for name, path in files.items()}
     spec = reference_spec(urls)
     results: dict[str, Any] = {}
-    with running_server({"FRAMELANE_ALLOW_PRIVATE_URLS": "true"}) as server, httpx.Client(
-            base_url=server.base, headers=server.headers, timeout=120) as api:
+    with (
+        running_server({"FRAMELANE_ALLOW_PRIVATE_URLS": "true"}) as server,
+        httpx.Client(base_url=server.base, headers=server.headers, timeout=120) as api,
+    ):
         started = time.perf_counter()
         dry = api.post("/v1/preview", json={**spec, "dry_run": True})
         results["dry_run_ms"] = round((time.perf_counter() - started) * 1000, 1)

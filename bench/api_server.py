@@ -39,19 +39,37 @@ def free_port() -> int:
 @contextmanager
 def running_server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     with tempfile.TemporaryDirectory(prefix="framelane-bench-") as tmp:
-        env = {**os.environ, "FRAMELANE_DATA_DIR": tmp,
-               "FRAMELANE_SECRET_KEY": "bench-secret-0123456789abcdef0123456789abcdef",
-               "FRAMELANE_RATE_LIMITS_ENABLED": "false", **(extra_env or {})}
+        env = {
+            **os.environ,
+            "FRAMELANE_DATA_DIR": tmp,
+            "FRAMELANE_SECRET_KEY": "bench-secret-0123456789abcdef0123456789abcdef",
+            "FRAMELANE_RATE_LIMITS_ENABLED": "false",
+            **(extra_env or {}),
+        }
         subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
         created = subprocess.run(
-            [str(BIN), "admin", "create-workspace", "--name", "Bench", "--email",
-             "bench@bench.test", "--plan", "enterprise"],
-            env=env, check=True, capture_output=True, text=True)
+            [
+                str(BIN),
+                "admin",
+                "create-workspace",
+                "--name",
+                "Bench",
+                "--email",
+                "bench@bench.test",
+                "--plan",
+                "enterprise",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         key = json.loads(created.stdout)["api_key"]
         port = free_port()
         log = (Path(tmp) / "serve.log").open("wb")
-        server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
-                                  stdout=log, stderr=log)
+        server = subprocess.Popen(
+            [str(BIN), "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60

@@ -30,8 +30,13 @@ LEAD_IN_SECONDS = 0.05  # connections open before the first fixed-rate send
 
 
 def tiny_render() -> dict[str, object]:
-    return {"width": 64, "height": 36, "duration": 1, "frame_rate": 10,
-            "elements": [{"type": "text", "id": "t", "text": "bench", "duration": 1}]}
+    return {
+        "width": 64,
+        "height": 36,
+        "duration": 1,
+        "frame_rate": 10,
+        "elements": [{"type": "text", "id": "t", "text": "bench", "duration": 1}],
+    }
 
 
 def completed_job(server: Server) -> tuple[str, str]:
@@ -54,8 +59,13 @@ async def read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def connection(base: str, request: bytes, slots: asyncio.Queue[float | None],
-                     latencies: list[float], errors: list[int]) -> None:
+async def connection(
+    base: str,
+    request: bytes,
+    slots: asyncio.Queue[float | None],
+    latencies: list[float],
+    errors: list[int],
+) -> None:
     parts = urlsplit(base)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     try:
@@ -74,27 +84,35 @@ async def connection(base: str, request: bytes, slots: asyncio.Queue[float | Non
         writer.close()
 
 
-def measured(server: Server, request: bytes, *, rate: float | None, seconds: float,
-             connections: int) -> dict[str, float]:
+def measured(
+    server: Server, request: bytes, *, rate: float | None, seconds: float, connections: int
+) -> dict[str, float]:
     """One run, plus the CPU the client and the server spent on it (ms per request)."""
     process = psutil.Process(server.pid)
     client_before, server_before = time.process_time(), sum(process.cpu_times()[:2])
-    result = asyncio.run(run(server.base, request, rate=rate, seconds=seconds,
-                             connections=connections))
+    result = asyncio.run(
+        run(server.base, request, rate=rate, seconds=seconds, connections=connections)
+    )
     client = time.process_time() - client_before
     served = sum(process.cpu_times()[:2]) - server_before
     count = max(result["requests"], 1)
-    return {**result, "client_cpu_ms_per_req": round(client * 1000 / count, 3),
-            "server_cpu_ms_per_req": round(served * 1000 / count, 3)}
+    return {
+        **result,
+        "client_cpu_ms_per_req": round(client * 1000 / count, 3),
+        "server_cpu_ms_per_req": round(served * 1000 / count, 3),
+    }
 
 
-async def run(base: str, request: bytes, *, rate: float | None, seconds: float,
-              connections: int) -> dict[str, float]:
+async def run(
+    base: str, request: bytes, *, rate: float | None, seconds: float, connections: int
+) -> dict[str, float]:
     slots: asyncio.Queue[float | None] = asyncio.Queue()
     latencies: list[float] = []
     errors: list[int] = []
-    workers = [asyncio.create_task(connection(base, request, slots, latencies, errors))
-               for _ in range(connections)]
+    workers = [
+        asyncio.create_task(connection(base, request, slots, latencies, errors))
+        for _ in range(connections)
+    ]
     # req/s counts from the first (scheduled) send to the last answer
     started = time.perf_counter() + (LEAD_IN_SECONDS if rate else 0.0)
     if rate:
@@ -117,11 +135,16 @@ async def run(base: str, request: bytes, *, rate: float | None, seconds: float,
     elapsed = time.perf_counter() - started
     latencies.sort()
     pick = lambda q: latencies[min(int(q * len(latencies)), len(latencies) - 1)] * 1000  # noqa: E731
-    return {"requests": len(latencies), "errors": len(errors),
-            "req_per_s": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(pick(0.50), 2), "p90_ms": round(pick(0.90), 2),
-            "p99_ms": round(pick(0.99), 2), "max_ms": round(latencies[-1] * 1000, 2),
-            "mean_ms": round(statistics.fmean(latencies) * 1000, 2)}
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "req_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(pick(0.50), 2),
+        "p90_ms": round(pick(0.90), 2),
+        "p99_ms": round(pick(0.99), 2),
+        "max_ms": round(latencies[-1] * 1000, 2),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+    }
 
 
 def main() -> None:
@@ -131,34 +154,54 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    with running_server({"FRAMELANE_RATE_LIMITS_ENABLED": "true",
-                         "FRAMELANE_RATE_LIMITS__PER_KEY": RATE_LIMIT_PER_KEY}) as server:
+    with running_server(
+        {
+            "FRAMELANE_RATE_LIMITS_ENABLED": "true",
+            "FRAMELANE_RATE_LIMITS__PER_KEY": RATE_LIMIT_PER_KEY,
+        }
+    ) as server:
         job_id, limit_header = completed_job(server)
         host = urlsplit(server.base).netloc
 
         def get(path: str) -> bytes:
-            return (f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
-                    f"Authorization: Bearer {server.key}\r\n\r\n").encode()
+            return (
+                f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {server.key}\r\n\r\n"
+            ).encode()
 
         request = get(f"/v1/renders/{job_id}")
         asyncio.run(run(server.base, request, rate=None, seconds=2, connections=8))  # warm-up
-        fixed = measured(server, request, rate=args.rate, seconds=args.seconds,
-                         connections=args.connections)
-        closed = measured(server, request, rate=None, seconds=args.seconds,
-                          connections=args.connections)
-        baselines = {path: measured(server, get(path), rate=None, seconds=args.seconds / 2,
-                                    connections=args.connections)["req_per_s"]
-                     for path in ("/healthz", "/v1/workspace")}
-    print(json.dumps({
-        "endpoint": "GET /v1/renders/{id}",
-        "rate_limiting": f"enabled, per key {RATE_LIMIT_PER_KEY} (RateLimit-Limit: {limit_header})",
-        "client": "asyncio raw sockets (this process)",
-        "fixed_rate": {"target_req_per_s": args.rate, **fixed},
-        "max_rate_closed_loop": closed,
-        "same_server_closed_loop_req_per_s": baselines,
-        "load_average_1min": {"before": round(load_before, 2),
-                              "after": round(os.getloadavg()[0], 2)},
-        "cpu_count": os.cpu_count()}, indent=2))
+        fixed = measured(
+            server, request, rate=args.rate, seconds=args.seconds, connections=args.connections
+        )
+        closed = measured(
+            server, request, rate=None, seconds=args.seconds, connections=args.connections
+        )
+        baselines = {
+            path: measured(
+                server, get(path), rate=None, seconds=args.seconds / 2, connections=args.connections
+            )["req_per_s"]
+            for path in ("/healthz", "/v1/workspace")
+        }
+    print(
+        json.dumps(
+            {
+                "endpoint": "GET /v1/renders/{id}",
+                "rate_limiting": (
+                    f"enabled, per key {RATE_LIMIT_PER_KEY} (RateLimit-Limit: {limit_header})"
+                ),
+                "client": "asyncio raw sockets (this process)",
+                "fixed_rate": {"target_req_per_s": args.rate, **fixed},
+                "max_rate_closed_loop": closed,
+                "same_server_closed_loop_req_per_s": baselines,
+                "load_average_1min": {
+                    "before": round(load_before, 2),
+                    "after": round(os.getloadavg()[0], 2),
+                },
+                "cpu_count": os.cpu_count(),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

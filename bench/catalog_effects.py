@@ -66,8 +66,11 @@ def bench(runs: int) -> dict[str, dict[str, dict[str, float]]]:
 def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     lines = []
     for kind, rows in results.items():
-        lines += [f"\n{kind} (1920x1080)", "| name | median ms | min ms | CPU ms |",
-                  "|---|---|---|---|"]
+        lines += [
+            f"\n{kind} (1920x1080)",
+            "| name | median ms | min ms | CPU ms |",
+            "|---|---|---|---|",
+        ]
         for name, r in sorted(rows.items(), key=lambda kv: -kv[1]["cpu_ms"]):
             cells = (r["median_ms"], r["min_ms"], r["cpu_ms"])
             lines.append(f"| {name} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")

@@ -57,8 +57,9 @@ def make_clip(path: Path, seconds: int = 10) -> Path:
 def bench_put(mib: int, head: bytes) -> None:
     with running_server() as server:
         process = psutil.Process(server.pid)
-        created = httpx.post(f"{server.base}/v1/uploads", headers=server.headers,
-                             json={"content_type": "video/mp4"}).json()
+        created = httpx.post(
+            f"{server.base}/v1/uploads", headers=server.headers, json={"content_type": "video/mp4"}
+        ).json()
         url = server.base + created["upload_url"].split("127.0.0.1:8000", 1)[1]
         before = process.memory_info().rss
         peak = [before]
@@ -71,14 +72,20 @@ def bench_put(mib: int, head: bytes) -> None:
 
         threading.Thread(target=sample, daemon=True).start()
         started = time.perf_counter()
-        response = httpx.put(url, content=mp4_like(mib * CHUNK, head),
-                             headers={"Content-Type": "video/mp4"}, timeout=600)
+        response = httpx.put(
+            url,
+            content=mp4_like(mib * CHUNK, head),
+            headers={"Content-Type": "video/mp4"},
+            timeout=600,
+        )
         elapsed = time.perf_counter() - started
         done.set()
         assert response.status_code == 200, response.text
-        print(f"PUT {mib} MiB via framelane serve: {elapsed:.2f} s = {mib / elapsed:.0f} MiB/s; "
-              f"server RSS {before / 2**20:.0f} → peak {peak[0] / 2**20:.0f} MiB "
-              f"(+{(peak[0] - before) / 2**20:.0f} MiB)")
+        print(
+            f"PUT {mib} MiB via framelane serve: {elapsed:.2f} s = {mib / elapsed:.0f} MiB/s; "
+            f"server RSS {before / 2**20:.0f} → peak {peak[0] / 2**20:.0f} MiB "
+            f"(+{(peak[0] - before) / 2**20:.0f} MiB)"
+        )
 
 
 def bench_concurrent_uploads(head: bytes, uploads: int = 60) -> None:
@@ -87,8 +94,11 @@ def bench_concurrent_uploads(head: bytes, uploads: int = 60) -> None:
         release = threading.Event()
         urls = []
         for _ in range(uploads):
-            created = httpx.post(f"{server.base}/v1/uploads", headers=server.headers,
-                                 json={"content_type": "video/mp4"}).json()
+            created = httpx.post(
+                f"{server.base}/v1/uploads",
+                headers=server.headers,
+                json={"content_type": "video/mp4"},
+            ).json()
             urls.append(server.base + created["upload_url"].split("127.0.0.1:8000", 1)[1])
 
         def slow_body() -> Iterator[bytes]:
@@ -97,8 +107,7 @@ def bench_concurrent_uploads(head: bytes, uploads: int = 60) -> None:
             yield b"\x00" * 1024
 
         def one(url: str) -> None:
-            httpx.put(url, content=slow_body(), headers={"Content-Type": "video/mp4"},
-                      timeout=120)
+            httpx.put(url, content=slow_body(), headers={"Content-Type": "video/mp4"}, timeout=120)
 
         threads = [threading.Thread(target=one, args=(url,)) for url in urls]
         for thread in threads:
@@ -107,15 +116,16 @@ def bench_concurrent_uploads(head: bytes, uploads: int = 60) -> None:
         latencies = []
         for path in ["/healthz", "/v1/workspace"] * 5:
             started = time.perf_counter()
-            status = httpx.get(server.base + path, headers=server.headers,
-                               timeout=120).status_code
+            status = httpx.get(server.base + path, headers=server.headers, timeout=120).status_code
             latencies.append(time.perf_counter() - started)
             assert status == 200
         release.set()
         for thread in threads:
             thread.join(60)
-        print(f"{uploads} uploads streaming at once: sync endpoints answered in "
-              f"{max(latencies) * 1000:.0f} ms at worst (10 calls)")
+        print(
+            f"{uploads} uploads streaming at once: sync endpoints answered in "
+            f"{max(latencies) * 1000:.0f} ms at worst (10 calls)"
+        )
 
 
 def bench_probe(folder: Path) -> Path:
@@ -127,9 +137,11 @@ def bench_probe(folder: Path) -> Path:
         started = time.perf_counter()
         probe = probe_file(clip)
         timings.append(time.perf_counter() - started)
-    print(f"probe of a 10 s 1280x720 H.264 clip ({clip.stat().st_size / 2**20:.1f} MiB, made "
-          f"in {made:.1f} s): best {min(timings) * 1000:.0f} ms → {probe.kind} "
-          f"{probe.width}x{probe.height} {probe.fps} fps {probe.duration:.2f} s")
+    print(
+        f"probe of a 10 s 1280x720 H.264 clip ({clip.stat().st_size / 2**20:.1f} MiB, made "
+        f"in {made:.1f} s): best {min(timings) * 1000:.0f} ms → {probe.kind} "
+        f"{probe.width}x{probe.height} {probe.fps} fps {probe.duration:.2f} s"
+    )
     return clip
 
 
@@ -149,14 +161,17 @@ def bench_fetch(folder: Path, mib: int, head: bytes) -> None:
         download = fetcher.download(url, folder / "got.mp4")
         elapsed = time.perf_counter() - started
         started = time.perf_counter()
-        again = fetcher.download(url, folder / "again.mp4",
-                                 Validators(last_modified=download.validators.last_modified))
+        again = fetcher.download(
+            url, folder / "again.mp4", Validators(last_modified=download.validators.last_modified)
+        )
         revalidate = time.perf_counter() - started
     finally:
         httpd.shutdown()
-    print(f"fetch {mib} MiB over loopback (SSRF-pinned, streamed, sniffed): {elapsed:.2f} s = "
-          f"{mib / elapsed:.0f} MiB/s; conditional re-fetch → not_modified={again.not_modified} "
-          f"in {revalidate * 1000:.1f} ms")
+    print(
+        f"fetch {mib} MiB over loopback (SSRF-pinned, streamed, sniffed): {elapsed:.2f} s = "
+        f"{mib / elapsed:.0f} MiB/s; conditional re-fetch → not_modified={again.not_modified} "
+        f"in {revalidate * 1000:.1f} ms"
+    )
 
 
 def bench_s3(mib: int, head: bytes) -> None:
@@ -172,12 +187,15 @@ def bench_s3(mib: int, head: bytes) -> None:
         storage = S3Storage.from_url(server.storage_url("bench"))
         rss = psutil.Process().memory_info().rss
         started = time.perf_counter()
-        storage.put_stream("ws_b/uploads/big.mp4", mp4_like(mib * CHUNK, head), "video/mp4",
-                           8 * 2**30)
+        storage.put_stream(
+            "ws_b/uploads/big.mp4", mp4_like(mib * CHUNK, head), "video/mp4", 8 * 2**30
+        )
         elapsed = time.perf_counter() - started
         grown = (psutil.Process().memory_info().rss - rss) / 2**20
-        print(f"SeaweedFS boot {boot:.1f} s; S3 multipart put_stream {mib} MiB: {elapsed:.2f} s "
-              f"= {mib / elapsed:.0f} MiB/s, client RSS +{grown:.0f} MiB")
+        print(
+            f"SeaweedFS boot {boot:.1f} s; S3 multipart put_stream {mib} MiB: {elapsed:.2f} s "
+            f"= {mib / elapsed:.0f} MiB/s, client RSS +{grown:.0f} MiB"
+        )
     finally:
         server.stop()
 

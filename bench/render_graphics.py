@@ -28,22 +28,59 @@ from framelane.render.scene import SceneRenderer
 
 def graphics_spec(logo: Path) -> dict[str, Any]:
     return {
-        "width": 1920, "height": 1080, "frame_rate": 30, "duration": 10,
+        "width": 1920,
+        "height": 1080,
+        "frame_rate": 30,
+        "duration": 10,
         "background_color": "#1d2b53",
         "elements": [
-            {"type": "text", "id": "title", "text": "Quarterly results", "duration": 10,
-             "font_size": 96, "font_weight": 700, "x": "50%", "y": "40%", "width": "80%",
-             "motion": [{"type": "fade", "time": 0, "duration": 1}]},
-            {"type": "text", "id": "subtitle", "text": "Framelane, November 2026",
-             "duration": 10, "font_size": 48, "x": "50%", "y": "55%",
-             "motion": [{"type": "slide_up", "time": 0.5, "duration": 1}]},
-            {"type": "image", "id": "bar", "source_url": str(logo), "duration": 10,
-             "x": 420, "y": 930, "width": 720, "height": 90, "border_radius": 12,
-             "opacity": 85, "motion": [{"type": "slide_right", "time": 2, "duration": 1}]},
-            {"type": "image", "id": "logo", "source_url": str(logo), "duration": 10,
-             "x": 1700, "y": 950, "width": 300, "height": 150},
+            {
+                "type": "text",
+                "id": "title",
+                "text": "Quarterly results",
+                "duration": 10,
+                "font_size": 96,
+                "font_weight": 700,
+                "x": "50%",
+                "y": "40%",
+                "width": "80%",
+                "motion": [{"type": "fade", "time": 0, "duration": 1}],
+            },
+            {
+                "type": "text",
+                "id": "subtitle",
+                "text": "Framelane, November 2026",
+                "duration": 10,
+                "font_size": 48,
+                "x": "50%",
+                "y": "55%",
+                "motion": [{"type": "slide_up", "time": 0.5, "duration": 1}],
+            },
+            {
+                "type": "image",
+                "id": "bar",
+                "source_url": str(logo),
+                "duration": 10,
+                "x": 420,
+                "y": 930,
+                "width": 720,
+                "height": 90,
+                "border_radius": 12,
+                "opacity": 85,
+                "motion": [{"type": "slide_right", "time": 2, "duration": 1}],
+            },
+            {
+                "type": "image",
+                "id": "logo",
+                "source_url": str(logo),
+                "duration": 10,
+                "x": 1700,
+                "y": 950,
+                "width": 300,
+                "height": 150,
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def main() -> None:
@@ -59,13 +96,15 @@ def main() -> None:
         with bgra_only, Timer() as whole:
             render(spec, WORK / "graphics-bgra.mp4")
         with Timer() as bare:
-            pyav_floor(WORK / "graphics.mp4", WORK / "graphics-floor.mp4",
-                       keep_picture_types=False)  # fmt: skip
+            pyav_floor(WORK / "graphics.mp4", WORK / "graphics-floor.mp4", keep_picture_types=False)
         planar.append(ours)
         bgra.append(whole)
         floor.append(bare)
-    rows = (("framelane (planes)", planar), ("framelane (whole BGRA)", bgra),
-            ("PyAV decode -> encode", floor))  # fmt: skip
+    rows = (
+        ("framelane (planes)", planar),
+        ("framelane (whole BGRA)", bgra),
+        ("PyAV decode -> encode", floor),
+    )
     medians = {}
     for name, runs in rows:
         wall = statistics.median(t.wall for t in runs)

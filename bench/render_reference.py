@@ -49,23 +49,61 @@ def reference_spec(paths: dict[str, Path]) -> dict[str, Any]:
     if MOTIONS.is_supported("loop_rotate"):
         logo_motion.append({"type": "loop_rotate", "time": 0, "duration": 10, "loop": True})
     return {
-        "width": 1920, "height": 1080, "frame_rate": FPS, "duration": 10,
+        "width": 1920,
+        "height": 1080,
+        "frame_rate": FPS,
+        "duration": 10,
         "elements": [
-            {"type": "text", "id": "title", "text": "Framelane reference 1080p30", "duration": 10,
-             "font_size": 72, "font_weight": 700, "x": "50%", "y": 120, "width": "80%",
-             "stroke_color": "#000000", "stroke_width": 4, "z_index": 3},
-            {"type": "image", "id": "logo", "source_url": str(paths["logo"]), "duration": 10,
-             "x": 1640, "y": 160, "width": 400, "height": 200, "z_rotation": "12deg",
-             "z_index": 2, "motion": logo_motion},
-            {"type": "video", "id": "b", "source_url": str(paths["b"]), "width": 640,
-             "height": 360, "x": 560, "y": 700, "border_radius": 24, "opacity": 90,
-             "shadow_color": "#00000099", "shadow_blur": 28, "shadow_x": 12, "shadow_y": 12,
-             "z_index": 1,
-             "motion": [{"type": "slide_right", "time": 0, "duration": 10, "easing": "linear"},
-                        {"type": "slide_up", "time": 0, "duration": 10, "easing": "ease_in_out"}]},
+            {
+                "type": "text",
+                "id": "title",
+                "text": "Framelane reference 1080p30",
+                "duration": 10,
+                "font_size": 72,
+                "font_weight": 700,
+                "x": "50%",
+                "y": 120,
+                "width": "80%",
+                "stroke_color": "#000000",
+                "stroke_width": 4,
+                "z_index": 3,
+            },
+            {
+                "type": "image",
+                "id": "logo",
+                "source_url": str(paths["logo"]),
+                "duration": 10,
+                "x": 1640,
+                "y": 160,
+                "width": 400,
+                "height": 200,
+                "z_rotation": "12deg",
+                "z_index": 2,
+                "motion": logo_motion,
+            },
+            {
+                "type": "video",
+                "id": "b",
+                "source_url": str(paths["b"]),
+                "width": 640,
+                "height": 360,
+                "x": 560,
+                "y": 700,
+                "border_radius": 24,
+                "opacity": 90,
+                "shadow_color": "#00000099",
+                "shadow_blur": 28,
+                "shadow_x": 12,
+                "shadow_y": 12,
+                "z_index": 1,
+                "motion": [
+                    {"type": "slide_right", "time": 0, "duration": 10, "easing": "linear"},
+                    {"type": "slide_up", "time": 0, "duration": 10, "easing": "ease_in_out"},
+                ],
+            },
             {"type": "video", "id": "a", "source_url": str(paths["a"])},
         ],
-    }  # fmt: skip
+    }
 
 
 class Timer:
@@ -118,8 +156,9 @@ def decodes_and_encode(paths: dict[str, Path], out: Path) -> None:
             stream = src.streams.video[0]
             stream.codec_context.thread_count = 1  # the encoder has the other core
             for frame in src.decode(stream):
-                frame.reformat(width=640, height=360, format="bgra", interpolation="AREA",
-                               threads=1)  # fmt: skip
+                frame.reformat(
+                    width=640, height=360, format="bgra", interpolation="AREA", threads=1
+                )
 
     thread = threading.Thread(target=inset)
     thread.start()
@@ -139,8 +178,15 @@ def moviepy_run(paths: dict[str, Path]) -> Timer | None:
         return None
     script = Path(__file__).with_name("render_moviepy.py")
     font = Path(__file__).parents[1] / "src/framelane/render/fonts/Inter-Bold.otf"
-    args = [python, str(script), str(paths["a"]), str(paths["b"]), str(paths["logo"]),
-            str(WORK / "moviepy.mp4"), str(font)]  # fmt: skip
+    args = [
+        python,
+        str(script),
+        str(paths["a"]),
+        str(paths["b"]),
+        str(paths["logo"]),
+        str(WORK / "moviepy.mp4"),
+        str(font),
+    ]
     with Timer(resource.RUSAGE_CHILDREN) as timer:
         subprocess.run(args, check=True, capture_output=True)
     return timer
@@ -182,15 +228,19 @@ def main() -> None:
     fair_cpu = statistics.median(t.cpu for t in fair)
     both_wall = statistics.median(t.wall for t in inherent)
     both_cpu = statistics.median(t.cpu for t in inherent)
-    print(f"inherent: both decodes + encode, nothing drawn: {both_wall:.2f} s wall, "
-          f"{both_cpu:.2f} s CPU = {both_wall / fair_wall:.2f} wall, "
-          f"{both_cpu / fair_cpu:.2f} CPU of the fair floor")
+    print(
+        f"inherent: both decodes + encode, nothing drawn: {both_wall:.2f} s wall, "
+        f"{both_cpu:.2f} s CPU = {both_wall / fair_wall:.2f} wall, "
+        f"{both_cpu / fair_cpu:.2f} CPU of the fair floor"
+    )
     content_wall = statistics.median(t.wall for t in composited) - fair_wall
     content_cpu = statistics.median(t.cpu for t in composited) - fair_cpu
-    print(f"the same bare loop on our output instead of clip A: {content_wall:+.2f} s wall, "
-          f"{content_cpu:+.2f} s CPU; inherent with it: "
-          f"{(both_wall + content_wall) / fair_wall:.2f} wall, "
-          f"{(both_cpu + content_cpu) / fair_cpu:.2f} CPU of the fair floor")
+    print(
+        f"the same bare loop on our output instead of clip A: {content_wall:+.2f} s wall, "
+        f"{content_cpu:+.2f} s CPU; inherent with it: "
+        f"{(both_wall + content_wall) / fair_wall:.2f} wall, "
+        f"{(both_cpu + content_cpu) / fair_cpu:.2f} CPU of the fair floor"
+    )
     print(f"preview PNG at t=0 s:        {preview_latency(spec, 0.0):.2f} s")
     print(f"preview PNG at t=5 s:        {preview_latency(spec, 5.0):.2f} s")
     moviepy = moviepy_run(paths)

@@ -34,8 +34,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return settings_with(
-        env="testing", data_dir=tmp_path / "data", database_url=database_url,
-        secret_key="test-secret-key-0123456789abcdef0123456789", allow_private_urls=True,
+        env="testing",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-key-0123456789abcdef0123456789",
+        allow_private_urls=True,
         rate_limits_enabled=False,
     )
 

@@ -77,8 +77,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     freeze_startup_heap()
     # loop/http "auto" pick uvloop and httptools (dependencies); the access log is our own
     # middleware's JSON line, so uvicorn's is off.
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_config=None,
-                access_log=False, timeout_graceful_shutdown=5, loop="auto", http="auto")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        workers=1,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+        loop="auto",
+        http="auto",
+    )
     return 0
 
 
@@ -88,11 +97,17 @@ def cmd_create_workspace(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     with session_scope(settings.resolved_database_url) as session:
-        created = create_workspace(session, name=args.name, email=args.email, plan=args.plan,
-                                   verified=True)
-        out = {"workspace_id": created.workspace.id, "user_id": created.user.id,
-               "email": created.user.email, "plan": created.workspace.plan,
-               "api_key": created.key.plaintext, "key_id": created.key.record.id}
+        created = create_workspace(
+            session, name=args.name, email=args.email, plan=args.plan, verified=True
+        )
+        out = {
+            "workspace_id": created.workspace.id,
+            "user_id": created.user.id,
+            "email": created.user.email,
+            "plan": created.workspace.plan,
+            "api_key": created.key.plaintext,
+            "key_id": created.key.record.id,
+        }
     print(json.dumps(out))
     return 0
 
@@ -103,8 +118,10 @@ def cmd_set_plan(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if args.plan not in settings.plans:
-        print(f"framelane: unknown plan {args.plan!r}; one of {sorted(settings.plans)}",
-              file=sys.stderr)
+        print(
+            f"framelane: unknown plan {args.plan!r}; one of {sorted(settings.plans)}",
+            file=sys.stderr,
+        )
         return 2
     with session_scope(settings.resolved_database_url) as session:
         workspace = IdentityRepository.from_session(session).workspace(args.workspace)
@@ -122,12 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the API with embedded workers")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None,
-                       help="embedded worker threads (default: FRAMELANE_EMBEDDED_WORKERS)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="embedded worker threads (default: FRAMELANE_EMBEDDED_WORKERS)",
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     admin = sub.add_parser("admin", help="operator commands").add_subparsers(
-        dest="admin_command", required=True)
+        dest="admin_command", required=True
+    )
     create = admin.add_parser("create-workspace", help="a verified workspace and its first key")
     create.add_argument("--name", required=True)
     create.add_argument("--email", required=True)

@@ -72,8 +72,7 @@ class TestInvalidationInThisProcess:
         self, client: TestClient, workspace: VerifiedWorkspace, clock: Clock
     ) -> None:
         # Given a second key whose reads are cached
-        second = client.post("/v1/api-keys", json={"name": "ci"},
-                             headers=workspace.headers).json()
+        second = client.post("/v1/api-keys", json={"name": "ci"}, headers=workspace.headers).json()
         headers = {"Authorization": f"Bearer {second['key']}"}
         assert client.get("/v1/renders", headers=headers).status_code == 200
         assert deps.known_keys.get(deps.hash_secret(second["key"]), ttl=5) is not None
@@ -115,7 +114,10 @@ class TestInvalidationInThisProcess:
 
 class TestAnotherProcess:
     def test_a_revoke_elsewhere_stops_writes_at_once_and_reads_after_the_ttl(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
         clock: Clock,
     ) -> None:
         # Given a key whose reads are cached
@@ -134,7 +136,10 @@ class TestAnotherProcess:
         assert denied.json()["error"]["code"] == "unauthorized"
 
     def test_a_workspace_deleted_elsewhere_answers_401_where_its_row_is_needed(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
         clock: Clock,
     ) -> None:
         assert client.get("/v1/workspace", headers=workspace.headers).status_code == 200
@@ -151,23 +156,27 @@ class TestAnotherProcess:
         with sessionmaker_for(off.resolved_database_url)() as session:
             deps.cached_principal(session, off, workspace.key)
         revoke_elsewhere(off, workspace.key_id)
-        with sessionmaker_for(off.resolved_database_url)() as session, \
-                pytest.raises(Unauthorized):
+        with sessionmaker_for(off.resolved_database_url)() as session, pytest.raises(Unauthorized):
             deps.cached_principal(session, off, workspace.key)
 
 
 class TestUnverifiedWorkspaces:
     def test_an_unverified_workspace_is_not_cached(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
         clock: Clock,
     ) -> None:
         with session_scope(settings.resolved_database_url) as session:
-            session.execute(update(Workspace).where(Workspace.id == workspace.id)
-                            .values(email_verified=False))
+            session.execute(
+                update(Workspace).where(Workspace.id == workspace.id).values(email_verified=False)
+            )
         refused = client.get("/v1/renders", headers=workspace.headers)
         assert refused.status_code == 403
         assert refused.json()["error"]["code"] == "email_not_verified"
         with session_scope(settings.resolved_database_url) as session:
-            session.execute(update(Workspace).where(Workspace.id == workspace.id)
-                            .values(email_verified=True))
+            session.execute(
+                update(Workspace).where(Workspace.id == workspace.id).values(email_verified=True)
+            )
         assert client.get("/v1/renders", headers=workspace.headers).status_code == 200

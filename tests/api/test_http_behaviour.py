@@ -22,8 +22,9 @@ class TestEnvelope:
         assert wrong.json()["error"]["code"] == "method_not_allowed"
 
     def test_malformed_json_and_wrong_types(self, client: TestClient) -> None:
-        broken = client.post("/v1/signup", content=b"{not json",
-                             headers={"content-type": "application/json"})
+        broken = client.post(
+            "/v1/signup", content=b"{not json", headers={"content-type": "application/json"}
+        )
         assert broken.status_code == 422
         assert broken.json()["error"]["code"] == "validation_error"
         typed = client.post("/v1/signup", json={"workspace_name": 5, "email": ["x"]})
@@ -33,14 +34,13 @@ class TestEnvelope:
     def test_oversized_body_is_413(self, settings: Settings) -> None:
         small = settings.model_copy(update={"max_body_bytes": 1000})
         with TestClient(create_app(small)) as client:
-            response = client.post("/v1/signup", content=b"x" * 5000,
-                                   headers={"content-type": "application/json"})
+            response = client.post(
+                "/v1/signup", content=b"x" * 5000, headers={"content-type": "application/json"}
+            )
         assert response.status_code == 413
         assert response.json()["error"]["code"] == "payload_too_large"
 
-    def test_unexpected_exception_is_500_with_request_id_and_no_trace(
-        self, app: FastAPI
-    ) -> None:
+    def test_unexpected_exception_is_500_with_request_id_and_no_trace(self, app: FastAPI) -> None:
         @app.get("/boom")
         def boom() -> None:
             raise RuntimeError("secret internals")
@@ -90,13 +90,21 @@ class TestIdempotency:
         assert [k["name"] for k in listed].count("race") == 1
 
     def test_keys_are_per_workspace(
-        self, client: TestClient, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        workspace: VerifiedWorkspace,
         other_workspace: VerifiedWorkspace,
     ) -> None:
-        a = client.post("/v1/api-keys", json={"name": "x"},
-                        headers={**workspace.headers, "Idempotency-Key": "same"})
-        b = client.post("/v1/api-keys", json={"name": "x"},
-                        headers={**other_workspace.headers, "Idempotency-Key": "same"})
+        a = client.post(
+            "/v1/api-keys",
+            json={"name": "x"},
+            headers={**workspace.headers, "Idempotency-Key": "same"},
+        )
+        b = client.post(
+            "/v1/api-keys",
+            json={"name": "x"},
+            headers={**other_workspace.headers, "Idempotency-Key": "same"},
+        )
         assert a.status_code == b.status_code == 201
         assert a.json()["id"] != b.json()["id"]
 
@@ -116,10 +124,12 @@ class TestRateLimits:
     def test_headers_then_429_with_retry_after(
         self, settings: Settings, workspace: VerifiedWorkspace
     ) -> None:
-        limited = settings.model_copy(update={
-            "rate_limits_enabled": True,
-            "rate_limits": RateLimits(per_key="3/minute"),
-        })
+        limited = settings.model_copy(
+            update={
+                "rate_limits_enabled": True,
+                "rate_limits": RateLimits(per_key="3/minute"),
+            }
+        )
         with TestClient(create_app(limited)) as client:
             statuses = []
             for _ in range(4):
@@ -172,7 +182,8 @@ class TestProbesAndOpenApi:
         assert "ErrorEnvelope" in schema["components"]["schemas"]
         signup = schema["paths"]["/v1/signup"]["post"]["responses"]
         assert signup["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
-            "ErrorEnvelope")
+            "ErrorEnvelope"
+        )
         assert "HTTPValidationError" not in schema["components"]["schemas"]
         assert client.get("/docs").status_code == 200
 
@@ -187,9 +198,11 @@ class TestOpenApiForTheTokenApi:
                 responses = operation["responses"]
                 assert "422" not in responses
                 assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
-                    "TokenError")
+                    "TokenError"
+                )
         assert schema["components"]["schemas"]["TokenError"]["properties"]["error"]["type"] == (
-            "string")
+            "string"
+        )
 
 
 class TestRateLimitsSharedThroughRedis:
@@ -206,13 +219,17 @@ class TestRateLimitsSharedThroughRedis:
             redis.Redis.from_url(REDIS_URL).ping()
         except redis.RedisError as exc:
             unreachable("Redis at 127.0.0.1:6379", exc)
-        shared = settings.model_copy(update={
-            "rate_limits_enabled": True,
-            "rate_limit_url": REDIS_URL,
-            # A limit string unique to this run keeps other runs' counters out of the way.
-            "rate_limits": RateLimits(per_key=f"4/{60 + uuid.uuid4().int % 1000} seconds"),
-        })
+        shared = settings.model_copy(
+            update={
+                "rate_limits_enabled": True,
+                "rate_limit_url": REDIS_URL,
+                # A limit string unique to this run keeps other runs' counters out of the way.
+                "rate_limits": RateLimits(per_key=f"4/{60 + uuid.uuid4().int % 1000} seconds"),
+            }
+        )
         with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
-            statuses = [c.get("/v1/workspace", headers=workspace.headers).status_code
-                        for c in (first, second, first, second, first)]
+            statuses = [
+                c.get("/v1/workspace", headers=workspace.headers).status_code
+                for c in (first, second, first, second, first)
+            ]
         assert statuses == [200, 200, 200, 200, 429]

@@ -39,8 +39,18 @@ class TestLocalMovingWindow:
         ours, theirs = RateLimiter(rates, None), reference(rates)
         # hits spread over two windows: allowed, refused at the limit, allowed once the
         # oldest hit has left the window; two identities never share a budget
-        for offset, identity in [(0, "a"), (10, "a"), (20, "a"), (30, "a"), (31, "b"),
-                                 (59.5, "a"), (60.5, "a"), (61, "a"), (71, "a"), (200, "a")]:
+        for offset, identity in [
+            (0, "a"),
+            (10, "a"),
+            (20, "a"),
+            (30, "a"),
+            (31, "b"),
+            (59.5, "a"),
+            (60.5, "a"),
+            (61, "a"),
+            (71, "a"),
+            (200, "a"),
+        ]:
             clock.now = 1_000_000.0 + offset
             assert ours.check(ours.per_key, identity) == theirs.check(theirs.per_key, identity)
 

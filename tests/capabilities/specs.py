@@ -9,8 +9,13 @@ TEXT = {"type": "text", "text": "Hi", "duration": 2}
 
 def spec_using(kind: str, name: str) -> dict[str, Any]:
     if kind == "effects":
-        image = {"type": "image", "id": "img", "source_url": "https://example.com/a.png",
-                 "duration": 2, "effects": [{"type": name, "intensity": 60}]}  # fmt: skip
+        image = {
+            "type": "image",
+            "id": "img",
+            "source_url": "https://example.com/a.png",
+            "duration": 2,
+            "effects": [{"type": name, "intensity": 60}],
+        }
         return {"width": 320, "height": 180, "elements": [image]}
     if kind == "motions":
         motion = {"type": name, "time": 0, "duration": 1}

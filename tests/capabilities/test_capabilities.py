@@ -11,8 +11,17 @@ from framelane.core.settings import Settings
 from framelane.render.effects import EFFECTS
 from framelane.tasks.operations.registry import all_operations
 
-CATALOG_LISTS = ("element_types", "effects", "motions", "transitions", "word_animations",
-                 "easings", "blend_modes", "output_formats", "motion_scopes")  # fmt: skip
+CATALOG_LISTS = (
+    "element_types",
+    "effects",
+    "motions",
+    "transitions",
+    "word_animations",
+    "easings",
+    "blend_modes",
+    "output_formats",
+    "motion_scopes",
+)
 
 
 @pytest.fixture
@@ -30,9 +39,23 @@ def test_needs_no_authentication_and_is_cacheable(client: TestClient) -> None:
 
 
 def test_lists_every_section_of_the_decision(catalog: dict[str, Any]) -> None:
-    for key in ("version", "element_types", "effects", "motions", "transitions", "easings",
-                "blend_modes", "output_formats", "input_formats", "tasks", "fonts", "limits",
-                "rate_limits", "plans", "onboarding"):  # fmt: skip
+    for key in (
+        "version",
+        "element_types",
+        "effects",
+        "motions",
+        "transitions",
+        "easings",
+        "blend_modes",
+        "output_formats",
+        "input_formats",
+        "tasks",
+        "fonts",
+        "limits",
+        "rate_limits",
+        "plans",
+        "onboarding",
+    ):
         assert catalog[key], key
 
 
@@ -61,7 +84,10 @@ def test_entries_carry_group_animation_and_kind(catalog: dict[str, Any]) -> None
     assert effects["chroma_key"]["group"] == "keying"
     motions = {row["name"]: row["kind"] for row in catalog["motions"]}
     assert (motions["fade"], motions["zoom_out"], motions["loop_orbit"]) == (
-        "entrance", "exit", "loop")
+        "entrance",
+        "exit",
+        "loop",
+    )
     renderers = {row["name"]: row["renderer"] for row in catalog["transitions"]}
     assert renderers["cross_dissolve"] == renderers["fade"] == "compositor"
     assert renderers["iris"] == "blend"

@@ -50,8 +50,10 @@ def test_parse_spec_accepts_an_entry_iff_it_is_supported(kind: str, name: str) -
 
 def listed(client: TestClient) -> dict[str, dict[str, bool]]:
     body = client.get("/v1/capabilities").json()
-    return {kind: {row["name"]: row["supported"] for row in body[kind]}
-            for kind in (*REGISTRIES, "motion_scopes")}  # fmt: skip
+    return {
+        kind: {row["name"]: row["supported"] for row in body[kind]}
+        for kind in (*REGISTRIES, "motion_scopes")
+    }
 
 
 def test_capabilities_list_exactly_the_registry_names_and_flags(client: TestClient) -> None:

@@ -40,8 +40,12 @@ class TestSafeToServe:
         assert "PUBLIC_BASE_URL" in str(caught.value)
 
     def test_a_complete_production_config_passes(self, tmp_path: Path) -> None:
-        settings = settings_with(data_dir=tmp_path, env="production", secret_key="k" * 40,
-                                 public_base_url="https://video.example.com")
+        settings = settings_with(
+            data_dir=tmp_path,
+            env="production",
+            secret_key="k" * 40,
+            public_base_url="https://video.example.com",
+        )
         check_safe_to_serve(settings, "0.0.0.0")
 
     def test_serve_exits_2_with_a_clear_message(
@@ -64,12 +68,15 @@ class TestServedBaseUrl:
 
         settings = settings_with(data_dir=tmp_path)
         assert with_local_base_url(settings, "127.0.0.1", 8766).public_base_url == (
-            "http://127.0.0.1:8766")
+            "http://127.0.0.1:8766"
+        )
         configured = settings_with(data_dir=tmp_path, public_base_url="https://v.example.com")
         assert with_local_base_url(configured, "127.0.0.1", 8766).public_base_url == (
-            "https://v.example.com")
+            "https://v.example.com"
+        )
         assert with_local_base_url(settings, "0.0.0.0", 80).public_base_url == (
-            settings.public_base_url)
+            settings.public_base_url
+        )
 
 
 class TestServeHeap:

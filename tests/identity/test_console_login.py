@@ -14,8 +14,9 @@ from tests.identity.test_signup_and_keys import code_from_log
 def login(client: TestClient, caplog: pytest.LogCaptureFixture, email: str) -> str:
     caplog.set_level(logging.WARNING, logger="framelane.mail")
     assert client.post("/v1/auth/login", json={"email": email}).status_code == 200
-    response = client.post("/v1/auth/verify",
-                           json={"email": email, "otp_code": code_from_log(caplog, email)})
+    response = client.post(
+        "/v1/auth/verify", json={"email": email, "otp_code": code_from_log(caplog, email)}
+    )
     assert response.status_code == 200, response.text
     cookie = response.headers["set-cookie"]
     assert "fl_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -24,7 +25,9 @@ def login(client: TestClient, caplog: pytest.LogCaptureFixture, email: str) -> s
 
 class TestConsoleLogin:
     def test_session_reads_and_csrf_guards_writes(
-        self, client: TestClient, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        workspace: VerifiedWorkspace,
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         csrf = login(client, caplog, workspace.email)
@@ -34,8 +37,9 @@ class TestConsoleLogin:
         assert forged.status_code == 403
         assert forged.json()["error"]["code"] == "csrf_failed"
 
-        renamed = client.patch("/v1/workspace", json={"name": "Renamed"},
-                               headers={"X-CSRF-Token": csrf})
+        renamed = client.patch(
+            "/v1/workspace", json={"name": "Renamed"}, headers={"X-CSRF-Token": csrf}
+        )
         assert renamed.status_code == 200
         assert renamed.json()["name"] == "Renamed"
 
@@ -47,7 +51,8 @@ class TestConsoleLogin:
     ) -> None:
         response = client.post("/v1/auth/login", json={"email": "ghost@example.test"})
         assert response.status_code == 200
-        bad = client.post("/v1/auth/verify",
-                          json={"email": "ghost@example.test", "otp_code": "123456"})
+        bad = client.post(
+            "/v1/auth/verify", json={"email": "ghost@example.test", "otp_code": "123456"}
+        )
         assert bad.status_code == 400
         assert bad.json()["error"]["code"] == "invalid_code"

@@ -57,8 +57,9 @@ def test_signup_code_is_mailed_and_verifies(
     settings: Settings, smtp_server: socketserver.ThreadingTCPServer
 ) -> None:
     port = smtp_server.server_address[1]
-    mailing = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port,
-                                          "smtp_starttls": False})
+    mailing = settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False}
+    )
     with TestClient(create_app(mailing)) as client:
         created = client.post("/v1/signup", json={"workspace_name": "Mail", "email": "m@x.test"})
         assert created.status_code == 201
@@ -66,6 +67,7 @@ def test_signup_code_is_mailed_and_verifies(
         assert len(messages) == 1 and "To: m@x.test" in messages[0]
         code = re.search(r"code is (\d{6})", messages[0])
         assert code is not None
-        verified = client.post("/v1/signup/verify",
-                               json={"email": "m@x.test", "otp_code": code.group(1)})
+        verified = client.post(
+            "/v1/signup/verify", json={"email": "m@x.test", "otp_code": code.group(1)}
+        )
         assert verified.status_code == 200

@@ -40,8 +40,9 @@ class TestSignup:
 
         code = code_from_log(caplog, "new@example.test")
         assert re.fullmatch(r"\d{6}", code)
-        verified = client.post("/v1/signup/verify",
-                               json={"email": "new@example.test", "otp_code": code})
+        verified = client.post(
+            "/v1/signup/verify", json={"email": "new@example.test", "otp_code": code}
+        )
         assert verified.status_code == 200, verified.text
 
         workspace = client.get("/v1/workspace", headers=headers)
@@ -57,12 +58,14 @@ class TestSignup:
         right = code_from_log(caplog, "lock@example.test")
         wrong = "000000" if right != "000000" else "111111"
         for _ in range(5):
-            response = client.post("/v1/signup/verify",
-                                    json={"email": "lock@example.test", "otp_code": wrong})
+            response = client.post(
+                "/v1/signup/verify", json={"email": "lock@example.test", "otp_code": wrong}
+            )
             assert response.status_code == 400
             assert response.json()["error"]["code"] == "invalid_code"
-        locked = client.post("/v1/signup/verify",
-                             json={"email": "lock@example.test", "otp_code": right})
+        locked = client.post(
+            "/v1/signup/verify", json={"email": "lock@example.test", "otp_code": right}
+        )
         assert locked.status_code == 429
 
     def test_resend_issues_a_new_code_that_works(
@@ -74,8 +77,9 @@ class TestSignup:
         resent = client.post("/v1/signup/resend", json={"email": "again@example.test"})
         assert resent.status_code == 200
         second = code_from_log(caplog, "again@example.test")
-        response = client.post("/v1/signup/verify",
-                               json={"email": "again@example.test", "otp_code": second})
+        response = client.post(
+            "/v1/signup/verify", json={"email": "again@example.test", "otp_code": second}
+        )
         assert response.status_code == 200, (first, second, response.text)
 
     def test_malformed_signup_lists_every_violation(self, client: TestClient) -> None:
@@ -113,18 +117,30 @@ class TestApiKeys:
         assert any(item["revoked_at"] for item in listed["data"])
 
     def test_another_workspaces_key_is_not_found(
-        self, client: TestClient, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        workspace: VerifiedWorkspace,
         other_workspace: VerifiedWorkspace,
     ) -> None:
-        response = client.delete(f"/v1/api-keys/{other_workspace.key_id}",
-                                 headers=workspace.headers)
+        response = client.delete(
+            f"/v1/api-keys/{other_workspace.key_id}", headers=workspace.headers
+        )
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
         still = client.get("/v1/workspace", headers=other_workspace.headers)
         assert still.status_code == 200
 
-    @pytest.mark.parametrize("header", [None, "Bearer", "Basic abc", "Bearer fl_live_unknown",
-                                        "Bearer tkc_whatever", "Bearer garbage"])
+    @pytest.mark.parametrize(
+        "header",
+        [
+            None,
+            "Bearer",
+            "Basic abc",
+            "Bearer fl_live_unknown",
+            "Bearer tkc_whatever",
+            "Bearer garbage",
+        ],
+    )
     def test_bad_credentials_are_401_in_the_envelope(
         self, client: TestClient, header: str | None
     ) -> None:

@@ -25,24 +25,27 @@ def local_path(url: str) -> str:
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
-def request_upload(client: TestClient, workspace: VerifiedWorkspace, content_type: str,
-                   **extra: Any) -> dict[str, Any]:
-    response = client.post("/v1/uploads", headers=workspace.headers,
-                           json={"content_type": content_type, **extra})
+def request_upload(
+    client: TestClient, workspace: VerifiedWorkspace, content_type: str, **extra: Any
+) -> dict[str, Any]:
+    response = client.post(
+        "/v1/uploads", headers=workspace.headers, json={"content_type": content_type, **extra}
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
 
 
-def put_bytes(client: TestClient, upload_url: str, data: bytes,
-              content_type: str) -> httpx.Response:
+def put_bytes(
+    client: TestClient, upload_url: str, data: bytes, content_type: str
+) -> httpx.Response:
     """PUT to our own signed endpoint (in-process)."""
-    return client.put(local_path(upload_url), content=data,
-                      headers={"Content-Type": content_type})
+    return client.put(local_path(upload_url), content=data, headers={"Content-Type": content_type})
 
 
-def wait_for_asset(client: TestClient, workspace: VerifiedWorkspace, asset_id: str,
-                   timeout: float = 20.0) -> dict[str, Any]:
+def wait_for_asset(
+    client: TestClient, workspace: VerifiedWorkspace, asset_id: str, timeout: float = 20.0
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         response = client.get(f"/v1/workspace/assets/{asset_id}", headers=workspace.headers)
@@ -53,8 +56,9 @@ def wait_for_asset(client: TestClient, workspace: VerifiedWorkspace, asset_id: s
         time.sleep(0.05)
 
 
-def wait_for_import(client: TestClient, workspace: VerifiedWorkspace, import_id: str,
-                    timeout: float = 20.0) -> dict[str, Any]:
+def wait_for_import(
+    client: TestClient, workspace: VerifiedWorkspace, import_id: str, timeout: float = 20.0
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         response = client.get(f"/v1/imports/{import_id}", headers=workspace.headers)
@@ -70,12 +74,19 @@ TERMINAL = {"completed", "failed", "cancelled"}
 
 def video_render(source_url: str, **extra: Any) -> dict[str, Any]:
     """A 64×48, 1 s, 10 fps render of one video element."""
-    return {"width": 64, "height": 48, "duration": 1, "frame_rate": 10,
-            "elements": [{"type": "video", "id": "v1", "source_url": source_url}], **extra}
+    return {
+        "width": 64,
+        "height": 48,
+        "duration": 1,
+        "frame_rate": 10,
+        "elements": [{"type": "video", "id": "v1", "source_url": source_url}],
+        **extra,
+    }
 
 
-def wait_job(client: TestClient, ws: VerifiedWorkspace, job_id: str,
-             timeout: float = 60.0) -> dict[str, Any]:
+def wait_job(
+    client: TestClient, ws: VerifiedWorkspace, job_id: str, timeout: float = 60.0
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         job: dict[str, Any] = client.get(f"/v1/renders/{job_id}", headers=ws.headers).json()

@@ -78,8 +78,11 @@ def _handler(server: SourceServer) -> type[BaseHTTPRequestHandler]:
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 return True
             since = self.headers.get("If-Modified-Since")
-            return bool(route.last_modified is not None and since
-                        and since == formatdate(route.last_modified, usegmt=True))
+            return bool(
+                route.last_modified is not None
+                and since
+                and since == formatdate(route.last_modified, usegmt=True)
+            )
 
         def _write(self, route: Route) -> None:
             try:
@@ -93,7 +96,7 @@ def _handler(server: SourceServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(route.body)
                     return
                 for start in range(0, len(route.body), 1024):
-                    self.wfile.write(route.body[start:start + 1024])
+                    self.wfile.write(route.body[start : start + 1024])
                     self.wfile.flush()
                     time.sleep(route.chunk_delay)
             except (BrokenPipeError, ConnectionResetError):

@@ -44,12 +44,16 @@ def receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 
 def test_asset_events_are_delivered(
-    client: TestClient, settings: Settings, workspace: VerifiedWorkspace, media_dir: Path,
+    client: TestClient,
+    settings: Settings,
+    workspace: VerifiedWorkspace,
+    media_dir: Path,
     receiver: tuple[str, list[dict[str, Any]]],
 ) -> None:
     url, received = receiver
-    hook = client.post("/v1/webhooks", headers=workspace.headers,
-                       json={"url": url, "events": ["asset.*"]})
+    hook = client.post(
+        "/v1/webhooks", headers=workspace.headers, json={"url": url, "events": ["asset.*"]}
+    )
     assert hook.status_code == 201, hook.text
     good = request_upload(client, workspace, "image/jpeg")
     bad = request_upload(client, workspace, "image/png")
@@ -63,9 +67,13 @@ def test_asset_events_are_delivered(
     ready = events["asset.ready"]["body"]
     assert ready["id"].startswith("evt_")
     assert (ready["data"]["id"], ready["data"]["kind"], ready["data"]["width"]) == (
-        good["id"], "image", 40)
+        good["id"],
+        "image",
+        40,
+    )
     assert ready["data"]["source_url"] == good["source_url"]
     failed = events["asset.failed"]["body"]["data"]
     assert (failed["id"], failed["error"]["code"]) == (bad["id"], "source_too_large")
-    assert all(any(k.lower() == "framelane-signature" for k in item["headers"])
-               for item in received)
+    assert all(
+        any(k.lower() == "framelane-signature" for k in item["headers"]) for item in received
+    )

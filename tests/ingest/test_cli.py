@@ -10,12 +10,14 @@ import pytest
 from framelane.cli import main
 
 
-def test_probe_reports_metadata_and_codes(media_dir: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_probe_reports_metadata_and_codes(
+    media_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
-    code = main(["ingest", "probe", str(media_dir / "clip.mp4"), str(media_dir / "bomb.png"),
-                 str(empty)])
+    code = main(
+        ["ingest", "probe", str(media_dir / "clip.mp4"), str(media_dir / "bomb.png"), str(empty)]
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1
     assert (lines[0]["kind"], lines[0]["width"], lines[0]["video_codec"]) == ("video", 64, "h264")

@@ -28,8 +28,11 @@ from tests.ingest.http_server import SourceServer
 
 def age(settings: Settings, model: type, ident: str, **delta: float) -> None:
     with session_scope(settings.resolved_database_url) as session:
-        session.execute(update(model).where(model.id == ident)  # type: ignore[attr-defined]
-                        .values(updated_at=utcnow() - timedelta(**delta)))
+        session.execute(
+            update(model)
+            .where(model.id == ident)  # type: ignore[attr-defined]
+            .values(updated_at=utcnow() - timedelta(**delta))
+        )
 
 
 def status_of(client: TestClient, ws: VerifiedWorkspace, asset_id: str) -> str:
@@ -39,7 +42,10 @@ def status_of(client: TestClient, ws: VerifiedWorkspace, asset_id: str) -> str:
 
 class TestConcurrentPuts:
     def test_second_put_during_an_upload_is_409_and_first_completes(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
         media_dir: Path,
     ) -> None:
         upload = request_upload(client, workspace, "video/mp4")
@@ -56,21 +62,31 @@ class TestConcurrentPuts:
             yield data[5000:]
 
         results: list[object] = []
-        worker = threading.Thread(target=lambda: results.append(service.receive_upload(
-            settings, key, query["expires"], query["sig"], "video/mp4", None, slow_body())))
+        worker = threading.Thread(
+            target=lambda: results.append(
+                service.receive_upload(
+                    settings, key, query["expires"], query["sig"], "video/mp4", None, slow_body()
+                )
+            )
+        )
         worker.start()
         assert started.wait(10)
         assert status_of(client, workspace, upload["id"]) == "receiving"
         second = put_bytes(client, upload["upload_url"], data, "video/mp4")
         assert (second.status_code, second.json()["error"]["code"]) == (
-            409, "upload_already_received")
+            409,
+            "upload_already_received",
+        )
         release.set()
         worker.join(10)
         assert len(results) == 1
         assert wait_for_asset(client, workspace, upload["id"])["status"] == "ready"
 
     def test_a_failed_stream_frees_the_upload_for_a_retry(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
         media_dir: Path,
     ) -> None:
         upload = request_upload(client, workspace, "video/mp4")
@@ -84,8 +100,9 @@ class TestConcurrentPuts:
             raise ConnectionResetError("client vanished")
 
         with pytest.raises(ConnectionResetError):
-            service.receive_upload(settings, key, query["expires"], query["sig"], "video/mp4",
-                                   None, dropped())
+            service.receive_upload(
+                settings, key, query["expires"], query["sig"], "video/mp4", None, dropped()
+            )
         assert status_of(client, workspace, upload["id"]) == "awaiting_upload"
         assert not storage_for(settings).exists(key)
         assert put_bytes(client, upload["upload_url"], data, "video/mp4").status_code == 200
@@ -94,25 +111,34 @@ class TestConcurrentPuts:
 
 class TestSweep:
     def test_arrivals_silent_uploads_stale_probes_and_expired_urls(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
         media_dir: Path,
     ) -> None:
         storage = storage_for(settings)
         arrived = request_upload(client, workspace, "image/png")
-        storage.put_file(arrived["source_url"].split("/v1/files/", 1)[1],
-                         media_dir / "still.png", "image/png")
+        storage.put_file(
+            arrived["source_url"].split("/v1/files/", 1)[1], media_dir / "still.png", "image/png"
+        )
         silent = request_upload(client, workspace, "image/png")
         expired = request_upload(client, workspace, "image/png")
         stale = request_upload(client, workspace, "image/png")
         stale_key = stale["source_url"].split("/v1/files/", 1)[1]
         storage.put_file(stale_key, media_dir / "still.png", "image/png")
         with session_scope(settings.resolved_database_url) as session:
-            session.execute(update(Asset).where(Asset.id == silent["id"])
-                            .values(status="receiving"))
-            session.execute(update(Asset).where(Asset.id == stale["id"])
-                            .values(status="processing"))
-            session.execute(update(Asset).where(Asset.id == expired["id"]).values(
-                upload_expires_at=utcnow() - timedelta(days=2)))
+            session.execute(
+                update(Asset).where(Asset.id == silent["id"]).values(status="receiving")
+            )
+            session.execute(
+                update(Asset).where(Asset.id == stale["id"]).values(status="processing")
+            )
+            session.execute(
+                update(Asset)
+                .where(Asset.id == expired["id"])
+                .values(upload_expires_at=utcnow() - timedelta(days=2))
+            )
         age(settings, Asset, silent["id"], minutes=5)
         age(settings, Asset, stale["id"], minutes=30)
         result = sweep(settings)
@@ -120,8 +146,12 @@ class TestSweep:
         assert result.freed == [silent["id"]]
         assert result.retry_probes == [stale["id"]]
         assert result.forgotten_uploads == 1
-        assert client.get(f"/v1/workspace/assets/{expired['id']}",
-                          headers=workspace.headers).status_code == 404
+        assert (
+            client.get(
+                f"/v1/workspace/assets/{expired['id']}", headers=workspace.headers
+            ).status_code
+            == 404
+        )
         assert status_of(client, workspace, silent["id"]) == "awaiting_upload"
         assert wait_for_asset(client, workspace, arrived["id"])["status"] == "ready"
         age(settings, Asset, stale["id"], minutes=30)
@@ -129,8 +159,12 @@ class TestSweep:
         assert wait_for_asset(client, workspace, stale["id"])["status"] == "ready"
 
     def test_unused_cache_entries_are_dropped(
-        self, settings: Settings, workspace: VerifiedWorkspace, media_dir: Path,
-        tmp_path: Path, source_server: SourceServer,
+        self,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
+        media_dir: Path,
+        tmp_path: Path,
+        source_server: SourceServer,
     ) -> None:
         url = source_server.add("/c.png", (media_dir / "still.png").read_bytes(), etag='"1"')
         make_resolver(settings, workspace.id, tmp_path).resolve(url, "image")
@@ -145,15 +179,18 @@ class TestSweep:
 
 
 def test_workspace_delete_removes_assets_imports_cache_and_objects(
-    client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
-    other_workspace: VerifiedWorkspace, media_dir: Path, tmp_path: Path,
+    client: TestClient,
+    settings: Settings,
+    workspace: VerifiedWorkspace,
+    other_workspace: VerifiedWorkspace,
+    media_dir: Path,
+    tmp_path: Path,
     source_server: SourceServer,
 ) -> None:
     mine = request_upload(client, workspace, "image/png")
     theirs = request_upload(client, other_workspace, "image/png")
     for upload, ws in ((mine, workspace), (theirs, other_workspace)):
-        put_bytes(client, upload["upload_url"], (media_dir / "still.png").read_bytes(),
-                  "image/png")
+        put_bytes(client, upload["upload_url"], (media_dir / "still.png").read_bytes(), "image/png")
         assert wait_for_asset(client, ws, upload["id"])["status"] == "ready"
     url = source_server.add("/w.png", (media_dir / "still.png").read_bytes(), etag='"w"')
     make_resolver(settings, workspace.id, tmp_path).resolve(url, "image")
@@ -167,8 +204,12 @@ def test_workspace_delete_removes_assets_imports_cache_and_objects(
 
 @pytest.mark.slow
 def test_delete_asset_removes_row_and_file(
-    client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
-    other_workspace: VerifiedWorkspace, media_dir: Path, tmp_path: Path,
+    client: TestClient,
+    settings: Settings,
+    workspace: VerifiedWorkspace,
+    other_workspace: VerifiedWorkspace,
+    media_dir: Path,
+    tmp_path: Path,
 ) -> None:
     upload = request_upload(client, workspace, "image/png")
     put_bytes(client, upload["upload_url"], (media_dir / "still.png").read_bytes(), "image/png")

@@ -18,28 +18,51 @@ from tests.ingest.http_server import SourceServer
 
 
 class TestLinks:
-    @pytest.mark.parametrize(("url", "direct"), [
-        ("https://www.dropbox.com/s/abc123/clip.mp4?dl=0",
-         "https://www.dropbox.com/s/abc123/clip.mp4?dl=1"),
-        ("https://www.dropbox.com/scl/fi/xyz/clip.mov?rlkey=k&dl=0",
-         "https://www.dropbox.com/scl/fi/xyz/clip.mov?rlkey=k&dl=1"),
-        ("https://dropbox.com/s/abc/a.png", "https://dropbox.com/s/abc/a.png?dl=1"),
-        ("https://dl.dropboxusercontent.com/s/abc/a.png", "https://dl.dropboxusercontent.com/s/abc/a.png"),
-        ("https://drive.google.com/file/d/1AbC_dEf-9/view?usp=sharing",
-         "https://drive.google.com/uc?export=download&id=1AbC_dEf-9"),
-        ("https://drive.google.com/open?id=1XyZ", "https://drive.google.com/uc?export=download&id=1XyZ"),
-        ("https://cdn.example.com/a/b.mp4?token=1", "https://cdn.example.com/a/b.mp4?token=1"),
-    ])
+    @pytest.mark.parametrize(
+        ("url", "direct"),
+        [
+            (
+                "https://www.dropbox.com/s/abc123/clip.mp4?dl=0",
+                "https://www.dropbox.com/s/abc123/clip.mp4?dl=1",
+            ),
+            (
+                "https://www.dropbox.com/scl/fi/xyz/clip.mov?rlkey=k&dl=0",
+                "https://www.dropbox.com/scl/fi/xyz/clip.mov?rlkey=k&dl=1",
+            ),
+            ("https://dropbox.com/s/abc/a.png", "https://dropbox.com/s/abc/a.png?dl=1"),
+            (
+                "https://dl.dropboxusercontent.com/s/abc/a.png",
+                "https://dl.dropboxusercontent.com/s/abc/a.png",
+            ),
+            (
+                "https://drive.google.com/file/d/1AbC_dEf-9/view?usp=sharing",
+                "https://drive.google.com/uc?export=download&id=1AbC_dEf-9",
+            ),
+            (
+                "https://drive.google.com/open?id=1XyZ",
+                "https://drive.google.com/uc?export=download&id=1XyZ",
+            ),
+            ("https://cdn.example.com/a/b.mp4?token=1", "https://cdn.example.com/a/b.mp4?token=1"),
+        ],
+    )
     def test_share_links_become_direct(self, url: str, direct: str) -> None:
         assert direct_download_url(url) == direct
 
-    @pytest.mark.parametrize("url", [
-        "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://youtu.be/dQw4w9WgXcQ",
-        "https://m.youtube.com/shorts/abc", "https://vimeo.com/123456",
-        "https://player.vimeo.com/video/1", "https://www.tiktok.com/@a/video/1",
-        "https://vm.tiktok.com/ZM1/", "https://www.instagram.com/reel/x/",
-        "https://x.com/a/status/1", "https://www.twitch.tv/videos/1",
-    ])
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://youtu.be/dQw4w9WgXcQ",
+            "https://m.youtube.com/shorts/abc",
+            "https://vimeo.com/123456",
+            "https://player.vimeo.com/video/1",
+            "https://www.tiktok.com/@a/video/1",
+            "https://vm.tiktok.com/ZM1/",
+            "https://www.instagram.com/reel/x/",
+            "https://x.com/a/status/1",
+            "https://www.twitch.tv/videos/1",
+        ],
+    )
     def test_video_sites_are_unsupported(self, url: str) -> None:
         with pytest.raises(CapabilityUnsupported) as refused:
             direct_download_url(url)
@@ -49,8 +72,12 @@ class TestLinks:
 class TestImportApi:
     @pytest.mark.slow
     def test_direct_import_becomes_a_ready_asset(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
-        media_dir: Path, source_server: SourceServer,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
+        media_dir: Path,
+        source_server: SourceServer,
     ) -> None:
         data = (media_dir / "clip.mp4").read_bytes()
         url = source_server.add("/media/download", data)  # no extension: sniffed as MP4
@@ -62,39 +89,60 @@ class TestImportApi:
         done = wait_for_import(client, workspace, body["id"])
         assert done["status"] == "ready" and done["error"] is None, done
         assert done["source_url"].startswith(
-            f"{settings.public_base_url}/v1/files/{workspace.id}/uploads/asset_")
+            f"{settings.public_base_url}/v1/files/{workspace.id}/uploads/asset_"
+        )
         assert done["source_url"].endswith(".mp4")
         key = done["source_url"].split("/v1/files/", 1)[1]
         assert b"".join(storage_for(settings).iter_bytes(key)) == data
         listed = client.get("/v1/workspace/assets", headers=workspace.headers).json()["data"]
         assert [(a["id"], a["origin"], a["kind"]) for a in listed] == [
-            (done["asset_id"], "import", "video")]
+            (done["asset_id"], "import", "video")
+        ]
         assert [e.type for e in events_of(workspace.id)] == ["asset.ready"]
         assert source_server.full_bodies["/media/download"] == 1
 
     @pytest.mark.slow
     def test_redirect_and_filename_hint(
-        self, client: TestClient, workspace: VerifiedWorkspace, media_dir: Path,
+        self,
+        client: TestClient,
+        workspace: VerifiedWorkspace,
+        media_dir: Path,
         source_server: SourceServer,
     ) -> None:
         target = source_server.add("/real", (media_dir / "tone.wav").read_bytes())
         url = source_server.add("/short", status=302, headers={"Location": target})
-        created = client.post("/v1/imports", headers=workspace.headers,
-                              json={"url": url, "filename": "Voice Over.wav"})
+        created = client.post(
+            "/v1/imports",
+            headers=workspace.headers,
+            json={"url": url, "filename": "Voice Over.wav"},
+        )
         done = wait_for_import(client, workspace, created.json()["id"])
         assert done["status"] == "ready", done
         assert done["source_url"].endswith(".wav")
 
-    @pytest.mark.parametrize(("route", "kwargs", "code"), [
-        ("/gone.mp4", None, "source_not_found"),
-        ("/login", {"body": b"<html><body>Sign in</body></html>",
-                    "content_type": "text/html"}, "codec_unsupported"),
-        ("/empty.mp4", {"body": b""}, "source_corrupt"),
-        ("/cut.mp4", "truncated", "source_corrupt"),
-    ])
+    @pytest.mark.parametrize(
+        ("route", "kwargs", "code"),
+        [
+            ("/gone.mp4", None, "source_not_found"),
+            (
+                "/login",
+                {"body": b"<html><body>Sign in</body></html>", "content_type": "text/html"},
+                "codec_unsupported",
+            ),
+            ("/empty.mp4", {"body": b""}, "source_corrupt"),
+            ("/cut.mp4", "truncated", "source_corrupt"),
+        ],
+    )
     def test_failed_imports_carry_the_code(
-        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
-        media_dir: Path, source_server: SourceServer, route: str, kwargs: object, code: str,
+        self,
+        client: TestClient,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
+        media_dir: Path,
+        source_server: SourceServer,
+        route: str,
+        kwargs: object,
+        code: str,
     ) -> None:
         if kwargs == "truncated":
             url = source_server.add(route, (media_dir / "clip.mp4").read_bytes()[:4000])
@@ -110,21 +158,32 @@ class TestImportApi:
         assert not folder.exists() or list(folder.iterdir()) == []
         assert [e.type for e in events_of(workspace.id)] == ["asset.failed"]
 
-    def test_video_sites_are_422(self, client: TestClient,
-                                 workspace: VerifiedWorkspace) -> None:
-        response = client.post("/v1/imports", headers=workspace.headers,
-                               json={"url": "https://www.youtube.com/watch?v=abc"})
+    def test_video_sites_are_422(self, client: TestClient, workspace: VerifiedWorkspace) -> None:
+        response = client.post(
+            "/v1/imports",
+            headers=workspace.headers,
+            json={"url": "https://www.youtube.com/watch?v=abc"},
+        )
         assert response.status_code == 422
         error = response.json()["error"]
         assert error["code"] == "capability_unsupported"
         assert error["details"]["supported"] is False
 
-    @pytest.mark.parametrize("url", [
-        "http://127.0.0.1:9/x.mp4", "http://169.254.169.254/latest/meta-data/",
-        "file:///etc/passwd", "http://[::1]/x.mp4", "http://10.1.2.3/x.mp4",
-    ])
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://127.0.0.1:9/x.mp4",
+            "http://169.254.169.254/latest/meta-data/",
+            "file:///etc/passwd",
+            "http://[::1]/x.mp4",
+            "http://10.1.2.3/x.mp4",
+        ],
+    )
     def test_private_targets_refused_at_submission(
-        self, settings: Settings, workspace: VerifiedWorkspace, url: str,
+        self,
+        settings: Settings,
+        workspace: VerifiedWorkspace,
+        url: str,
     ) -> None:
         from framelane.api.app import create_app
 
@@ -135,22 +194,30 @@ class TestImportApi:
         assert response.json()["error"]["code"] == "url_not_allowed"
 
     def test_imports_are_private_to_the_workspace(
-        self, client: TestClient, workspace: VerifiedWorkspace,
-        other_workspace: VerifiedWorkspace, source_server: SourceServer,
+        self,
+        client: TestClient,
+        workspace: VerifiedWorkspace,
+        other_workspace: VerifiedWorkspace,
+        source_server: SourceServer,
     ) -> None:
-        created = client.post("/v1/imports", headers=workspace.headers,
-                              json={"url": source_server.url("/nothing.mp4")})
+        created = client.post(
+            "/v1/imports",
+            headers=workspace.headers,
+            json={"url": source_server.url("/nothing.mp4")},
+        )
         import_id = created.json()["id"]
         wait_for_import(client, workspace, import_id)
         other = client.get(f"/v1/imports/{import_id}", headers=other_workspace.headers)
         assert other.status_code == 404
-        assert client.get("/v1/imports/import_nope", headers=workspace.headers
-                          ).status_code == 404
+        assert client.get("/v1/imports/import_nope", headers=workspace.headers).status_code == 404
 
 
 @pytest.mark.slow
 def test_bmp_is_a_readable_source_but_not_an_upload_type(
-    client: TestClient, settings: Settings, workspace: VerifiedWorkspace, tmp_path: Path,
+    client: TestClient,
+    settings: Settings,
+    workspace: VerifiedWorkspace,
+    tmp_path: Path,
     source_server: SourceServer,
 ) -> None:
     from PIL import Image
@@ -163,15 +230,19 @@ def test_bmp_is_a_readable_source_but_not_an_upload_type(
     created = client.post("/v1/imports", headers=workspace.headers, json={"url": url})
     done = wait_for_import(client, workspace, created.json()["id"])
     assert done["status"] == "ready" and done["source_url"].endswith(".bmp"), done
-    refused = client.post("/v1/uploads", headers=workspace.headers,
-                          json={"content_type": "image/bmp"})
+    refused = client.post(
+        "/v1/uploads", headers=workspace.headers, json={"content_type": "image/bmp"}
+    )
     assert refused.json()["error"]["code"] == "unsupported_content_type"
 
 
 @pytest.mark.slow
 def test_a_crash_fails_the_import_instead_of_retrying_forever(
-    client: TestClient, workspace: VerifiedWorkspace, media_dir: Path,
-    source_server: SourceServer, monkeypatch: pytest.MonkeyPatch,
+    client: TestClient,
+    workspace: VerifiedWorkspace,
+    media_dir: Path,
+    source_server: SourceServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from framelane.ingest import processing
 

@@ -41,8 +41,7 @@ def test_fonts(tmp_path: Path) -> None:
     broken.write_bytes((FONTS / "JetBrainsMono-Bold.ttf").read_bytes()[:700])
     assert refused(broken) == "source_corrupt"
     woff2 = tmp_path / "lying.woff2"
-    woff2.write_bytes(b"wOF2" + b"\x00\x01\x00\x00" + struct.pack(">IHH", 99999, 3, 0)
-                      + bytes(40))
+    woff2.write_bytes(b"wOF2" + b"\x00\x01\x00\x00" + struct.pack(">IHH", 99999, 3, 0) + bytes(40))
     assert refused(woff2) == "source_corrupt"
 
 
@@ -63,7 +62,7 @@ def test_gif_and_limits(tmp_path: Path, media_dir: Path) -> None:
 def test_jpeg_bomb_header_is_refused_undecoded(tmp_path: Path) -> None:
     jpeg = bytearray(media.make_jpeg(tmp_path / "p.jpg").read_bytes())
     marker = jpeg.index(b"\xff\xc0")  # SOF0: height and width at +5 and +7
-    jpeg[marker + 5:marker + 9] = struct.pack(">HH", 60000, 60000)
+    jpeg[marker + 5 : marker + 9] = struct.pack(">HH", 60000, 60000)
     (tmp_path / "bomb.jpg").write_bytes(bytes(jpeg))
     assert refused(tmp_path / "bomb.jpg") == "source_too_large"
 
@@ -76,20 +75,27 @@ def test_markup_polyglot_and_audio_only_mp4(tmp_path: Path, media_dir: Path) -> 
     assert probe_file(audio).kind == "video"
 
 
-@pytest.mark.parametrize(("name", "video", "audio", "fmt", "expected"), [
-    ("a.mkv", "libx264", "aac", None, ("video/x-matroska", "video", "h264", "aac")),
-    ("b.avi", "mpeg4", "libmp3lame", None, ("video/x-msvideo", "video", "mpeg4", "mp3")),
-    ("c.mpg", "mpeg1video", None, "mpeg", ("video/mpeg", "video", "mpeg1video", None)),
-    ("d.ts", "mpeg2video", None, "mpegts", ("video/mpeg", "video", "mpeg2video", None)),
-    ("e.mov", "libx264", "aac", None, ("video/quicktime", "video", "h264", "aac")),
-    ("f.mp3", None, "libmp3lame", None, ("audio/mpeg", "audio", None, "mp3")),
-    ("g.flac", None, "flac", None, ("audio/flac", "audio", None, "flac")),
-    ("h.ogg", None, "libopus", "ogg", ("audio/ogg", "audio", None, "opus")),
-    ("i.m4a", None, "aac", "ipod", ("audio/mp4", "audio", None, "aac")),
-    ("j.aac", None, "aac", "adts", ("audio/aac", "audio", None, "aac")),
-])
+@pytest.mark.parametrize(
+    ("name", "video", "audio", "fmt", "expected"),
+    [
+        ("a.mkv", "libx264", "aac", None, ("video/x-matroska", "video", "h264", "aac")),
+        ("b.avi", "mpeg4", "libmp3lame", None, ("video/x-msvideo", "video", "mpeg4", "mp3")),
+        ("c.mpg", "mpeg1video", None, "mpeg", ("video/mpeg", "video", "mpeg1video", None)),
+        ("d.ts", "mpeg2video", None, "mpegts", ("video/mpeg", "video", "mpeg2video", None)),
+        ("e.mov", "libx264", "aac", None, ("video/quicktime", "video", "h264", "aac")),
+        ("f.mp3", None, "libmp3lame", None, ("audio/mpeg", "audio", None, "mp3")),
+        ("g.flac", None, "flac", None, ("audio/flac", "audio", None, "flac")),
+        ("h.ogg", None, "libopus", "ogg", ("audio/ogg", "audio", None, "opus")),
+        ("i.m4a", None, "aac", "ipod", ("audio/mp4", "audio", None, "aac")),
+        ("j.aac", None, "aac", "adts", ("audio/aac", "audio", None, "aac")),
+    ],
+)
 def test_every_accepted_container(
-    tmp_path: Path, name: str, video: str | None, audio: str | None, fmt: str | None,
+    tmp_path: Path,
+    name: str,
+    video: str | None,
+    audio: str | None,
+    fmt: str | None,
     expected: tuple[str, str, str | None, str | None],
 ) -> None:
     path = media.make_container(tmp_path / name, video=video, audio=audio, fmt=fmt)
@@ -116,8 +122,9 @@ def test_image_polyglots_with_markup_anywhere(tmp_path: Path, media_dir: Path) -
 
 
 @pytest.mark.parametrize(("orientation", "rotation"), [(1, 0), (3, 180), (6, 270), (8, 90)])
-def test_exif_orientation_is_the_image_rotation(tmp_path: Path, orientation: int,
-                                                rotation: int) -> None:
+def test_exif_orientation_is_the_image_rotation(
+    tmp_path: Path, orientation: int, rotation: int
+) -> None:
     from PIL import Image
 
     exif = Image.Exif()

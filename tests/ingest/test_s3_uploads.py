@@ -51,39 +51,51 @@ def upload_keys(settings: Settings, workspace: VerifiedWorkspace) -> list[str]:
 
 
 def test_presigned_put_round_trip_and_render_resolution(
-    s3_client: TestClient, s3_settings: Settings, workspace: VerifiedWorkspace,
-    other_workspace: VerifiedWorkspace, media_dir: Path, tmp_path: Path,
+    s3_client: TestClient,
+    s3_settings: Settings,
+    workspace: VerifiedWorkspace,
+    other_workspace: VerifiedWorkspace,
+    media_dir: Path,
+    tmp_path: Path,
 ) -> None:
     upload = request_upload(s3_client, workspace, "video/mp4", filename="clip.mp4")
-    assert upload["upload_url"].startswith(s3_settings.storage_url.split("endpoint=")[1]
-                                           .split("&")[0])
+    assert upload["upload_url"].startswith(
+        s3_settings.storage_url.split("endpoint=")[1].split("&")[0]
+    )
     data = (media_dir / "clip.mp4").read_bytes()
     put = httpx.put(upload["upload_url"], content=data, headers=upload["headers"])
     assert put.status_code == 200, put.text
     asset = wait_for_asset(s3_client, workspace, upload["id"])
     assert asset["status"] == "ready", asset
     assert (asset["kind"], asset["width"], asset["height"], asset["size_bytes"]) == (
-        "video", 64, 48, len(data))
+        "video",
+        64,
+        48,
+        len(data),
+    )
     assert [e.type for e in events_of(workspace.id)] == ["asset.ready"]
     path = make_resolver(s3_settings, workspace.id, tmp_path / "r").resolve(
-        upload["source_url"], "video")
+        upload["source_url"], "video"
+    )
     assert path.read_bytes() == data
     with pytest.raises(FramelaneError) as stolen:
         make_resolver(s3_settings, other_workspace.id, tmp_path / "o").resolve(
-            upload["source_url"], "video")
+            upload["source_url"], "video"
+        )
     assert stolen.value.code == "source_not_found"
 
 
 def test_tampered_expired_and_mistyped_puts_are_refused_by_the_store(
-    s3_client: TestClient, s3_settings: Settings, workspace: VerifiedWorkspace,
+    s3_client: TestClient,
+    s3_settings: Settings,
+    workspace: VerifiedWorkspace,
     media_dir: Path,
 ) -> None:
     upload = request_upload(s3_client, workspace, "video/mp4")
     data = (media_dir / "clip.mp4").read_bytes()
     tampered = upload["upload_url"].replace("Signature=", "Signature=f")
     assert httpx.put(tampered, content=data, headers=upload["headers"]).status_code == 403
-    mistyped = httpx.put(upload["upload_url"], content=data,
-                         headers={"Content-Type": "image/png"})
+    mistyped = httpx.put(upload["upload_url"], content=data, headers={"Content-Type": "image/png"})
     assert mistyped.status_code == 403
     key = f"{workspace.id}/uploads/{upload['id']}.mp4"
     short = storage_for(s3_settings).presign_put(key, "video/mp4", 1)
@@ -94,20 +106,31 @@ def test_tampered_expired_and_mistyped_puts_are_refused_by_the_store(
     assert status["status"] == "awaiting_upload"
 
 
-@pytest.mark.parametrize(("declared", "extra", "payload", "code"), [
-    ("video/mp4", {"size_bytes": 1000}, "clip.mp4", "source_too_large"),
-    ("video/mp4", {}, "still.png", "content_type_mismatch"),
-    ("image/png", {}, "bomb.png", "source_too_large"),
-    ("video/mp4", {}, b"", "source_corrupt"),
-], ids=["larger-than-declared", "png-named-mp4", "png-bomb", "zero-byte"])
+@pytest.mark.parametrize(
+    ("declared", "extra", "payload", "code"),
+    [
+        ("video/mp4", {"size_bytes": 1000}, "clip.mp4", "source_too_large"),
+        ("video/mp4", {}, "still.png", "content_type_mismatch"),
+        ("image/png", {}, "bomb.png", "source_too_large"),
+        ("video/mp4", {}, b"", "source_corrupt"),
+    ],
+    ids=["larger-than-declared", "png-named-mp4", "png-bomb", "zero-byte"],
+)
 def test_bad_uploads_fail_after_arrival_and_are_deleted(
-    s3_client: TestClient, s3_settings: Settings, workspace: VerifiedWorkspace,
-    media_dir: Path, declared: str, extra: dict[str, int], payload: str | bytes, code: str,
+    s3_client: TestClient,
+    s3_settings: Settings,
+    workspace: VerifiedWorkspace,
+    media_dir: Path,
+    declared: str,
+    extra: dict[str, int],
+    payload: str | bytes,
+    code: str,
 ) -> None:
     upload = request_upload(s3_client, workspace, declared, **extra)
     data = payload if isinstance(payload, bytes) else (media_dir / payload).read_bytes()
-    assert httpx.put(upload["upload_url"], content=data,
-                     headers=upload["headers"]).status_code == 200
+    assert (
+        httpx.put(upload["upload_url"], content=data, headers=upload["headers"]).status_code == 200
+    )
     asset = wait_for_asset(s3_client, workspace, upload["id"])
     assert (asset["status"], asset["error"]["code"]) == ("failed", code)
     assert upload_keys(s3_settings, workspace) == []
@@ -115,22 +138,34 @@ def test_bad_uploads_fail_after_arrival_and_are_deleted(
 
 
 def test_render_from_an_s3_upload_end_to_end(
-    s3_settings: Settings, media_dir: Path,
+    s3_settings: Settings,
+    media_dir: Path,
 ) -> None:
     studio = make_workspace(s3_settings, name="S3 Studio", email="s3@studio.test", plan="pro")
-    with TestClient(create_app(s3_settings, start_background=True),
-                    raise_server_exceptions=False) as live:
+    with TestClient(
+        create_app(s3_settings, start_background=True), raise_server_exceptions=False
+    ) as live:
         upload = request_upload(live, studio, "video/webm", filename="clip.webm")
-        job = live.post("/v1/renders", json=video_render(upload["source_url"]),
-                        headers=studio.headers)
+        job = live.post(
+            "/v1/renders", json=video_render(upload["source_url"]), headers=studio.headers
+        )
         assert job.status_code == 202, job.text
-        assert httpx.put(upload["upload_url"], content=(media_dir / "clip.webm").read_bytes(),
-                         headers=upload["headers"]).status_code == 200
+        assert (
+            httpx.put(
+                upload["upload_url"],
+                content=(media_dir / "clip.webm").read_bytes(),
+                headers=upload["headers"],
+            ).status_code
+            == 200
+        )
         done = wait_job(live, studio, job.json()["id"])
         assert done["status"] == "completed", done
         assert wait_for_asset(live, studio, upload["id"])["video_codec"] == "vp9"
-        redirect = live.get(f"/v1/renders/{job.json()['id']}/download",
-                            headers=studio.headers, follow_redirects=False)
+        redirect = live.get(
+            f"/v1/renders/{job.json()['id']}/download",
+            headers=studio.headers,
+            follow_redirects=False,
+        )
         artifact = httpx.get(redirect.headers["location"])  # presigned by SeaweedFS
         assert artifact.status_code == 200
         with av.open(io.BytesIO(artifact.content)) as container:

@@ -45,22 +45,42 @@ def echo_runner(ctx: RunContext) -> RunResult:
         time.sleep(0.02)
     path = ctx.workdir / "out.txt"
     path.write_text(str(behaviour.get("text", "hello")))
-    return RunResult(path=path, content_type="text/plain", filename="out.txt", duration=2.5,
-                     warnings=[{"code": "note", "message": "echoed"}])
+    return RunResult(
+        path=path,
+        content_type="text/plain",
+        filename="out.txt",
+        duration=2.5,
+        warnings=[{"code": "note", "message": "echoed"}],
+    )
 
 
 register_runner("jobs_test.echo", echo_runner)
 
 
-def add_job(settings: Settings, workspace_id: str, request: dict[str, Any] | None = None,
-            **values: Any) -> str:
+def add_job(
+    settings: Settings, workspace_id: str, request: dict[str, Any] | None = None, **values: Any
+) -> str:
     now = utcnow()
     kind = values.pop("kind", "task")
-    job = Job(id=new_id(kind), kind=kind, task_type="jobs_test.echo",
-              workspace_id=workspace_id, status="queued", request=request or {},
-              metadata_={"ref": "r1"}, webhook_url="http://127.0.0.1:9/hook", warnings=[],
-              estimated_seconds=0.0, enqueued_at=now, created_at=now, updated_at=now,
-              progress_percent=0.0, attempts=0, cancel_requested=False, artifact_keys=[])
+    job = Job(
+        id=new_id(kind),
+        kind=kind,
+        task_type="jobs_test.echo",
+        workspace_id=workspace_id,
+        status="queued",
+        request=request or {},
+        metadata_={"ref": "r1"},
+        webhook_url="http://127.0.0.1:9/hook",
+        warnings=[],
+        estimated_seconds=0.0,
+        enqueued_at=now,
+        created_at=now,
+        updated_at=now,
+        progress_percent=0.0,
+        attempts=0,
+        cancel_requested=False,
+        artifact_keys=[],
+    )
     for name, value in values.items():
         setattr(job, name, value)
     with session_scope(settings.resolved_database_url) as session:

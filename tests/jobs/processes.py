@@ -86,15 +86,26 @@ def wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def tiny_body(index: int) -> dict[str, Any]:
-    return {"width": 64, "height": 36, "duration": 1, "frame_rate": 10,
-            "background_color": "#00ff00", "metadata": {"n": str(index)},
-            "elements": [{"type": "text", "id": "t", "text": str(index), "duration": 1}]}
+    return {
+        "width": 64,
+        "height": 36,
+        "duration": 1,
+        "frame_rate": 10,
+        "background_color": "#00ff00",
+        "metadata": {"n": str(index)},
+        "elements": [{"type": "text", "id": "t", "text": str(index), "duration": 1}],
+    }
 
 
 def victim_body() -> dict[str, Any]:
     """The render a killed process is in the middle of (a few seconds of work)."""
-    return {"width": 640, "height": 360, "duration": 20, "frame_rate": 30,
-            "elements": [{"type": "text", "id": "t", "text": "victim", "duration": 20}]}
+    return {
+        "width": 640,
+        "height": 360,
+        "duration": 20,
+        "frame_rate": 30,
+        "elements": [{"type": "text", "id": "t", "text": "victim", "duration": 20}],
+    }
 
 
 def processing_pid(database_url: str, job_id: str, timeout: float = 60) -> int:
@@ -109,8 +120,9 @@ def processing_pid(database_url: str, job_id: str, timeout: float = 60) -> int:
     raise AssertionError(f"{job_id} never started processing")
 
 
-def wait_all_terminal(api: httpx.Client, ids: list[str],
-                      timeout: float) -> dict[str, dict[str, Any]]:
+def wait_all_terminal(
+    api: httpx.Client, ids: list[str], timeout: float
+) -> dict[str, dict[str, Any]]:
     deadline = time.monotonic() + timeout
     final: dict[str, dict[str, Any]] = {}
     while time.monotonic() < deadline:
@@ -130,4 +142,5 @@ def wait_all_terminal(api: httpx.Client, ids: list[str],
 def assert_victim_recovered(job: dict[str, Any]) -> None:
     """Completed on its second attempt, or failed `worker_lost` once attempts ran out."""
     assert (job["status"], job["attempts"]) == ("completed", 2) or (
-        job["status"] == "failed" and job["error"]["code"] == "worker_lost"), job
+        job["status"] == "failed" and job["error"]["code"] == "worker_lost"
+    ), job

@@ -34,8 +34,9 @@ def test_concurrent_queue_start_on_a_fresh_schema_creates_the_tables_once() -> N
             thread.join()
         assert errors == []
         with admin.connect() as connection:
-            tables = connection.execute(text(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = :s"), {"s": schema}).scalar()
+            tables = connection.execute(
+                text("SELECT count(*) FROM pg_tables WHERE schemaname = :s"), {"s": schema}
+            ).scalar()
         assert tables == 4
     finally:
         with admin.connect() as connection:

@@ -20,8 +20,7 @@ from tests.jobs.conftest import add_job
 
 @pytest.fixture
 def small_plan(settings: Settings) -> Settings:
-    plans = {**settings.plans,
-             "free": PlanLimits(render_minutes=10, tasks=2, concurrent_jobs=3)}
+    plans = {**settings.plans, "free": PlanLimits(render_minutes=10, tasks=2, concurrent_jobs=3)}
     return settings.model_copy(update={"plans": plans})
 
 
@@ -38,7 +37,8 @@ def record(settings: Settings, workspace_id: str, kind: str, amount: float) -> N
 
 
 def test_render_minutes_count_usage_and_in_flight_renders(
-        small_plan: Settings, workspace: VerifiedWorkspace) -> None:
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
     record(small_plan, workspace.id, "render_seconds", 8 * 60)
     check(small_plan, workspace.id, "render", 120)  # exactly 10 minutes
     add_job(small_plan, workspace.id, kind="render", estimated_seconds=60)
@@ -48,8 +48,7 @@ def test_render_minutes_count_usage_and_in_flight_renders(
     assert refused.value.status_code == 429
 
 
-def test_monthly_tasks_count_only_tasks(small_plan: Settings,
-                                        workspace: VerifiedWorkspace) -> None:
+def test_monthly_tasks_count_only_tasks(small_plan: Settings, workspace: VerifiedWorkspace) -> None:
     add_job(small_plan, workspace.id, kind="render", task_type=None)
     record(small_plan, workspace.id, "task", 1)
     check(small_plan, workspace.id, "task", 0)
@@ -59,8 +58,9 @@ def test_monthly_tasks_count_only_tasks(small_plan: Settings,
     assert refused.value.details["limit"] == "tasks"
 
 
-def test_concurrency_counts_every_active_job(small_plan: Settings,
-                                             workspace: VerifiedWorkspace) -> None:
+def test_concurrency_counts_every_active_job(
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
     for status in ("ingesting", "queued", "processing"):
         add_job(small_plan, workspace.id, kind="render", status=status)
     add_job(small_plan, workspace.id, kind="render", status="completed")
@@ -78,7 +78,8 @@ def test_unlimited_plans_are_not_checked(settings: Settings) -> None:
 
 
 def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
-        small_plan: Settings, workspace: VerifiedWorkspace) -> None:
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
     # Given two jobs already running, one slot is left on this plan
     add_job(small_plan, workspace.id, kind="render")
     add_job(small_plan, workspace.id, kind="render")
@@ -102,10 +103,22 @@ def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
         check_submission(session, small_plan, ws, "render", 1)
         first_checked.set()
         time.sleep(0.5)
-        session.add(Job(id=new_id("render"), kind="render", workspace_id=workspace.id,
-                        status="queued", request={}, metadata_={}, warnings=[],
-                        artifact_keys=[], estimated_seconds=1, attempts=0,
-                        cancel_requested=False, progress_percent=0.0))
+        session.add(
+            Job(
+                id=new_id("render"),
+                kind="render",
+                workspace_id=workspace.id,
+                status="queued",
+                request={},
+                metadata_={},
+                warnings=[],
+                artifact_keys=[],
+                estimated_seconds=1,
+                attempts=0,
+                cancel_requested=False,
+                progress_percent=0.0,
+            )
+        )
     racer.join(timeout=20)
     # Then the concurrent submission saw it and was refused
     assert outcome == ["refused"]

@@ -25,8 +25,9 @@ def expire_lease(settings: Settings, job_id: str) -> None:
         job.lease_expires_at = utcnow() - timedelta(seconds=1)
 
 
-def test_a_lost_job_is_requeued_then_fails_worker_lost(fast_settings: Settings,
-                                                       workspace: VerifiedWorkspace) -> None:
+def test_a_lost_job_is_requeued_then_fails_worker_lost(
+    fast_settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     # Given a job whose worker died after claiming it (its lease expires)
     job_id = add_job(fast_settings, workspace.id)
     assert _claim(fast_settings, job_id) is not None
@@ -47,8 +48,9 @@ def test_a_lost_job_is_requeued_then_fails_worker_lost(fast_settings: Settings,
     assert events_of(job_id)[-1] == "task.failed"
 
 
-def test_a_requeued_job_completes_once(fast_settings: Settings,
-                                       workspace: VerifiedWorkspace) -> None:
+def test_a_requeued_job_completes_once(
+    fast_settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(fast_settings, workspace.id)
     assert _claim(fast_settings, job_id) is not None
     expire_lease(fast_settings, job_id)
@@ -59,8 +61,9 @@ def test_a_requeued_job_completes_once(fast_settings: Settings,
     assert events_of(job_id).count("task.completed") == 1
 
 
-def test_a_queued_job_the_queue_lost_is_enqueued_again(settings: Settings,
-                                                       workspace: VerifiedWorkspace) -> None:
+def test_a_queued_job_the_queue_lost_is_enqueued_again(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     old = utcnow() - timedelta(minutes=10)
     job_id = add_job(settings, workspace.id, enqueued_at=old)
     fresh = add_job(settings, workspace.id)
@@ -71,8 +74,7 @@ def test_a_queued_job_the_queue_lost_is_enqueued_again(settings: Settings,
     assert reap(settings)["reenqueued"] == 0  # enqueued_at was refreshed
 
 
-def test_retention_removes_old_artifacts(settings: Settings,
-                                         workspace: VerifiedWorkspace) -> None:
+def test_retention_removes_old_artifacts(settings: Settings, workspace: VerifiedWorkspace) -> None:
     old, recent = add_job(settings, workspace.id), add_job(settings, workspace.id)
     crashed = add_job(settings, workspace.id, {"fail": "crash"})
     for job_id in (old, recent, crashed):
@@ -93,8 +95,9 @@ def test_retention_removes_old_artifacts(settings: Settings,
     assert purge_expired_artifacts(settings) == 0
 
 
-def test_an_ingest_whose_worker_died_is_handed_to_another(settings: Settings,
-                                                           workspace: VerifiedWorkspace) -> None:
+def test_an_ingest_whose_worker_died_is_handed_to_another(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     # Given an ingesting job whose worker took the step and then died (lease expired)
     job_id = add_job(settings, workspace.id, status="ingesting")
     with session_scope(settings.resolved_database_url) as session:

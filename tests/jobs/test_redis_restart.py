@@ -44,9 +44,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -74,15 +87,35 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 
 
 def test_jobs_survive_a_redis_restart(tmp_path: Path, private_redis: PrivateRedis) -> None:
-    env = {**os.environ, "FRAMELANE_ENV": "testing", "FRAMELANE_DATA_DIR": str(tmp_path),
-           "FRAMELANE_SECRET_KEY": "redis-restart-0123456789abcdef0123456789",
-           "FRAMELANE_QUEUE_URL": private_redis.url, "FRAMELANE_EMBEDDED_WORKERS": "0",
-           "FRAMELANE_RATE_LIMITS_ENABLED": "false", "FRAMELANE_JOB_LEASE_SECONDS": "2"}
+    env = {
+        **os.environ,
+        "FRAMELANE_ENV": "testing",
+        "FRAMELANE_DATA_DIR": str(tmp_path),
+        "FRAMELANE_SECRET_KEY": "redis-restart-0123456789abcdef0123456789",
+        "FRAMELANE_QUEUE_URL": private_redis.url,
+        "FRAMELANE_EMBEDDED_WORKERS": "0",
+        "FRAMELANE_RATE_LIMITS_ENABLED": "false",
+        "FRAMELANE_JOB_LEASE_SECONDS": "2",
+    }
     env.pop("FRAMELANE_DATABASE_URL", None)
     subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
-    created = subprocess.run([str(BIN), "admin", "create-workspace", "--name", "Q", "--email",
-                              "q@queue.test", "--plan", "enterprise"], env=env, check=True,
-                             capture_output=True, text=True)
+    created = subprocess.run(
+        [
+            str(BIN),
+            "admin",
+            "create-workspace",
+            "--name",
+            "Q",
+            "--email",
+            "q@queue.test",
+            "--plan",
+            "enterprise",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     headers = {"Authorization": f"Bearer {json.loads(created.stdout)['api_key']}"}
     port = free_port()
     base = f"http://127.0.0.1:{port}"

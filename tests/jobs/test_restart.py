@@ -33,16 +33,35 @@ pytestmark = pytest.mark.slow
 
 def embedded_env(tmp_path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """The environment of a default (SQLite) deployment, and a workspace key's headers."""
-    env = {**os.environ, "FRAMELANE_ENV": "testing", "FRAMELANE_DATA_DIR": str(tmp_path),
-           "FRAMELANE_SECRET_KEY": "restart-secret-0123456789abcdef0123456789",
-           "FRAMELANE_RATE_LIMITS_ENABLED": "false", "FRAMELANE_JOB_LEASE_SECONDS": "2",
-           "FRAMELANE_EMBEDDED_WORKERS": "1"}
+    env = {
+        **os.environ,
+        "FRAMELANE_ENV": "testing",
+        "FRAMELANE_DATA_DIR": str(tmp_path),
+        "FRAMELANE_SECRET_KEY": "restart-secret-0123456789abcdef0123456789",
+        "FRAMELANE_RATE_LIMITS_ENABLED": "false",
+        "FRAMELANE_JOB_LEASE_SECONDS": "2",
+        "FRAMELANE_EMBEDDED_WORKERS": "1",
+    }
     env.pop("FRAMELANE_DATABASE_URL", None)
     env.pop("FRAMELANE_QUEUE_URL", None)
     subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
-    created = subprocess.run([str(BIN), "admin", "create-workspace", "--name", "R", "--email",
-                              "r@restart.test", "--plan", "enterprise"], env=env, check=True,
-                             capture_output=True, text=True)
+    created = subprocess.run(
+        [
+            str(BIN),
+            "admin",
+            "create-workspace",
+            "--name",
+            "R",
+            "--email",
+            "r@restart.test",
+            "--plan",
+            "enterprise",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return env, {"Authorization": f"Bearer {json.loads(created.stdout)['api_key']}"}
 
 
@@ -58,8 +77,9 @@ def test_jobs_survive_a_killed_api_process(tmp_path: Path) -> None:
         with httpx.Client(base_url=base, headers=headers, timeout=30) as api:
             # Given a render in progress and three more waiting behind it
             victim = api.post("/v1/renders", json=victim_body()).json()["id"]
-            ids = [victim] + [api.post("/v1/renders", json=tiny_body(i)).json()["id"]
-                              for i in range(3)]
+            ids = [victim] + [
+                api.post("/v1/renders", json=tiny_body(i)).json()["id"] for i in range(3)
+            ]
             assert processing_pid(database_url, victim) == first.pid
             # When the API process dies and comes back
             first.send_signal(signal.SIGKILL)

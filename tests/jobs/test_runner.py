@@ -19,8 +19,9 @@ from tests.fixtures.identity import VerifiedWorkspace
 from tests.jobs.conftest import EVENTS, add_job, events_of, load
 
 
-def test_a_job_runs_to_completion_with_events_and_usage(settings: Settings,
-                                                        workspace: VerifiedWorkspace) -> None:
+def test_a_job_runs_to_completion_with_events_and_usage(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(settings, workspace.id, {"text": "rendered bytes"})
     execute_job(settings, job_id)
     job = load(settings, job_id)
@@ -37,24 +38,29 @@ def test_a_job_runs_to_completion_with_events_and_usage(settings: Settings,
     with session_scope(settings.resolved_database_url) as session:
         start, end = calendar_month(utcnow())
         assert UsageRepository.from_session(session).totals(workspace.id, start, end) == {
-            "task": 1.0}
+            "task": 1.0
+        }
 
 
 def test_engine_errors_keep_their_code_and_crashes_are_internal(
-        settings: Settings, workspace: VerifiedWorkspace) -> None:
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     engine = add_job(settings, workspace.id, {"fail": "engine"})
     crash = add_job(settings, workspace.id, {"fail": "crash"})
     execute_job(settings, engine)
     execute_job(settings, crash)
-    assert load(settings, engine).error == {"code": "source_not_found",
-                                            "message": "Source URL returned 404."}
+    assert load(settings, engine).error == {
+        "code": "source_not_found",
+        "message": "Source URL returned 404.",
+    }
     assert load(settings, crash).error["code"] == "internal_error"  # type: ignore[index]
     assert events_of(crash)[-1] == "task.failed"
     assert not (settings.data_dir / "work" / f"{crash}-1").exists()
 
 
-def test_a_duplicate_delivery_never_runs_a_job_twice(settings: Settings,
-                                                     workspace: VerifiedWorkspace) -> None:
+def test_a_duplicate_delivery_never_runs_a_job_twice(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(settings, workspace.id)
     execute_job(settings, job_id)
     execute_job(settings, job_id)
@@ -63,7 +69,8 @@ def test_a_duplicate_delivery_never_runs_a_job_twice(settings: Settings,
 
 
 def test_the_state_machine_refuses_moves_it_does_not_allow(
-        settings: Settings, workspace: VerifiedWorkspace) -> None:
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(settings, workspace.id)
     with session_scope(settings.resolved_database_url) as session:
         assert states.move(session, settings, job_id, "completed") is None
@@ -77,8 +84,7 @@ def test_the_state_machine_refuses_moves_it_does_not_allow(
     assert load(settings, job_id).status == "failed"
 
 
-def test_a_stale_attempt_cannot_complete(settings: Settings,
-                                         workspace: VerifiedWorkspace) -> None:
+def test_a_stale_attempt_cannot_complete(settings: Settings, workspace: VerifiedWorkspace) -> None:
     job_id = add_job(settings, workspace.id)
     job = _claim(settings, job_id)
     assert job is not None
@@ -92,7 +98,8 @@ def test_a_stale_attempt_cannot_complete(settings: Settings,
 
 
 def test_progress_is_monotonic_and_evented_at_most_every_two_seconds(
-        settings: Settings, workspace: VerifiedWorkspace) -> None:
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(settings, workspace.id)
     assert _claim(settings, job_id) is not None
     status_changed_at = load(settings, job_id).updated_at
@@ -113,8 +120,9 @@ def test_progress_is_monotonic_and_evented_at_most_every_two_seconds(
     assert job.updated_at == status_changed_at  # the time of the last status change
 
 
-def test_a_running_job_stops_when_cancelled(settings: Settings,
-                                            workspace: VerifiedWorkspace) -> None:
+def test_a_running_job_stops_when_cancelled(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(settings, workspace.id, {"sleep": 30})
     worker = threading.Thread(target=execute_job, args=(settings, job_id))
     worker.start()
@@ -122,8 +130,10 @@ def test_a_running_job_stops_when_cancelled(settings: Settings,
     while load(settings, job_id).status != "processing" and time.monotonic() < deadline:
         time.sleep(0.02)
     with session_scope(settings.resolved_database_url) as session:
-        assert states.move(session, settings, job_id, "cancelled",
-                           values={"cancel_requested": True}) is not None
+        assert (
+            states.move(session, settings, job_id, "cancelled", values={"cancel_requested": True})
+            is not None
+        )
     asked = time.monotonic()
     worker.join(timeout=5)
     assert not worker.is_alive() and time.monotonic() - asked < 2.0
@@ -133,8 +143,9 @@ def test_a_running_job_stops_when_cancelled(settings: Settings,
     assert events_of(job_id)[-1] == "task.cancelled"
 
 
-def test_a_job_running_too_long_fails_with_timeout(settings: Settings,
-                                                   workspace: VerifiedWorkspace) -> None:
+def test_a_job_running_too_long_fails_with_timeout(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     quick = settings.model_copy(update={"job_timeout_seconds": 1})
     job_id = add_job(settings, workspace.id, {"sleep": 30})
     started = time.monotonic()
@@ -152,14 +163,15 @@ def gate(_session: object, job: object) -> bool:
     return getattr(job, "request", {}).get("gated") is not True or _gate_open.is_set()
 
 
-def test_a_job_waits_for_its_readiness_gates(settings: Settings,
-                                             workspace: VerifiedWorkspace) -> None:
+def test_a_job_waits_for_its_readiness_gates(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     job_id = add_job(settings, workspace.id, {"gated": True})
     queue = queue_for(settings)
     waiting = queue.huey.pending()
     execute_job(settings, job_id)
     assert load(settings, job_id).status == "queued"
-    retries = [t for t in queue.huey.pending()[len(waiting):] if t.args == (job_id,)]
+    retries = [t for t in queue.huey.pending()[len(waiting) :] if t.args == (job_id,)]
     assert len(retries) == 1 and retries[0].eta is not None
     _gate_open.set()
     try:

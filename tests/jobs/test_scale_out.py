@@ -45,43 +45,57 @@ def redis_url() -> str:
 
 
 @pytest.fixture(params=["redis", "postgresql"])
-def cluster_env(request: pytest.FixtureRequest, tmp_path: Path,
-                postgres_schema: str) -> Iterator[dict[str, str]]:
+def cluster_env(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_schema: str
+) -> Iterator[dict[str, str]]:
     """API and workers on PostgreSQL, the queue on Redis or on PostgreSQL itself."""
-    queue_url = (request.getfixturevalue("redis_url") if request.param == "redis"
-                 else postgres_schema)
-    env = {**os.environ, "FRAMELANE_ENV": "testing", "FRAMELANE_DATA_DIR": str(tmp_path),
-           "FRAMELANE_DATABASE_URL": postgres_schema, "FRAMELANE_QUEUE_URL": queue_url,
-           "FRAMELANE_SECRET_KEY": "scale-out-secret-0123456789abcdef0123456789",
-           "FRAMELANE_RATE_LIMITS_ENABLED": "false", "FRAMELANE_EMBEDDED_WORKERS": "0",
-           "FRAMELANE_JOB_LEASE_SECONDS": "2", "FRAMELANE_JOB_MAX_ATTEMPTS": "2",
-           "FRAMELANE_ALLOW_PRIVATE_URLS": "true"}
+    queue_url = (
+        request.getfixturevalue("redis_url") if request.param == "redis" else postgres_schema
+    )
+    env = {
+        **os.environ,
+        "FRAMELANE_ENV": "testing",
+        "FRAMELANE_DATA_DIR": str(tmp_path),
+        "FRAMELANE_DATABASE_URL": postgres_schema,
+        "FRAMELANE_QUEUE_URL": queue_url,
+        "FRAMELANE_SECRET_KEY": "scale-out-secret-0123456789abcdef0123456789",
+        "FRAMELANE_RATE_LIMITS_ENABLED": "false",
+        "FRAMELANE_EMBEDDED_WORKERS": "0",
+        "FRAMELANE_JOB_LEASE_SECONDS": "2",
+        "FRAMELANE_JOB_MAX_ATTEMPTS": "2",
+        "FRAMELANE_ALLOW_PRIVATE_URLS": "true",
+    }
     yield env
     truncate_all(postgres_schema)
 
 
-def test_two_workers_finish_every_job_when_one_is_killed(cluster_env: dict[str, str],
-                                                         tmp_path: Path) -> None:
+def test_two_workers_finish_every_job_when_one_is_killed(
+    cluster_env: dict[str, str], tmp_path: Path
+) -> None:
     database_url = cluster_env["FRAMELANE_DATABASE_URL"]
     settings = settings_with(env="testing", data_dir=tmp_path, database_url=database_url)
-    workspace = make_workspace(settings, name="Scale", email="ops@scale.test",
-                               plan="enterprise")
+    workspace = make_workspace(settings, name="Scale", email="ops@scale.test", plan="enterprise")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = spawn(["serve", "--port", str(port)], cluster_env, tmp_path / "serve.log")
-    workers = [spawn(["worker", "--workers", "2"], cluster_env, tmp_path / f"worker{i}.log")
-               for i in range(2)]
+    workers = [
+        spawn(["worker", "--workers", "2"], cluster_env, tmp_path / f"worker{i}.log")
+        for i in range(2)
+    ]
     receiver = Receiver()
     try:
         wait_healthy(base, server)
-        with httpx.Client(base_url=base, headers={
-                "Authorization": f"Bearer {workspace.key}"}, timeout=30) as api:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {workspace.key}"}, timeout=30
+        ) as api:
             # Given the victim render, then 19 tiny ones (one with its own webhook_url)
             victim = api.post("/v1/renders", json=victim_body()).json()["id"]
-            ids = [victim] + [api.post("/v1/renders", json=tiny_body(i)).json()["id"]
-                              for i in range(18)]
-            hooked = api.post("/v1/renders", json={**tiny_body(18),
-                                                   "webhook_url": receiver.url}).json()["id"]
+            ids = [victim] + [
+                api.post("/v1/renders", json=tiny_body(i)).json()["id"] for i in range(18)
+            ]
+            hooked = api.post(
+                "/v1/renders", json={**tiny_body(18), "webhook_url": receiver.url}
+            ).json()["id"]
             ids.append(hooked)
             # When the worker rendering the victim is SIGKILLed mid-render
             pid = processing_pid(database_url, victim)
@@ -102,7 +116,8 @@ def test_two_workers_finish_every_job_when_one_is_killed(cluster_env: dict[str, 
     assert_victim_recovered(final[victim])
     # And no job was completed twice (one usage record per completed render)
     with session_scope(database_url) as session:
-        records = session.query(UsageRecord.job_id).filter(
-            UsageRecord.kind == "render_seconds").all()
+        records = (
+            session.query(UsageRecord.job_id).filter(UsageRecord.kind == "render_seconds").all()
+        )
     completed = [i for i, job in final.items() if job["status"] == "completed"]
     assert sorted(r[0] for r in records) == sorted(completed)

@@ -42,8 +42,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        received = Received(self.command, self.path, {k.lower(): v for k, v in
-                                                      self.headers.items()}, body, time.time())
+        received = Received(
+            self.command,
+            self.path,
+            {k.lower(): v for k, v in self.headers.items()},
+            body,
+            time.time(),
+        )
         with self.server.lock:
             self.server.received.append(received)
         reply = self.server.script(received)
@@ -125,13 +130,15 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(script: Script | None = None,
-                tls: ssl.SSLContext | None = None) -> Iterator[LiveServer]:
+def live_server(
+    script: Script | None = None, tls: ssl.SSLContext | None = None
+) -> Iterator[LiveServer]:
     server = _Server(script or (lambda _received: Reply()))
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield LiveServer(server, "https" if tls is not None else "http")

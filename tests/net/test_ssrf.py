@@ -98,20 +98,31 @@ def test_the_table_is_large_enough() -> None:
     assert len(REFUSED) >= 20
 
 
-@pytest.mark.parametrize("url", [
-    "https://public.example/hook", "http://public.example:8080/a?b=c",
-    "https://v6.example/", "http://93.184.216.34/", "http://[2606:4700::1111]/",
-    "https://[2002:808:808::]/",  # 6to4 embedding a public address
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://public.example/hook",
+        "http://public.example:8080/a?b=c",
+        "https://v6.example/",
+        "http://93.184.216.34/",
+        "http://[2606:4700::1111]/",
+        "https://[2002:808:808::]/",  # 6to4 embedding a public address
+    ],
+)
 def test_public_targets_pass(url: str) -> None:
     target = check_url(url, allow_private=False, resolver=fake_dns)
     assert all(address.is_global for address in target.addresses)
 
 
 ALLOWED_WITH_SETTING = [
-    "http://127.0.0.1:8000/", "http://localhost:9000/", "http://10.0.0.5/",
-    "http://192.168.1.1/", "http://[::1]:8080/", "http://internal.example/",
-    "http://100.64.0.1/", "http://[fd00::1]/",
+    "http://127.0.0.1:8000/",
+    "http://localhost:9000/",
+    "http://10.0.0.5/",
+    "http://192.168.1.1/",
+    "http://[::1]:8080/",
+    "http://internal.example/",
+    "http://100.64.0.1/",
+    "http://[fd00::1]/",
 ]
 
 
@@ -123,10 +134,17 @@ def test_private_targets_pass_when_the_operator_allows_them(url: str) -> None:
     assert isinstance(check_url(url, allow_private=True, resolver=resolver), ResolvedTarget)
 
 
-@pytest.mark.parametrize("url", [
-    "http://0.0.0.0/", "http://224.0.0.1/", "http://[::ffff:127.0.0.1]/",
-    "http://2130706433/", "ftp://127.0.0.1/", "http://u@127.0.0.1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://2130706433/",
+        "ftp://127.0.0.1/",
+        "http://u@127.0.0.1/",
+    ],
+)
 def test_some_targets_stay_refused_even_when_private_urls_are_allowed(url: str) -> None:
     with pytest.raises(UrlNotAllowed):
         check_url(url, allow_private=True, resolver=fake_dns)
@@ -154,8 +172,9 @@ def test_the_connection_is_pinned_to_the_checked_address() -> None:
 
     with live_server() as server:
         guard = _guard_allowing_port(server.port, rebinding_dns)
-        response = safe_request("GET", f"http://app.test:{server.port}/pinned",
-                                allow_private=False, guard=guard)
+        response = safe_request(
+            "GET", f"http://app.test:{server.port}/pinned", allow_private=False, guard=guard
+        )
     assert response.status_code == 200
     assert calls == ["app.test"]  # resolved once; httpx never resolved the name again
     assert server.received[0].headers["host"] == f"app.test:{server.port}"
@@ -164,11 +183,13 @@ def test_the_connection_is_pinned_to_the_checked_address() -> None:
 
 def _guard_allowing_port(port: int, resolver: Resolver | None = None) -> Guard:
     """The production guard, except that loopback on the test server's port counts as public."""
+
     def guard(url: str) -> ResolvedTarget:
         parsed = httpx.URL(url)
         if parsed.port == port:
             return check_url(url, allow_private=True, resolver=resolver)
         return check_url(url, allow_private=False, resolver=fake_dns)
+
     return guard
 
 
@@ -182,8 +203,13 @@ def test_every_redirect_hop_is_checked() -> None:
 
     with live_server(script) as server:
         with pytest.raises(UrlNotAllowed) as caught:
-            safe_request("GET", server.url("/start"), allow_private=False,
-                         follow_redirects=True, guard=_guard_allowing_port(server.port))
+            safe_request(
+                "GET",
+                server.url("/start"),
+                allow_private=False,
+                follow_redirects=True,
+                guard=_guard_allowing_port(server.port),
+            )
         assert [r.path for r in server.received] == ["/start", "/next"]
     assert "169.254.169.254" in caught.value.message
 
@@ -204,19 +230,24 @@ def test_followed_redirects_change_post_to_get_and_stop_after_the_limit() -> Non
         return Reply(200, received.method.encode())
 
     with live_server(script) as server:
-        done = safe_request("POST", server.url("/post"), allow_private=True, content=b"x",
-                            follow_redirects=True)
+        done = safe_request(
+            "POST", server.url("/post"), allow_private=True, content=b"x", follow_redirects=True
+        )
         with pytest.raises(TooManyRedirects):
-            safe_request("GET", server.url("/loop"), allow_private=True, follow_redirects=True,
-                         max_redirects=3)
+            safe_request(
+                "GET",
+                server.url("/loop"),
+                allow_private=True,
+                follow_redirects=True,
+                max_redirects=3,
+            )
     assert done.body == b"GET"
     assert done.redirects == (server.url("/done"),)
 
 
 def test_a_huge_body_is_cut_at_the_limit() -> None:
     with live_server(lambda r: Reply(200, b"head", stream_bytes=500 * 1024 * 1024)) as server:
-        response = safe_request("GET", server.url("/huge"), allow_private=True,
-                                max_body_bytes=1024)
+        response = safe_request("GET", server.url("/huge"), allow_private=True, max_body_bytes=1024)
         (sent,) = server.streamed()
     assert sent < 64 * 1024 * 1024  # the client hung up long before the 500 MB were out
     assert response.truncated
@@ -225,8 +256,10 @@ def test_a_huge_body_is_cut_at_the_limit() -> None:
 
 
 def test_a_slow_server_times_out() -> None:
-    with live_server(lambda r: Reply(200, delay=2.0)) as server, \
-            pytest.raises(httpx.TimeoutException):
+    with (
+        live_server(lambda r: Reply(200, delay=2.0)) as server,
+        pytest.raises(httpx.TimeoutException),
+    ):
         safe_request("GET", server.url("/slow"), allow_private=True, timeout=0.3)
 
 

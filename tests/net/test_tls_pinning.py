@@ -23,14 +23,54 @@ def openssl(*args: str, cwd: Path) -> None:
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A throwaway CA and a server certificate for `app.test`, made with the openssl CLI."""
     folder = tmp_path_factory.mktemp("pki")
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.pem", "-days", "2", "-subj", "/CN=Framelane Test CA", cwd=folder)
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
-            "-subj", "/CN=app.test", cwd=folder)
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Framelane Test CA",
+        cwd=folder,
+    )
+    openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=app.test",
+        cwd=folder,
+    )
     (folder / "san.ext").write_text("subjectAltName=DNS:app.test\n")
-    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "san.ext",
-            cwd=folder)
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "leaf.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        cwd=folder,
+    )
     return folder
 
 
@@ -49,24 +89,39 @@ def guard(url: str) -> ResolvedTarget:
 
 
 def test_https_to_a_pinned_ip_verifies_the_hosts_certificate(pki: Path) -> None:
-    with live_server(tls=server_context(pki)) as server, \
-            safe_client(verify=ssl.create_default_context(cafile=str(pki / "ca.pem"))) as client:
-        response = safe_request("GET", server.url("/secure", host="app.test"),
-                                allow_private=True, client=client, guard=guard)
+    with (
+        live_server(tls=server_context(pki)) as server,
+        safe_client(verify=ssl.create_default_context(cafile=str(pki / "ca.pem"))) as client,
+    ):
+        response = safe_request(
+            "GET",
+            server.url("/secure", host="app.test"),
+            allow_private=True,
+            client=client,
+            guard=guard,
+        )
         assert response.status_code == 200
         assert server.received[0].headers["host"] == f"app.test:{server.port}"
 
 
 def test_a_certificate_for_another_name_is_refused(pki: Path) -> None:
-    with live_server(tls=server_context(pki)) as server, \
-            safe_client(verify=ssl.create_default_context(cafile=str(pki / "ca.pem"))) as client, \
-            pytest.raises(httpx.ConnectError, match=r"certificate|hostname"):
-        safe_request("GET", server.url("/secure", host="other.test"), allow_private=True,
-                     client=client, guard=guard)
+    with (
+        live_server(tls=server_context(pki)) as server,
+        safe_client(verify=ssl.create_default_context(cafile=str(pki / "ca.pem"))) as client,
+        pytest.raises(httpx.ConnectError, match=r"certificate|hostname"),
+    ):
+        safe_request(
+            "GET",
+            server.url("/secure", host="other.test"),
+            allow_private=True,
+            client=client,
+            guard=guard,
+        )
 
 
 def test_an_unknown_authority_is_refused(pki: Path) -> None:
-    with live_server(tls=server_context(pki)) as server, \
-            pytest.raises(httpx.ConnectError, match="certificate"):
-        safe_request("GET", server.url("/secure", host="app.test"), allow_private=True,
-                     guard=guard)
+    with (
+        live_server(tls=server_context(pki)) as server,
+        pytest.raises(httpx.ConnectError, match="certificate"),
+    ):
+        safe_request("GET", server.url("/secure", host="app.test"), allow_private=True, guard=guard)

@@ -63,8 +63,11 @@ def write_video(
             rgb = frame(n) if frame else np.full((size[1], size[0], 3), min(255, 8 * n), np.uint8)
             vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
             if bt709:
-                vf = vf.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709,
-                                 dst_color_range=ColorRange.MPEG)  # fmt: skip
+                vf = vf.reformat(
+                    format="yuv420p",
+                    dst_colorspace=Colorspace.ITU709,
+                    dst_color_range=ColorRange.MPEG,
+                )
             vf.pts = n
             out.mux(video.encode(vf))
         out.mux(video.encode(None))

@@ -340,8 +340,10 @@ class TestRotatedPicturesResampledByOpenCV:
         rgba[..., 2] = 120
         rgba[..., 3] = np.where((xs // 10 + ys // 10) % 2 == 0, 255, 140)
         PILImage.fromarray(rgba).save(tmp_path / "grad.png")
-        spec = canvas([image("grad.png", "a", width=50, height=30, x=80.3, y=44.6,
-                             opacity=70, **fields)], background_color="#305070")  # fmt: skip
+        spec = canvas(
+            [image("grad.png", "a", width=50, height=30, x=80.3, y=44.6, opacity=70, **fields)],
+            background_color="#305070",
+        )
         warped = frame_rgba(spec, tmp_path)
         monkeypatch.setattr(compositor, "_warped", lambda *args: None)
         return warped, frame_rgba(spec, tmp_path)
@@ -366,8 +368,14 @@ class TestRotatedPicturesResampledByOpenCV:
     def test_a_scaled_and_rotated_picture_matches_too(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        warped, drawn = self.both(tmp_path, monkeypatch, z_rotation="25deg", scale_x=1.4,
-                                  scale_y=0.8, flip_horizontal=True)  # fmt: skip
+        warped, drawn = self.both(
+            tmp_path,
+            monkeypatch,
+            z_rotation="25deg",
+            scale_x=1.4,
+            scale_y=0.8,
+            flip_horizontal=True,
+        )
         difference = np.abs(warped.astype(int) - drawn.astype(int)).max(axis=2)
         touched = np.abs(drawn.astype(int) - (48, 80, 112, 255)).max(axis=2) > 2
         assert difference[touched].mean() <= 2.0
@@ -384,9 +392,21 @@ class TestSoftShadowsDrawnFromACachedPicture:
 
         white = solid(tmp_path, "w.png", (1, 1, 1))
         grey = solid(tmp_path, "g.png", (0.6, 0.7, 0.8))
-        box = image(white, "a", width=60, height=30, x=70.3, y=40.6, border_radius=8,
-                    opacity=80, shadow_color="#10204099", shadow_x=6, shadow_y=5,
-                    shadow_blur=blur, z_index=1)  # fmt: skip
+        box = image(
+            white,
+            "a",
+            width=60,
+            height=30,
+            x=70.3,
+            y=40.6,
+            border_radius=8,
+            opacity=80,
+            shadow_color="#10204099",
+            shadow_x=6,
+            shadow_y=5,
+            shadow_blur=blur,
+            z_index=1,
+        )
         spec = canvas([box, image(grey, "bg")])
         cached = frame_rgba(spec, tmp_path)
         monkeypatch.setattr(compositor, "SNAPPED_SHADOW_SIGMA", float("inf"))

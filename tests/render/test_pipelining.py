@@ -48,15 +48,34 @@ def clip(tmp_path: Path) -> Path:
 def spec(clip: Path, logo: Path, **bottom: Any) -> dict[str, Any]:
     return canvas(
         [
-            {"type": "image", "id": "logo", "source_url": str(logo), "duration": 1,
-             "width": 40, "height": 20, "x": 60, "y": 30, "z_rotation": "10deg", "z_index": 2},
-            {"type": "video", "id": "inset", "source_url": str(clip), "width": 80, "height": 45,
-             "x": 100, "y": 60, "border_radius": 6, "z_index": 1,
-             "motion": [{"type": "zoom_in", "time": 0, "duration": 1}]},
+            {
+                "type": "image",
+                "id": "logo",
+                "source_url": str(logo),
+                "duration": 1,
+                "width": 40,
+                "height": 20,
+                "x": 60,
+                "y": 30,
+                "z_rotation": "10deg",
+                "z_index": 2,
+            },
+            {
+                "type": "video",
+                "id": "inset",
+                "source_url": str(clip),
+                "width": 80,
+                "height": 45,
+                "x": 100,
+                "y": 60,
+                "border_radius": 6,
+                "z_index": 1,
+                "motion": [{"type": "zoom_in", "time": 0, "duration": 1}],
+            },
             {"type": "video", "id": "bottom", "source_url": str(clip), **bottom},
         ],
         duration=1,
-    )  # fmt: skip
+    )
 
 
 def frames(data: dict[str, Any], base: Path, sequential: bool, handover: bool) -> list[Any]:
@@ -213,9 +232,20 @@ def test_a_video_the_planar_path_looked_at_is_drawn_from_the_same_decoded_frame(
     is refused once the video is large), then the frame is drawn in BGRA. Both take the same
     decoded frame: decoding ahead starts once. (It restarted, from a seek, on every refused
     frame: 20× slower on a 1080p clip.)"""
-    data = {**canvas([{"type": "video", "id": "v", "source_url": str(clip),
-                       "motion": [{"type": "zoom_in", "time": 0, "duration": 1}]}],
-                     duration=1), "background_color": "#203040"}  # fmt: skip
+    data = {
+        **canvas(
+            [
+                {
+                    "type": "video",
+                    "id": "v",
+                    "source_url": str(clip),
+                    "motion": [{"type": "zoom_in", "time": 0, "duration": 1}],
+                }
+            ],
+            duration=1,
+        ),
+        "background_color": "#203040",
+    }
     rendered = render(data, tmp_path / "zoom.mp4")
     assert len(prefetch_starts) == 1
     plain = frames(data, tmp_path, sequential=False, handover=False)
@@ -226,8 +256,11 @@ def test_a_video_the_planar_path_looked_at_is_drawn_from_the_same_decoded_frame(
         # x264 at crf 20 on sharp stripes moves levels a lot (2–11 on average); the right
         # frame is still the nearest one (the stripes move 3 pixels a frame; while the video
         # is small, neighbours tie).
-        off = [np.abs(picture - rgb[n]).mean() for n in (index - 1, index, index + 1)
-               if 0 <= n < len(rgb)]  # fmt: skip
+        off = [
+            np.abs(picture - rgb[n]).mean()
+            for n in (index - 1, index, index + 1)
+            if 0 <= n < len(rgb)
+        ]
         assert np.abs(picture - rgb[index]).mean() <= min(off) + 0.5
 
 

@@ -69,21 +69,56 @@ def overlays(logo: Path) -> list[dict[str, Any]]:
     box = write_png(logo.with_name("box.png"), (32, 192, 64, 192), (40, 20))
     """Everything in the top-left 100×56 of the 160×90 canvas."""
     return [
-        {"type": "image", "id": "logo", "source_url": str(logo), "duration": 0.5, "width": 30,
-         "height": 16, "x": 30, "y": 20, "z_rotation": "10deg", "z_index": 3,
-         "motion": [{"type": "blur", "time": 0, "duration": 0.5}]},
-        {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
-         "duration": 0.5, "stroke_color": "#000000", "stroke_width": 2, "z_index": 2},
-        {"type": "image", "id": "box", "source_url": str(box),
-         "width": 40, "height": 20, "x": 40, "y": 36, "border_radius": 4, "opacity": 80,
-         "shadow_color": "#00000099", "shadow_blur": 6, "shadow_x": 2, "shadow_y": 2,
-         "duration": 0.5, "z_index": 1},
-    ]  # fmt: skip
+        {
+            "type": "image",
+            "id": "logo",
+            "source_url": str(logo),
+            "duration": 0.5,
+            "width": 30,
+            "height": 16,
+            "x": 30,
+            "y": 20,
+            "z_rotation": "10deg",
+            "z_index": 3,
+            "motion": [{"type": "blur", "time": 0, "duration": 0.5}],
+        },
+        {
+            "type": "text",
+            "id": "title",
+            "text": "Hi",
+            "font_size": 14,
+            "x": 70,
+            "y": 14,
+            "duration": 0.5,
+            "stroke_color": "#000000",
+            "stroke_width": 2,
+            "z_index": 2,
+        },
+        {
+            "type": "image",
+            "id": "box",
+            "source_url": str(box),
+            "width": 40,
+            "height": 20,
+            "x": 40,
+            "y": 36,
+            "border_radius": 4,
+            "opacity": 80,
+            "shadow_color": "#00000099",
+            "shadow_blur": 6,
+            "shadow_x": 2,
+            "shadow_y": 2,
+            "duration": 0.5,
+            "z_index": 1,
+        },
+    ]
 
 
 def spec(clip: Path, logo: Path, **bottom: Any) -> dict[str, Any]:
-    elements = [*overlays(logo), {"type": "video", "id": "bottom", "source_url": str(clip),
-                                  **bottom}]  # fmt: skip
+    elements = [
+        *overlays(logo),
+        {"type": "video", "id": "bottom", "source_url": str(clip), **bottom},
+    ]
     return canvas(elements, duration=0.5)
 
 
@@ -112,8 +147,9 @@ def bgra_frames(data: dict[str, Any], base: Path) -> list[np.ndarray]:
 
 
 def as_bgr(frame: av.VideoFrame) -> np.ndarray:
-    converted = frame.reformat(format="bgra", src_colorspace=Colorspace.ITU709,
-                               interpolation="BILINEAR")  # fmt: skip
+    converted = frame.reformat(
+        format="bgra", src_colorspace=Colorspace.ITU709, interpolation="BILINEAR"
+    )
     return converted.to_ndarray()[..., :3].astype(int)
 
 
@@ -142,10 +178,14 @@ def test_layers_are_blended_over_the_source_values_as_exact_arithmetic_would(
 
 
 def assert_matches_exact_blend(
-    layers_only: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
-    source: list[tuple[np.ndarray, ...]], max_difference: int = 3, mean: float = 0.75,
+    layers_only: dict[str, Any],
+    base: Path,
+    frames: list[av.VideoFrame | None],
+    source: list[tuple[np.ndarray, ...]],
+    max_difference: int = 3,
+    mean: float = 0.75,
     fallbacks: bool = False,
-) -> list[np.ndarray]:  # fmt: skip
+) -> list[np.ndarray]:
     """Each planar frame is, to within rounding, the layers (drawn together, premultiplied)
     converted to BT.709 limited-range Y'CbCr in floating point, chroma and alpha averaged over
     2×2 blocks, blended over the source's own planes: sprite + source × (1 − alpha).
@@ -190,14 +230,16 @@ def exact_blend(bgra: np.ndarray, source: tuple[np.ndarray, ...]) -> list[np.nda
         return plane.reshape(H // 2, 2, W // 2, 2).mean(axis=(1, 3))
 
     chroma_alpha = blocks(alpha)
-    return [y + (1 - alpha) * source[0], blocks(u) + (1 - chroma_alpha) * source[1],
-            blocks(v) + (1 - chroma_alpha) * source[2]]  # fmt: skip
+    return [
+        y + (1 - alpha) * source[0],
+        blocks(u) + (1 - chroma_alpha) * source[1],
+        blocks(v) + (1 - chroma_alpha) * source[2],
+    ]
 
 
 def test_the_rest_keeps_the_source_values(tmp_path: Path, tagged: Path) -> None:
     data = spec(tagged, drawing_shape(tmp_path / "logo.png"))
-    for frame, (y, u, v) in zip(planar_frames(data, tmp_path), source_planes(tagged),
-                                strict=True):  # fmt: skip
+    for frame, (y, u, v) in zip(planar_frames(data, tmp_path), source_planes(tagged), strict=True):
         assert frame is not None
         # Untouched (bottom-right, away from every layer): the decoded values, exactly.
         got_y, got_u, got_v = planar.planes(frame)
@@ -211,12 +253,16 @@ def test_the_rest_keeps_the_source_values(tmp_path: Path, tagged: Path) -> None:
 def test_layers_that_blend_with_what_is_under_them_are_drawn_as_in_bgra(
     tmp_path: Path, smooth: Path, blend_mode: str
 ) -> None:
-    layers = [{**layer, "blend_mode": blend_mode} if layer["id"] != "title" else layer
-              for layer in overlays(drawing_shape(tmp_path / "logo.png"))]  # fmt: skip
-    data = canvas([*layers, {"type": "video", "id": "bottom", "source_url": str(smooth)}],
-                  duration=0.5)  # fmt: skip
-    drawn = assert_matches_bgra(data, tmp_path, planar_frames(data, tmp_path),
-                                source_planes(smooth))  # fmt: skip
+    layers = [
+        {**layer, "blend_mode": blend_mode} if layer["id"] != "title" else layer
+        for layer in overlays(drawing_shape(tmp_path / "logo.png"))
+    ]
+    data = canvas(
+        [*layers, {"type": "video", "id": "bottom", "source_url": str(smooth)}], duration=0.5
+    )
+    drawn = assert_matches_bgra(
+        data, tmp_path, planar_frames(data, tmp_path), source_planes(smooth)
+    )
     assert all(mask[:56, :100].sum() > 300 for mask in drawn)
 
 
@@ -236,18 +282,21 @@ def test_a_still_layer_is_converted_once_and_blended_every_frame(
         "stroke_width": 2,
         "opacity": 70,
     }
-    data = canvas([title, {"type": "video", "id": "v", "source_url": str(smooth)}],
-                  duration=0.5)  # fmt: skip
+    data = canvas([title, {"type": "video", "id": "v", "source_url": str(smooth)}], duration=0.5)
     frames = planar_frames(data, tmp_path)
     assert len(conversions) == 1
-    assert_matches_exact_blend(canvas([title], duration=0.5), tmp_path, frames,
-                               source_planes(smooth))  # fmt: skip
+    assert_matches_exact_blend(
+        canvas([title], duration=0.5), tmp_path, frames, source_planes(smooth)
+    )
 
 
 def assert_matches_bgra(
-    data: dict[str, Any], base: Path, frames: list[av.VideoFrame | None],
-    source: list[tuple[np.ndarray, ...]], mean: float = 0.5,
-) -> list[np.ndarray]:  # fmt: skip
+    data: dict[str, Any],
+    base: Path,
+    frames: list[av.VideoFrame | None],
+    source: list[tuple[np.ndarray, ...]],
+    mean: float = 0.5,
+) -> list[np.ndarray]:
     """Where layers draw, each planar frame is the BGRA composite as the encoder would have
     converted it, within rounding. Returns the masks of where layers draw (luma pixels).
 
@@ -338,8 +387,9 @@ def test_layers_over_a_background_colour_are_blended_into_its_planes(tmp_path: P
         )
     )
     layers_only = {**canvas(overlays(logo), duration=0.5), "background_color": "#00000000"}
-    drawn = assert_matches_exact_blend(layers_only, tmp_path, frames,
-                                       [tuple(background)] * len(frames))  # fmt: skip
+    drawn = assert_matches_exact_blend(
+        layers_only, tmp_path, frames, [tuple(background)] * len(frames)
+    )
     for frame, mask in zip(frames, drawn, strict=True):
         assert frame is not None
         for got, flat in zip(planar.planes(frame), background, strict=True):
@@ -354,11 +404,22 @@ def test_a_still_full_canvas_picture_is_converted_once_it_has_stayed_still(
     the photo will stay (BGRA); from the second on it is one sprite, blended each frame."""
     converted = calls_to(monkeypatch, planar, "_converted_444")
     photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
-    data = canvas([
-        {"type": "text", "id": "title", "text": "Hi", "font_size": 14, "x": 70, "y": 14,
-         "duration": 0.5, "motion": [{"type": "slide_right", "time": 0, "duration": 0.5}]},
-        {"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5},
-    ], duration=0.5)  # fmt: skip
+    data = canvas(
+        [
+            {
+                "type": "text",
+                "id": "title",
+                "text": "Hi",
+                "font_size": 14,
+                "x": 70,
+                "y": 14,
+                "duration": 0.5,
+                "motion": [{"type": "slide_right", "time": 0, "duration": 0.5}],
+            },
+            {"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5},
+        ],
+        duration=0.5,
+    )
     frames = planar_frames(data, tmp_path)
     assert frames[0] is None and all(frame is not None for frame in frames[1:])
     # The photo and the title, each converted once: the title is warped as it slides.
@@ -381,9 +442,18 @@ def test_layers_too_large_for_the_background_path_are_not_recorded_every_frame(
     first each frame."""
     prepared = calls_to(monkeypatch, SceneRenderer, "_planar_layer")
     photo = write_png(tmp_path / "photo.png", (200, 120, 40, 255), (32, 18))
-    data = canvas([{"type": "image", "id": "photo", "source_url": str(photo), "duration": 0.5,
-                    "motion": [{"type": "zoom_out", "time": 0, "duration": 0.5}]}],
-                  duration=0.5)  # fmt: skip
+    data = canvas(
+        [
+            {
+                "type": "image",
+                "id": "photo",
+                "source_url": str(photo),
+                "duration": 0.5,
+                "motion": [{"type": "zoom_out", "time": 0, "duration": 0.5}],
+            }
+        ],
+        duration=0.5,
+    )
     frames = planar_frames(data, tmp_path)
     assert not any(frames) and len(frames) == 15
     assert len(prepared) == 2
@@ -397,13 +467,22 @@ def test_a_background_image_is_converted_once_and_layers_go_over_it(
     conversions = calls_to(monkeypatch, scene, "to_planar")
     picture = write_png(tmp_path / "backdrop.png", (20, 160, 90, 255), (32, 18))
     white = write_png(tmp_path / "white.png", (240, 240, 240, 255), (40, 30))
-    box = {"type": "image", "id": "box", "source_url": str(white), "width": 40, "height": 30,
-           "x": 30, "y": 25, "duration": 0.5}  # fmt: skip
+    box = {
+        "type": "image",
+        "id": "box",
+        "source_url": str(white),
+        "width": 40,
+        "height": 30,
+        "x": 30,
+        "y": 25,
+        "duration": 0.5,
+    }
     data = {**canvas([box], duration=0.5), "background_image_url": str(picture)}
     frames = planar_frames(data, tmp_path)
     assert all(frame is not None for frame in frames) and len(conversions) == 1
-    backdrop = bgra_frames({**canvas([], duration=0.5), "background_image_url": str(picture)},
-                           tmp_path)[0]  # fmt: skip
+    backdrop = bgra_frames(
+        {**canvas([], duration=0.5), "background_image_url": str(picture)}, tmp_path
+    )[0]
     under = planar.planes(planar.to_planar(VideoReformatter(), bgra_frame(backdrop), (W, H)))
     layers_only = {**canvas([box], duration=0.5), "background_color": "#00000000"}
     assert_matches_exact_blend(layers_only, tmp_path, frames, [tuple(under)] * len(frames))
@@ -424,8 +503,9 @@ def test_a_source_of_another_size_and_the_same_shape_is_scaled_in_its_own_planes
         rgb[..., 2] = 90 + 4 * n
         return rgb
 
-    clip = write_video(tmp_path / "other-size.mp4", seconds=0.5, size=size,
-                       frame=large_gradient, bt709=True)  # fmt: skip
+    clip = write_video(
+        tmp_path / "other-size.mp4", seconds=0.5, size=size, frame=large_gradient, bt709=True
+    )
     data = spec(clip, drawing_shape(tmp_path / "logo.png"))
     frames = planar_frames(data, tmp_path)
     assert all(frame is not None for frame in frames)
@@ -462,8 +542,9 @@ def test_a_picture_blending_transition_falls_back_while_it_runs(
     tmp_path: Path, tagged: Path
 ) -> None:
     other = write_video(tmp_path / "other.mp4", seconds=0.5, bt709=True)
-    used = [frame is not None for frame in planar_frames(transition("swirl", tagged, other),
-                                                         tmp_path)]  # fmt: skip
+    used = [
+        frame is not None for frame in planar_frames(transition("swirl", tagged, other), tmp_path)
+    ]
     assert used[:12] == [True] * 12  # before the swirl (12 = round((0.5 - 0.1) × 30))
     assert not any(used[12:18])
     assert all(used[18:])
@@ -482,11 +563,13 @@ def test_a_cross_dissolve_is_drawn_in_planes(tmp_path: Path, smooth: Path) -> No
 
 def transition(name: str, first: Path, second: Path) -> dict[str, Any]:
     return canvas(
-        [{"type": "video", "id": "a", "source_url": str(first), "duration": 0.5},
-         {"type": "video", "id": "b", "source_url": str(second), "time": 0.5, "duration": 0.5}],
+        [
+            {"type": "video", "id": "a", "source_url": str(first), "duration": 0.5},
+            {"type": "video", "id": "b", "source_url": str(second), "time": 0.5, "duration": 0.5},
+        ],
         duration=1,
         transitions=[{"type": name, "from_id": "a", "to_id": "b", "duration": 0.2}],
-    )  # fmt: skip
+    )
 
 
 def test_a_render_composites_in_planes_and_the_file_shows_it(
@@ -501,8 +584,16 @@ def test_a_render_composites_in_planes_and_the_file_shows_it(
 
     monkeypatch.setattr(SceneRenderer, "render_planar", counting)
     white = write_png(tmp_path / "white.png", (240, 240, 240, 255), (40, 30))
-    box = {"type": "image", "id": "box", "source_url": str(white), "width": 40, "height": 30,
-           "x": 30, "y": 25, "duration": 0.5}  # fmt: skip
+    box = {
+        "type": "image",
+        "id": "box",
+        "source_url": str(white),
+        "width": 40,
+        "height": 30,
+        "x": 30,
+        "y": 25,
+        "duration": 0.5,
+    }
     data = canvas([box, {"type": "video", "id": "v", "source_url": str(tagged)}], duration=0.5)
     result = render(data, tmp_path / "out.mp4")
     assert outcomes == [True] * 15
@@ -548,8 +639,9 @@ def recorded(*rects: tuple[float, float, float, float]) -> list[skia.Picture]:
 
 
 def test_regions_merge_overlapping_layers_in_paint_order_and_stay_in_whole_chroma_samples() -> None:
-    pictures = recorded((10, 10, 20, 20), (0, 0, 0, 0), (100, 50, 120, 60), (15.5, 15, 31, 25),
-                        (150, 80, 170, 100))  # fmt: skip
+    pictures = recorded(
+        (10, 10, 20, 20), (0, 0, 0, 0), (100, 50, 120, 60), (15.5, 15, 31, 25), (150, 80, 170, 100)
+    )
     found = planar.regions([planar.drawn_box(p, (W, H)) for p in pictures])
     assert [region.layers for region in found] == [[2], [0, 3], [4]]
     assert found[1].box == (8, 8, 32, 26)
@@ -587,9 +679,19 @@ def test_frames_with_a_layer_under_the_video_are_converted_ahead_not_on_the_comp
 
     monkeypatch.setattr(VideoReader, "convert", watched)
     under = write_png(tmp_path / "under.png", (200, 0, 0, 255), (W, H))
-    data = canvas([{"type": "video", "id": "v", "source_url": str(tagged), "z_index": 1},
-                   {"type": "image", "id": "under", "source_url": str(under), "duration": 0.2,
-                    "z_index": 0}], duration=0.5)  # fmt: skip
+    data = canvas(
+        [
+            {"type": "video", "id": "v", "source_url": str(tagged), "z_index": 1},
+            {
+                "type": "image",
+                "id": "under",
+                "source_url": str(under),
+                "duration": 0.2,
+                "z_index": 0,
+            },
+        ],
+        duration=0.5,
+    )
     used = [frame is not None for frame in planar_frames(data, tmp_path)]
     assert used == [False] * 6 + [True] * 9
     assert on_compositor == []

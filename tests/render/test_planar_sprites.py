@@ -67,18 +67,31 @@ def inset(clip: Path, **extra: Any) -> dict[str, Any]:
     """A 64×36 inset (the source is 160×90) leaving to the right, by fractions of a pixel a
     frame at first."""
     return {
-        "type": "video", "id": "inset", "source_url": str(clip), "width": 64, "height": 36,
-        "x": 60.3, "y": 40.6, "border_radius": 8, "opacity": 90, "shadow_color": "#00000099",
-        "shadow_blur": 16, "shadow_x": 4, "shadow_y": 3, "z_index": 1,
-        "motion": [{"type": "slide_right", "time": 0, "duration": 4, "easing": "linear",
-                    "reversed": True}],
+        "type": "video",
+        "id": "inset",
+        "source_url": str(clip),
+        "width": 64,
+        "height": 36,
+        "x": 60.3,
+        "y": 40.6,
+        "border_radius": 8,
+        "opacity": 90,
+        "shadow_color": "#00000099",
+        "shadow_blur": 16,
+        "shadow_x": 4,
+        "shadow_y": 3,
+        "z_index": 1,
+        "motion": [
+            {"type": "slide_right", "time": 0, "duration": 4, "easing": "linear", "reversed": True}
+        ],
         **extra,
-    }  # fmt: skip
+    }
 
 
 def with_bottom(clip: Path, *layers: dict[str, Any]) -> dict[str, Any]:
-    return canvas([*layers, {"type": "video", "id": "bottom", "source_url": str(clip)}],
-                  duration=0.5)  # fmt: skip
+    return canvas(
+        [*layers, {"type": "video", "id": "bottom", "source_url": str(clip)}], duration=0.5
+    )
 
 
 def test_a_moving_video_inset_with_corners_shadow_and_opacity_is_blended_from_its_planes(
@@ -87,8 +100,9 @@ def test_a_moving_video_inset_with_corners_shadow_and_opacity_is_blended_from_it
     layer = inset(inset_clip)
     frames = planar_frames(with_bottom(smooth, layer), tmp_path)
     assert made["inset"] == 15
-    drawn = assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
-                                       source_planes(smooth), **INSET_TOLERANCE)  # fmt: skip
+    drawn = assert_matches_exact_blend(
+        canvas([layer], duration=0.5), tmp_path, frames, source_planes(smooth), **INSET_TOLERANCE
+    )
     # The inset and its shadow are there, and the inset moves.
     assert all(mask.sum() > 64 * 36 for mask in drawn)
     assert not np.array_equal(drawn[0], drawn[-1])
@@ -100,15 +114,21 @@ def test_an_inset_partly_off_the_canvas_is_cut_to_it(
     layer = inset(inset_clip, x=W - 10.25, y=-4.5, motion=[])
     frames = planar_frames(with_bottom(smooth, layer), tmp_path)
     assert made["inset"] == 15
-    assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
-                               source_planes(smooth), **INSET_TOLERANCE)  # fmt: skip
+    assert_matches_exact_blend(
+        canvas([layer], duration=0.5), tmp_path, frames, source_planes(smooth), **INSET_TOLERANCE
+    )
 
 
 @pytest.mark.parametrize(
     "change",
-    [{"z_rotation": "5deg"}, {"border_width": 2, "border_color": "#ffffff"},
-     {"shadow_blur": 4}, {"blend_mode": "screen"}, {"width": 63}],
-)  # fmt: skip
+    [
+        {"z_rotation": "5deg"},
+        {"border_width": 2, "border_color": "#ffffff"},
+        {"shadow_blur": 4},
+        {"blend_mode": "screen"},
+        {"width": 63},
+    ],
+)
 def test_an_inset_it_cannot_draw_straight_is_drawn_through_skia(
     tmp_path: Path, smooth: Path, inset_clip: Path, made: dict[str, int], change: dict[str, Any]
 ) -> None:
@@ -135,21 +155,43 @@ def test_turned_faded_and_enlarged_pictures_are_warped_after_one_conversion(
     logo = write_png(tmp_path / "logo.png", (250, 200, 0, 220), (30, 16))
     small = write_png(tmp_path / "small.png", (40, 90, 220, 255), (8, 6))
     layers = [
-        {"type": "image", "id": "logo", "source_url": str(logo), "width": 30, "height": 16,
-         "x": 40, "y": 30, "z_rotation": "12deg", "duration": 0.5, "z_index": 2,
-         "motion": [{"type": "fade", "time": 0, "duration": 1, "reversed": True},
-                    {"type": "loop_rotate", "time": 0, "duration": 0.5}]},
-        {"type": "image", "id": "small", "source_url": str(small), "width": 40, "height": 30,
-         "x": 110.5, "y": 50.25, "duration": 0.5, "z_index": 1,
-         "motion": [{"type": "slide_left", "time": 0, "duration": 4, "reversed": True}]},
-    ]  # fmt: skip
+        {
+            "type": "image",
+            "id": "logo",
+            "source_url": str(logo),
+            "width": 30,
+            "height": 16,
+            "x": 40,
+            "y": 30,
+            "z_rotation": "12deg",
+            "duration": 0.5,
+            "z_index": 2,
+            "motion": [
+                {"type": "fade", "time": 0, "duration": 1, "reversed": True},
+                {"type": "loop_rotate", "time": 0, "duration": 0.5},
+            ],
+        },
+        {
+            "type": "image",
+            "id": "small",
+            "source_url": str(small),
+            "width": 40,
+            "height": 30,
+            "x": 110.5,
+            "y": 50.25,
+            "duration": 0.5,
+            "z_index": 1,
+            "motion": [{"type": "slide_left", "time": 0, "duration": 4, "reversed": True}],
+        },
+    ]
     frames = planar_frames(with_bottom(smooth, *layers), tmp_path)
     assert made["transformed"] == 2 * 15
     assert len(conversions) == 2
     # Conversion, warp, fade and 2×2 average each round once: ≤ 2.1 levels, ~1 where the
     # faded logo's edges are most of what is drawn.
-    drawn = assert_matches_exact_blend(canvas(layers, duration=0.5), tmp_path, frames,
-                                       source_planes(smooth), mean=1.0)  # fmt: skip
+    drawn = assert_matches_exact_blend(
+        canvas(layers, duration=0.5), tmp_path, frames, source_planes(smooth), mean=1.0
+    )
     assert all(mask.sum() > 30 * 16 for mask in drawn)
 
 
@@ -176,8 +218,18 @@ def test_an_inset_under_a_layer_that_blends_with_it_is_drawn_in_that_region_in_b
     """A multiply layer over the inset: their region is played back through BGRA, the inset
     recorded from its planar frame converted there."""
     tint = write_png(tmp_path / "tint.png", (250, 120, 40, 255), (30, 20))
-    over = {"type": "image", "id": "tint", "source_url": str(tint), "width": 30, "height": 20,
-            "x": 64, "y": 44, "blend_mode": "multiply", "duration": 0.5, "z_index": 2}  # fmt: skip
+    over = {
+        "type": "image",
+        "id": "tint",
+        "source_url": str(tint),
+        "width": 30,
+        "height": 20,
+        "x": 64,
+        "y": 44,
+        "blend_mode": "multiply",
+        "duration": 0.5,
+        "z_index": 2,
+    }
     data = with_bottom(smooth, inset(inset_clip, motion=[]), over)
     frames = planar_frames(data, tmp_path)
     assert made["inset"] == 15
@@ -205,16 +257,38 @@ def test_every_motion_composited_in_planes_matches_the_bgra_composite(
     logo = write_png(tmp_path / "logo.png", (250, 200, 0, 220), (30, 16))
     moving = [{"type": motion, "time": 0, "duration": 0.5}]
     layers = [
-        {"type": "image", "id": "logo", "source_url": str(logo), "width": 30, "height": 16,
-         "x": 50, "y": 30, "duration": 0.5, "motion": moving},
-        {"type": "text", "id": "t", "text": "Hey", "font_size": 14, "x": 110, "y": 60,
-         "duration": 0.5, "motion": moving},
-    ]  # fmt: skip
+        {
+            "type": "image",
+            "id": "logo",
+            "source_url": str(logo),
+            "width": 30,
+            "height": 16,
+            "x": 50,
+            "y": 30,
+            "duration": 0.5,
+            "motion": moving,
+        },
+        {
+            "type": "text",
+            "id": "t",
+            "text": "Hey",
+            "font_size": 14,
+            "x": 110,
+            "y": 60,
+            "duration": 0.5,
+            "motion": moving,
+        },
+    ]
     frames = planar_frames(with_bottom(smooth, *layers), tmp_path)
     assert sum(frame is not None for frame in frames) >= 10
-    assert_matches_exact_blend(canvas(layers, duration=0.5), tmp_path, frames,
-                               source_planes(smooth), fallbacks=True,
-                               **SKIA_FILTER_STEPS)  # fmt: skip
+    assert_matches_exact_blend(
+        canvas(layers, duration=0.5),
+        tmp_path,
+        frames,
+        source_planes(smooth),
+        fallbacks=True,
+        **SKIA_FILTER_STEPS,
+    )
 
 
 @pytest.mark.parametrize(
@@ -228,9 +302,14 @@ def test_every_motion_on_an_inset_matches_the_bgra_composite(
     layer = inset(inset_clip, motion=[{"type": motion, "time": 0, "duration": 0.5}])
     frames = planar_frames(with_bottom(smooth, layer), tmp_path)
     assert sum(frame is not None for frame in frames) >= 10
-    assert_matches_exact_blend(canvas([layer], duration=0.5), tmp_path, frames,
-                               source_planes(smooth), fallbacks=True,
-                               **SKIA_FILTER_STEPS)  # fmt: skip
+    assert_matches_exact_blend(
+        canvas([layer], duration=0.5),
+        tmp_path,
+        frames,
+        source_planes(smooth),
+        fallbacks=True,
+        **SKIA_FILTER_STEPS,
+    )
 
 
 def test_insets_joined_by_a_transition_that_blends_pictures_fall_back_while_it_runs(
@@ -242,10 +321,11 @@ def test_insets_joined_by_a_transition_that_blends_pictures_fall_back_while_it_r
     first = inset(inset_clip, id="first", duration=0.5, motion=[])
     second = inset(inset_clip, id="second", time=0.5, duration=0.5, motion=[], x=90.5)
     bottom = write_video(tmp_path / "long.mp4", seconds=1, frame=gradient, bt709=True)
-    data = canvas([first, second, {"type": "video", "id": "bottom", "source_url": str(bottom)}],
-                  duration=1,
-                  transitions=[{"type": "swirl", "from_id": "first", "to_id": "second",
-                                "duration": 0.2}])  # fmt: skip
+    data = canvas(
+        [first, second, {"type": "video", "id": "bottom", "source_url": str(bottom)}],
+        duration=1,
+        transitions=[{"type": "swirl", "from_id": "first", "to_id": "second", "duration": 0.2}],
+    )
     frames = planar_frames(data, tmp_path)
     used = [frame is not None for frame in frames]
     assert used[:12] == [True] * 12 and not any(used[12:18]) and all(used[18:])

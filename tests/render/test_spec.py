@@ -258,8 +258,10 @@ class TestCapabilities:
             (
                 {
                     **TEXT,
-                    "word_animation": {"style": "box", "words": [
-                        {"text": "Hi", "start": 0, "end": 1}]},
+                    "word_animation": {
+                        "style": "box",
+                        "words": [{"text": "Hi", "start": 0, "end": 1}],
+                    },
                     "motion": [{"type": "fade", "time": 0, "duration": 1, "scope": "character"}],
                 },
                 "motion_scope",
@@ -268,7 +270,9 @@ class TestCapabilities:
             ),
             (
                 {
-                    "type": "image", "id": "i", "source_url": "https://example.com/a.png",
+                    "type": "image",
+                    "id": "i",
+                    "source_url": "https://example.com/a.png",
                     "duration": 2,
                     "motion": [{"type": "fade", "time": 0, "duration": 1, "scope": "character"}],
                 },

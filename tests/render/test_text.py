@@ -286,9 +286,12 @@ class TestCharacterScope:
 
     @staticmethod
     def frames(tmp_path: Path, motion: dict[str, Any], *indices: int) -> list[np.ndarray]:
-        element = text("ABCD", font_size=30, duration=2,
-                       motion=[{"time": 0, "duration": 1, "easing": "linear",
-                                "scope": "character", **motion}])  # fmt: skip
+        element = text(
+            "ABCD",
+            font_size=30,
+            duration=2,
+            motion=[{"time": 0, "duration": 1, "easing": "linear", "scope": "character", **motion}],
+        )
         data = canvas([element], frame_rate=10, duration=2)
         return [frame_rgba(data, tmp_path, index=i)[..., 0].astype(int) for i in indices]
 
@@ -298,8 +301,11 @@ class TestCharacterScope:
 
     def test_a_fade_reaches_the_glyphs_one_after_another(self, tmp_path: Path) -> None:
         before, early, late, after = self.frames(tmp_path, {"type": "fade"}, 0, 3, 7, 15)
-        plain = frame_rgba(canvas([text("ABCD", font_size=30, duration=2)], frame_rate=10,
-                                  duration=2), tmp_path, index=15)[..., 0].astype(int)  # fmt: skip
+        plain = frame_rgba(
+            canvas([text("ABCD", font_size=30, duration=2)], frame_rate=10, duration=2),
+            tmp_path,
+            index=15,
+        )[..., 0].astype(int)
         assert before.max() < 30  # every glyph still transparent at t = 0
         shown = self.columns(plain)
         left, right = shown.min(), shown.max()
@@ -323,8 +329,11 @@ class TestCharacterScope:
         self, tmp_path: Path
     ) -> None:
         flying, done = self.frames(tmp_path, {"type": "explode"}, 3, 15)
-        plain = frame_rgba(canvas([text("ABCD", font_size=30, duration=2)], frame_rate=10,
-                                  duration=2), tmp_path, index=15)[..., 0].astype(int)  # fmt: skip
+        plain = frame_rgba(
+            canvas([text("ABCD", font_size=30, duration=2)], frame_rate=10, duration=2),
+            tmp_path,
+            index=15,
+        )[..., 0].astype(int)
         rows, columns = np.nonzero(plain > 100)
         box = np.zeros(plain.shape, bool)
         box[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1] = True
@@ -332,13 +341,12 @@ class TestCharacterScope:
         assert ((flying > 60) & ~box).sum() > 30
         assert np.array_equal(done, plain)
 
-    def test_too_many_moving_glyphs_are_refused_before_any_pixel_work(
-        self, tmp_path: Path
-    ) -> None:
+    def test_too_many_moving_glyphs_are_refused_before_any_pixel_work(self, tmp_path: Path) -> None:
         from framelane.core.errors import LimitExceeded
 
-        long = text("x" * 201, motion=[{"type": "slide_up", "time": 0, "duration": 1,
-                                        "scope": "character"}])  # fmt: skip
+        long = text(
+            "x" * 201, motion=[{"type": "slide_up", "time": 0, "duration": 1, "scope": "character"}]
+        )
         with pytest.raises(LimitExceeded) as refused:
             timeline_of(canvas([long]), tmp_path)
         assert refused.value.code == "limit_exceeded"
@@ -349,8 +357,9 @@ class TestCharacterScope:
     def test_a_character_motion_leaves_the_element_itself_still(self, tmp_path: Path) -> None:
         from framelane.render.evaluate import frame_state
 
-        element = text("ABCD", motion=[{"type": "slide_up", "time": 0, "duration": 1,
-                                        "scope": "character"}])  # fmt: skip
+        element = text(
+            "ABCD", motion=[{"type": "slide_up", "time": 0, "duration": 1, "scope": "character"}]
+        )
         timeline, _ = timeline_of(canvas([element]), tmp_path)
         state = frame_state(timeline, 3).layers[0]
         assert (state.motion.dx, state.motion.dy, state.motion.opacity) == (0.0, 0.0, 1.0)

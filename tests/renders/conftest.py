@@ -29,10 +29,12 @@ def pro(settings: Settings) -> VerifiedWorkspace:
 def tiny(**overrides: Any) -> dict[str, Any]:
     """A 64×36, 1 s, 10 fps red render with one text element."""
     body: dict[str, Any] = {
-        "width": 64, "height": 36, "duration": 1, "frame_rate": 10,
+        "width": 64,
+        "height": 36,
+        "duration": 1,
+        "frame_rate": 10,
         "background_color": "#ff0000",
-        "elements": [{"type": "text", "id": "t1", "text": "Hi", "duration": 1,
-                      "font_size": 8}],
+        "elements": [{"type": "text", "id": "t1", "text": "Hi", "duration": 1, "font_size": 8}],
     }
     body.update(overrides)
     return body
@@ -40,12 +42,18 @@ def tiny(**overrides: Any) -> dict[str, Any]:
 
 def long_render(seconds: int = 300) -> dict[str, Any]:
     """Long enough (≈ 15 s of work here) to still be compositing when a test acts on it."""
-    return tiny(width=640, height=360, duration=seconds, frame_rate=30,
-                elements=[{"type": "text", "id": "t1", "text": "Long", "duration": seconds}])
+    return tiny(
+        width=640,
+        height=360,
+        duration=seconds,
+        frame_rate=30,
+        elements=[{"type": "text", "id": "t1", "text": "Long", "duration": seconds}],
+    )
 
 
-def wait_for(client: TestClient, ws: VerifiedWorkspace, job_id: str, predicate: Any,
-             timeout: float = 30.0) -> dict[str, Any]:
+def wait_for(
+    client: TestClient, ws: VerifiedWorkspace, job_id: str, predicate: Any, timeout: float = 30.0
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         job: dict[str, Any] = client.get(f"/v1/renders/{job_id}", headers=ws.headers).json()

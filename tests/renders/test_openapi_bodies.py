@@ -41,14 +41,18 @@ def test_the_render_body_is_the_render_spec_model(settings: Settings) -> None:
     assert set(spec["properties"]) == set(model["properties"])
     assert spec["properties"]["width"] == model["properties"]["width"]  # limits from one place
     element_refs = refs_in(spec["properties"]["elements"])
-    assert {f"#/components/schemas/{kind}Element" for kind in
-            ("Video", "Image", "Text", "Audio", "Composition")} <= element_refs
+    assert {
+        f"#/components/schemas/{kind}Element"
+        for kind in ("Video", "Image", "Text", "Audio", "Composition")
+    } <= element_refs
 
 
 def test_the_preview_body_is_the_spec_plus_the_preview_options(settings: Settings) -> None:
     schema = body_schema(document(settings), "/v1/preview")
-    assert schema["allOf"] == [{"$ref": "#/components/schemas/RenderSpec"},
-                               {"$ref": "#/components/schemas/PreviewOptions"}]
+    assert schema["allOf"] == [
+        {"$ref": "#/components/schemas/RenderSpec"},
+        {"$ref": "#/components/schemas/PreviewOptions"},
+    ]
     assert set(PreviewOptions.model_fields) == {"dry_run", "time", "contact_sheet"}
 
 

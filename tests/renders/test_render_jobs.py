@@ -40,8 +40,9 @@ def stored_files(settings: Settings, ws: VerifiedWorkspace, job_id: str) -> list
 @pytest.mark.slow
 def test_submit_poll_download_and_decode(live: TestClient, pro: VerifiedWorkspace) -> None:
     # Given a tiny red render with one unknown field
-    created = live.post("/v1/renders", json=tiny(metadata={"order": "42"}, surprise=True),
-                        headers=pro.headers)
+    created = live.post(
+        "/v1/renders", json=tiny(metadata={"order": "42"}, surprise=True), headers=pro.headers
+    )
     # Then it is accepted, queued, and the ignored field is listed
     assert created.status_code == 202, created.text
     job = created.json()
@@ -55,8 +56,9 @@ def test_submit_poll_download_and_decode(live: TestClient, pro: VerifiedWorkspac
     output = done["output"]
     assert (output["width"], output["height"], output["duration"]) == (64, 36, 1.0)
     # Then the download redirects to a signed URL whose bytes decode to 10 red frames
-    redirect = live.get(f"/v1/renders/{job['id']}/download", headers=pro.headers,
-                        follow_redirects=False)
+    redirect = live.get(
+        f"/v1/renders/{job['id']}/download", headers=pro.headers, follow_redirects=False
+    )
     assert redirect.status_code == 302
     artifact = live.get(path_of(redirect.headers["location"]))
     assert artifact.status_code == 200 and len(artifact.content) == output["size_bytes"]
@@ -90,8 +92,9 @@ def test_long_poll_returns_when_terminal(live: TestClient, pro: VerifiedWorkspac
 
 
 @pytest.mark.slow
-def test_long_poll_times_out_with_the_current_state(live: TestClient,
-                                                    pro: VerifiedWorkspace) -> None:
+def test_long_poll_times_out_with_the_current_state(
+    live: TestClient, pro: VerifiedWorkspace
+) -> None:
     job = live.post("/v1/renders", json=long_render(), headers=pro.headers).json()
     started = time.monotonic()
     answer = live.get(f"/v1/renders/{job['id']}?wait=1", headers=pro.headers)
@@ -103,12 +106,14 @@ def test_long_poll_times_out_with_the_current_state(live: TestClient,
 
 
 @pytest.mark.slow
-def test_cancel_a_running_render(live: TestClient, pro: VerifiedWorkspace,
-                                 settings: Settings) -> None:
+def test_cancel_a_running_render(
+    live: TestClient, pro: VerifiedWorkspace, settings: Settings
+) -> None:
     # Given a long render that is compositing
     job = live.post("/v1/renders", json=long_render(), headers=pro.headers).json()
-    running = wait_for(live, pro, job["id"],
-                       lambda j: j["status"] == "processing" and j["progress_percent"] > 10)
+    running = wait_for(
+        live, pro, job["id"], lambda j: j["status"] == "processing" and j["progress_percent"] > 10
+    )
     assert running["progress_stage"] == "compositing"
     # When it is cancelled
     cancelled = live.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
@@ -140,8 +145,10 @@ def test_cancel_a_queued_render(live: TestClient, pro: VerifiedWorkspace) -> Non
     queued = live.post("/v1/renders", json=tiny(), headers=pro.headers).json()
     assert queued["status"] == "queued"
     # When the queued one is cancelled, it never runs
-    assert live.delete(f"/v1/renders/{queued['id']}",
-                       headers=pro.headers).json()["status"] == "cancelled"
+    assert (
+        live.delete(f"/v1/renders/{queued['id']}", headers=pro.headers).json()["status"]
+        == "cancelled"
+    )
     live.delete(f"/v1/renders/{busy['id']}", headers=pro.headers)
     time.sleep(0.5)
     final = live.get(f"/v1/renders/{queued['id']}", headers=pro.headers).json()
@@ -161,10 +168,12 @@ def test_idempotent_replay_and_conflict(live: TestClient, pro: VerifiedWorkspace
     assert conflict.status_code == 409
 
 
-def test_invalid_spec_is_422_with_every_violation(live: TestClient,
-                                                  pro: VerifiedWorkspace) -> None:
-    answer = live.post("/v1/renders", json={"width": 64, "frame_rate": 0, "elements": [
-        {"type": "text", "id": "t"}]}, headers=pro.headers)
+def test_invalid_spec_is_422_with_every_violation(live: TestClient, pro: VerifiedWorkspace) -> None:
+    answer = live.post(
+        "/v1/renders",
+        json={"width": 64, "frame_rate": 0, "elements": [{"type": "text", "id": "t"}]},
+        headers=pro.headers,
+    )
     assert answer.status_code == 422
     error = answer.json()["error"]
     assert error["code"] == "validation_error"
@@ -201,16 +210,17 @@ def test_quota_concurrency_and_minutes(live: TestClient, workspace: VerifiedWork
 
 
 @pytest.mark.slow
-def test_list_filters_and_pages(live: TestClient, pro: VerifiedWorkspace,
-                                other_workspace: VerifiedWorkspace) -> None:
-    ids = [live.post("/v1/renders", json=tiny(), headers=pro.headers).json()["id"]
-           for _ in range(3)]
+def test_list_filters_and_pages(
+    live: TestClient, pro: VerifiedWorkspace, other_workspace: VerifiedWorkspace
+) -> None:
+    ids = [
+        live.post("/v1/renders", json=tiny(), headers=pro.headers).json()["id"] for _ in range(3)
+    ]
     for job_id in ids:
         wait_for(live, pro, job_id, lambda j: j["status"] in TERMINAL)
     page = live.get("/v1/renders?limit=2", headers=pro.headers).json()
     assert [j["id"] for j in page["data"]] == ids[::-1][:2] and page["has_more"]
-    rest = live.get(f"/v1/renders?limit=2&cursor={page['next_cursor']}",
-                    headers=pro.headers).json()
+    rest = live.get(f"/v1/renders?limit=2&cursor={page['next_cursor']}", headers=pro.headers).json()
     assert [j["id"] for j in rest["data"]] == [ids[0]] and not rest["has_more"]
     completed = live.get("/v1/renders?status=completed", headers=pro.headers).json()["data"]
     assert len(completed) == 3
@@ -219,15 +229,23 @@ def test_list_filters_and_pages(live: TestClient, pro: VerifiedWorkspace,
     assert live.get("/v1/renders", headers=other_workspace.headers).json()["data"] == []
     foreign = live.get(f"/v1/renders/{ids[0]}", headers=other_workspace.headers)
     assert foreign.status_code == 404
-    assert live.delete(f"/v1/renders/{ids[0]}",
-                       headers=other_workspace.headers).status_code == 404
+    assert live.delete(f"/v1/renders/{ids[0]}", headers=other_workspace.headers).status_code == 404
 
 
 @pytest.mark.slow
-def test_a_failing_source_fails_the_job_with_its_code(live: TestClient,
-                                                      pro: VerifiedWorkspace) -> None:
-    body = tiny(elements=[{"type": "image", "id": "i", "duration": 1,
-                           "source_url": "http://127.0.0.1:9/missing.png"}])
+def test_a_failing_source_fails_the_job_with_its_code(
+    live: TestClient, pro: VerifiedWorkspace
+) -> None:
+    body = tiny(
+        elements=[
+            {
+                "type": "image",
+                "id": "i",
+                "duration": 1,
+                "source_url": "http://127.0.0.1:9/missing.png",
+            }
+        ]
+    )
     job = live.post("/v1/renders", json=body, headers=pro.headers).json()
     failed = wait_for(live, pro, job["id"], lambda j: j["status"] in TERMINAL)
     assert failed["status"] == "failed"
@@ -263,20 +281,21 @@ def widen(_session: object, _ctx: object, body: dict[str, Any]) -> dict[str, Any
 register_preprocessor(widen)
 
 
-def test_preprocessors_run_before_validation(client: TestClient,
-                                             pro: VerifiedWorkspace) -> None:
+def test_preprocessors_run_before_validation(client: TestClient, pro: VerifiedWorkspace) -> None:
     answer = client.post("/v1/renders", json=tiny(width="{test.width}"), headers=pro.headers)
     assert answer.status_code == 202, answer.text
-    dry = client.post("/v1/preview", json={**tiny(width="{test.width}"), "dry_run": True},
-                      headers=pro.headers)
+    dry = client.post(
+        "/v1/preview", json={**tiny(width="{test.width}"), "dry_run": True}, headers=pro.headers
+    )
     assert dry.json()["width"] == 64
     refused = client.post("/v1/renders", json=tiny(width="{other}"), headers=pro.headers)
     assert refused.status_code == 422
 
 
 @pytest.mark.slow
-def test_shutdown_hands_running_renders_back_to_the_queue(settings: Settings,
-                                                          pro: VerifiedWorkspace) -> None:
+def test_shutdown_hands_running_renders_back_to_the_queue(
+    settings: Settings, pro: VerifiedWorkspace
+) -> None:
     # Given a render in progress inside `serve`
     with TestClient(create_app(settings, start_background=True)) as first:
         job = first.post("/v1/renders", json=long_render(), headers=pro.headers).json()
@@ -294,11 +313,12 @@ def test_shutdown_hands_running_renders_back_to_the_queue(settings: Settings,
         second.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
 
 
-
-@pytest.mark.parametrize("url", ["ftp://example.com/hook", "http://0.0.0.0:9/hook",
-                                 "http://user:pw@127.0.0.1/hook"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/hook", "http://0.0.0.0:9/hook", "http://user:pw@127.0.0.1/hook"]
+)
 def test_a_webhook_url_the_dispatcher_may_not_call_is_refused_at_submission(
-        client: TestClient, pro: VerifiedWorkspace, url: str) -> None:
+    client: TestClient, pro: VerifiedWorkspace, url: str
+) -> None:
     response = client.post("/v1/renders", json=tiny(webhook_url=url), headers=pro.headers)
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "url_not_allowed"

@@ -30,15 +30,16 @@ def s3_live(s3_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def test_a_render_on_s3_downloads_through_a_presigned_url(s3_live: TestClient,
-                                                          s3_settings: Settings) -> None:
-    ws: VerifiedWorkspace = make_workspace(s3_settings, name="S3", email="s3@s3.test",
-                                           plan="pro")
+def test_a_render_on_s3_downloads_through_a_presigned_url(
+    s3_live: TestClient, s3_settings: Settings
+) -> None:
+    ws: VerifiedWorkspace = make_workspace(s3_settings, name="S3", email="s3@s3.test", plan="pro")
     job = s3_live.post("/v1/renders", json=tiny(), headers=ws.headers).json()
     done = wait_for(s3_live, ws, job["id"], lambda j: j["status"] in {"completed", "failed"})
     assert done["status"] == "completed", done
-    redirect = s3_live.get(f"/v1/renders/{job['id']}/download", headers=ws.headers,
-                           follow_redirects=False)
+    redirect = s3_live.get(
+        f"/v1/renders/{job['id']}/download", headers=ws.headers, follow_redirects=False
+    )
     assert redirect.status_code == 302
     url = redirect.headers["location"]
     assert "X-Amz-Signature=" in url and f"/{ws.id}/jobs/{job['id']}/output.mp4" in url

@@ -60,7 +60,10 @@ class TestSigning:
 
 class TestFilesEndpoint:
     def test_signed_download_then_tampered_and_expired(
-        self, client: TestClient, settings: Settings, tmp_path: Path,
+        self,
+        client: TestClient,
+        settings: Settings,
+        tmp_path: Path,
         workspace: VerifiedWorkspace,
     ) -> None:
         storage = storage_for(settings)
@@ -84,8 +87,12 @@ class TestFilesEndpoint:
         assert expired.json()["error"]["code"] == "expired"
 
     def test_workspace_delete_removes_its_objects(
-        self, client: TestClient, settings: Settings, tmp_path: Path,
-        workspace: VerifiedWorkspace, other_workspace: VerifiedWorkspace,
+        self,
+        client: TestClient,
+        settings: Settings,
+        tmp_path: Path,
+        workspace: VerifiedWorkspace,
+        other_workspace: VerifiedWorkspace,
     ) -> None:
         storage = storage_for(settings)
         source = tmp_path / "a.bin"

@@ -35,8 +35,7 @@ def read(storage: Storage, key: str) -> bytes:
 
 
 class TestContract:
-    def test_put_file_read_size_exists_delete(self, any_storage: Storage,
-                                              tmp_path: Path) -> None:
+    def test_put_file_read_size_exists_delete(self, any_storage: Storage, tmp_path: Path) -> None:
         source = tmp_path / "in.bin"
         source.write_bytes(b"hello world")
         assert any_storage.put_file("ws_a/jobs/j1/out.mp4", source, "video/mp4") == 11
@@ -82,15 +81,16 @@ class TestContract:
         future = datetime.now(UTC) + timedelta(minutes=5)
         past = datetime.now(UTC) - timedelta(minutes=5)
         assert sorted(any_storage.keys_older_than("ws_a/jobs/", future)) == [
-            "ws_a/jobs/1/a", "ws_a/jobs/2/b"]
+            "ws_a/jobs/1/a",
+            "ws_a/jobs/2/b",
+        ]
         assert list(any_storage.keys_older_than("ws_a/jobs/", past)) == []
         assert any_storage.delete_prefix("ws_a/") == 3
         assert not any_storage.exists("ws_a/uploads/c")
         assert any_storage.exists("ws_b/jobs/1/a")
 
     @pytest.mark.parametrize("key", ["../etc/passwd", "/abs", "ws_1/../../x", "ws_1//x", ""])
-    def test_unsafe_keys_are_refused(self, any_storage: Storage, key: str,
-                                     tmp_path: Path) -> None:
+    def test_unsafe_keys_are_refused(self, any_storage: Storage, key: str, tmp_path: Path) -> None:
         source = tmp_path / "in.bin"
         source.write_bytes(b"1")
         with pytest.raises(Exception, match="Invalid object key"):
@@ -105,15 +105,13 @@ class TestS3Only:
     def test_large_stream_goes_multipart(self, s3_storage_url: str) -> None:
         storage = S3Storage.from_url(s3_storage_url)
         part = b"z" * (1 << 20)
-        size = storage.put_stream("ws_a/uploads/big.bin", iter([part] * 10), "x/y",
-                                  PART_BYTES * 4)
+        size = storage.put_stream("ws_a/uploads/big.bin", iter([part] * 10), "x/y", PART_BYTES * 4)
         assert size == 10 << 20 and storage.size("ws_a/uploads/big.bin") == size
         with pytest.raises(SourceTooLarge):
             storage.put_stream("ws_a/uploads/big2.bin", iter([part] * 10), "x/y", 9 << 20)
         assert not storage.exists("ws_a/uploads/big2.bin")
 
-    def test_presigned_get_tampered_and_expired(self, s3_storage_url: str,
-                                                tmp_path: Path) -> None:
+    def test_presigned_get_tampered_and_expired(self, s3_storage_url: str, tmp_path: Path) -> None:
         storage = S3Storage.from_url(s3_storage_url)
         source = tmp_path / "a.mp4"
         source.write_bytes(b"\x00" * 64)
@@ -125,8 +123,10 @@ class TestS3Only:
         tampered = url[:-4] + ("0000" if not url.endswith("0000") else "1111")
         assert httpx.get(tampered).status_code == 403
         location = S3Location.parse(s3_storage_url)
-        assert httpx.get(f"{location.endpoint}/{location.bucket}/ws_a/jobs/r/out.mp4"
-                         ).status_code == 403
+        assert (
+            httpx.get(f"{location.endpoint}/{location.bucket}/ws_a/jobs/r/out.mp4").status_code
+            == 403
+        )
         short = storage.presign_get("ws_a/jobs/r/out.mp4", 1)
         time.sleep(2.2)
         assert httpx.get(short).status_code == 403
@@ -136,15 +136,19 @@ class TestS3Only:
         url = storage.presign_put("ws_a/uploads/u.png", "image/png", 60)
         wrong = httpx.put(url, content=b"data", headers={"Content-Type": "video/mp4"})
         assert wrong.status_code == 403
-        tampered = httpx.put(url.replace("Signature=", "Signature=0"), content=b"data",
-                             headers={"Content-Type": "image/png"})
+        tampered = httpx.put(
+            url.replace("Signature=", "Signature=0"),
+            content=b"data",
+            headers={"Content-Type": "image/png"},
+        )
         assert tampered.status_code == 403
         assert not storage.exists("ws_a/uploads/u.png")
         ok = httpx.put(url, content=b"data", headers={"Content-Type": "image/png"})
         assert ok.status_code == 200 and storage.size("ws_a/uploads/u.png") == 4
 
-    def test_readiness_reports_an_unreachable_bucket(self, settings: Settings,
-                                                     seaweedfs: SeaweedServer) -> None:
+    def test_readiness_reports_an_unreachable_bucket(
+        self, settings: Settings, seaweedfs: SeaweedServer
+    ) -> None:
         missing = settings.model_copy(update={"storage_url": seaweedfs.storage_url("nope")})
         with TestClient(create_app(missing)) as client:
             response = client.get("/readyz")
@@ -153,10 +157,15 @@ class TestS3Only:
 
 
 def test_from_url_parses_every_option() -> None:
-    location = S3Location.parse("s3://media?endpoint=http://127.0.0.1:8333&region=eu-west-1"
-                                "&access_key=k&secret_key=s&public_endpoint=https://cdn.x")
+    location = S3Location.parse(
+        "s3://media?endpoint=http://127.0.0.1:8333&region=eu-west-1"
+        "&access_key=k&secret_key=s&public_endpoint=https://cdn.x"
+    )
     assert (location.bucket, location.endpoint, location.region) == (
-        "media", "http://127.0.0.1:8333", "eu-west-1")
+        "media",
+        "http://127.0.0.1:8333",
+        "eu-west-1",
+    )
     assert (location.access_key, location.secret_key, location.addressing) == ("k", "s", "path")
     assert location.public_endpoint == "https://cdn.x"
     assert S3Location.parse("s3://b").addressing == "virtual"

@@ -29,8 +29,9 @@ class TokenUser:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def make_token_user(settings: Settings, email: str, *, plan: str = "PRO",
-                    scopes: list[str] | None = None) -> TokenUser:
+def make_token_user(
+    settings: Settings, email: str, *, plan: str = "PRO", scopes: list[str] | None = None
+) -> TokenUser:
     """The user (created if new, on `plan`) and a fresh token with `scopes`."""
     with session_scope(settings.resolved_database_url) as session:
         user = session.query(User).filter_by(email=email).one_or_none()
@@ -39,15 +40,15 @@ def make_token_user(settings: Settings, email: str, *, plan: str = "PRO",
             session.add(user)
         user.token_plan = plan
         session.flush()
-        created = create_user_token(session, user.id, name="test",
-                                    scopes=scopes or ALL_SCOPES)
+        created = create_user_token(session, user.id, name="test", scopes=scopes or ALL_SCOPES)
         return TokenUser(user.id, email, created.plaintext)
 
 
 def add_membership(settings: Settings, workspace_id: str, user_id: str, role: str) -> None:
     with session_scope(settings.resolved_database_url) as session:
-        session.add(Membership(id=new_id("mbr"), workspace_id=workspace_id, user_id=user_id,
-                               role=role))
+        session.add(
+            Membership(id=new_id("mbr"), workspace_id=workspace_id, user_id=user_id, role=role)
+        )
 
 
 @pytest.fixture
@@ -80,16 +81,19 @@ class Api:
         return str(self.call("POST", "/workspaces", 201, json={"name": name})["id"])
 
     def tokenset(self, workspace_id: str, name: str = "Colors") -> dict[str, Any]:
-        created = self.call("POST", f"/workspaces/{workspace_id}/tokensets", 201,
-                            json={"name": name})
+        created = self.call(
+            "POST", f"/workspaces/{workspace_id}/tokensets", 201, json={"name": name}
+        )
         modes = self.call("GET", f"/tokensets/{created['id']}/modes")["modes"]
         return {"id": created["id"], "mode": modes[0]["id"]}
 
-    def token(self, tokenset: dict[str, Any], body: dict[str, Any],
-              mode: str | None = None) -> dict[str, Any]:
+    def token(
+        self, tokenset: dict[str, Any], body: dict[str, Any], mode: str | None = None
+    ) -> dict[str, Any]:
         mode_id = mode or tokenset["mode"]
         result: dict[str, Any] = self.call(
-            "POST", f"/tokensets/{tokenset['id']}/modes/{mode_id}/tokens", 201, json=body)
+            "POST", f"/tokensets/{tokenset['id']}/modes/{mode_id}/tokens", 201, json=body
+        )
         return result
 
 

@@ -29,10 +29,12 @@ SCOPE_SETS = {
 }
 WRITE_SCOPE = {"error": "This operation requires the 'write:tokens' scope"}
 READ_SCOPE = {"error": "This operation requires the 'read:tokens' scope"}
-ROLE_DENIED = {"error": "Your workspace role does not allow API write operations on this TEAM "
-                        "workspace."}
-PLAN_DENIED = {"error": "API write access is not available for this workspace owner's current "
-                        "plan."}
+ROLE_DENIED = {
+    "error": "Your workspace role does not allow API write operations on this TEAM workspace."
+}
+PLAN_DENIED = {
+    "error": "API write access is not available for this workspace owner's current plan."
+}
 
 
 def expected_write(role: str, scopes: str, plan: str) -> tuple[int, dict[str, str] | None]:
@@ -73,16 +75,23 @@ def setup(settings: Settings) -> Callable[[str, str, str], dict[str, Any]]:
             access = service.create_workspace(session, Caller(owner, frozenset()), "Team", None)
             workspace_id = access.workspace.id
             if role != "owner":
-                session.add(Membership(id=new_id("mbr"), workspace_id=workspace_id,
-                                       user_id=caller.id, role=role))
+                session.add(
+                    Membership(
+                        id=new_id("mbr"), workspace_id=workspace_id, user_id=caller.id, role=role
+                    )
+                )
             tokenset = service.create_tokenset(session, workspace_id, "Colors", None)
             mode = service.default_mode(session, tokenset.id)
-            token = token_service.create_token(session, mode, TokenChanges(
-                "a", "number", 1, None, None))
+            token = token_service.create_token(
+                session, mode, TokenChanges("a", "number", 1, None, None)
+            )
             key = create_user_token(session, caller.id, name="t", scopes=SCOPE_SETS[scopes])
-            return {"caller": TokenUser(caller.id, caller.email, key.plaintext),
-                    "workspace": workspace_id,
-                    "tokenset": {"id": tokenset.id, "mode": mode.id}, "token": {"id": token.id}}
+            return {
+                "caller": TokenUser(caller.id, caller.email, key.plaintext),
+                "workspace": workspace_id,
+                "tokenset": {"id": tokenset.id, "mode": mode.id},
+                "token": {"id": token.id},
+            }
 
     return build
 
@@ -90,12 +99,20 @@ def setup(settings: Settings) -> Callable[[str, str, str], dict[str, Any]]:
 @pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("scopes", ["read", "write", "read+write"])
 @pytest.mark.parametrize("role", ROLES)
-def test_write_policy(client: TestClient, setup: Callable[[str, str, str], dict[str, Any]],
-                      role: str, scopes: str, plan: str) -> None:
+def test_write_policy(
+    client: TestClient,
+    setup: Callable[[str, str, str], dict[str, Any]],
+    role: str,
+    scopes: str,
+    plan: str,
+) -> None:
     data = setup(role, scopes, plan)
     caller: TokenUser = data["caller"]
-    response = client.patch(f"/api/v1/tokensets/{data['tokenset']['id']}",
-                            json={"name": "Renamed"}, headers=caller.headers)
+    response = client.patch(
+        f"/api/v1/tokensets/{data['tokenset']['id']}",
+        json={"name": "Renamed"},
+        headers=caller.headers,
+    )
     status, body = expected_write(role, scopes, plan)
     assert response.status_code == status, response.text
     if body is not None:
@@ -107,13 +124,19 @@ def test_write_policy(client: TestClient, setup: Callable[[str, str, str], dict[
 @pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("scopes", ["read", "write", "export"])
 @pytest.mark.parametrize("role", ROLES)
-def test_read_policy(client: TestClient, setup: Callable[[str, str, str], dict[str, Any]],
-                     role: str, scopes: str, plan: str) -> None:
+def test_read_policy(
+    client: TestClient,
+    setup: Callable[[str, str, str], dict[str, Any]],
+    role: str,
+    scopes: str,
+    plan: str,
+) -> None:
     data = setup(role, scopes, plan)
     caller: TokenUser = data["caller"]
     status = expected_read(role, scopes, plan)
-    response = client.get(f"/api/v1/workspaces/{data['workspace']}/tokensets",
-                          headers=caller.headers)
+    response = client.get(
+        f"/api/v1/workspaces/{data['workspace']}/tokensets", headers=caller.headers
+    )
     assert response.status_code == status, response.text
     if status == 403:
         assert response.json() == READ_SCOPE
@@ -124,10 +147,12 @@ def test_read_policy(client: TestClient, setup: Callable[[str, str, str], dict[s
         if status == 200:
             entry = next(w for w in listed.json()["workspaces"] if w["id"] == data["workspace"])
             assert entry["user_role"] == role and entry["is_owner"] == (role == "owner")
-    export = client.get(f"/api/v1/tokensets/{data['tokenset']['id']}/export",
-                        headers=caller.headers)
-    expected_export = 403 if scopes != "export" else (200 if role == "owner" or plan == "TEAM"
-                                                      else 404)
+    export = client.get(
+        f"/api/v1/tokensets/{data['tokenset']['id']}/export", headers=caller.headers
+    )
+    expected_export = (
+        403 if scopes != "export" else (200 if role == "owner" or plan == "TEAM" else 404)
+    )
     assert export.status_code == expected_export
 
 
@@ -146,15 +171,26 @@ WRITES: list[tuple[str, str, dict[str, Any] | None]] = [
 
 
 @pytest.mark.parametrize(("method", "template", "body"), WRITES)
-@pytest.mark.parametrize(("role", "plan", "denial"), [("viewer", "TEAM", ROLE_DENIED),
-                                                      ("owner", "FREE", PLAN_DENIED)])
+@pytest.mark.parametrize(
+    ("role", "plan", "denial"), [("viewer", "TEAM", ROLE_DENIED), ("owner", "FREE", PLAN_DENIED)]
+)
 def test_every_write_endpoint_applies_the_policy(
-    client: TestClient, setup: Callable[[str, str, str], dict[str, Any]], method: str,
-    template: str, body: dict[str, Any] | None, role: str, plan: str, denial: dict[str, str],
+    client: TestClient,
+    setup: Callable[[str, str, str], dict[str, Any]],
+    method: str,
+    template: str,
+    body: dict[str, Any] | None,
+    role: str,
+    plan: str,
+    denial: dict[str, str],
 ) -> None:
     data = setup(role, "read+write", plan)
-    url = "/api/v1" + template.format(ws=data["workspace"], ts=data["tokenset"]["id"],
-                                      mode=data["tokenset"]["mode"], tok=data["token"]["id"])
+    url = "/api/v1" + template.format(
+        ws=data["workspace"],
+        ts=data["tokenset"]["id"],
+        mode=data["tokenset"]["mode"],
+        tok=data["token"]["id"],
+    )
     response = client.request(method, url, json=body, headers=data["caller"].headers)
     assert (response.status_code, response.json()) == (403, denial)
 

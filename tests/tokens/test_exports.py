@@ -15,13 +15,26 @@ from tree_sitter import Language, Parser
 
 from tests.tokens.conftest import Api
 
-SHADOW = {"offsetX": "0px", "offsetY": "4px", "blur": "8px", "spread": "0px",
-          "color": "rgba(0, 0, 0, 0.1)"}
-TYPOGRAPHY = {"fontFamily": ["Open Sans", "sans-serif"], "fontSize": "1rem",
-              "fontWeight": 700, "lineHeight": 1.5}
+SHADOW = {
+    "offsetX": "0px",
+    "offsetY": "4px",
+    "blur": "8px",
+    "spread": "0px",
+    "color": "rgba(0, 0, 0, 0.1)",
+}
+TYPOGRAPHY = {
+    "fontFamily": ["Open Sans", "sans-serif"],
+    "fontSize": "1rem",
+    "fontWeight": 700,
+    "lineHeight": 1.5,
+}
 LIGHT = [
-    {"name": "colors.primary.500", "type": "color", "value": "#3b82f6",
-     "description": "Brand blue */ with -- dashes"},
+    {
+        "name": "colors.primary.500",
+        "type": "color",
+        "value": "#3b82f6",
+        "description": "Brand blue */ with -- dashes",
+    },
     {"name": "colors.surface", "type": "color", "value": "rgba(255, 255, 255, 0.5)"},
     {"name": "colors.link", "type": "color", "alias_to": "colors.primary.500"},
     {"name": "spacing.md", "type": "dimension", "value": "16px"},
@@ -32,7 +45,7 @@ LIGHT = [
     {"name": "shadow.md", "type": "shadow", "value": SHADOW},
     {"name": "type.body", "type": "typography", "value": TYPOGRAPHY},
     {"name": "type.lead", "type": "typography", "alias_to": "type.body"},
-    {"name": "copy.tagline", "type": "string", "value": "It's \"fast\""},
+    {"name": "copy.tagline", "type": "string", "value": 'It\'s "fast"'},
     {"name": "flags.rounded", "type": "boolean", "value": True},
     {"name": "opacity.disabled", "type": "number", "value": 0.4},
 ]
@@ -70,15 +83,20 @@ def parse_css(text: str) -> dict[str, dict[str, str]]:
 
 
 class TestJson:
-    def test_mode_and_tokenset(self, client: TestClient, api: Api,
-                               exported: dict[str, Any]) -> None:
-        response = fetch(client, api, f"/tokensets/{exported['id']}/modes/{exported['light']}"
-                                      "/export", "json")
+    def test_mode_and_tokenset(
+        self, client: TestClient, api: Api, exported: dict[str, Any]
+    ) -> None:
+        response = fetch(
+            client, api, f"/tokensets/{exported['id']}/modes/{exported['light']}/export", "json"
+        )
         assert response.headers["content-type"].startswith("application/json")
         assert 'filename="brand-kit-light.json"' in response.headers["content-disposition"]
         tree = response.json()
         assert tree["colors"]["primary"]["500"] == {
-            "value": "#3b82f6", "type": "color", "description": "Brand blue */ with -- dashes"}
+            "value": "#3b82f6",
+            "type": "color",
+            "description": "Brand blue */ with -- dashes",
+        }
         assert tree["colors"]["link"] == {"value": "{colors.primary.500}", "type": "color"}
         assert tree["shadow"]["md"]["value"] == SHADOW
         everything = fetch(client, api, f"/tokensets/{exported['id']}/export", "json").json()
@@ -90,16 +108,19 @@ class TestJson:
     ) -> None:
         plain = client.get(f"/api/v1/tokensets/{exported['id']}/export", headers=api.headers)
         assert "$modes" in plain.json()
-        bad = client.get(f"/api/v1/tokensets/{exported['id']}/export?format=scss",
-                         headers=api.headers)
+        bad = client.get(
+            f"/api/v1/tokensets/{exported['id']}/export?format=scss", headers=api.headers
+        )
         assert bad.status_code == 400
-        assert bad.json() == {"error": "Invalid format. Must be one of: json, css, ios, "
-                                       "android, dtcg"}
+        assert bad.json() == {
+            "error": "Invalid format. Must be one of: json, css, ios, android, dtcg"
+        }
 
 
 class TestCss:
-    def test_one_block_per_mode(self, client: TestClient, api: Api,
-                                exported: dict[str, Any]) -> None:
+    def test_one_block_per_mode(
+        self, client: TestClient, api: Api, exported: dict[str, Any]
+    ) -> None:
         response = fetch(client, api, f"/tokensets/{exported['id']}/export", "css")
         assert response.headers["content-type"].startswith("text/css")
         assert "/* Light Mode */" in response.text and "/* Dark Mode */" in response.text
@@ -119,17 +140,20 @@ class TestCss:
         assert light["--copy-tagline"] == '"It\'s \\"fast\\""'
         assert set(light) == set(dark)
 
-    def test_mode_export_is_root(self, client: TestClient, api: Api,
-                                 exported: dict[str, Any]) -> None:
-        text = fetch(client, api, f"/tokensets/{exported['id']}/modes/{exported['dark']}"
-                                  "/export", "css").text
+    def test_mode_export_is_root(
+        self, client: TestClient, api: Api, exported: dict[str, Any]
+    ) -> None:
+        text = fetch(
+            client, api, f"/tokensets/{exported['id']}/modes/{exported['dark']}/export", "css"
+        ).text
         assert list(parse_css(text)) == [":root"]
         assert "/* Brand blue * / with -- dashes */" in text
 
 
 class TestAndroid:
-    def test_resources_parse_and_reference(self, client: TestClient, api: Api,
-                                           exported: dict[str, Any]) -> None:
+    def test_resources_parse_and_reference(
+        self, client: TestClient, api: Api, exported: dict[str, Any]
+    ) -> None:
         response = fetch(client, api, f"/tokensets/{exported['id']}/export", "android")
         assert response.headers["content-type"].startswith("application/xml")
         assert response.text.startswith('<?xml version="1.0" encoding="utf-8"?>')
@@ -145,7 +169,7 @@ class TestAndroid:
         assert items[("dimen", "type-body-fontSize-light")] == "16sp"
         assert items[("integer", "motion-fast-light")] == "150"
         assert items[("bool", "flags-rounded-light")] == "true"
-        assert items[("string", "copy-tagline-light")] == "It\\'s \\\"fast\\\""
+        assert items[("string", "copy-tagline-light")] == 'It\\\'s \\"fast\\"'
         assert items[("item", "opacity-disabled-light")] == "0.4"
         assert "Light Mode" in response.text and "Dark Mode" in response.text
         names = [el.get("name") for el in root]
@@ -164,8 +188,25 @@ SWIFT_LINE = re.compile(
 )
 
 
-RESERVED = {"class", "default", "import", "enum", "let", "static", "func", "var", "in", "is",
-            "as", "struct", "return", "true", "false", "nil", "self"}
+RESERVED = {
+    "class",
+    "default",
+    "import",
+    "enum",
+    "let",
+    "static",
+    "func",
+    "var",
+    "in",
+    "is",
+    "as",
+    "struct",
+    "return",
+    "true",
+    "false",
+    "nil",
+    "self",
+}
 SWIFT_PARSER = Parser(Language(tree_sitter_swift.language()))
 
 
@@ -212,73 +253,85 @@ def check_swift(text: str) -> dict[str, str]:
 
 
 class TestSwift:
-    def test_tokenset_enums(self, client: TestClient, api: Api,
-                            exported: dict[str, Any]) -> None:
+    def test_tokenset_enums(self, client: TestClient, api: Api, exported: dict[str, Any]) -> None:
         response = fetch(client, api, f"/tokensets/{exported['id']}/export", "ios")
         assert response.headers["content-type"].startswith("text/plain")
         text = response.text
         assert text.startswith("// Design Tokens\n// Generated by Tokencraft API")
         declared = check_swift(text)
         assert declared["DesignTokens.Light.Color.colorsPrimary500"] == (
-            "UIColor(red: 0.231, green: 0.510, blue: 0.965, alpha: 1.000)")
+            "UIColor(red: 0.231, green: 0.510, blue: 0.965, alpha: 1.000)"
+        )
         assert declared["DesignTokens.Dark.Color.colorsLink"] == (
-            "DesignTokens.Dark.Color.colorsPrimary500")
+            "DesignTokens.Dark.Color.colorsPrimary500"
+        )
         assert declared["DesignTokens.Light.Dimension.spacingMd"] == "16.0"
         assert declared["DesignTokens.Light.Duration.motionFast"] == "0.15"
         assert declared["DesignTokens.Light.Boolean.flagsRounded"] == "true"
         assert declared["DesignTokens.Light.Text.copyTagline"] == '"It\'s \\"fast\\""'
         assert "/// Brand blue */ with -- dashes" in text
 
-    def test_mode_export(self, client: TestClient, api: Api,
-                         exported: dict[str, Any]) -> None:
-        text = fetch(client, api, f"/tokensets/{exported['id']}/modes/{exported['light']}"
-                                  "/export", "ios").text
+    def test_mode_export(self, client: TestClient, api: Api, exported: dict[str, Any]) -> None:
+        text = fetch(
+            client, api, f"/tokensets/{exported['id']}/modes/{exported['light']}/export", "ios"
+        ).text
         declared = check_swift(text)
-        assert declared["DesignTokens.Typography.typeLead"] == (
-            "DesignTokens.Typography.typeBody")
+        assert declared["DesignTokens.Typography.typeLead"] == ("DesignTokens.Typography.typeBody")
         assert "enum Light" not in text
 
-
-    def test_awkward_names_and_strings_stay_valid_swift(self, client: TestClient,
-                                                        api: Api) -> None:
+    def test_awkward_names_and_strings_stay_valid_swift(self, client: TestClient, api: Api) -> None:
         tokenset = api.tokenset(api.workspace(), "Edge")
-        api.call("PATCH", f"/tokensets/{tokenset['id']}/modes/{tokenset['mode']}",
-                 json={"name": "High Contrast"})
+        api.call(
+            "PATCH",
+            f"/tokensets/{tokenset['id']}/modes/{tokenset['mode']}",
+            json={"name": "High Contrast"},
+        )
         for body in (
-            {"name": "default", "type": "string", "value": "back\\slash \"q\" \n\u0001"},
+            {"name": "default", "type": "string", "value": 'back\\slash "q" \n\u0001'},
             {"name": "class.import", "type": "number", "value": 1},
             {"name": "2xl.size", "type": "dimension", "value": "50%"},
-            {"name": "2xl-size", "type": "dimension", "value": "2rem",
-             "description": "two\nlines"},
-            {"name": "border.thin", "type": "border",
-             "value": {"width": "1px", "style": {"dashArray": ["2px"]}, "color": "#000"}},
-            {"name": "shadow.stack", "type": "shadow",
-             "value": [{"offsetX": 0, "offsetY": 1, "color": "#0003"}]},
-            {"name": "gradient.hero", "type": "gradient",
-             "value": "linear-gradient(90deg, #fff 0%, #000 100%)"},
+            {"name": "2xl-size", "type": "dimension", "value": "2rem", "description": "two\nlines"},
+            {
+                "name": "border.thin",
+                "type": "border",
+                "value": {"width": "1px", "style": {"dashArray": ["2px"]}, "color": "#000"},
+            },
+            {
+                "name": "shadow.stack",
+                "type": "shadow",
+                "value": [{"offsetX": 0, "offsetY": 1, "color": "#0003"}],
+            },
+            {
+                "name": "gradient.hero",
+                "type": "gradient",
+                "value": "linear-gradient(90deg, #fff 0%, #000 100%)",
+            },
         ):
             api.token(tokenset, body)
         text = fetch(client, api, f"/tokensets/{tokenset['id']}/export", "ios").text
         declared = check_swift(text)
         assert declared["DesignTokens.HighContrast.Text.default"] == (
-            '"back\\\\slash \\"q\\" \\n\\u{1}"')
+            '"back\\\\slash \\"q\\" \\n\\u{1}"'
+        )
         assert declared["DesignTokens.HighContrast.Dimension._2xlSize"] == "32.0"
         assert declared["DesignTokens.HighContrast.Dimension._2xlSize2"] == "0.5"
         assert swift_errors("enum X { static let = 1 }") != []
 
 
 class TestDtcg:
-    def test_mode_document(self, client: TestClient, api: Api,
-                           exported: dict[str, Any]) -> None:
-        response = fetch(client, api, f"/tokensets/{exported['id']}/modes/{exported['light']}"
-                                      "/export", "dtcg")
+    def test_mode_document(self, client: TestClient, api: Api, exported: dict[str, Any]) -> None:
+        response = fetch(
+            client, api, f"/tokensets/{exported['id']}/modes/{exported['light']}/export", "dtcg"
+        )
         assert response.headers["content-type"].startswith("application/design-tokens+json")
         tree = json.loads(response.text)
         primary = tree["colors"]["primary"]["500"]
         assert primary["$type"] == "color"
-        assert primary["$value"] == {"colorSpace": "srgb", "components": [0.2314, 0.5098,
-                                                                          0.9647],
-                                     "hex": "#3b82f6"}
+        assert primary["$value"] == {
+            "colorSpace": "srgb",
+            "components": [0.2314, 0.5098, 0.9647],
+            "hex": "#3b82f6",
+        }
         assert primary["$description"] == "Brand blue */ with -- dashes"
         assert tree["colors"]["surface"]["$value"]["alpha"] == 0.5
         assert tree["colors"]["link"] == {"$type": "color", "$value": "{colors.primary.500}"}
@@ -297,30 +350,37 @@ class TestDtcg:
                     node = node[part]
                 assert "$value" in node
 
-    def test_tokenset_carries_every_mode(self, client: TestClient, api: Api,
-                                         exported: dict[str, Any]) -> None:
+    def test_tokenset_carries_every_mode(
+        self, client: TestClient, api: Api, exported: dict[str, Any]
+    ) -> None:
         tree = fetch(client, api, f"/tokensets/{exported['id']}/export", "dtcg").json()
-        assert tree["$extensions"]["dev.framelane"] == {"modes": ["light", "dark"],
-                                                        "defaultMode": "light"}
+        assert tree["$extensions"]["dev.framelane"] == {
+            "modes": ["light", "dark"],
+            "defaultMode": "light",
+        }
         modes = tree["colors"]["primary"]["500"]["$extensions"]["mode"]
         assert modes["light"]["hex"] == "#3b82f6" and modes["dark"]["hex"] == "#60a5fa"
         assert tree["colors"]["link"]["$extensions"]["mode"] == {
-            "light": "{colors.primary.500}", "dark": "{colors.primary.500}"}
+            "light": "{colors.primary.500}",
+            "dark": "{colors.primary.500}",
+        }
 
 
 def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
     if "$value" in node:
         return [node]
-    return [leaf for key, child in node.items() if not key.startswith("$")
-            for leaf in _leaves(child)]
+    return [
+        leaf for key, child in node.items() if not key.startswith("$") for leaf in _leaves(child)
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "css", "ios", "android", "dtcg"])
-def test_an_empty_tokenset_exports_valid_documents(client: TestClient, api: Api,
-                                                   fmt: str) -> None:
+def test_an_empty_tokenset_exports_valid_documents(client: TestClient, api: Api, fmt: str) -> None:
     tokenset = api.tokenset(api.workspace(), "Empty")
-    for url in (f"/tokensets/{tokenset['id']}/export",
-                f"/tokensets/{tokenset['id']}/modes/{tokenset['mode']}/export"):
+    for url in (
+        f"/tokensets/{tokenset['id']}/export",
+        f"/tokensets/{tokenset['id']}/modes/{tokenset['mode']}/export",
+    ):
         text = fetch(client, api, url, fmt).text
         if fmt in ("json", "dtcg"):
             assert isinstance(json.loads(text), dict)

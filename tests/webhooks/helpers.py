@@ -22,25 +22,46 @@ def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def create_webhook(client: TestClient, workspace: VerifiedWorkspace, url: str,
-                   events: list[str] | None = None, enabled: bool = True) -> dict[str, Any]:
-    response = client.post("/v1/webhooks", headers=workspace.headers, json={
-        "url": url, "events": events or ["*"], "enabled": enabled})
+def create_webhook(
+    client: TestClient,
+    workspace: VerifiedWorkspace,
+    url: str,
+    events: list[str] | None = None,
+    enabled: bool = True,
+) -> dict[str, Any]:
+    response = client.post(
+        "/v1/webhooks",
+        headers=workspace.headers,
+        json={"url": url, "events": events or ["*"], "enabled": enabled},
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
 
 
-def emit(settings: Settings, workspace_id: str, event_type: str, *,
-         subject_id: str = "render_01TEST", data: dict[str, Any] | None = None,
-         metadata: dict[str, Any] | None = None, webhook_url: str | None = None) -> None:
+def emit(
+    settings: Settings,
+    workspace_id: str,
+    event_type: str,
+    *,
+    subject_id: str = "render_01TEST",
+    data: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    webhook_url: str | None = None,
+) -> None:
     """Publish a domain event in its own committed transaction, as a producer would."""
     with session_scope(settings.resolved_database_url) as session:
-        publish(session, DomainEvent(
-            type=event_type, workspace_id=workspace_id,
-            data=data or {"id": subject_id, "status": event_type.split(".")[-1]},
-            metadata=metadata or {"order": 42}, webhook_url=webhook_url,
-            subject_id=subject_id))
+        publish(
+            session,
+            DomainEvent(
+                type=event_type,
+                workspace_id=workspace_id,
+                data=data or {"id": subject_id, "status": event_type.split(".")[-1]},
+                metadata=metadata or {"order": 42},
+                webhook_url=webhook_url,
+                subject_id=subject_id,
+            ),
+        )
 
 
 def dispatcher(settings: Settings, **options: Any) -> Dispatcher:
@@ -61,8 +82,9 @@ def envelope(received: Received) -> dict[str, Any]:
     return body
 
 
-def deliveries(client: TestClient, workspace: VerifiedWorkspace,
-               webhook_id: str) -> list[dict[str, Any]]:
+def deliveries(
+    client: TestClient, workspace: VerifiedWorkspace, webhook_id: str
+) -> list[dict[str, Any]]:
     response = client.get(f"/v1/webhooks/{webhook_id}/deliveries", headers=workspace.headers)
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]

@@ -21,9 +21,12 @@ from tests.webhooks.helpers import create_webhook, emit, envelope
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    return {"FRAMELANE_DATABASE_URL": settings.resolved_database_url,
-            "FRAMELANE_DATA_DIR": str(settings.data_dir),
-            "FRAMELANE_ALLOW_PRIVATE_URLS": "true", "FRAMELANE_ENV": "testing"}
+    return {
+        "FRAMELANE_DATABASE_URL": settings.resolved_database_url,
+        "FRAMELANE_DATA_DIR": str(settings.data_dir),
+        "FRAMELANE_ALLOW_PRIVATE_URLS": "true",
+        "FRAMELANE_ENV": "testing",
+    }
 
 
 @pytest.fixture
@@ -35,9 +38,12 @@ def env_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterato
     get_settings.cache_clear()
 
 
-def test_deliver_due_sends_what_is_due(env_settings: Settings, client: TestClient,
-                                       workspace: VerifiedWorkspace,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_deliver_due_sends_what_is_due(
+    env_settings: Settings,
+    client: TestClient,
+    workspace: VerifiedWorkspace,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with live_server() as receiver:
         create_webhook(client, workspace, receiver.url("/hook"))
         emit(env_settings, workspace.id, "asset.ready")
@@ -47,14 +53,18 @@ def test_deliver_due_sends_what_is_due(env_settings: Settings, client: TestClien
 
 
 @pytest.mark.slow
-def test_dispatch_runs_until_sigterm(settings: Settings, client: TestClient,
-                                     workspace: VerifiedWorkspace) -> None:
+def test_dispatch_runs_until_sigterm(
+    settings: Settings, client: TestClient, workspace: VerifiedWorkspace
+) -> None:
     with live_server() as receiver:
         create_webhook(client, workspace, receiver.url("/hook"))
         process = subprocess.Popen(
             [sys.executable, "-m", "framelane.cli", "webhooks", "dispatch"],
-            env={**os.environ, **settings_env(settings)}, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            env={**os.environ, **settings_env(settings)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert process.stdout is not None
             assert json.loads(process.stdout.readline()) == {"webhook_dispatcher": "started"}

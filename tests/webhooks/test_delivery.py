@@ -36,15 +36,16 @@ def signature_ok(received: Received, secret: str, now: float) -> bool:
 
 class TestSignature:
     def test_valid_with_the_current_secret_and_invalid_with_the_rotated_away_one(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             webhook = create_webhook(client, workspace, receiver.url("/hook"))
             old = webhook["secret"]
             emit(settings, workspace.id, "render.completed")
             run(settings, T0)
-            new = client.post(f"/v1/webhooks/{webhook['id']}/rotate-secret",
-                              headers=workspace.headers).json()["secret"]
+            new = client.post(
+                f"/v1/webhooks/{webhook['id']}/rotate-secret", headers=workspace.headers
+            ).json()["secret"]
             emit(settings, workspace.id, "render.failed")
             run(settings, at(1))
             first, second = receiver.received
@@ -55,23 +56,25 @@ class TestSignature:
         assert first.headers["framelane-signature"].startswith(f"t={int(now)},v1=")
 
     def test_a_pending_retry_is_signed_with_the_secret_current_at_send_time(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         answers = iter([Reply(500), Reply(200)])
         with live_server(lambda r: next(answers)) as receiver:
             webhook = create_webhook(client, workspace, receiver.url("/hook"))
             emit(settings, workspace.id, "render.completed")
             run(settings, T0)
-            new = client.post(f"/v1/webhooks/{webhook['id']}/rotate-secret",
-                              headers=workspace.headers).json()["secret"]
+            new = client.post(
+                f"/v1/webhooks/{webhook['id']}/rotate-secret", headers=workspace.headers
+            ).json()["secret"]
             run(settings, at(10))
             retried = receiver.received[1]
         assert signature_ok(retried, new, at(10).timestamp())
         assert not signature_ok(retried, webhook["secret"], at(10).timestamp())
         assert retried.body == receiver.received[0].body
 
-    def test_a_tampered_body_does_not_verify(self, client: TestClient, settings: Settings,
-                                             workspace: VerifiedWorkspace) -> None:
+    def test_a_tampered_body_does_not_verify(
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             webhook = create_webhook(client, workspace, receiver.url("/hook"))
             emit(settings, workspace.id, "render.completed")
@@ -84,12 +87,18 @@ class TestSignature:
 
 
 class TestEnvelopeAndRouting:
-    def test_envelope_and_headers(self, client: TestClient, settings: Settings,
-                                  workspace: VerifiedWorkspace) -> None:
+    def test_envelope_and_headers(
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             create_webhook(client, workspace, receiver.url("/hook"), ["render.completed"])
-            emit(settings, workspace.id, "render.completed", data={"id": "render_01A"},
-                 metadata={"customer": "c1"})
+            emit(
+                settings,
+                workspace.id,
+                "render.completed",
+                data={"id": "render_01A"},
+                metadata={"customer": "c1"},
+            )
             run(settings, T0)
             (got,) = receiver.received
         body = envelope(got)
@@ -101,33 +110,39 @@ class TestEnvelopeAndRouting:
         assert got.method == "POST"
 
     def test_patterns_select_endpoints_and_disabled_ones_get_nothing(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             create_webhook(client, workspace, receiver.url("/exact"), ["render.completed"])
             create_webhook(client, workspace, receiver.url("/family"), ["render.*"])
             create_webhook(client, workspace, receiver.url("/all"), ["*"])
             create_webhook(client, workspace, receiver.url("/assets"), ["asset.ready"])
             create_webhook(client, workspace, receiver.url("/off"), ["*"], enabled=False)
-            for event_type in ("render.completed", "render.progress", "task.failed",
-                               "asset.ready"):
+            for event_type in ("render.completed", "render.progress", "task.failed", "asset.ready"):
                 emit(settings, workspace.id, event_type)
             run(settings, T0)
             got = sorted((r.path, envelope(r)["type"]) for r in receiver.received)
-        assert got == sorted([
-            ("/exact", "render.completed"), ("/family", "render.completed"),
-            ("/family", "render.progress"), ("/all", "render.completed"),
-            ("/all", "render.progress"), ("/all", "task.failed"), ("/all", "asset.ready"),
-            ("/assets", "asset.ready"),
-        ])
+        assert got == sorted(
+            [
+                ("/exact", "render.completed"),
+                ("/family", "render.completed"),
+                ("/family", "render.progress"),
+                ("/all", "render.completed"),
+                ("/all", "render.progress"),
+                ("/all", "task.failed"),
+                ("/all", "asset.ready"),
+                ("/assets", "asset.ready"),
+            ]
+        )
 
     def test_a_per_request_webhook_url_replaces_the_workspace_endpoints(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as endpoint, live_server() as per_request:
             secret = create_webhook(client, workspace, endpoint.url("/hook"))["secret"]
-            emit(settings, workspace.id, "render.completed",
-                 webhook_url=per_request.url("/job-hook"))
+            emit(
+                settings, workspace.id, "render.completed", webhook_url=per_request.url("/job-hook")
+            )
             emit(settings, workspace.id, "render.failed", subject_id="render_02")
             run(settings, T0)
             assert [envelope(r)["type"] for r in per_request.received] == ["render.completed"]
@@ -135,17 +150,17 @@ class TestEnvelopeAndRouting:
             assert signature_ok(per_request.received[0], secret, T0.timestamp())
 
     def test_a_per_request_url_works_without_any_endpoint(
-            self, settings: Settings, workspace: VerifiedWorkspace) -> None:
+        self, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             emit(settings, workspace.id, "task.completed", webhook_url=receiver.url("/cb"))
             (done,) = run(settings, T0)
         assert done.outcome.succeeded and len(receiver.received) == 1
 
     def test_events_of_one_lifecycle_arrive_in_order(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
-        lifecycle = ["render.processing", "render.progress", "render.progress",
-                     "render.completed"]
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
+        lifecycle = ["render.processing", "render.progress", "render.progress", "render.completed"]
         lock, open_now, peaks = threading.Lock(), Counter[str](), Counter[str]()
 
         def script(received: Received) -> Reply:
@@ -163,8 +178,13 @@ class TestEnvelopeAndRouting:
             create_webhook(client, workspace, receiver.url("/hook"), ["render.*"])
             for index, event_type in enumerate(lifecycle):
                 for job in ("render_A", "render_B"):
-                    emit(settings, workspace.id, event_type, subject_id=job,
-                         data={"id": job, "n": index})
+                    emit(
+                        settings,
+                        workspace.id,
+                        event_type,
+                        subject_id=job,
+                        data={"id": job, "n": index},
+                    )
             run(settings, T0, concurrency=8)
             got = [envelope(r) for r in receiver.received]
         for job in ("render_A", "render_B"):
@@ -175,13 +195,12 @@ class TestEnvelopeAndRouting:
         assert peaks["all"] == 2  # the two jobs' events went out side by side
 
     def test_the_test_endpoint_sends_webhook_test_to_that_endpoint_only(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             target = create_webhook(client, workspace, receiver.url("/a"), ["asset.ready"])
             create_webhook(client, workspace, receiver.url("/b"), ["*"])
-            response = client.post(f"/v1/webhooks/{target['id']}/test",
-                                   headers=workspace.headers)
+            response = client.post(f"/v1/webhooks/{target['id']}/test", headers=workspace.headers)
             assert response.status_code == 202
             assert response.json()["status"] == "pending"
             assert response.json()["event_type"] == "webhook.test"
@@ -191,8 +210,8 @@ class TestEnvelopeAndRouting:
         assert envelope(got)["data"]["webhook_id"] == target["id"]
 
     def test_a_disabled_endpoint_gets_test_events_and_resumes_pending_ones_when_enabled(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             webhook = create_webhook(client, workspace, receiver.url("/hook"))
             path = f"/v1/webhooks/{webhook['id']}"
@@ -205,13 +224,15 @@ class TestEnvelopeAndRouting:
             client.patch(path, headers=workspace.headers, json={"enabled": True})
             run(settings, at(1))
             assert [envelope(r)["type"] for r in receiver.received] == [
-                "webhook.test", "render.completed"]
+                "webhook.test",
+                "render.completed",
+            ]
 
 
 class TestSchedule:
     def test_fails_twice_then_succeeds_on_attempt_3_on_schedule(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         answers = iter([Reply(500, b"boom"), Reply(503, b"busy"), Reply(204, b"")])
         with live_server(lambda r: next(answers)) as receiver:
             webhook = create_webhook(client, workspace, receiver.url("/hook"))
@@ -226,7 +247,10 @@ class TestSchedule:
         assert third.outcome.succeeded
         log = deliveries(client, workspace, webhook["id"])
         assert [(a["attempt_number"], a["status"], a["status_code"]) for a in log] == [
-            (1, "failed", 500), (2, "failed", 503), (3, "succeeded", 204)]
+            (1, "failed", 500),
+            (2, "failed", 503),
+            (3, "succeeded", 204),
+        ]
         assert len({a["delivery_id"] for a in log}) == 1
         assert log[0]["response_body"] == "boom"
         assert [a["attempted_at"] for a in log] == [iso(T0), iso(at(10)), iso(at(70))]
@@ -236,8 +260,8 @@ class TestSchedule:
         assert [r.headers["framelane-attempt"] for r in receiver.received] == ["1", "2", "3"]
 
     def test_the_full_schedule_ends_dead_and_a_manual_retry_revives_it(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         failing = True
 
         def script(received: Received) -> Reply:
@@ -259,7 +283,8 @@ class TestSchedule:
             failing = False
             retry = client.post(
                 f"/v1/webhooks/{webhook['id']}/deliveries/{log[0]['delivery_id']}/retry",
-                headers=workspace.headers)
+                headers=workspace.headers,
+            )
             assert retry.status_code == 202
             assert retry.json()["attempt_number"] == 9 and retry.json()["status"] == "pending"
             (done,) = run(settings, at(elapsed + 10**7 + 1))
@@ -268,11 +293,13 @@ class TestSchedule:
         assert deliveries(client, workspace, webhook["id"])[-1]["status"] == "succeeded"
         assert sum(RETRY_SCHEDULE) == 10 + 60 + 300 + 1800 + 7200 + 21600 + 43200
 
-    def test_an_unknown_delivery_cannot_be_retried(self, client: TestClient,
-                                                    workspace: VerifiedWorkspace) -> None:
+    def test_an_unknown_delivery_cannot_be_retried(
+        self, client: TestClient, workspace: VerifiedWorkspace
+    ) -> None:
         webhook = create_webhook(client, workspace, "http://127.0.0.1:9/")
-        response = client.post(f"/v1/webhooks/{webhook['id']}/deliveries/dlv_nope/retry",
-                               headers=workspace.headers)
+        response = client.post(
+            f"/v1/webhooks/{webhook['id']}/deliveries/dlv_nope/retry", headers=workspace.headers
+        )
         assert response.status_code == 404
 
 
@@ -282,8 +309,8 @@ def iso(value: Any) -> str:
 
 class TestRestarts:
     def test_a_pending_retry_survives_a_dispatcher_restart(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         answers = iter([Reply(500), Reply(200)])
         with live_server(lambda r: next(answers)) as receiver:
             webhook = create_webhook(client, workspace, receiver.url("/hook"))
@@ -297,11 +324,13 @@ class TestRestarts:
             second.client.close()
         assert done.outcome.succeeded and len(receiver.received) == 2
         assert [a["status"] for a in deliveries(client, workspace, webhook["id"])] == [
-            "failed", "succeeded"]
+            "failed",
+            "succeeded",
+        ]
 
     def test_an_attempt_claimed_by_a_crashed_dispatcher_is_sent_after_its_lease(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             create_webhook(client, workspace, receiver.url("/hook"))
             emit(settings, workspace.id, "render.completed")
@@ -313,8 +342,8 @@ class TestRestarts:
         assert done.outcome.succeeded and len(receiver.received) == 1
 
     def test_the_background_loop_delivers_and_restarts(
-            self, client: TestClient, settings: Settings,
-            workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         with live_server() as receiver:
             create_webhook(client, workspace, receiver.url("/hook"))
             stop = dispatcher(settings, poll_seconds=0.1).start()
@@ -328,11 +357,14 @@ class TestRestarts:
             wait_for(lambda: len(receiver.received) == 2)
             stop()
         assert [envelope(r)["type"] for r in receiver.received] == [
-            "render.completed", "render.failed"]
+            "render.completed",
+            "render.failed",
+        ]
 
 
 def test_a_commit_wakes_the_background_dispatcher_at_once(
-        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     with live_server() as receiver:
         create_webhook(client, workspace, receiver.url("/hook"))
         stop = dispatcher(settings, poll_seconds=30).start()
@@ -355,7 +387,8 @@ def wait_for(condition: Any, timeout: float = 5.0) -> None:
 
 
 def test_old_finished_deliveries_are_purged_and_pending_ones_kept(
-        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     with live_server(lambda r: Reply(200 if r.path == "/ok" else 500)) as receiver:
         ok = create_webhook(client, workspace, receiver.url("/ok"), ["render.*"])
         failing = create_webhook(client, workspace, receiver.url("/down"), ["task.*"])
@@ -370,11 +403,14 @@ def test_old_finished_deliveries_are_purged_and_pending_ones_kept(
         sender.client.close()
     assert deliveries(client, workspace, ok["id"]) == []
     assert [a["status"] for a in deliveries(client, workspace, failing["id"])] == [
-        "failed", "pending"]
+        "failed",
+        "pending",
+    ]
 
 
-def test_attempts_are_counted_in_the_metrics(client: TestClient, settings: Settings,
-                                             workspace: VerifiedWorkspace) -> None:
+def test_attempts_are_counted_in_the_metrics(
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     with live_server(lambda r: Reply(503)) as receiver:
         create_webhook(client, workspace, receiver.url("/hook"))
         emit(settings, workspace.id, "render.completed")

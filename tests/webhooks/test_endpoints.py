@@ -20,9 +20,13 @@ HOOK = "http://127.0.0.1:9/hook"
 
 class TestCreate:
     def test_returns_the_object_and_the_workspace_secret(
-            self, client: TestClient, workspace: VerifiedWorkspace) -> None:
-        response = client.post("/v1/webhooks", headers=workspace.headers, json={
-            "url": HOOK, "events": ["render.completed", "render.*"], "enabled": True})
+        self, client: TestClient, workspace: VerifiedWorkspace
+    ) -> None:
+        response = client.post(
+            "/v1/webhooks",
+            headers=workspace.headers,
+            json={"url": HOOK, "events": ["render.completed", "render.*"], "enabled": True},
+        )
         assert response.status_code == 201
         body = response.json()
         assert body["id"].startswith("wh_")
@@ -31,39 +35,54 @@ class TestCreate:
         assert body["enabled"] is True and body["last_delivery_at"] is None
 
     def test_every_endpoint_shares_one_secret(
-            self, client: TestClient, workspace: VerifiedWorkspace,
-            other_workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, workspace: VerifiedWorkspace, other_workspace: VerifiedWorkspace
+    ) -> None:
         first = create_webhook(client, workspace, HOOK)
         second = create_webhook(client, workspace, HOOK + "2", ["task.*"])
         foreign = create_webhook(client, other_workspace, HOOK)
         assert first["secret"] == second["secret"]
         assert foreign["secret"] != first["secret"]
 
-    def test_unknown_events_are_refused(self, client: TestClient,
-                                        workspace: VerifiedWorkspace) -> None:
-        response = client.post("/v1/webhooks", headers=workspace.headers, json={
-            "url": HOOK, "events": ["render.completed", "render.exploded", "video.*"]})
+    def test_unknown_events_are_refused(
+        self, client: TestClient, workspace: VerifiedWorkspace
+    ) -> None:
+        response = client.post(
+            "/v1/webhooks",
+            headers=workspace.headers,
+            json={"url": HOOK, "events": ["render.completed", "render.exploded", "video.*"]},
+        )
         assert response.status_code == 422
         error = response.json()["error"]
         assert error["code"] == "validation_error"
-        assert [d["loc"] for d in error["details"]] == [["body", "events", 1],
-                                                         ["body", "events", 2]]
+        assert [d["loc"] for d in error["details"]] == [
+            ["body", "events", 1],
+            ["body", "events", 2],
+        ]
 
-    def test_an_empty_event_list_is_refused(self, client: TestClient,
-                                            workspace: VerifiedWorkspace) -> None:
-        response = client.post("/v1/webhooks", headers=workspace.headers,
-                               json={"url": HOOK, "events": []})
+    def test_an_empty_event_list_is_refused(
+        self, client: TestClient, workspace: VerifiedWorkspace
+    ) -> None:
+        response = client.post(
+            "/v1/webhooks", headers=workspace.headers, json={"url": HOOK, "events": []}
+        )
         assert response.status_code == 422
 
-    def test_urls_go_through_the_ssrf_guard(self, settings: Settings,
-                                            workspace: VerifiedWorkspace) -> None:
+    def test_urls_go_through_the_ssrf_guard(
+        self, settings: Settings, workspace: VerifiedWorkspace
+    ) -> None:
         strict = settings.model_copy(update={"allow_private_urls": False})
         with TestClient(create_app(strict)) as client:
-            for url in ("http://127.0.0.1:8000/hook", "http://169.254.169.254/",
-                        "http://[::1]/", "ftp://example.com/", "http://2130706433/",
-                        "http://user@example.com/"):
-                response = client.post("/v1/webhooks", headers=workspace.headers,
-                                       json={"url": url, "events": ["*"]})
+            for url in (
+                "http://127.0.0.1:8000/hook",
+                "http://169.254.169.254/",
+                "http://[::1]/",
+                "ftp://example.com/",
+                "http://2130706433/",
+                "http://user@example.com/",
+            ):
+                response = client.post(
+                    "/v1/webhooks", headers=workspace.headers, json={"url": url, "events": ["*"]}
+                )
                 assert response.status_code == 422, url
                 assert response.json()["error"]["code"] == "url_not_allowed", url
 
@@ -73,14 +92,16 @@ class TestCreate:
 
 
 class TestReadUpdateDelete:
-    def test_list_is_paginated_newest_first(self, client: TestClient,
-                                            workspace: VerifiedWorkspace) -> None:
+    def test_list_is_paginated_newest_first(
+        self, client: TestClient, workspace: VerifiedWorkspace
+    ) -> None:
         ids = [create_webhook(client, workspace, f"{HOOK}{i}")["id"] for i in range(3)]
         first = client.get("/v1/webhooks?limit=2", headers=workspace.headers).json()
         assert [item["id"] for item in first["data"]] == ids[::-1][:2]
         assert first["has_more"] is True and "secret" not in first["data"][0]
-        rest = client.get(f"/v1/webhooks?limit=2&cursor={first['next_cursor']}",
-                          headers=workspace.headers).json()
+        rest = client.get(
+            f"/v1/webhooks?limit=2&cursor={first['next_cursor']}", headers=workspace.headers
+        ).json()
         assert [item["id"] for item in rest["data"]] == [ids[0]]
         assert rest["has_more"] is False
 
@@ -88,26 +109,34 @@ class TestReadUpdateDelete:
         webhook = create_webhook(client, workspace, HOOK, ["render.completed"])
         path = f"/v1/webhooks/{webhook['id']}"
         assert client.get(path, headers=workspace.headers).json()["url"] == HOOK
-        patched = client.patch(path, headers=workspace.headers,
-                               json={"enabled": False, "events": ["asset.ready"]})
+        patched = client.patch(
+            path, headers=workspace.headers, json={"enabled": False, "events": ["asset.ready"]}
+        )
         assert patched.status_code == 200
         assert patched.json()["enabled"] is False
         assert patched.json()["events"] == ["asset.ready"]
         assert patched.json()["url"] == HOOK
-        assert client.patch(path, headers=workspace.headers,
-                            json={"events": ["nope"]}).status_code == 422
+        assert (
+            client.patch(path, headers=workspace.headers, json={"events": ["nope"]}).status_code
+            == 422
+        )
         assert client.delete(path, headers=workspace.headers).status_code == 204
         assert client.get(path, headers=workspace.headers).status_code == 404
 
     def test_another_workspaces_webhook_is_not_found(
-            self, client: TestClient, workspace: VerifiedWorkspace,
-            other_workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, workspace: VerifiedWorkspace, other_workspace: VerifiedWorkspace
+    ) -> None:
         webhook = create_webhook(client, workspace, HOOK)
         path = f"/v1/webhooks/{webhook['id']}"
-        calls = [("get", path, None), ("patch", path, {"enabled": False}),
-                 ("delete", path, None), ("post", f"{path}/test", None),
-                 ("post", f"{path}/rotate-secret", None), ("get", f"{path}/deliveries", None),
-                 ("post", f"{path}/deliveries/dlv_01X/retry", None)]
+        calls = [
+            ("get", path, None),
+            ("patch", path, {"enabled": False}),
+            ("delete", path, None),
+            ("post", f"{path}/test", None),
+            ("post", f"{path}/rotate-secret", None),
+            ("get", f"{path}/deliveries", None),
+            ("post", f"{path}/deliveries/dlv_01X/retry", None),
+        ]
         for method, url, body in calls:
             response = client.request(method, url, headers=other_workspace.headers, json=body)
             assert response.status_code == 404, (method, url)
@@ -117,11 +146,13 @@ class TestReadUpdateDelete:
 
 class TestRotateSecret:
     def test_rotation_rekeys_the_whole_workspace(
-            self, client: TestClient, workspace: VerifiedWorkspace) -> None:
+        self, client: TestClient, workspace: VerifiedWorkspace
+    ) -> None:
         first = create_webhook(client, workspace, HOOK)
         second = create_webhook(client, workspace, HOOK + "2")
-        rotated = client.post(f"/v1/webhooks/{second['id']}/rotate-secret",
-                              headers=workspace.headers)
+        rotated = client.post(
+            f"/v1/webhooks/{second['id']}/rotate-secret", headers=workspace.headers
+        )
         assert rotated.status_code == 200
         secret = rotated.json()["secret"]
         assert secret.startswith("whsec_") and secret != first["secret"]
@@ -129,8 +160,11 @@ class TestRotateSecret:
 
 
 def test_deleting_the_workspace_removes_its_webhook_rows(
-        client: TestClient, settings: Settings, workspace: VerifiedWorkspace,
-        other_workspace: VerifiedWorkspace) -> None:
+    client: TestClient,
+    settings: Settings,
+    workspace: VerifiedWorkspace,
+    other_workspace: VerifiedWorkspace,
+) -> None:
     create_webhook(client, workspace, HOOK)
     create_webhook(client, other_workspace, HOOK)
     assert client.delete("/v1/workspace", headers=workspace.headers).status_code == 204
@@ -145,16 +179,24 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
     paths = schema["paths"]
     assert {"post", "get"} <= set(paths["/v1/webhooks"])
     assert {"get", "patch", "delete"} <= set(paths["/v1/webhooks/{webhook_id}"])
-    for suffix in ("test", "rotate-secret", "deliveries",
-                   "deliveries/{delivery_id}/retry"):
+    for suffix in ("test", "rotate-secret", "deliveries", "deliveries/{delivery_id}/retry"):
         assert f"/v1/webhooks/{{webhook_id}}/{suffix}" in paths
     attempt = schema["components"]["schemas"]["DeliveryAttemptOut"]["properties"]
-    assert {"delivery_id", "attempt_number", "status", "status_code", "response_body",
-            "attempted_at", "next_retry_at", "job_id"} <= set(attempt)
+    assert {
+        "delivery_id",
+        "attempt_number",
+        "status",
+        "status_code",
+        "response_body",
+        "attempted_at",
+        "next_retry_at",
+        "job_id",
+    } <= set(attempt)
 
 
 def test_two_transactions_creating_the_first_secret_agree(
-        settings: Settings, workspace: VerifiedWorkspace) -> None:
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     """Two producers publishing the first event of a workspace at once must both commit."""
     url = settings.resolved_database_url
     results: list[str] = []

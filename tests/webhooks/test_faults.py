@@ -25,8 +25,9 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def first_attempts(client: TestClient, workspace: VerifiedWorkspace,
-                   webhook_id: str) -> list[dict[str, Any]]:
+def first_attempts(
+    client: TestClient, workspace: VerifiedWorkspace, webhook_id: str
+) -> list[dict[str, Any]]:
     return [a for a in deliveries(client, workspace, webhook_id) if a["attempt_number"] == 1]
 
 
@@ -35,15 +36,18 @@ FAULTS = {
     "client_error": (Reply(404, b"no such hook"), 404, None),
     "slow": (Reply(200, delay=1.5), None, "timeout"),
     "connection_closed": (Reply(close=True), None, "connection_closed"),
-    "redirect_to_private": (Reply(302, headers={"Location": "http://169.254.169.254/latest/"}),
-                            302, "redirect_not_followed"),
+    "redirect_to_private": (
+        Reply(302, headers={"Location": "http://169.254.169.254/latest/"}),
+        302,
+        "redirect_not_followed",
+    ),
 }
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_each_fault_is_recorded_and_retried(fault: str, client: TestClient,
-                                            settings: Settings,
-                                            workspace: VerifiedWorkspace) -> None:
+def test_each_fault_is_recorded_and_retried(
+    fault: str, client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     reply, status_code, error_code = FAULTS[fault]
     answers = iter([reply, Reply(200)])
     with live_server(lambda r: next(answers)) as receiver:
@@ -62,8 +66,9 @@ def test_each_fault_is_recorded_and_retried(fault: str, client: TestClient,
         assert "169.254.169.254" in first["error"]["message"]
 
 
-def test_a_receiver_that_is_down_is_retried(client: TestClient, settings: Settings,
-                                            workspace: VerifiedWorkspace) -> None:
+def test_a_receiver_that_is_down_is_retried(
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     port = closed_port()
     webhook = create_webhook(client, workspace, f"http://127.0.0.1:{port}/hook")
     emit(settings, workspace.id, "render.completed")
@@ -71,17 +76,23 @@ def test_a_receiver_that_is_down_is_retried(client: TestClient, settings: Settin
     assert failed.outcome.error is not None
     assert failed.outcome.error["code"] == "connection_failed"
     with live_server() as receiver:
-        client.patch(f"/v1/webhooks/{webhook['id']}", headers=workspace.headers,
-                     json={"url": receiver.url("/hook")})
+        client.patch(
+            f"/v1/webhooks/{webhook['id']}",
+            headers=workspace.headers,
+            json={"url": receiver.url("/hook")},
+        )
         (retried,) = run(settings, at(10))
         assert len(receiver.received) == 1
     assert retried.outcome.succeeded
     assert [a["status"] for a in deliveries(client, workspace, webhook["id"])] == [
-        "failed", "succeeded"]
+        "failed",
+        "succeeded",
+    ]
 
 
-def test_a_huge_body_is_cut_and_never_blocks(client: TestClient, settings: Settings,
-                                            workspace: VerifiedWorkspace) -> None:
+def test_a_huge_body_is_cut_and_never_blocks(
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     with live_server(lambda r: Reply(200, b"accepted", stream_bytes=500 * 1024 * 1024)) as rcv:
         webhook = create_webhook(client, workspace, rcv.url("/hook"))
         emit(settings, workspace.id, "render.completed")
@@ -94,8 +105,9 @@ def test_a_huge_body_is_cut_and_never_blocks(client: TestClient, settings: Setti
     assert len(attempt["response_body"]) == 4096
 
 
-def test_the_ssrf_guard_runs_at_delivery(client: TestClient, settings: Settings,
-                                         workspace: VerifiedWorkspace) -> None:
+def test_the_ssrf_guard_runs_at_delivery(
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     with live_server() as receiver:
         webhook = create_webhook(client, workspace, receiver.url("/hook"))
         strict = settings.model_copy(update={"allow_private_urls": False})
@@ -110,7 +122,8 @@ def test_the_ssrf_guard_runs_at_delivery(client: TestClient, settings: Settings,
 
 
 def test_a_slow_receiver_does_not_hold_up_the_others(
-        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     slow_answered = threading.Event()
 
     def slow_script(received: Received) -> Reply:
@@ -137,7 +150,8 @@ def test_a_slow_receiver_does_not_hold_up_the_others(
 
 
 def test_a_backlog_for_one_slow_job_does_not_hide_other_deliveries(
-        client: TestClient, settings: Settings, workspace: VerifiedWorkspace) -> None:
+    client: TestClient, settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     slow_answers = threading.Event()
 
     def slow_script(received: Received) -> Reply:
@@ -149,8 +163,12 @@ def test_a_backlog_for_one_slow_job_does_not_hide_other_deliveries(
         create_webhook(client, workspace, fast.url("/fast"), ["task.*"])
         with session_scope(settings.resolved_database_url) as session:
             for index in range(250):  # one job's backlog, delivered one at a time, in order
-                publish(session, DomainEvent("render.progress", workspace.id, {"n": index},
-                                             subject_id="render_busy"))
+                publish(
+                    session,
+                    DomainEvent(
+                        "render.progress", workspace.id, {"n": index}, subject_id="render_busy"
+                    ),
+                )
         emit(settings, workspace.id, "task.completed", subject_id="task_other")
         stop = dispatcher(settings, concurrency=4, poll_seconds=0.05).start()
         try:

@@ -25,7 +25,11 @@ from tests.webhooks.helpers import create_webhook, envelope
 pytestmark = pytest.mark.slow
 
 TINY = {
-    "width": 64, "height": 36, "duration": 1, "frame_rate": 10, "background_color": "#ff0000",
+    "width": 64,
+    "height": 36,
+    "duration": 1,
+    "frame_rate": 10,
+    "background_color": "#ff0000",
     "elements": [{"type": "text", "id": "t1", "text": "Hi", "duration": 1, "font_size": 8}],
     "metadata": {"order_id": "A-17"},
 }
@@ -63,7 +67,8 @@ def lifecycle(types: list[str]) -> list[str]:
 
 
 def test_a_renders_lifecycle_reaches_the_workspace_endpoint_in_order(
-        served: TestClient, pro: VerifiedWorkspace) -> None:
+    served: TestClient, pro: VerifiedWorkspace
+) -> None:
     with live_server() as receiver:
         secret = create_webhook(served, pro, receiver.url("/hook"), ["render.*"])["secret"]
         response = served.post("/v1/renders", headers=pro.headers, json=TINY)
@@ -74,7 +79,8 @@ def test_a_renders_lifecycle_reaches_the_workspace_endpoint_in_order(
     events: list[dict[str, Any]] = [envelope(r) for r in received]
     assert lifecycle([e["type"] for e in events]) in (
         ["render.processing", "render.completed"],
-        ["render.processing", "render.progress", "render.completed"])
+        ["render.processing", "render.progress", "render.completed"],
+    )
     assert all(e["data"]["id"] == job_id for e in events)
     assert all(e["metadata"] == {"order_id": "A-17"} for e in events)
     assert events[-1]["data"]["status"] == "completed"
@@ -82,7 +88,8 @@ def test_a_renders_lifecycle_reaches_the_workspace_endpoint_in_order(
 
 
 def test_a_per_request_webhook_url_replaces_the_endpoints_for_that_render(
-        served: TestClient, pro: VerifiedWorkspace) -> None:
+    served: TestClient, pro: VerifiedWorkspace
+) -> None:
     with live_server() as endpoint, live_server() as callback:
         create_webhook(served, pro, endpoint.url("/hook"), ["render.*"])
         body = {**TINY, "webhook_url": callback.url("/render-done")}
@@ -94,17 +101,25 @@ def test_a_per_request_webhook_url_replaces_the_endpoints_for_that_render(
 
 
 def test_events_of_a_render_run_by_a_framelane_worker_process_are_delivered(
-        settings: Settings, pro: VerifiedWorkspace) -> None:
+    settings: Settings, pro: VerifiedWorkspace
+) -> None:
     """The worker writes the outbox rows in its own transactions; any dispatcher sends them."""
-    env = {**os.environ, "FRAMELANE_DATABASE_URL": settings.resolved_database_url,
-           "FRAMELANE_DATA_DIR": str(settings.data_dir),
-           "FRAMELANE_SECRET_KEY": settings.resolved_secret_key,
-           "FRAMELANE_ALLOW_PRIVATE_URLS": "true", "FRAMELANE_ENV": "testing"}
+    env = {
+        **os.environ,
+        "FRAMELANE_DATABASE_URL": settings.resolved_database_url,
+        "FRAMELANE_DATA_DIR": str(settings.data_dir),
+        "FRAMELANE_SECRET_KEY": settings.resolved_secret_key,
+        "FRAMELANE_ALLOW_PRIVATE_URLS": "true",
+        "FRAMELANE_ENV": "testing",
+    }
     with live_server() as receiver, TestClient(create_app(settings)) as api:
         create_webhook(api, pro, receiver.url("/hook"), ["render.*"])
-        worker = subprocess.Popen([sys.executable, "-m", "framelane.cli", "worker",
-                                   "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "framelane.cli", "worker", "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         stop = Dispatcher(settings, poll_seconds=0.2).start()
         try:
             job_id = api.post("/v1/renders", headers=pro.headers, json=TINY).json()["id"]

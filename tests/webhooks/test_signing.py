@@ -41,8 +41,7 @@ def snippet_verify(body: bytes, header: str, secret: str) -> bool:
     return docs_snippet()(body, header, secret)
 
 
-VERIFIERS: dict[str, Verifier] = {"package": package_verify,
-                                  "docs_stdlib_snippet": snippet_verify}
+VERIFIERS: dict[str, Verifier] = {"package": package_verify, "docs_stdlib_snippet": snippet_verify}
 
 
 @pytest.mark.parametrize("name", sorted(VERIFIERS))
@@ -65,8 +64,10 @@ class TestVerify:
         assert not check(BODY, sign(BODY, SECRET, int(time.time()) + 301), SECRET)
         assert check(BODY, sign(BODY, SECRET, int(time.time()) - 250), SECRET)
 
-    @pytest.mark.parametrize("header", ["", "garbage", "t=abc,v1=00", "v1=deadbeef",
-                                        f"t={int(time.time())}", "t=1,t=2,v1=00"])
+    @pytest.mark.parametrize(
+        "header",
+        ["", "garbage", "t=abc,v1=00", "v1=deadbeef", f"t={int(time.time())}", "t=1,t=2,v1=00"],
+    )
     def test_refuses_malformed_headers(self, name: str, header: str) -> None:
         assert not VERIFIERS[name](BODY, header, SECRET)
 

@@ -17,8 +17,15 @@ class TestWorkspace:
     def test_get_and_rename(self, client: TestClient, workspace: VerifiedWorkspace) -> None:
         body = client.get("/v1/workspace", headers=workspace.headers).json()
         assert body["id"] == workspace.id and body["name"] == "Acme"
-        assert set(body) >= {"id", "name", "created_at", "email", "email_verified", "plan",
-                             "plan_status"}
+        assert set(body) >= {
+            "id",
+            "name",
+            "created_at",
+            "email",
+            "email_verified",
+            "plan",
+            "plan_status",
+        }
         renamed = client.patch("/v1/workspace", json={"name": "Acme 2"}, headers=workspace.headers)
         assert renamed.json()["name"] == "Acme 2"
         empty = client.patch("/v1/workspace", json={"name": ""}, headers=workspace.headers)
@@ -40,8 +47,11 @@ class TestWorkspace:
         assert usage["task_count"] == 1 and usage["egress_bytes"] == 1234
 
     def test_delete_cascades_only_this_workspace(
-        self, client: TestClient, workspace: VerifiedWorkspace,
-        other_workspace: VerifiedWorkspace, settings: Settings,
+        self,
+        client: TestClient,
+        workspace: VerifiedWorkspace,
+        other_workspace: VerifiedWorkspace,
+        settings: Settings,
     ) -> None:
         with session_scope(settings.resolved_database_url) as session:
             UsageRepository.from_session(session).record(workspace.id, "task", 1, None)
@@ -52,6 +62,5 @@ class TestWorkspace:
             for model in (Workspace, ApiKey, Membership, UsageRecord):
                 column = model.id if model is Workspace else model.workspace_id  # type: ignore[attr-defined]
                 assert session.scalar(select(func.count()).where(column == workspace.id)) == 0
-                assert session.scalar(
-                    select(func.count()).where(column == other_workspace.id)) == 1
+                assert session.scalar(select(func.count()).where(column == other_workspace.id)) == 1
         assert client.get("/v1/workspace", headers=other_workspace.headers).status_code == 200

@@ -49,12 +49,24 @@ def feature_routers() -> list[APIRouter]:
     from framelane.webhooks import endpoints as webhooks
     from framelane.workspaces import endpoints as workspaces
 
-    return [system.router, identity.router, workspaces.router, files.router, renders.router,
-            webhooks.router, tokens.router, ingest.router, tasks.router, capabilities.router]
+    return [
+        system.router,
+        identity.router,
+        workspaces.router,
+        files.router,
+        renders.router,
+        webhooks.router,
+        tokens.router,
+        ingest.router,
+        tasks.router,
+        capabilities.router,
+    ]
 
 
 TOKEN_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object", "title": "TokenError", "required": ["error"],
+    "type": "object",
+    "title": "TokenError",
+    "required": ["error"],
     "properties": {"error": {"type": "string", "description": "a human-readable message"}},
 }
 
@@ -72,18 +84,22 @@ def describe_validation_errors(route: str, responses: dict[str, Any]) -> None:
         for status in ("400", "401", "403", "404", "429"):
             responses[status] = {"description": "error", "content": error_content("TokenError")}
     elif "422" in responses:
-        responses["422"] = {"description": "validation_error",
-                            "content": error_content("ErrorEnvelope")}
+        responses["422"] = {
+            "description": "validation_error",
+            "content": error_content("ErrorEnvelope"),
+        }
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title="Framelane API", version=app.version, description=DESCRIPTION,
-                         routes=app.routes)
+    schema = get_openapi(
+        title="Framelane API", version=app.version, description=DESCRIPTION, routes=app.routes
+    )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["ErrorEnvelope"] = ErrorEnvelope.model_json_schema(
-        ref_template="#/components/schemas/{model}")
+        ref_template="#/components/schemas/{model}"
+    )
     for definition in components["ErrorEnvelope"].pop("$defs", {}).items():
         components.setdefault(definition[0], definition[1])
     components["TokenError"] = TOKEN_ERROR_SCHEMA
@@ -113,9 +129,11 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Fal
     app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]
     sessions = sessionmaker_for(settings.resolved_database_url)
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
-    app.add_middleware(RateLimitMiddleware,
-                       limiter=RateLimiter(settings.rate_limits, settings.rate_limit_url),
-                       enabled=settings.rate_limits_enabled)
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=RateLimiter(settings.rate_limits, settings.rate_limit_url),
+        enabled=settings.rate_limits_enabled,
+    )
     app.add_middleware(SignedUrlCorsMiddleware)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     if start_background:

@@ -18,8 +18,9 @@ V = TypeVar("V")
 class TtlCache(Generic[V]):
     """`key → value`, each entry trusted for `ttl` seconds from when it was stored."""
 
-    def __init__(self, max_entries: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_entries = max_entries
         self.clock = clock
         self._entries: dict[str, tuple[float, V]] = {}

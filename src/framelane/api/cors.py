@@ -31,19 +31,23 @@ class SignedUrlCorsMiddleware:
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"access-control-allow-origin", b"*"),
-                                      (b"access-control-expose-headers", EXPOSED_HEADERS)]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"access-control-allow-origin", b"*"),
+                    (b"access-control-expose-headers", EXPOSED_HEADERS),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_cors)
 
     async def _preflight(self, scope: Scope, send: Send) -> None:
         requested = (header(scope, b"access-control-request-headers") or "").encode("latin-1")
-        headers = [(b"access-control-allow-origin", b"*"),
-                   (b"access-control-allow-methods", ALLOWED_METHODS),
-                   (b"access-control-max-age", PREFLIGHT_MAX_AGE),
-                   (b"vary", b"access-control-request-headers")]
+        headers = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-allow-methods", ALLOWED_METHODS),
+            (b"access-control-max-age", PREFLIGHT_MAX_AGE),
+            (b"vary", b"access-control-request-headers"),
+        ]
         if requested:
             headers.append((b"access-control-allow-headers", requested))
         await send({"type": "http.response.start", "status": 204, "headers": headers})

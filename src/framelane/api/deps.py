@@ -183,7 +183,8 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
         # Trusted from the cache on the loop; a lookup may write the key's last use, so it
         # (like a write request's lookup) runs off the loop.
         principal = trusted_principal(settings, token) or await anyio.to_thread.run_sync(
-            remembered_principal, session, settings, token)
+            remembered_principal, session, settings, token
+        )
     else:
         principal = await anyio.to_thread.run_sync(principal_from_token, session, token)
     if principal is None:
@@ -205,8 +206,14 @@ class WorkspaceContext:
 
     __slots__ = ("_session", "_workspace", "id", "principal", "role")
 
-    def __init__(self, workspace_id: str, principal: Principal, role: str, session: Session,
-                 workspace: Workspace | None = None) -> None:
+    def __init__(
+        self,
+        workspace_id: str,
+        principal: Principal,
+        role: str,
+        session: Session,
+        workspace: Workspace | None = None,
+    ) -> None:
         self.id = workspace_id
         self.principal = principal
         self.role = role

@@ -22,9 +22,16 @@ log = logging.getLogger("framelane.api")
 TOKEN_API_PREFIX = "/api/v1"
 
 HTTP_CODES = {
-    400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
 }
 
 
@@ -41,7 +48,11 @@ class ErrorEnvelope(BaseModel):
 
 
 def error_response(
-    request: Request | None, status: int, code: str, message: str, details: Any = None,
+    request: Request | None,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     path = request.url.path if request is not None else ""
@@ -54,16 +65,18 @@ def error_response(
 
 def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
     return [
-        {"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")),
-         "type": str(error.get("type", ""))}
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
         for error in errors
     ]
 
 
 async def handle_framelane_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FramelaneError)
-    return error_response(request, exc.status_code, exc.code, exc.message, exc.details,
-                          exc.headers)
+    return error_response(request, exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
 
 async def handle_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -84,15 +97,18 @@ async def handle_http_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"No route for {request.method} {request.url.path}."
     if exc.status_code == 405:
         message = f"Method {request.method} is not allowed on {request.url.path}."
-    return error_response(request, exc.status_code, code, message, None,
-                          getattr(exc, "headers", None))
+    return error_response(
+        request, exc.status_code, code, message, None, getattr(exc, "headers", None)
+    )
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     log.exception("unhandled error", extra={"request_id": request_id})
-    message = "Internal server error" if request.url.path.startswith(TOKEN_API_PREFIX) else (
-        "An unexpected error occurred."
+    message = (
+        "Internal server error"
+        if request.url.path.startswith(TOKEN_API_PREFIX)
+        else ("An unexpected error occurred.")
     )
     return error_response(request, 500, "internal_error", message, {"request_id": request_id})
 
@@ -106,8 +122,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorEnvelope, "description": code.replace("_", " ")}
-    for status, code in [(400, "invalid_request"), (401, "unauthorized"), (403, "forbidden"),
-                         (404, "not_found"), (409, "conflict"), (413, "payload_too_large"),
-                         (422, "validation_error"), (429, "rate_limited"),
-                         (500, "internal_error")]
+    for status, code in [
+        (400, "invalid_request"),
+        (401, "unauthorized"),
+        (403, "forbidden"),
+        (404, "not_found"),
+        (409, "conflict"),
+        (413, "payload_too_large"),
+        (422, "validation_error"),
+        (429, "rate_limited"),
+        (500, "internal_error"),
+    ]
 }

@@ -42,8 +42,9 @@ class Owner:
 def resolve_owner(session: Session, scope: Scope) -> Owner:
     auth = header(scope, b"authorization")
     if auth and " " in auth:
-        key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(
-            auth.split(" ", 1)[1].strip())))
+        key = session.scalar(
+            select(ApiKey).where(ApiKey.key_hash == hash_secret(auth.split(" ", 1)[1].strip()))
+        )
         if key is not None and key.workspace_id:
             return Owner(f"ws:{key.workspace_id}", key.workspace_id)
         if key is not None and key.user_id:
@@ -52,8 +53,9 @@ def resolve_owner(session: Session, scope: Scope) -> Owner:
     cookie = header(scope, b"cookie") or ""
     match = re.search(rf"{SESSION_COOKIE}=([^;\s]+)", cookie)
     if match:
-        record = session.scalar(select(ConsoleSession).where(
-            ConsoleSession.token_hash == hash_secret(match.group(1))))
+        record = session.scalar(
+            select(ConsoleSession).where(ConsoleSession.token_hash == hash_secret(match.group(1)))
+        )
         if record is not None:
             workspace = header(scope, b"framelane-workspace") or ""
             return Owner(f"usr:{record.user_id}:{workspace}"[:64], None)
@@ -71,8 +73,13 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not KEY_PATTERN.match(key):
-            await send_error(send, scope, 400, "invalid_request",
-                             "Idempotency-Key must be 1–255 printable ASCII characters.")
+            await send_error(
+                send,
+                scope,
+                400,
+                "invalid_request",
+                "Idempotency-Key must be 1–255 printable ASCII characters.",
+            )
             return
         try:
             body = await read_body(receive)
@@ -95,12 +102,21 @@ class IdempotencyMiddleware:
             owner = resolve_owner(session, scope)
         while True:
             with self.sessions() as session:
-                session.execute(delete(IdempotencyRecord).where(
-                    IdempotencyRecord.scope == owner.scope, IdempotencyRecord.key == key,
-                    IdempotencyRecord.created_at < utcnow() - RETENTION))
-                session.add(IdempotencyRecord(scope=owner.scope, key=key,
-                                              request_hash=fingerprint,
-                                              workspace_id=owner.workspace_id))
+                session.execute(
+                    delete(IdempotencyRecord).where(
+                        IdempotencyRecord.scope == owner.scope,
+                        IdempotencyRecord.key == key,
+                        IdempotencyRecord.created_at < utcnow() - RETENTION,
+                    )
+                )
+                session.add(
+                    IdempotencyRecord(
+                        scope=owner.scope,
+                        key=key,
+                        request_hash=fingerprint,
+                        workspace_id=owner.workspace_id,
+                    )
+                )
                 try:
                     session.commit()
                     return owner
@@ -108,7 +124,8 @@ class IdempotencyMiddleware:
                     session.rollback()
                 existing = session.get(IdempotencyRecord, (owner.scope, key))
                 if existing is not None and (
-                    existing.state == "done" or existing.request_hash != fingerprint
+                    existing.state == "done"
+                    or existing.request_hash != fingerprint
                     or time.monotonic() > deadline
                 ):
                     session.expunge(existing)
@@ -119,12 +136,22 @@ class IdempotencyMiddleware:
         self, scope: Scope, send: Send, record: IdempotencyRecord, fingerprint: str
     ) -> None:
         if record.request_hash != fingerprint:
-            await send_error(send, scope, 409, "idempotency_conflict",
-                             "This Idempotency-Key was already used with a different request.")
+            await send_error(
+                send,
+                scope,
+                409,
+                "idempotency_conflict",
+                "This Idempotency-Key was already used with a different request.",
+            )
             return
         if record.state != "done":
-            await send_error(send, scope, 409, "idempotency_in_progress",
-                             "A request with this Idempotency-Key is still being processed.")
+            await send_error(
+                send,
+                scope,
+                409,
+                "idempotency_in_progress",
+                "A request with this Idempotency-Key is still being processed.",
+            )
             return
         body = (record.response_body or "").encode()
         stored = record.response_headers or {}
@@ -158,12 +185,11 @@ class IdempotencyMiddleware:
             await self.app(scope, replay_body, capture)
         finally:
             kept = {k.decode(): v.decode() for k, v in headers if k.decode() in REPLAY_HEADERS}
-            await anyio.to_thread.run_sync(
-                self._finish, owner, key, status, kept, b"".join(chunks)
-            )
+            await anyio.to_thread.run_sync(self._finish, owner, key, status, kept, b"".join(chunks))
 
-    def _finish(self, owner: Owner, key: str, status: int, headers: dict[str, str],
-                body: bytes) -> None:
+    def _finish(
+        self, owner: Owner, key: str, status: int, headers: dict[str, str], body: bytes
+    ) -> None:
         with self.sessions() as session:
             record = session.get(IdempotencyRecord, (owner.scope, key))
             if record is None:

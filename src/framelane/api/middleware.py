@@ -51,15 +51,26 @@ def envelope_bytes(code: str, message: str, details: Any, path: str) -> bytes:
 
 
 async def send_error(
-    send: Send, scope: Scope, status: int, code: str, message: str, details: Any = None,
+    send: Send,
+    scope: Scope,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
     headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     body = envelope_bytes(code, message, details, scope.get("path", ""))
-    await send({
-        "type": "http.response.start", "status": status,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()), *(headers or [])],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -75,8 +86,10 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = header(scope, b"x-request-id")
-        request_id = incoming if incoming and REQUEST_ID_PATTERN.match(incoming) else (
-            f"req_{uuid.uuid4().hex}"
+        request_id = (
+            incoming
+            if incoming and REQUEST_ID_PATTERN.match(incoming)
+            else (f"req_{uuid.uuid4().hex}")
         )
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
@@ -84,8 +97,13 @@ class RequestContextMiddleware:
         try:
             if self._declared_too_large(scope):
                 status = 413
-                await send_error(send, scope, 413, "payload_too_large",
-                                 f"The request body exceeds {self.max_body_bytes} bytes.")
+                await send_error(
+                    send,
+                    scope,
+                    413,
+                    "payload_too_large",
+                    f"The request body exceeds {self.max_body_bytes} bytes.",
+                )
                 return
 
             async def send_with_id(message: Message) -> None:
@@ -93,8 +111,10 @@ class RequestContextMiddleware:
                 if message["type"] == "http.response.start":
                     status = message["status"]
                     message.setdefault("headers", [])
-                    message["headers"] = [*message["headers"],
-                                          (b"x-request-id", request_id.encode())]
+                    message["headers"] = [
+                        *message["headers"],
+                        (b"x-request-id", request_id.encode()),
+                    ]
                 await send(message)
 
             await self.app(scope, self._guarded_receive(scope, receive), send_with_id)
@@ -102,9 +122,17 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             REQUESTS.labels(scope["method"], str(status)).inc()
             LATENCY.labels(scope["method"]).observe(elapsed)
-            log.info("%s %s %s", scope["method"], scope["path"], status,
-                     extra={"status": status, "ms": round(elapsed * 1000, 2),
-                            "client": client_ip(scope)})
+            log.info(
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                    "client": client_ip(scope),
+                },
+            )
             request_id_var.reset(token)
 
     def _is_streaming(self, scope: Scope) -> bool:

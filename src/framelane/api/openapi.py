@@ -24,8 +24,7 @@ def request_body(*models: type[BaseModel], description: str = "") -> dict[str, A
     schema: dict[str, Any] = refs[0] if len(refs) == 1 else {"allOf": refs}
     if description:
         schema = {**schema, "description": description}
-    return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": schema}}}}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def add_components(document: dict[str, Any]) -> None:

@@ -60,7 +60,9 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 def paginate(
-    session: Session, stmt: Select[Row], id_column: InstrumentedAttribute[str],
+    session: Session,
+    stmt: Select[Row],
+    id_column: InstrumentedAttribute[str],
     params: PageParams,
 ) -> tuple[Sequence[Row], str | None, bool]:
     """Newest first by prefixed-ULID id; returns (rows, next_cursor, has_more)."""

@@ -72,8 +72,11 @@ class LocalMovingWindow:
     def _sweep(self, now: float) -> None:
         """Forget the identities whose every hit has left its rule's window."""
         self._next_sweep = now + self.SWEEP_SECONDS
-        idle = [key for key, hits in self._hits.items()
-                if not hits or hits[-1] < now - self._windows[key[0]]]
+        idle = [
+            key
+            for key, hits in self._hits.items()
+            if not hits or hits[-1] < now - self._windows[key[0]]
+        ]
         for key in idle:
             del self._hits[key]
 
@@ -122,12 +125,16 @@ def token_identity(scope: Scope) -> str | None:
 def limit_headers(path: str, verdict: Verdict) -> list[tuple[bytes, bytes]]:
     reset_in = max(0, math.ceil(verdict.reset_at - time.time()))
     if path.startswith("/api/v1"):
-        return [(b"x-ratelimit-limit", str(verdict.limit).encode()),
-                (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
-                (b"x-ratelimit-reset", str(math.ceil(verdict.reset_at)).encode())]
-    return [(b"ratelimit-limit", str(verdict.limit).encode()),
-            (b"ratelimit-remaining", str(verdict.remaining).encode()),
-            (b"ratelimit-reset", str(reset_in).encode())]
+        return [
+            (b"x-ratelimit-limit", str(verdict.limit).encode()),
+            (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
+            (b"x-ratelimit-reset", str(math.ceil(verdict.reset_at)).encode()),
+        ]
+    return [
+        (b"ratelimit-limit", str(verdict.limit).encode()),
+        (b"ratelimit-remaining", str(verdict.remaining).encode()),
+        (b"ratelimit-reset", str(reset_in).encode()),
+    ]
 
 
 class RateLimitMiddleware:
@@ -165,7 +172,8 @@ class RateLimitMiddleware:
     async def _refuse(self, scope: Scope, send: Send, path: str, verdict: Verdict) -> None:
         retry_after = max(1, math.ceil(verdict.reset_at - time.time()))
         message = (
-            "Rate limit exceeded. Please try again later." if path.startswith("/api/v1")
+            "Rate limit exceeded. Please try again later."
+            if path.startswith("/api/v1")
             else f"Too many requests. Retry after {retry_after} seconds."
         )
         headers = [*limit_headers(path, verdict), (b"retry-after", str(retry_after).encode())]

@@ -49,8 +49,10 @@ def readyz(request: Request) -> JSONResponse:
         except Exception as exc:  # a probe reports every failure, whatever its type
             results[name] = f"error: {type(exc).__name__}: {exc}"[:300]
     ready = all(value == "ok" for value in results.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": results},
-                        status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status_code=200 if ready else 503,
+    )
 
 
 @router.get("/version")

@@ -23,61 +23,126 @@ from framelane.render.transitions import TRANSITIONS
 from framelane.render.transitions.pixel import PixelTransition
 
 MOTION_SCOPES = (
-    {"name": "element", "supported": True,
-     "description": "The motion moves the whole element."},
-    {"name": "character", "supported": True,
-     "description": "On text without word_animation: each non-space glyph plays the motion "
-                    "in turn, for half its duration, starts spread so the last glyph ends "
-                    "with it; a glyph's canvas is four font sizes square. Only motions that "
-                    "offset, turn, scale, fade or scatter (explode) can play per glyph: "
-                    + ", ".join(character_motions())
-                    + ". Any other motion, an element that is not text, or text with "
-                    "word_animation is refused with capability_unsupported."},
-)  # fmt: skip
+    {"name": "element", "supported": True, "description": "The motion moves the whole element."},
+    {
+        "name": "character",
+        "supported": True,
+        "description": "On text without word_animation: each non-space glyph plays the motion "
+        "in turn, for half its duration, starts spread so the last glyph ends "
+        "with it; a glyph's canvas is four font sizes square. Only motions that "
+        "offset, turn, scale, fade or scatter (explode) can play per glyph: "
+        + ", ".join(character_motions())
+        + ". Any other motion, an element that is not text, or text with "
+        "word_animation is refused with capability_unsupported.",
+    },
+)
 ANIMATION_PRESETS = {
     "supported": False,
     "description": "`text.animation_preset` has no documented semantics; any value is refused "
-                   "with capability_unsupported. Use `motion[]` presets instead.",
+    "with capability_unsupported. Use `motion[]` presets instead.",
 }
 AUTH = {
     "scheme": "bearer",
     "header": "Authorization: Bearer fl_live_…",
     "key_kinds": {"workspace": "fl_live_…", "user_token": "tkc_…"},
-    "no_auth": ["GET /v1/capabilities", "POST /v1/signup", "POST /v1/signup/verify",
-                "POST /v1/signup/resend", "GET /healthz", "GET /readyz", "GET /version"],
-}  # fmt: skip
+    "no_auth": [
+        "GET /v1/capabilities",
+        "POST /v1/signup",
+        "POST /v1/signup/verify",
+        "POST /v1/signup/resend",
+        "GET /healthz",
+        "GET /readyz",
+        "GET /version",
+    ],
+}
 ONBOARDING = [
-    {"step": 1, "method": "POST", "path": "/v1/signup",
-     "body": {"workspace_name": "Acme", "email": "you@example.com"},
-     "returns": "201 {workspace, api_key}: the key is shown once and is inert until step 2"},
-    {"step": 2, "method": "POST", "path": "/v1/signup/verify",
-     "body": {"email": "you@example.com", "otp_code": "123456"},
-     "returns": "200: the 6-digit code from the email (valid 10 minutes, 5 attempts) activates "
-                "the key; POST /v1/signup/resend sends a new one"},
-    {"step": 3, "method": "POST", "path": "/v1/renders",
-     "headers": {"Authorization": "Bearer fl_live_…"},
-     "body": {"width": 640, "height": 360, "duration": 2, "elements": [
-         {"type": "text", "id": "t1", "text": "Hello", "duration": 2}]},
-     "returns": "202 Job; poll GET /v1/renders/{id}?wait=30, then GET "
-                "/v1/renders/{id}/download"},
-]  # fmt: skip
+    {
+        "step": 1,
+        "method": "POST",
+        "path": "/v1/signup",
+        "body": {"workspace_name": "Acme", "email": "you@example.com"},
+        "returns": "201 {workspace, api_key}: the key is shown once and is inert until step 2",
+    },
+    {
+        "step": 2,
+        "method": "POST",
+        "path": "/v1/signup/verify",
+        "body": {"email": "you@example.com", "otp_code": "123456"},
+        "returns": "200: the 6-digit code from the email (valid 10 minutes, 5 attempts) activates "
+        "the key; POST /v1/signup/resend sends a new one",
+    },
+    {
+        "step": 3,
+        "method": "POST",
+        "path": "/v1/renders",
+        "headers": {"Authorization": "Bearer fl_live_…"},
+        "body": {
+            "width": 640,
+            "height": 360,
+            "duration": 2,
+            "elements": [{"type": "text", "id": "t1", "text": "Hello", "duration": 2}],
+        },
+        "returns": "202 Job; poll GET /v1/renders/{id}?wait=30, then GET /v1/renders/{id}/download",
+    },
+]
 
 
 EFFECT_GROUPS: dict[str, tuple[str, ...]] = {
-    "film": ("vintage", "polaroid", "portra", "super8", "filmic", "add_grain", "sepia",
-             "light_leaks", "film_burn"),
-    "distortion": ("rgb_split", "ghosting", "displacement_map", "chromatic_aberration", "echo",
-                   "prism"),
-    "stylise": ("posterize", "mosaic", "mosaic_blur", "mosaic_posterize", "cc_halftone",
-                "cc_halftone_blue", "cc_halftone_green", "cc_halftone_red", "invert"),
-    "lens_camera": ("optics_compensation", "viewfinder", "night_vision", "thermal",
-                    "camera_lens_blur", "camera_lens_blur_bg", "box_blur", "lens_flare",
-                    "strobe_light", "snow", "glow"),
-    "retro_glitch": ("vhs", "vhs_overlay", "crt", "television", "glitch", "compression_glitch",
-                     "scanlines"),
+    "film": (
+        "vintage",
+        "polaroid",
+        "portra",
+        "super8",
+        "filmic",
+        "add_grain",
+        "sepia",
+        "light_leaks",
+        "film_burn",
+    ),
+    "distortion": (
+        "rgb_split",
+        "ghosting",
+        "displacement_map",
+        "chromatic_aberration",
+        "echo",
+        "prism",
+    ),
+    "stylise": (
+        "posterize",
+        "mosaic",
+        "mosaic_blur",
+        "mosaic_posterize",
+        "cc_halftone",
+        "cc_halftone_blue",
+        "cc_halftone_green",
+        "cc_halftone_red",
+        "invert",
+    ),
+    "lens_camera": (
+        "optics_compensation",
+        "viewfinder",
+        "night_vision",
+        "thermal",
+        "camera_lens_blur",
+        "camera_lens_blur_bg",
+        "box_blur",
+        "lens_flare",
+        "strobe_light",
+        "snow",
+        "glow",
+    ),
+    "retro_glitch": (
+        "vhs",
+        "vhs_overlay",
+        "crt",
+        "television",
+        "glitch",
+        "compression_glitch",
+        "scanlines",
+    ),
     "colour_grade": ("duotone", "cross_process", "bleach_bypass"),
     "keying": ("chroma_key",),
-}  # fmt: skip
+}
 """The groups of §11.1, so clients can present the effects the way the docs do."""
 
 
@@ -122,8 +187,9 @@ def task_capabilities() -> dict[str, Any]:
 
 
 def _spec_ranges() -> dict[str, Any]:
-    chroma = {name: spec.as_dict() for name, spec in CHROMA_PARAMETERS.items()
-              if name != "intensity"}  # fmt: skip
+    chroma = {
+        name: spec.as_dict() for name, spec in CHROMA_PARAMETERS.items() if name != "intensity"
+    }
     return {
         "chroma_settings": chroma,
         "motion_duration": {"exclusive_minimum": 0},
@@ -134,8 +200,16 @@ def _spec_ranges() -> dict[str, Any]:
     }
 
 
-_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
-           "maxLength", "minItems", "maxItems")
+_BOUNDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+)
 
 
 def _bounds(prop: dict[str, Any]) -> dict[str, Any]:
@@ -175,8 +249,11 @@ def _http_limits(settings: Settings) -> dict[str, Any]:
 def build_capabilities(settings: Settings) -> dict[str, Any]:
     """The whole document; every catalog entry carries `supported`."""
     document = copy.deepcopy(_static_part())
-    document["version"] = {"api": "v1", "server": package_version("framelane"),
-                           "catalog": document["version"]}  # fmt: skip
+    document["version"] = {
+        "api": "v1",
+        "server": package_version("framelane"),
+        "catalog": document["version"],
+    }
     document["limits"]["http"] = _http_limits(settings)
     document["rate_limits"] = settings.rate_limits.model_dump()
     document["plans"] = {name: plan.model_dump() for name, plan in settings.plans.items()}

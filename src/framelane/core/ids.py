@@ -5,8 +5,28 @@ from __future__ import annotations
 from ulid import ULID
 
 PREFIXES = frozenset(
-    {"render", "task", "ws", "key", "usr", "import", "asset", "wh", "evt", "dlv", "proj", "upl",
-     "mbr", "tkn", "ts", "mode", "tok", "sess", "otp", "att"}
+    {
+        "render",
+        "task",
+        "ws",
+        "key",
+        "usr",
+        "import",
+        "asset",
+        "wh",
+        "evt",
+        "dlv",
+        "proj",
+        "upl",
+        "mbr",
+        "tkn",
+        "ts",
+        "mode",
+        "tok",
+        "sess",
+        "otp",
+        "att",
+    }
 )
 
 

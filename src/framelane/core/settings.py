@@ -70,9 +70,12 @@ class Settings(BaseSettings):
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     rate_limits_enabled: bool = True
     api_key_cache_seconds: float = Field(
-        5.0, ge=0, description="how long a read (GET/HEAD) trusts an API key and its workspace "
+        5.0,
+        ge=0,
+        description="how long a read (GET/HEAD) trusts an API key and its workspace "
         "seen live before, without a query; a revoke or workspace delete in another process "
-        "takes effect here within this time (in the same process at once); 0 turns it off")
+        "takes effect here within this time (in the same process at once); 0 turns it off",
+    )
     embedded_workers: int = Field(1, description="worker threads started inside `serve`")
     job_lease_seconds: int = 30
     job_max_attempts: int = 2

@@ -13,5 +13,12 @@ from framelane.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
-__all__ = ["identity_models", "ingest_models", "jobs_models", "metadata", "tokens_models",
-           "usage_models", "webhooks_models"]
+__all__ = [
+    "identity_models",
+    "ingest_models",
+    "jobs_models",
+    "metadata",
+    "tokens_models",
+    "usage_models",
+    "webhooks_models",
+]

@@ -31,7 +31,9 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, pool_size=20,
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            pool_size=20,
             max_overflow=20,
         )
         event.listen(engine, "connect", _configure_sqlite)

@@ -25,8 +25,13 @@ def _note_write_statement(state: Any) -> None:
 
 def has_writes(session: Session) -> bool:
     """True when the transaction wrote anything (or has work queued for after the commit)."""
-    return bool(session.info.get(_WROTE) or session.info.get(_KEY) or session.new
-                or session.dirty or session.deleted)
+    return bool(
+        session.info.get(_WROTE)
+        or session.info.get(_KEY)
+        or session.new
+        or session.dirty
+        or session.deleted
+    )
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:

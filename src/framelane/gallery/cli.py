@@ -13,12 +13,23 @@ from framelane.gallery.specs import Frame
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "gallery", help="render every effect, motion, transition and caption style")
+        "gallery", help="render every effect, motion, transition and caption style"
+    )
     parser.add_argument("outdir", type=Path, help="directory for clips, sheets and index.html")
-    parser.add_argument("--kind", action="append", choices=sorted(KINDS), default=[],
-                        help="only these kinds (repeatable; default all)")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="only these catalog names (repeatable)")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=sorted(KINDS),
+        default=[],
+        help="only these kinds (repeatable; default all)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only these catalog names (repeatable)",
+    )
     parser.add_argument("--width", type=int, default=160)
     parser.add_argument("--height", type=int, default=90)
     parser.add_argument("--seconds", type=float, default=1.0)
@@ -29,8 +40,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _report(entry: Entry) -> None:
     mark = "ok " if entry.supported else "-- "
-    print(f"{mark}{entry.kind:16s} {entry.name:24s} {entry.milliseconds:7.0f} ms  {entry.how}",
-          file=sys.stderr)
+    print(
+        f"{mark}{entry.kind:16s} {entry.name:24s} {entry.milliseconds:7.0f} ms  {entry.how}",
+        file=sys.stderr,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,11 +51,23 @@ def run(args: argparse.Namespace) -> int:
         print("framelane: --width and --height must be even (H.264)", file=sys.stderr)
         return 2
     frame = Frame(args.width, args.height, args.seconds, args.fps)
-    entries = build_gallery(args.outdir, frame=frame, kinds=tuple(args.kind),
-                            only=frozenset(args.only), progress=None if args.quiet else _report)
-    summary = {kind: {"entries": sum(e.kind == kind for e in entries),
-                      "supported": sum(e.kind == kind and e.supported for e in entries)}
-               for kind in dict.fromkeys(e.kind for e in entries)}  # fmt: skip
-    print(json.dumps({"outdir": str(args.outdir), "index": str(args.outdir / "index.html"),
-                      "kinds": summary}))  # fmt: skip
+    entries = build_gallery(
+        args.outdir,
+        frame=frame,
+        kinds=tuple(args.kind),
+        only=frozenset(args.only),
+        progress=None if args.quiet else _report,
+    )
+    summary = {
+        kind: {
+            "entries": sum(e.kind == kind for e in entries),
+            "supported": sum(e.kind == kind and e.supported for e in entries),
+        }
+        for kind in dict.fromkeys(e.kind for e in entries)
+    }
+    print(
+        json.dumps(
+            {"outdir": str(args.outdir), "index": str(args.outdir / "index.html"), "kinds": summary}
+        )
+    )
     return 0 if entries else 1

@@ -52,9 +52,14 @@ class Entry:
     milliseconds: float
 
 
-def build_gallery(outdir: Path, *, frame: Frame | None = None, kinds: tuple[str, ...] = (),
-                  only: frozenset[str] = frozenset(),
-                  progress: Callable[[Entry], None] | None = None) -> list[Entry]:
+def build_gallery(
+    outdir: Path,
+    *,
+    frame: Frame | None = None,
+    kinds: tuple[str, ...] = (),
+    only: frozenset[str] = frozenset(),
+    progress: Callable[[Entry], None] | None = None,
+) -> list[Entry]:
     frame = frame or Frame()
     outdir.mkdir(parents=True, exist_ok=True)
     sources = write_sources(outdir / "sources", frame.width, frame.height)
@@ -71,15 +76,23 @@ def build_gallery(outdir: Path, *, frame: Frame | None = None, kinds: tuple[str,
             if progress is not None:
                 progress(entry)
         if thumbs:
-            sheets.save_png(sheets.grid(thumbs, columns=min(6, len(thumbs))),
-                            outdir / f"{kind}.png")  # fmt: skip
+            sheets.save_png(
+                sheets.grid(thumbs, columns=min(6, len(thumbs))), outdir / f"{kind}.png"
+            )
     (outdir / "gallery.json").write_text(json.dumps([asdict(e) for e in entries], indent=2))
     write_index(outdir, entries, frame)
     return entries
 
 
-def _one(outdir: Path, kind: str, name: str, registry: Registry[Any], spec_fn: SpecFn,
-         frame: Frame, sources: dict[str, Path]) -> tuple[Entry, Pixels]:
+def _one(
+    outdir: Path,
+    kind: str,
+    name: str,
+    registry: Registry[Any],
+    spec_fn: SpecFn,
+    frame: Frame,
+    sources: dict[str, Path],
+) -> tuple[Entry, Pixels]:
     started = time.perf_counter()
     entry = registry.entry(name)
     clip_path, sheet_path = outdir / kind / f"{name}.mp4", outdir / kind / f"{name}.png"
@@ -93,10 +106,19 @@ def _one(outdir: Path, kind: str, name: str, registry: Registry[Any], spec_fn: S
     else:
         body = thumb = sheets.placeholder(frame.width, frame.height, entry.description)
         how, clip = "missing: the protocol cannot express it yet", None
-    sheets.save_png(sheets.labelled(body, f"{kind[:-1]}: {name}", entry.description,
-                                    supported=entry.supported), sheet_path)  # fmt: skip
+    sheets.save_png(
+        sheets.labelled(body, f"{kind[:-1]}: {name}", entry.description, supported=entry.supported),
+        sheet_path,
+    )
     elapsed = (time.perf_counter() - started) * 1000.0
-    result = Entry(kind, name, entry.supported, entry.description, how,
-                   str(clip.relative_to(outdir)) if clip else None,
-                   str(sheet_path.relative_to(outdir)), round(elapsed, 1))  # fmt: skip
+    result = Entry(
+        kind,
+        name,
+        entry.supported,
+        entry.description,
+        how,
+        str(clip.relative_to(outdir)) if clip else None,
+        str(sheet_path.relative_to(outdir)),
+        round(elapsed, 1),
+    )
     return result, thumb

@@ -33,8 +33,9 @@ def grid(frames: list[Pixels], columns: int | None = None) -> Pixels:
     return sheet
 
 
-_ASCII = str.maketrans({"–": "-", "—": "-", "°": " deg", "×": "x", "…": "...", "’": "'",
-                        "▶": ">", "`": "", "%": "%"})
+_ASCII = str.maketrans(
+    {"–": "-", "—": "-", "°": " deg", "×": "x", "…": "...", "’": "'", "▶": ">", "`": "", "%": "%"}
+)
 
 
 def ascii_text(text: str) -> str:
@@ -57,10 +58,12 @@ def labelled(body: Pixels, title: str, subtitle: str, *, supported: bool) -> Pix
     strip = np.full((LABEL_HEIGHT, width, 3), (24, 24, 32), dtype=np.uint8)
     badge = (70, 200, 110) if supported else (230, 120, 60)
     cv2.rectangle(strip, (0, 0), (4, LABEL_HEIGHT), badge, -1)
-    cv2.putText(strip, _fit(title, width, 0.5), (10, 14), _FONT, 0.5, (255, 255, 255), 1,
-                cv2.LINE_AA)  # fmt: skip
-    cv2.putText(strip, _fit(subtitle, width, 0.35), (10, 28), _FONT, 0.35, (190, 190, 200), 1,
-                cv2.LINE_AA)  # fmt: skip
+    cv2.putText(
+        strip, _fit(title, width, 0.5), (10, 14), _FONT, 0.5, (255, 255, 255), 1, cv2.LINE_AA
+    )
+    cv2.putText(
+        strip, _fit(subtitle, width, 0.35), (10, 28), _FONT, 0.35, (190, 190, 200), 1, cv2.LINE_AA
+    )
     canvas = np.full((LABEL_HEIGHT + body.shape[0], width, 3), (16, 16, 22), dtype=np.uint8)
     canvas[:LABEL_HEIGHT] = strip
     canvas[LABEL_HEIGHT:, : body.shape[1]] = body
@@ -70,10 +73,19 @@ def labelled(body: Pixels, title: str, subtitle: str, *, supported: bool) -> Pix
 def placeholder(width: int, height: int, reason: str) -> Pixels:
     """A card for entries that cannot be rendered yet, naming why."""
     card = np.full((height, width, 3), (40, 30, 30), dtype=np.uint8)
-    cv2.putText(card, "not rendered yet:", (8, height // 2 - 6), _FONT, 0.4, (230, 150, 120), 1,
-                cv2.LINE_AA)  # fmt: skip
-    cv2.putText(card, _fit(reason, width, 0.33), (8, height // 2 + 12), _FONT, 0.33,
-                (220, 220, 220), 1, cv2.LINE_AA)  # fmt: skip
+    cv2.putText(
+        card, "not rendered yet:", (8, height // 2 - 6), _FONT, 0.4, (230, 150, 120), 1, cv2.LINE_AA
+    )
+    cv2.putText(
+        card,
+        _fit(reason, width, 0.33),
+        (8, height // 2 + 12),
+        _FONT,
+        0.33,
+        (220, 220, 220),
+        1,
+        cv2.LINE_AA,
+    )
     return card
 
 

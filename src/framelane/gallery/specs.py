@@ -20,14 +20,25 @@ class Frame:
 
 
 def _canvas(frame: Frame, elements: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"width": frame.width, "height": frame.height, "frame_rate": frame.fps,
-            "duration": frame.seconds, "background_color": "#101018", "elements": elements,
-            **extra}  # fmt: skip
+    return {
+        "width": frame.width,
+        "height": frame.height,
+        "frame_rate": frame.fps,
+        "duration": frame.seconds,
+        "background_color": "#101018",
+        "elements": elements,
+        **extra,
+    }
 
 
 def _picture(path: Path, seconds: float, **fields: Any) -> dict[str, Any]:
-    return {"type": "image", "id": path.stem, "source_url": str(path), "duration": seconds,
-            **fields}  # fmt: skip
+    return {
+        "type": "image",
+        "id": path.stem,
+        "source_url": str(path),
+        "duration": seconds,
+        **fields,
+    }
 
 
 def effect_spec(name: str, frame: Frame, sources: dict[str, Path]) -> dict[str, Any]:
@@ -43,12 +54,25 @@ def motion_spec(name: str, frame: Frame, sources: dict[str, Path]) -> dict[str, 
     """A half-size card over the landscape; the motion spans 80% of the clip from 10%, so the
     resting state shows at one end (looping presets loop for the whole clip)."""
     looping = bool(getattr(MOTIONS.entry(name), "looping", False))
-    start, length = (0.0, frame.seconds / 2) if looping else (0.1 * frame.seconds,
-                                                              0.8 * frame.seconds)
-    motion = {"type": name, "time": start, "duration": length, "easing": "ease_in_out",
-              "loop": looping}  # fmt: skip
-    card = _picture(sources["city"], frame.seconds, width="50%", height="50%", z_index=1,
-                    motion=[motion], border_radius=6)  # fmt: skip
+    start, length = (
+        (0.0, frame.seconds / 2) if looping else (0.1 * frame.seconds, 0.8 * frame.seconds)
+    )
+    motion = {
+        "type": name,
+        "time": start,
+        "duration": length,
+        "easing": "ease_in_out",
+        "loop": looping,
+    }
+    card = _picture(
+        sources["city"],
+        frame.seconds,
+        width="50%",
+        height="50%",
+        z_index=1,
+        motion=[motion],
+        border_radius=6,
+    )
     return _canvas(frame, [card, _picture(sources["landscape"], frame.seconds, z_index=0)])
 
 
@@ -57,8 +81,7 @@ def transition_spec(name: str, frame: Frame, sources: dict[str, Path]) -> dict[s
     half = frame.seconds / 2
     outgoing = _picture(sources["landscape"], half, id="from", time=0)
     incoming = _picture(sources["city"], half, id="to", time=half)
-    transition = {"type": name, "duration": 0.6 * frame.seconds, "from_id": "from",
-                  "to_id": "to"}  # fmt: skip
+    transition = {"type": name, "duration": 0.6 * frame.seconds, "from_id": "from", "to_id": "to"}
     return _canvas(frame, [outgoing, incoming], transitions=[transition])
 
 
@@ -68,8 +91,16 @@ WORDS = ("every", "word", "lights", "up")
 def word_animation_spec(name: str, frame: Frame, sources: dict[str, Path]) -> dict[str, Any]:
     step = frame.seconds / len(WORDS)
     words = [{"text": w, "start": i * step, "end": (i + 1) * step} for i, w in enumerate(WORDS)]
-    text = {"type": "text", "text": " ".join(WORDS), "duration": frame.seconds,
-            "font_family": "Inter", "font_weight": 800, "font_size": max(8, frame.height // 6),
-            "text_color": "#ffffff", "background_color": "#e0306a", "z_index": 1,
-            "word_animation": {"style": name, "words": words, "highlight_color": "#ffd400"}}
+    text = {
+        "type": "text",
+        "text": " ".join(WORDS),
+        "duration": frame.seconds,
+        "font_family": "Inter",
+        "font_weight": 800,
+        "font_size": max(8, frame.height // 6),
+        "text_color": "#ffffff",
+        "background_color": "#e0306a",
+        "z_index": 1,
+        "word_animation": {"style": name, "words": words, "highlight_color": "#ffd400"},
+    }
     return _canvas(frame, [text, _picture(sources["landscape"], frame.seconds, z_index=0)])

@@ -33,18 +33,23 @@ router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 
 
 def created_key_out(new_key: service.NewKey) -> ApiKeyCreated:
-    return ApiKeyCreated(**ApiKeyOut.model_validate(new_key.record).model_dump(),
-                         key=new_key.plaintext)
+    return ApiKeyCreated(
+        **ApiKeyOut.model_validate(new_key.record).model_dump(), key=new_key.plaintext
+    )
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=SignupOut,
-             tags=["signup"])
+@router.post(
+    "/signup", status_code=status.HTTP_201_CREATED, response_model=SignupOut, tags=["signup"]
+)
 def signup(body: SignupIn, session: SessionDep, settings: SettingsDep) -> SignupOut:
     """Create a workspace and an inert key; a 6-digit code is mailed (or logged)."""
-    created = service.signup(session, settings, workspace_name=body.workspace_name,
-                             email=body.email)
-    return SignupOut(workspace=WorkspaceOut.model_validate(created.workspace),
-                     api_key=created_key_out(created.key))
+    created = service.signup(
+        session, settings, workspace_name=body.workspace_name, email=body.email
+    )
+    return SignupOut(
+        workspace=WorkspaceOut.model_validate(created.workspace),
+        api_key=created_key_out(created.key),
+    )
 
 
 @router.post("/signup/verify", response_model=MessageOut, tags=["signup"])
@@ -67,18 +72,39 @@ def login(body: EmailIn, session: SessionDep, settings: SettingsDep) -> MessageO
 
 @router.post("/auth/verify", response_model=LoginOut, tags=["auth"])
 def verify_login(
-    body: VerifyIn, request: Request, response: Response, session: SessionDep,
+    body: VerifyIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
     settings: SettingsDep,
 ) -> LoginOut:
     new = service.finish_login(session, settings, email=body.email, code=body.otp_code)
     secure = request.url.scheme == "https"
     max_age = settings.session_days * 86400
-    response.set_cookie(SESSION_COOKIE, new.token, max_age=max_age, httponly=True,
-                        samesite="lax", secure=secure, path="/")
-    response.set_cookie(CSRF_COOKIE, new.csrf_token, max_age=max_age, httponly=False,
-                        samesite="lax", secure=secure, path="/")
-    return LoginOut(user_id=new.user.id, email=new.user.email, csrf_token=new.csrf_token,
-                    expires_at=new.expires_at)
+    response.set_cookie(
+        SESSION_COOKIE,
+        new.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        new.csrf_token,
+        max_age=max_age,
+        httponly=False,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    return LoginOut(
+        user_id=new.user.id,
+        email=new.user.email,
+        csrf_token=new.csrf_token,
+        expires_at=new.expires_at,
+    )
 
 
 @router.post("/auth/logout", response_model=MessageOut, tags=["auth"])
@@ -91,21 +117,28 @@ def logout(request: Request, response: Response, session: SessionDep) -> Message
     return MessageOut(message="Logged out.")
 
 
-@router.post("/api-keys", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated,
-             tags=["api-keys"])
-def create_api_key(body: ApiKeyCreate, context: AdminWorkspaceDep,
-                   session: SessionDep) -> ApiKeyCreated:
+@router.post(
+    "/api-keys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApiKeyCreated,
+    tags=["api-keys"],
+)
+def create_api_key(
+    body: ApiKeyCreate, context: AdminWorkspaceDep, session: SessionDep
+) -> ApiKeyCreated:
     """A new `fl_live_…` key with full access to the workspace; the plaintext is shown once."""
     return created_key_out(service.create_workspace_key(session, context.id, name=body.name))
 
 
 @router.get("/api-keys", response_model=Page[ApiKeyOut], tags=["api-keys"])
-def list_api_keys(context: AdminWorkspaceDep, session: SessionDep,
-                  page: PageDep) -> Page[ApiKeyOut]:
+def list_api_keys(
+    context: AdminWorkspaceDep, session: SessionDep, page: PageDep
+) -> Page[ApiKeyOut]:
     stmt = IdentityRepository.from_session(session).workspace_keys_query(context.id)
     rows, cursor, more = paginate(session, stmt, ApiKey.id, page)
-    return Page[ApiKeyOut](data=[ApiKeyOut.model_validate(r) for r in rows],
-                           next_cursor=cursor, has_more=more)
+    return Page[ApiKeyOut](
+        data=[ApiKeyOut.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
+    )
 
 
 @router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["api-keys"])

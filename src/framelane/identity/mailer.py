@@ -15,8 +15,13 @@ def send_code(settings: Settings, email: str, code: str, purpose: str) -> None:
     subject = f"Your Framelane {purpose} code: {code}"
     body = f"Your Framelane {purpose} code is {code}. It expires in 10 minutes."
     if not settings.smtp_host:
-        log.warning("one-time code for %s (%s): %s", email, purpose, code,
-                    extra={"email": email, "purpose": purpose, "otp_code": code})
+        log.warning(
+            "one-time code for %s (%s): %s",
+            email,
+            purpose,
+            code,
+            extra={"email": email, "purpose": purpose, "otp_code": code},
+        )
         return
     message = EmailMessage()
     message["From"] = settings.smtp_from

@@ -9,8 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=320,
-                      pattern=r"^[^@\s<>\"'\r\n]+@[^@\s<>\"'\r\n]+\.[^@\s<>\"'\r\n]+$"),
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=320,
+        pattern=r"^[^@\s<>\"'\r\n]+@[^@\s<>\"'\r\n]+\.[^@\s<>\"'\r\n]+$",
+    ),
 ]
 OtpCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]

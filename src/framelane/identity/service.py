@@ -75,12 +75,15 @@ def create_workspace(
     elif verified:
         user.email_verified = True
     workspace = Workspace(
-        id=new_id("ws"), name=name, owner_user_id=user.id, email=email,
-        email_verified=verified or user.email_verified, plan=plan,
+        id=new_id("ws"),
+        name=name,
+        owner_user_id=user.id,
+        email=email,
+        email_verified=verified or user.email_verified,
+        plan=plan,
     )
     repo.add(workspace)
-    repo.add(Membership(id=new_id("mbr"), workspace_id=workspace.id, user_id=user.id,
-                        role="owner"))
+    repo.add(Membership(id=new_id("mbr"), workspace_id=workspace.id, user_id=user.id, role="owner"))
     key = create_workspace_key(session, workspace.id, name="default")
     return NewWorkspace(workspace, user, key)
 
@@ -88,16 +91,19 @@ def create_workspace(
 def create_workspace_key(session: Session, workspace_id: str, *, name: str) -> NewKey:
     issued = keys.issue_workspace_key()
     record = ApiKey(
-        id=new_id("key"), kind="workspace", workspace_id=workspace_id, name=name,
-        key_hash=issued.hash, key_prefix=issued.display_prefix, scopes=[],
+        id=new_id("key"),
+        kind="workspace",
+        workspace_id=workspace_id,
+        name=name,
+        key_hash=issued.hash,
+        key_prefix=issued.display_prefix,
+        scopes=[],
     )
     IdentityRepository.from_session(session).add(record)
     return NewKey(record, issued.plaintext)
 
 
-def create_user_token(
-    session: Session, user_id: str, *, name: str, scopes: list[str]
-) -> NewKey:
+def create_user_token(session: Session, user_id: str, *, name: str, scopes: list[str]) -> NewKey:
     unknown = sorted(set(scopes) - set(USER_TOKEN_SCOPES))
     if unknown or not scopes:
         raise BadRequest(
@@ -106,8 +112,13 @@ def create_user_token(
         )
     issued = keys.issue_user_token()
     record = ApiKey(
-        id=new_id("key"), kind="user", user_id=user_id, name=name, key_hash=issued.hash,
-        key_prefix=issued.display_prefix, scopes=sorted(set(scopes)),
+        id=new_id("key"),
+        kind="user",
+        user_id=user_id,
+        name=name,
+        key_hash=issued.hash,
+        key_prefix=issued.display_prefix,
+        scopes=sorted(set(scopes)),
     )
     IdentityRepository.from_session(session).add(record)
     return NewKey(record, issued.plaintext)
@@ -135,11 +146,15 @@ def revoke_user_token(session: Session, user_id: str, key_id: str) -> ApiKey:
 
 # one-time codes
 
+
 def issue_code(session: Session, settings: Settings, email: str, purpose: str) -> None:
     code = keys.new_otp_code()
     IdentityRepository.from_session(session).add(
         OneTimeCode(
-            id=new_id("otp"), email=email, purpose=purpose, code_hash=keys.hash_secret(code),
+            id=new_id("otp"),
+            email=email,
+            purpose=purpose,
+            code_hash=keys.hash_secret(code),
             expires_at=utcnow() + CODE_TTL,
         )
     )
@@ -149,8 +164,11 @@ def issue_code(session: Session, settings: Settings, email: str, purpose: str) -
 def count_failed_attempt(session: Session, code_id: str) -> int:
     """Count a wrong guess in its own transaction: it must survive the request's rollback."""
     with Session(bind=session.get_bind()) as counter:
-        counter.execute(update(OneTimeCode).where(OneTimeCode.id == code_id)
-                        .values(attempts=OneTimeCode.attempts + 1))
+        counter.execute(
+            update(OneTimeCode)
+            .where(OneTimeCode.id == code_id)
+            .values(attempts=OneTimeCode.attempts + 1)
+        )
         attempts = counter.scalar(select(OneTimeCode.attempts).where(OneTimeCode.id == code_id))
         counter.commit()
     return int(attempts or 0)
@@ -162,9 +180,7 @@ def consume_code(session: Session, email: str, purpose: str, code: str) -> None:
     if record is None or record.consumed_at is not None or record.expires_at < utcnow():
         raise InvalidCode("The code is invalid or has expired. Request a new one.")
     if record.attempts >= CODE_MAX_ATTEMPTS:
-        raise TooManyRequests(
-            "Too many wrong codes. Request a new code.", code="too_many_attempts"
-        )
+        raise TooManyRequests("Too many wrong codes. Request a new code.", code="too_many_attempts")
     if not keys.codes_match(code, record.code_hash):
         attempts = count_failed_attempt(session, record.id)
         raise InvalidCode(
@@ -175,6 +191,7 @@ def consume_code(session: Session, email: str, purpose: str, code: str) -> None:
 
 
 # signup
+
 
 def signup(
     session: Session, settings: Settings, *, workspace_name: str, email: str
@@ -209,6 +226,7 @@ def resend_signup_code(session: Session, settings: Settings, *, email: str) -> N
 
 # console login
 
+
 def start_login(session: Session, settings: Settings, *, email: str) -> None:
     """Mail a login code if the user exists; the answer is the same either way."""
     email = normalise_email(email)
@@ -228,9 +246,15 @@ def finish_login(
     user.email_verified = True
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires_at = utcnow() + timedelta(days=settings.session_days)
-    repo.add(ConsoleSession(id=new_id("sess"), user_id=user.id,
-                            token_hash=keys.hash_secret(token), csrf_token=csrf,
-                            expires_at=expires_at))
+    repo.add(
+        ConsoleSession(
+            id=new_id("sess"),
+            user_id=user.id,
+            token_hash=keys.hash_secret(token),
+            csrf_token=csrf,
+            expires_at=expires_at,
+        )
+    )
     return NewConsoleSession(token, csrf, user, expires_at)
 
 

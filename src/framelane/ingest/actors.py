@@ -76,8 +76,13 @@ def _give_up(settings: Settings, asset_id: str, error: Exception) -> None:
     from framelane.ingest.processing import fail
 
     try:
-        fail(settings, asset_id, FramelaneError(
-            f"Processing failed unexpectedly ({type(error).__name__}).", code="internal_error"))
+        fail(
+            settings,
+            asset_id,
+            FramelaneError(
+                f"Processing failed unexpectedly ({type(error).__name__}).", code="internal_error"
+            ),
+        )
     except Exception:
         log.exception("could not record the failure", extra={"asset_id": asset_id})
 
@@ -101,8 +106,9 @@ def start_watcher(app: FastAPI) -> None:
     @asynccontextmanager
     async def lifespan(asgi_app: Any) -> AsyncIterator[Any]:
         stop = threading.Event()
-        thread = threading.Thread(target=_watch_loop, args=(settings, stop),
-                                  name="framelane-ingest-watch", daemon=True)
+        thread = threading.Thread(
+            target=_watch_loop, args=(settings, stop), name="framelane-ingest-watch", daemon=True
+        )
         thread.start()
         try:
             async with previous(asgi_app) as state:

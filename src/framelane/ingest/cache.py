@@ -53,8 +53,9 @@ class SourceCache:
         try:
             self._remember(url, result)
         except Exception:  # a cache that cannot keep a copy must not fail the render
-            log.warning("could not cache a source", exc_info=True,
-                        extra={"workspace_id": self.workspace_id})
+            log.warning(
+                "could not cache a source", exc_info=True, extra={"workspace_id": self.workspace_id}
+            )
         return result.path, result.content_type
 
     def _entry(self, url: str) -> FetchCacheEntry | None:
@@ -91,12 +92,22 @@ class SourceCache:
         key = cache_key(self.workspace_id, url)
         content_type = result.content_type or "application/octet-stream"
         self.storage.put_file(key, result.path, content_type)
-        fresh_until = (utcnow() + timedelta(seconds=result.fresh_seconds)
-                       if result.fresh_seconds else None)
+        fresh_until = (
+            utcnow() + timedelta(seconds=result.fresh_seconds) if result.fresh_seconds else None
+        )
         with session_scope(self.settings.resolved_database_url) as session:
-            IngestRepository.from_session(session).save_cache_entry(FetchCacheEntry(
-                id=cache_id(self.workspace_id, url), workspace_id=self.workspace_id, url=url,
-                storage_key=key, etag=result.validators.etag,
-                last_modified=result.validators.last_modified, fresh_until=fresh_until,
-                size_bytes=result.size, content_type=content_type, hits=0))
+            IngestRepository.from_session(session).save_cache_entry(
+                FetchCacheEntry(
+                    id=cache_id(self.workspace_id, url),
+                    workspace_id=self.workspace_id,
+                    url=url,
+                    storage_key=key,
+                    etag=result.validators.etag,
+                    last_modified=result.validators.last_modified,
+                    fresh_until=fresh_until,
+                    size_bytes=result.size,
+                    content_type=content_type,
+                    hits=0,
+                )
+            )
         log.info("cached source", extra={"workspace_id": self.workspace_id, "bytes": result.size})

@@ -42,5 +42,4 @@ def register(subparsers: Any) -> None:
     probe = commands.add_parser("probe", help="probe media files (JSON lines)")
     probe.add_argument("files", nargs="+")
     probe.set_defaults(func=cmd_probe)
-    commands.add_parser("sweep", help="run one ingest watcher round").set_defaults(
-        func=cmd_sweep)
+    commands.add_parser("sweep", help="run one ingest watcher round").set_defaults(func=cmd_sweep)

@@ -37,14 +37,16 @@ UPLOAD_THREADS = 32
 
 
 @router.post("/v1/uploads", response_model=UploadOut, status_code=status.HTTP_201_CREATED)
-def create_upload(body: UploadCreate, ctx: WorkspaceDep, session: SessionDep,
-                  settings: SettingsDep) -> UploadOut:
+def create_upload(
+    body: UploadCreate, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> UploadOut:
     """A signed, expiring PUT URL for one file (1 hour) and the `source_url` to use it by."""
     return service.create_upload(session, settings, ctx.id, body)
 
 
 def _sync_chunks(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
     """Pull the request body chunk by chunk from the event loop into this worker thread."""
+
     async def next_chunk() -> bytes | None:
         try:
             return await stream.__anext__()
@@ -59,25 +61,44 @@ def _sync_chunks(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
             yield chunk
 
 
-BINARY_BODY = {"requestBody": {"required": True, "description": "The whole file, once.",
-                               "content": {"*/*": {"schema": {"type": "string",
-                                                             "format": "binary"}}}}}
+BINARY_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The whole file, once.",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
-@router.put(f"{UPLOAD_ROUTE}/{{key:path}}", response_model=UploadReceived,
-            openapi_extra=BINARY_BODY, tags=["uploads"])
-async def put_upload(key: str, request: Request, settings: SettingsDep,
-                     expires: Annotated[str | None, Query()] = None,
-                     sig: Annotated[str | None, Query()] = None) -> UploadReceived:
+@router.put(
+    f"{UPLOAD_ROUTE}/{{key:path}}",
+    response_model=UploadReceived,
+    openapi_extra=BINARY_BODY,
+    tags=["uploads"],
+)
+async def put_upload(
+    key: str,
+    request: Request,
+    settings: SettingsDep,
+    expires: Annotated[str | None, Query()] = None,
+    sig: Annotated[str | None, Query()] = None,
+) -> UploadReceived:
     """Receive the bytes of an upload (local storage). Streams to disk; never buffers the file.
     403 `signature_invalid` / `expired`, 415 `content_type_mismatch`, 413 `source_too_large`."""
     content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
     stream = request.stream().__aiter__()
     return await anyio.to_thread.run_sync(
-        lambda: service.receive_upload(settings, key, expires, sig, content_type,
-                                       request.headers.get("content-length"),
-                                       _sync_chunks(stream)),
-        limiter=_upload_limiter(request))
+        lambda: service.receive_upload(
+            settings,
+            key,
+            expires,
+            sig,
+            content_type,
+            request.headers.get("content-length"),
+            _sync_chunks(stream),
+        ),
+        limiter=_upload_limiter(request),
+    )
 
 
 def _upload_limiter(request: Request) -> anyio.CapacityLimiter:
@@ -90,24 +111,30 @@ def _upload_limiter(request: Request) -> anyio.CapacityLimiter:
 
 
 @router.post("/v1/imports", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED)
-def create_import(body: ImportCreate, ctx: WorkspaceDep, session: SessionDep,
-                  settings: SettingsDep) -> ImportOut:
+def create_import(
+    body: ImportCreate, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> ImportOut:
     """Copy a remote file (direct link, Dropbox or Google Drive share link) into storage."""
     record, asset = service.create_import(session, settings, ctx.id, body)
     return service.import_out(settings, record, asset)
 
 
 @router.get("/v1/imports/{import_id}", response_model=ImportOut)
-def get_import(import_id: str, ctx: WorkspaceDep, session: SessionDep,
-               settings: SettingsDep) -> ImportOut:
+def get_import(
+    import_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> ImportOut:
     record, asset = service.get_import(session, ctx.id, import_id)
     return service.import_out(settings, record, asset)
 
 
 @router.get("/v1/workspace/assets", response_model=Page[AssetOut])
-def list_assets(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, page: PageDep,
-                kind: Annotated[str | None, Query(pattern="^(video|audio|image|font)$")] = None,
-                ) -> dict[str, object]:
+def list_assets(
+    ctx: WorkspaceDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: PageDep,
+    kind: Annotated[str | None, Query(pattern="^(video|audio|image|font)$")] = None,
+) -> dict[str, object]:
     """Ready uploads and imports of this workspace, newest first."""
     service.discover_arrivals(session, settings, ctx.id, limit=REQUEST_ARRIVAL_CHECKS)
     stmt = IngestRepository.from_session(session).ready_assets_stmt(ctx.id, kind)
@@ -116,8 +143,9 @@ def list_assets(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, p
 
 
 @router.get("/v1/workspace/assets/{asset_id}", response_model=AssetOut)
-def get_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
-              settings: SettingsDep) -> AssetOut:
+def get_asset(
+    asset_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> AssetOut:
     """One asset in any status (`awaiting_upload`, `receiving`, `processing`, `ready`,
     `failed`)."""
     service.discover_arrivals(session, settings, ctx.id, asset_id=asset_id)
@@ -125,8 +153,9 @@ def get_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
 
 
 @router.delete("/v1/workspace/assets/{asset_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_asset(asset_id: str, ctx: WorkspaceDep, session: SessionDep,
-                 settings: SettingsDep) -> Response:
+def delete_asset(
+    asset_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Beyond the original: delete an asset and its stored file (renders using its
     `source_url` afterwards fail with `source_not_found`)."""
     service.delete_asset(session, settings, ctx.id, asset_id)

@@ -61,8 +61,12 @@ def external_urls(request: Any, settings: Settings) -> dict[str, str]:
         for field, fixed_kind in URL_FIELDS.items():
             value = node.get(field)
             kind = fixed_kind or ELEMENT_KINDS.get(str(node.get("type")))
-            if (isinstance(value, str) and kind and value.startswith(("http://", "https://"))
-                    and own_storage_key(settings, value) is None):
+            if (
+                isinstance(value, str)
+                and kind
+                and value.startswith(("http://", "https://"))
+                and own_storage_key(settings, value) is None
+            ):
                 found.setdefault(value, kind)
         for child in node.values():
             if isinstance(child, (dict, list)):
@@ -76,14 +80,26 @@ def _rewrite(node: Any, replacements: dict[str, str]) -> Any:
     if isinstance(node, list):
         return [_rewrite(item, replacements) for item in node]
     if isinstance(node, dict):
-        return {key: (replacements.get(value, value) if key in URL_FIELDS
-                      and isinstance(value, str) else _rewrite(value, replacements))
-                for key, value in node.items()}
+        return {
+            key: (
+                replacements.get(value, value)
+                if key in URL_FIELDS and isinstance(value, str)
+                else _rewrite(value, replacements)
+            )
+            for key, value in node.items()
+        }
     return node
 
 
-def _copy_one(settings: Settings, cache: SourceCache, workspace_id: str, url: str, kind: str,
-              folder: Path, stored: list[str]) -> Ingested:
+def _copy_one(
+    settings: Settings,
+    cache: SourceCache,
+    workspace_id: str,
+    url: str,
+    kind: str,
+    folder: Path,
+    stored: list[str],
+) -> Ingested:
     local, _ = cache.fetch(url, folder / new_id("asset"))
     check_kind(local, kind, url, DEFAULT_LIMITS)
     probe = probe_local(settings, local, None)
@@ -93,9 +109,18 @@ def _copy_one(settings: Settings, cache: SourceCache, workspace_id: str, url: st
     storage_for(settings).put_file(key, local, probe.content_type)
     stored.append(key)
     now = utcnow()
-    asset = Asset(id=asset_id, workspace_id=workspace_id, origin="import", status="processing",
-                  storage_key=key, content_type=probe.content_type, filename=name[:255] or None,
-                  max_bytes=settings.max_upload_bytes, created_at=now, updated_at=now)
+    asset = Asset(
+        id=asset_id,
+        workspace_id=workspace_id,
+        origin="import",
+        status="processing",
+        storage_key=key,
+        content_type=probe.content_type,
+        filename=name[:255] or None,
+        max_bytes=settings.max_upload_bytes,
+        created_at=now,
+        updated_at=now,
+    )
     return Ingested(asset, probe)
 
 
@@ -108,9 +133,11 @@ class CopiedSources:
 
 
 def copy_external_sources(
-    settings: Settings, workspace_id: str, request: Any,
+    settings: Settings,
+    workspace_id: str,
+    request: Any,
     should_stop: Callable[[], bool] | None = None,
-) -> CopiedSources:  # fmt: skip
+) -> CopiedSources:
     """Download, probe and store every external source of `request` (no database
     transaction is held meanwhile). `should_stop` is asked as bytes arrive: a cancelled job
     stops its download. On any failure nothing stays stored."""
@@ -118,14 +145,18 @@ def copy_external_sources(
     urls = external_urls(request, settings)
     if not urls:
         return copied
-    fetcher = Fetcher(allow_private=settings.allow_private_urls,
-                      max_bytes=settings.max_upload_bytes, should_stop=should_stop)
+    fetcher = Fetcher(
+        allow_private=settings.allow_private_urls,
+        max_bytes=settings.max_upload_bytes,
+        should_stop=should_stop,
+    )
     cache = SourceCache(settings, workspace_id, fetcher)
     try:
         with tempfile.TemporaryDirectory(prefix="external-", dir=scratch_dir(settings)) as folder:
             for url, kind in urls.items():
-                copied.ingested[url] = _copy_one(settings, cache, workspace_id, url, kind,
-                                                 Path(folder), copied.stored)
+                copied.ingested[url] = _copy_one(
+                    settings, cache, workspace_id, url, kind, Path(folder), copied.stored
+                )
     except BaseException:
         discard_copied_sources(settings, copied)
         raise
@@ -147,6 +178,10 @@ def attach_copied_sources(
     for item in copied.ingested.values():
         repo.add(item.asset)
         service.mark_ready(session, settings, item.asset, item.probe)
-    job.request = _rewrite(job.request, {
-        url: source_url_for(settings, item.asset.storage_key)
-        for url, item in copied.ingested.items()})
+    job.request = _rewrite(
+        job.request,
+        {
+            url: source_url_for(settings, item.asset.storage_key)
+            for url, item in copied.ingested.items()
+        },
+    )

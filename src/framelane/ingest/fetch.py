@@ -99,9 +99,15 @@ class DownloadCancelled(RenderCancelled):
 class Fetcher:
     """Downloads one URL at a time; the guard decides which addresses may be called."""
 
-    def __init__(self, *, allow_private: bool, max_bytes: int,
-                 timeout: float = DEFAULT_TIMEOUT, guard: Guard | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        max_bytes: int,
+        timeout: float = DEFAULT_TIMEOUT,
+        guard: Guard | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         """`should_stop`: asked as the bytes arrive; true stops the download with
         `DownloadCancelled` (the job it serves was cancelled)."""
         self.allow_private = allow_private
@@ -111,25 +117,37 @@ class Fetcher:
         self.should_stop = should_stop
 
     def download(self, url: str, target: Path, validators: Validators | None = None) -> Download:
-        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
-                   **(validators.headers() if validators else {})}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": "identity",
+            **(validators.headers() if validators else {}),
+        }
         deadline = time.monotonic() + self.timeout
         try:
-            with safe_stream("GET", url, allow_private=self.allow_private, headers=headers,
-                             follow_redirects=True, timeout=min(IO_TIMEOUT, self.timeout),
-                             guard=self.guard) as response:
+            with safe_stream(
+                "GET",
+                url,
+                allow_private=self.allow_private,
+                headers=headers,
+                follow_redirects=True,
+                timeout=min(IO_TIMEOUT, self.timeout),
+                guard=self.guard,
+            ) as response:
                 if response.status_code == 304 and validators:
-                    return Download(True, fresh_seconds=fresh_seconds(
-                        response.headers.get("cache-control")))
+                    return Download(
+                        True, fresh_seconds=fresh_seconds(response.headers.get("cache-control"))
+                    )
                 self._check_status(response, url)
                 size = self._write(response, target, url, deadline)
                 final_url = str(response.extensions.get("framelane_url", url))
-                found = Validators(response.headers.get("etag"),
-                                   response.headers.get("last-modified"))
+                found = Validators(
+                    response.headers.get("etag"), response.headers.get("last-modified")
+                )
                 cache_for = fresh_seconds(response.headers.get("cache-control"))
         except httpx.TransportError as error:
-            raise SourceNotFound(f"{url} could not be downloaded ({type(error).__name__}).",
-                                 details={"url": url}) from error
+            raise SourceNotFound(
+                f"{url} could not be downloaded ({type(error).__name__}).", details={"url": url}
+            ) from error
         content_type = self._sniff(target, url)
         return Download(False, target, size, content_type, found, cache_for, final_url)
 
@@ -142,12 +160,16 @@ class Fetcher:
 
     def _check_status(self, response: httpx.Response, url: str) -> None:
         if response.status_code >= 300:
-            raise SourceNotFound(f"{url} answered HTTP {response.status_code}.",
-                                 details={"url": url, "status": response.status_code})
+            raise SourceNotFound(
+                f"{url} answered HTTP {response.status_code}.",
+                details={"url": url, "status": response.status_code},
+            )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise SourceTooLarge(f"{url} is {declared} bytes; the limit is {self.max_bytes}.",
-                                 details={"url": url, "max_bytes": self.max_bytes})
+            raise SourceTooLarge(
+                f"{url} is {declared} bytes; the limit is {self.max_bytes}.",
+                details={"url": url, "max_bytes": self.max_bytes},
+            )
 
     def _write(self, response: httpx.Response, target: Path, url: str, deadline: float) -> int:
         """Stream into `<target>.part`, then rename: a failed download leaves no file."""
@@ -160,11 +182,13 @@ class Fetcher:
                     if written > self.max_bytes:
                         raise SourceTooLarge(
                             f"{url} is larger than {self.max_bytes} bytes.",
-                            details={"url": url, "max_bytes": self.max_bytes})
+                            details={"url": url, "max_bytes": self.max_bytes},
+                        )
                     if time.monotonic() > deadline:
                         raise SourceNotFound(
                             f"{url} took longer than {self.timeout:g} s to download.",
-                            details={"url": url})
+                            details={"url": url},
+                        )
                     if self.should_stop is not None and self.should_stop():
                         raise self._cancelled(url)
                     handle.write(chunk)
@@ -182,8 +206,9 @@ class Fetcher:
         return written
 
     def _cancelled(self, url: str) -> DownloadCancelled:
-        return DownloadCancelled(f"The download of {url} was stopped: the job was cancelled.",
-                                 details={"url": url})
+        return DownloadCancelled(
+            f"The download of {url} was stopped: the job was cancelled.", details={"url": url}
+        )
 
     @contextmanager
     def _hung_up_when_stopped(self, response: httpx.Response) -> Iterator[threading.Event]:

@@ -32,7 +32,7 @@ def own_keys(node: Any, workspace_id: str) -> set[str]:
         path = unquote(urlsplit(node).path)
         prefix = f"{FILES_ROUTE}/{workspace_id}/"
         if path.startswith(prefix):
-            keys.add(path[len(FILES_ROUTE) + 1:])
+            keys.add(path[len(FILES_ROUTE) + 1 :])
     return keys
 
 
@@ -47,8 +47,11 @@ def uploads_ready(session: Session, job: Job) -> bool:
 
 def abandoned(asset: Asset) -> bool:
     """An upload URL that expired unused will never arrive: let the render fail on it."""
-    return bool(asset.status == "awaiting_upload" and asset.upload_expires_at is not None
-                and asset.upload_expires_at < utcnow())
+    return bool(
+        asset.status == "awaiting_upload"
+        and asset.upload_expires_at is not None
+        and asset.upload_expires_at < utcnow()
+    )
 
 
 register_readiness_gate(uploads_ready)

@@ -12,11 +12,22 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from framelane.core.errors import CapabilityUnsupported
 
 VIDEO_SITES = {
-    "youtube.com": "YouTube", "youtu.be": "YouTube", "youtube-nocookie.com": "YouTube",
-    "vimeo.com": "Vimeo", "tiktok.com": "TikTok", "instagram.com": "Instagram",
-    "facebook.com": "Facebook", "fb.watch": "Facebook", "twitter.com": "X", "x.com": "X",
-    "twitch.tv": "Twitch", "dailymotion.com": "Dailymotion", "dai.ly": "Dailymotion",
-    "vm.tiktok.com": "TikTok", "reddit.com": "Reddit", "v.redd.it": "Reddit",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "youtube-nocookie.com": "YouTube",
+    "vimeo.com": "Vimeo",
+    "tiktok.com": "TikTok",
+    "instagram.com": "Instagram",
+    "facebook.com": "Facebook",
+    "fb.watch": "Facebook",
+    "twitter.com": "X",
+    "x.com": "X",
+    "twitch.tv": "Twitch",
+    "dailymotion.com": "Dailymotion",
+    "dai.ly": "Dailymotion",
+    "vm.tiktok.com": "TikTok",
+    "reddit.com": "Reddit",
+    "v.redd.it": "Reddit",
 }
 _DRIVE_FILE = re.compile(r"^/file/d/([A-Za-z0-9_-]+)")
 
@@ -39,11 +50,14 @@ def direct_download_url(url: str) -> str:
         raise CapabilityUnsupported(
             f"Importing from {provider} needs a video-site extractor, which this server does "
             "not have. Download the file and upload it (POST /v1/uploads) instead.",
-            details={"capability": "imports.video_sites", "provider": provider,
-                     "supported": False})
+            details={"capability": "imports.video_sites", "provider": provider, "supported": False},
+        )
     if host in ("dropbox.com", "www.dropbox.com"):
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                 if k not in ("dl", "raw")]
+        query = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k not in ("dl", "raw")
+        ]
         return urlunsplit(parts._replace(query=urlencode([*query, ("dl", "1")])))
     if host == "drive.google.com":
         file_id = _drive_file_id(parts.path, parts.query)

@@ -72,6 +72,7 @@ def probe_file(path: Path, limits: RenderLimits = DEFAULT_LIMITS) -> MediaProbe:
 
 # --- images ---------------------------------------------------------------------------------
 
+
 def png_dimensions(head: bytes) -> tuple[int, int] | None:
     if head[12:16] != b"IHDR" or len(head) < 24:
         return None
@@ -84,8 +85,8 @@ def png_trailing_bytes(path: Path) -> int:
     data = path.read_bytes()
     position = 8
     while position + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[position:position + 4])
-        chunk_type = data[position + 4:position + 8]
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        chunk_type = data[position + 4 : position + 8]
         position += 12 + length
         if chunk_type == b"IEND":
             return int(max(0, len(data) - position))
@@ -98,7 +99,9 @@ def _check_pixels(name: str, width: int, height: int, limit: int) -> None:
     if width * height > limit:
         raise SourceTooLarge(
             f"{name}: {width}x{height} pixels exceed the limit of {limit} (refused before "
-            "decoding).", details={"width": width, "height": height, "max_pixels": limit})
+            "decoding).",
+            details={"width": width, "height": height, "max_pixels": limit},
+        )
 
 
 EXIF_ORIENTATION = 0x0112
@@ -146,12 +149,20 @@ def _probe_image(path: Path, content_type: str, size: int, limits: RenderLimits)
     except (OSError, SyntaxError, ValueError, struct.error) as error:
         raise SourceCorrupt(f"{path.name}: cannot decode the image ({error}).") from error
     animated = content_type == "image/gif" and frames > 1
-    return MediaProbe(content_type, "image", size, width=width, height=height,
-                      has_audio=False, rotation=EXIF_ROTATIONS.get(orientation, 0),
-                      video_codec="gif" if animated else None)
+    return MediaProbe(
+        content_type,
+        "image",
+        size,
+        width=width,
+        height=height,
+        has_audio=False,
+        rotation=EXIF_ROTATIONS.get(orientation, 0),
+        video_codec="gif" if animated else None,
+    )
 
 
 # --- fonts ----------------------------------------------------------------------------------
+
 
 def _probe_font(path: Path, content_type: str, size: int) -> MediaProbe:
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
@@ -170,6 +181,7 @@ def _probe_font(path: Path, content_type: str, size: int) -> MediaProbe:
 
 
 # --- audio and video ------------------------------------------------------------------------
+
 
 def _open(path: Path, content_type: str) -> Any:
     try:
@@ -225,7 +237,8 @@ def _measure_duration(container: Any, path: Path, limits: RenderLimits) -> float
     span = _demuxed_span(container, path)
     if declared and span < declared * TRUNCATION_TOLERANCE:
         raise SourceCorrupt(
-            f"{path.name} is truncated: data ends at {span:.2f} s of {declared:.2f} s.")
+            f"{path.name} is truncated: data ends at {span:.2f} s of {declared:.2f} s."
+        )
     measured = span if not declared or span > declared * 1.1 else declared
     duration: float | None = measured or estimate
     if duration and duration > limits.max_source_duration:
@@ -241,7 +254,8 @@ def _first_frame(path: Path, content_type: str, stream_index: int) -> Any:
                 return frame
         except av.error.FFmpegError as error:
             raise SourceCorrupt(
-                f"{path.name}: the first frame cannot be decoded ({error}).") from error
+                f"{path.name}: the first frame cannot be decoded ({error})."
+            ) from error
     raise SourceCorrupt(f"{path.name}: no decodable frame.")
 
 
@@ -279,14 +293,17 @@ def _probe_media(path: Path, content_type: str, size: int, limits: RenderLimits)
         return MediaProbe(
             content_type=content_type,
             kind="video" if video is not None else "audio",
-            size_bytes=size, duration=duration or None,
-            width=width, height=height, fps=fps,
-            video_codec=_codec_name(video), audio_codec=_codec_name(audio),
-            has_audio=audio is not None, rotation=rotation,
+            size_bytes=size,
+            duration=duration or None,
+            width=width,
+            height=height,
+            fps=fps,
+            video_codec=_codec_name(video),
+            audio_codec=_codec_name(audio),
+            has_audio=audio is not None,
+            rotation=rotation,
         )
 
 
 def _is_cover_art(stream: Any) -> bool:
     return bool(stream.disposition & av.stream.Disposition.attached_pic)
-
-

@@ -51,8 +51,10 @@ def run_probe(settings: Settings, asset_id: str) -> None:
         try:
             size = storage_for(settings).size(key)
             if size is not None and size > max_bytes:
-                raise SourceTooLarge(f"The upload is {size} bytes; the limit is {max_bytes}.",
-                                     details={"max_bytes": max_bytes})
+                raise SourceTooLarge(
+                    f"The upload is {size} bytes; the limit is {max_bytes}.",
+                    details={"max_bytes": max_bytes},
+                )
             materialise(storage_for(settings), key, local)
             probe = probe_local(settings, local, declared)
         except ObjectMissing:
@@ -67,8 +69,10 @@ def run_probe(settings: Settings, asset_id: str) -> None:
 def probe_local(settings: Settings, path: Path, declared: str | None) -> MediaProbe:
     probe = probe_file(path, limits_for(settings))
     if declared and not same_family(declared, probe.content_type):
-        raise ContentTypeMismatch(f"Declared {declared}, but the bytes are {probe.content_type}.",
-                                  details={"declared": declared, "detected": probe.content_type})
+        raise ContentTypeMismatch(
+            f"Declared {declared}, but the bytes are {probe.content_type}.",
+            details={"declared": declared, "detected": probe.content_type},
+        )
     return probe
 
 
@@ -81,15 +85,21 @@ def run_import(settings: Settings, import_id: str) -> None:
             return
         asset_id, url, filename = record.asset_id, record.download_url, record.filename
         workspace_id = record.workspace_id
-    fetcher = Fetcher(allow_private=settings.allow_private_urls,
-                      max_bytes=settings.max_upload_bytes)
+    fetcher = Fetcher(
+        allow_private=settings.allow_private_urls, max_bytes=settings.max_upload_bytes
+    )
     with tempfile.TemporaryDirectory(prefix="import-", dir=scratch_dir(settings)) as folder:
         local = Path(folder) / "download"
         try:
             download = fetcher.download(url, local)
             probe = probe_local(settings, local, None)
-            key = upload_key(workspace_id, asset_id, extension_for(
-                probe.content_type, filename or url.split("?", 1)[0].rsplit("/", 1)[-1]))
+            key = upload_key(
+                workspace_id,
+                asset_id,
+                extension_for(
+                    probe.content_type, filename or url.split("?", 1)[0].rsplit("/", 1)[-1]
+                ),
+            )
             storage_for(settings).put_file(key, local, probe.content_type)
         except FramelaneError as error:
             fail(settings, asset_id, error)
@@ -98,8 +108,9 @@ def run_import(settings: Settings, import_id: str) -> None:
     _succeed(settings, asset_id, probe, storage_key=key)
 
 
-def _succeed(settings: Settings, asset_id: str, probe: MediaProbe,
-             storage_key: str | None = None) -> None:
+def _succeed(
+    settings: Settings, asset_id: str, probe: MediaProbe, storage_key: str | None = None
+) -> None:
     with session_scope(settings.resolved_database_url) as session:
         asset = IngestRepository.from_session(session).asset_by_id(asset_id)
         if asset is None:  # the workspace was deleted meanwhile

@@ -33,7 +33,8 @@ class IngestRepository:
     # assets
     def asset(self, workspace_id: str, asset_id: str) -> Asset | None:
         return self.session.scalar(
-            select(Asset).where(Asset.id == asset_id, Asset.workspace_id == workspace_id))
+            select(Asset).where(Asset.id == asset_id, Asset.workspace_id == workspace_id)
+        )
 
     def asset_by_id(self, asset_id: str) -> Asset | None:
         return self.session.get(Asset, asset_id)
@@ -44,47 +45,62 @@ class IngestRepository:
     def assets_by_keys(self, storage_keys: Sequence[str]) -> list[Asset]:
         if not storage_keys:
             return []
-        return list(self.session.scalars(
-            select(Asset).where(Asset.storage_key.in_(list(storage_keys)))))
+        return list(
+            self.session.scalars(select(Asset).where(Asset.storage_key.in_(list(storage_keys))))
+        )
 
     def ready_assets_stmt(self, workspace_id: str, kind: str | None) -> Select[Asset]:
         stmt = select(Asset).where(Asset.workspace_id == workspace_id, Asset.status == "ready")
         return stmt.where(Asset.kind == kind) if kind else stmt
 
-    def awaiting_uploads(self, grace_until: datetime, workspace_id: str | None = None,
-                         limit: int = 50, asset_id: str | None = None) -> list[Asset]:
+    def awaiting_uploads(
+        self,
+        grace_until: datetime,
+        workspace_id: str | None = None,
+        limit: int = 50,
+        asset_id: str | None = None,
+    ) -> list[Asset]:
         """Uploads whose URL was handed out and has not been seen used yet (still usable)."""
-        stmt = select(Asset).where(Asset.status == "awaiting_upload",
-                                   Asset.upload_expires_at > grace_until)
+        stmt = select(Asset).where(
+            Asset.status == "awaiting_upload", Asset.upload_expires_at > grace_until
+        )
         if workspace_id is not None:
             stmt = stmt.where(Asset.workspace_id == workspace_id)
         if asset_id is not None:
             stmt = stmt.where(Asset.id == asset_id)
         return list(self.session.scalars(stmt.order_by(Asset.id.desc()).limit(limit)))
 
-
     def move(self, asset_id: str, from_status: str, to_status: str) -> bool:
         """Change the status only if it still is `from_status` (one winner among racers)."""
         result = self.session.execute(
-            update(Asset).where(Asset.id == asset_id, Asset.status == from_status)
-            .values(status=to_status, updated_at=utcnow()))
+            update(Asset)
+            .where(Asset.id == asset_id, Asset.status == from_status)
+            .values(status=to_status, updated_at=utcnow())
+        )
         return bool(getattr(result, "rowcount", 0))
 
     def touch(self, asset_id: str) -> None:
-        self.session.execute(update(Asset).where(Asset.id == asset_id)
-                             .values(updated_at=utcnow()))
+        self.session.execute(update(Asset).where(Asset.id == asset_id).values(updated_at=utcnow()))
 
-    def idle_assets(self, status: str, updated_before: datetime,
-                    limit: int = 50) -> list[Asset]:
-        return list(self.session.scalars(
-            select(Asset).where(Asset.status == status, Asset.updated_at < updated_before)
-            .order_by(Asset.id).limit(limit)))
+    def idle_assets(self, status: str, updated_before: datetime, limit: int = 50) -> list[Asset]:
+        return list(
+            self.session.scalars(
+                select(Asset)
+                .where(Asset.status == status, Asset.updated_at < updated_before)
+                .order_by(Asset.id)
+                .limit(limit)
+            )
+        )
 
     def expired_uploads(self, expired_before: datetime, limit: int = 200) -> list[Asset]:
-        return list(self.session.scalars(
-            select(Asset).where(Asset.status == "awaiting_upload",
-                                Asset.upload_expires_at < expired_before)
-            .order_by(Asset.id).limit(limit)))
+        return list(
+            self.session.scalars(
+                select(Asset)
+                .where(Asset.status == "awaiting_upload", Asset.upload_expires_at < expired_before)
+                .order_by(Asset.id)
+                .limit(limit)
+            )
+        )
 
     def delete_asset(self, asset: Asset) -> None:
         self.session.delete(asset)
@@ -93,7 +109,8 @@ class IngestRepository:
     # imports
     def import_(self, workspace_id: str, import_id: str) -> Import | None:
         return self.session.scalar(
-            select(Import).where(Import.id == import_id, Import.workspace_id == workspace_id))
+            select(Import).where(Import.id == import_id, Import.workspace_id == workspace_id)
+        )
 
     def import_by_id(self, import_id: str) -> Import | None:
         return self.session.get(Import, import_id)
@@ -102,20 +119,30 @@ class IngestRepository:
         return self.session.scalar(select(Import).where(Import.asset_id == asset_id))
 
     def processing_imports(self, updated_before: datetime, limit: int = 50) -> list[Import]:
-        return list(self.session.scalars(
-            select(Import).where(Import.status == "processing",
-                                 Import.updated_at < updated_before)
-            .order_by(Import.id).limit(limit)))
+        return list(
+            self.session.scalars(
+                select(Import)
+                .where(Import.status == "processing", Import.updated_at < updated_before)
+                .order_by(Import.id)
+                .limit(limit)
+            )
+        )
 
     # fetch cache
     def cache_entry(self, workspace_id: str, url: str) -> FetchCacheEntry | None:
         return self.session.get(FetchCacheEntry, cache_id(workspace_id, url))
 
-    def unused_cache_entries(self, updated_before: datetime,
-                             limit: int = 200) -> list[FetchCacheEntry]:
-        return list(self.session.scalars(
-            select(FetchCacheEntry).where(FetchCacheEntry.updated_at < updated_before)
-            .order_by(FetchCacheEntry.id).limit(limit)))
+    def unused_cache_entries(
+        self, updated_before: datetime, limit: int = 200
+    ) -> list[FetchCacheEntry]:
+        return list(
+            self.session.scalars(
+                select(FetchCacheEntry)
+                .where(FetchCacheEntry.updated_at < updated_before)
+                .order_by(FetchCacheEntry.id)
+                .limit(limit)
+            )
+        )
 
     def delete_cache_entry(self, entry: FetchCacheEntry) -> None:
         self.session.delete(entry)

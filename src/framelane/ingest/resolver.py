@@ -34,24 +34,40 @@ from framelane.storage.base import ObjectMissing
 from framelane.storage.factory import storage_for
 from framelane.storage.keys import validate_key, workspace_of
 
-KIND_FAMILIES = {"video": {"video", "audio"}, "audio": {"video", "audio"}, "image": {"image"},
-                 "font": {"font"}}
+KIND_FAMILIES = {
+    "video": {"video", "audio"},
+    "audio": {"video", "audio"},
+    "image": {"image"},
+    "font": {"font"},
+}
 
 
 class IngestResolver:
     """Resolves source URLs for one workspace into files under `workdir`."""
 
-    def __init__(self, settings: Settings, workspace_id: str, workdir: Path, *,
-                 max_bytes: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 guard: Guard | None = None, limits: RenderLimits = DEFAULT_LIMITS,
-                 should_stop: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workspace_id: str,
+        workdir: Path,
+        *,
+        max_bytes: int | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        guard: Guard | None = None,
+        limits: RenderLimits = DEFAULT_LIMITS,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.settings = settings
         self.workspace_id = workspace_id
         self.workdir = workdir
         self.limits = limits
-        self.fetcher = Fetcher(allow_private=settings.allow_private_urls,
-                               max_bytes=max_bytes or settings.max_upload_bytes,
-                               timeout=timeout, guard=guard, should_stop=should_stop)
+        self.fetcher = Fetcher(
+            allow_private=settings.allow_private_urls,
+            max_bytes=max_bytes or settings.max_upload_bytes,
+            timeout=timeout,
+            guard=guard,
+            should_stop=should_stop,
+        )
         self._resolved: dict[str, Path] = {}
 
     def resolve(self, url: str, kind: str) -> Path:
@@ -72,16 +88,16 @@ class IngestResolver:
         except FramelaneError as error:
             raise SourceNotFound(f"{url} names no object.", details={"url": url}) from error
         if workspace_of(key) != self.workspace_id:
-            raise SourceNotFound(f"{url} does not exist in this workspace.",
-                                 details={"url": url})
+            raise SourceNotFound(f"{url} does not exist in this workspace.", details={"url": url})
         raise_if_failed(self.settings, key, url)
         target = self._target(url)
         try:
             materialise(storage_for(self.settings), key, target)
         except ObjectMissing as error:
             target.unlink(missing_ok=True)
-            raise SourceNotFound(f"{url} has not been uploaded (or was deleted).",
-                                 details={"url": url}) from error
+            raise SourceNotFound(
+                f"{url} has not been uploaded (or was deleted).", details={"url": url}
+            ) from error
         return target
 
     def _external(self, url: str) -> Path:
@@ -96,9 +112,12 @@ def raise_if_failed(settings: Settings, key: str, url: str) -> None:
     with session_scope(settings.resolved_database_url) as session:
         asset = IngestRepository.from_session(session).asset_by_key(key)
         if asset is not None and asset.status == "failed":
-            raise FramelaneError(asset.error_message or f"{url} cannot be used.",
-                                 code=asset.error_code or "source_corrupt", status_code=422,
-                                 details={"url": url, "asset_id": asset.id})
+            raise FramelaneError(
+                asset.error_message or f"{url} cannot be used.",
+                code=asset.error_code or "source_corrupt",
+                status_code=422,
+                details={"url": url, "asset_id": asset.id},
+            )
 
 
 def check_kind(path: Path, kind: str, url: str, limits: RenderLimits) -> None:
@@ -109,14 +128,20 @@ def check_kind(path: Path, kind: str, url: str, limits: RenderLimits) -> None:
     content_type = sniff_file(path)
     if content_type is None or family(content_type) not in wanted:
         found = content_type or "no media format we read"
-        raise CodecUnsupported(f"{url} is {found}, not a usable {kind} source.",
-                               details={"url": url, "kind": kind, "detected": content_type})
+        raise CodecUnsupported(
+            f"{url} is {found}, not a usable {kind} source.",
+            details={"url": url, "kind": kind, "detected": content_type},
+        )
     if kind == "image":
         check_image_header(path, content_type, limits)
 
 
-def make_resolver(settings: Settings, workspace_id: str, workdir: Path,
-                  should_stop: Callable[[], bool] | None = None) -> SourceResolver:
+def make_resolver(
+    settings: Settings,
+    workspace_id: str,
+    workdir: Path,
+    should_stop: Callable[[], bool] | None = None,
+) -> SourceResolver:
     """The resolver for renders and tasks of `workspace_id`; downloads land in `workdir` and
     stop as soon as `should_stop()` says the job was cancelled."""
     return IngestResolver(settings, workspace_id, workdir, should_stop=should_stop)

@@ -12,12 +12,15 @@ from framelane.core.errors import FramelaneError
 class UploadCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    content_type: str = Field(min_length=1, max_length=100,
-                              description="MIME type from the §15.1 allow-list.")
-    filename: str | None = Field(None, max_length=255,
-                                 description="Only used to pick the extension.")
+    content_type: str = Field(
+        min_length=1, max_length=100, description="MIME type from the §15.1 allow-list."
+    )
+    filename: str | None = Field(
+        None, max_length=255, description="Only used to pick the extension."
+    )
     size_bytes: int | None = Field(
-        None, ge=1, description="Beyond: when given, the PUT may not carry more bytes (413).")
+        None, ge=1, description="Beyond: when given, the PUT may not carry more bytes (413)."
+    )
 
 
 class UploadOut(BaseModel):
@@ -40,8 +43,9 @@ class ImportCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     url: str = Field(min_length=1, max_length=2083)
-    filename: str | None = Field(None, max_length=255,
-                                 description="Extension hint when the URL has none.")
+    filename: str | None = Field(
+        None, max_length=255, description="Extension hint when the URL has none."
+    )
 
 
 class ErrorOut(BaseModel):
@@ -61,8 +65,7 @@ class ImportOut(BaseModel):
 
 class AssetOut(BaseModel):
     id: str
-    status: str = Field(
-        description="awaiting_upload | receiving | processing | ready | failed")
+    status: str = Field(description="awaiting_upload | receiving | processing | ready | failed")
     origin: str = Field(description="upload | import")
     source_url: str
     kind: str | None = Field(None, description="video | audio | image | font")

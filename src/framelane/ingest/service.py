@@ -64,19 +64,31 @@ HEARTBEAT_SECONDS = 15.0
 
 # --- views ----------------------------------------------------------------------------------
 
+
 def _error(code: str | None, message: str | None) -> ErrorOut | None:
     return ErrorOut(code=code, message=message or code) if code else None
 
 
 def asset_out(settings: Settings, asset: Asset) -> AssetOut:
     return AssetOut(
-        id=asset.id, status=asset.status, origin=asset.origin,
-        source_url=source_url_for(settings, asset.storage_key), kind=asset.kind,
-        content_type=asset.content_type, filename=asset.filename, size_bytes=asset.size_bytes,
-        duration=asset.duration, width=asset.width, height=asset.height, fps=asset.fps,
-        video_codec=asset.video_codec, audio_codec=asset.audio_codec,
-        has_audio=asset.has_audio, rotation=asset.rotation,
-        error=_error(asset.error_code, asset.error_message), created_at=asset.created_at,
+        id=asset.id,
+        status=asset.status,
+        origin=asset.origin,
+        source_url=source_url_for(settings, asset.storage_key),
+        kind=asset.kind,
+        content_type=asset.content_type,
+        filename=asset.filename,
+        size_bytes=asset.size_bytes,
+        duration=asset.duration,
+        width=asset.width,
+        height=asset.height,
+        fps=asset.fps,
+        video_codec=asset.video_codec,
+        audio_codec=asset.audio_codec,
+        has_audio=asset.has_audio,
+        rotation=asset.rotation,
+        error=_error(asset.error_code, asset.error_message),
+        created_at=asset.created_at,
         ready_at=asset.ready_at,
     )
 
@@ -84,34 +96,61 @@ def asset_out(settings: Settings, asset: Asset) -> AssetOut:
 def import_out(settings: Settings, record: Import, asset: Asset | None) -> ImportOut:
     ready = record.status == "ready" and asset is not None
     return ImportOut(
-        id=record.id, status=record.status, url=record.url, asset_id=record.asset_id,
+        id=record.id,
+        status=record.status,
+        url=record.url,
+        asset_id=record.asset_id,
         source_url=source_url_for(settings, asset.storage_key) if ready and asset else None,
-        error=_error(record.error_code, record.error_message), created_at=record.created_at,
+        error=_error(record.error_code, record.error_message),
+        created_at=record.created_at,
     )
 
 
 # --- uploads --------------------------------------------------------------------------------
 
-def create_upload(session: Session, settings: Settings, workspace_id: str,
-                  body: UploadCreate) -> UploadOut:
+
+def create_upload(
+    session: Session, settings: Settings, workspace_id: str, body: UploadCreate
+) -> UploadOut:
     content_type = require_allowed(body.content_type)
     asset_id = new_id("asset")
     key = upload_key(workspace_id, asset_id, extension_for(content_type, body.filename))
     now = utcnow()
     expires_at = now + timedelta(seconds=UPLOAD_URL_TTL_SECONDS)
     max_bytes = min(body.size_bytes or settings.max_upload_bytes, settings.max_upload_bytes)
-    IngestRepository.from_session(session).add(Asset(
-        id=asset_id, workspace_id=workspace_id, origin="upload", status="awaiting_upload",
-        storage_key=key, content_type=content_type, filename=body.filename,
-        max_bytes=max_bytes, upload_expires_at=expires_at, created_at=now, updated_at=now))
+    IngestRepository.from_session(session).add(
+        Asset(
+            id=asset_id,
+            workspace_id=workspace_id,
+            origin="upload",
+            status="awaiting_upload",
+            storage_key=key,
+            content_type=content_type,
+            filename=body.filename,
+            max_bytes=max_bytes,
+            upload_expires_at=expires_at,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     upload_url = storage_for(settings).presign_put(key, content_type, UPLOAD_URL_TTL_SECONDS)
-    return UploadOut(id=asset_id, upload_url=upload_url,
-                     source_url=source_url_for(settings, key), expires_at=expires_at,
-                     headers={"Content-Type": content_type})
+    return UploadOut(
+        id=asset_id,
+        upload_url=upload_url,
+        source_url=source_url_for(settings, key),
+        expires_at=expires_at,
+        headers={"Content-Type": content_type},
+    )
 
 
-def check_put_signature(settings: Settings, asset: Asset | None, key: str,
-                        expires: str | None, sig: str | None, content_type: str) -> Asset:
+def check_put_signature(
+    settings: Settings,
+    asset: Asset | None,
+    key: str,
+    expires: str | None,
+    sig: str | None,
+    content_type: str,
+) -> Asset:
     """`signature_invalid` / `expired`; a right URL with another Content-Type is a mismatch."""
     secret = settings.resolved_secret_key
     try:
@@ -123,7 +162,8 @@ def check_put_signature(settings: Settings, asset: Asset | None, key: str,
         raise ContentTypeMismatch(
             f"This upload was declared as {asset.content_type}; the PUT sent "
             f"{content_type or 'no Content-Type'}.",
-            details={"declared": asset.content_type, "sent": content_type}) from None
+            details={"declared": asset.content_type, "sent": content_type},
+        ) from None
     if asset is None:
         raise NotFound("This upload no longer exists.")
     return asset
@@ -158,33 +198,46 @@ def check_head(head: bytes, declared: str) -> None:
     if not same_family(declared, detected):
         raise ContentTypeMismatch(
             f"Declared {declared}, but the bytes are {detected}.",
-            details={"declared": declared, "detected": detected})
+            details={"declared": declared, "detected": detected},
+        )
 
 
-def receive_upload(settings: Settings, key: str, expires: str | None, sig: str | None,
-                   content_type: str, content_length: str | None,
-                   chunks: Iterable[bytes]) -> UploadReceived:
+def receive_upload(
+    settings: Settings,
+    key: str,
+    expires: str | None,
+    sig: str | None,
+    content_type: str,
+    content_length: str | None,
+    chunks: Iterable[bytes],
+) -> UploadReceived:
     """The local PUT: verify, stream to storage (never all in memory), then queue the probe.
 
     Runs outside any request transaction: the stream may take minutes.
     """
     with session_scope(settings.resolved_database_url) as session:
         repo = IngestRepository.from_session(session)
-        asset = check_put_signature(settings, repo.asset_by_key(key), key, expires, sig,
-                                    content_type)
+        asset = check_put_signature(
+            settings, repo.asset_by_key(key), key, expires, sig, content_type
+        )
         asset_id, max_bytes, declared = asset.id, asset.max_bytes, asset.content_type
         if content_length and content_length.isdigit() and int(content_length) > max_bytes:
             raise SourceTooLarge(
                 f"The upload is {content_length} bytes; the limit is {max_bytes}.",
-                details={"max_bytes": max_bytes})
+                details={"max_bytes": max_bytes},
+            )
         if not repo.move(asset_id, "awaiting_upload", "receiving"):
             raise UploadAlreadyReceived(
                 f"This upload is already {asset.status.replace('_', ' ')}.",
-                details={"status": asset.status})
+                details={"status": asset.status},
+            )
     try:
         size = storage_for(settings).put_stream(
-            key, checked_chunks(heartbeat(settings, asset_id, chunks), declared), declared,
-            max_bytes)
+            key,
+            checked_chunks(heartbeat(settings, asset_id, chunks), declared),
+            declared,
+            max_bytes,
+        )
     except BaseException:
         with session_scope(settings.resolved_database_url) as session:
             IngestRepository.from_session(session).move(asset_id, "receiving", "awaiting_upload")
@@ -195,8 +248,12 @@ def receive_upload(settings: Settings, key: str, expires: str | None, sig: str |
         if received_asset is None or not repo.move(asset_id, "receiving", "processing"):
             raise UploadAlreadyReceived("This upload was taken over by another request.")
         received_asset.size_bytes = size
-        received = UploadReceived(id=asset_id, status="processing",
-                                  source_url=source_url_for(settings, key), size_bytes=size)
+        received = UploadReceived(
+            id=asset_id,
+            status="processing",
+            source_url=source_url_for(settings, key),
+            size_bytes=size,
+        )
     actors.submit_probe(settings, asset_id)
     return received
 
@@ -212,8 +269,13 @@ def heartbeat(settings: Settings, asset_id: str, chunks: Iterable[bytes]) -> Ite
         yield chunk
 
 
-def discover_arrivals(session: Session, settings: Settings, workspace_id: str | None = None,
-                      limit: int = 50, asset_id: str | None = None) -> list[str]:
+def discover_arrivals(
+    session: Session,
+    settings: Settings,
+    workspace_id: str | None = None,
+    limit: int = 50,
+    asset_id: str | None = None,
+) -> list[str]:
     """Uploads that went straight to object storage: notice their bytes and queue the probe.
     Requests look at a few recent uploads; the watcher goes through the rest."""
     repo = IngestRepository.from_session(session)
@@ -237,6 +299,7 @@ def _submit_probes(settings: Settings, asset_ids: list[str]) -> None:
 
 # --- probe results --------------------------------------------------------------------------
 
+
 def mark_ready(session: Session, settings: Settings, asset: Asset, probe: MediaProbe) -> None:
     asset.status, asset.kind, asset.size_bytes = "ready", probe.kind, probe.size_bytes
     asset.duration, asset.width, asset.height = probe.duration, probe.width, probe.height
@@ -249,8 +312,7 @@ def mark_ready(session: Session, settings: Settings, asset: Asset, probe: MediaP
     _publish(session, settings, asset, "asset.ready")
 
 
-def mark_failed(session: Session, settings: Settings, asset: Asset,
-                error: FramelaneError) -> None:
+def mark_failed(session: Session, settings: Settings, asset: Asset, error: FramelaneError) -> None:
     asset.status, asset.error_code, asset.error_message = "failed", error.code, error.message[:1000]
     asset.updated_at = utcnow()
     _finish_import(session, asset, error)
@@ -268,12 +330,19 @@ def _finish_import(session: Session, asset: Asset, error: FramelaneError | None)
 
 
 def _publish(session: Session, settings: Settings, asset: Asset, event_type: str) -> None:
-    publish(session, DomainEvent(
-        type=event_type, workspace_id=asset.workspace_id, subject_id=asset.id,
-        data=asset_out(settings, asset).model_dump(mode="json")))
+    publish(
+        session,
+        DomainEvent(
+            type=event_type,
+            workspace_id=asset.workspace_id,
+            subject_id=asset.id,
+            data=asset_out(settings, asset).model_dump(mode="json"),
+        ),
+    )
 
 
 # --- imports and reads ----------------------------------------------------------------------
+
 
 def _extension_hint(url: str, filename: str | None) -> str:
     for name in (filename, PurePosixPath(urlsplit(url).path).name):
@@ -284,20 +353,36 @@ def _extension_hint(url: str, filename: str | None) -> str:
     return ""
 
 
-def create_import(session: Session, settings: Settings, workspace_id: str,
-                  body: ImportCreate) -> tuple[Import, Asset]:
+def create_import(
+    session: Session, settings: Settings, workspace_id: str, body: ImportCreate
+) -> tuple[Import, Asset]:
     download_url = direct_download_url(body.url)
     check_url(download_url, allow_private=settings.allow_private_urls)
     now = utcnow()
     asset_id = new_id("asset")
     asset = Asset(
-        id=asset_id, workspace_id=workspace_id, origin="import", status="processing",
+        id=asset_id,
+        workspace_id=workspace_id,
+        origin="import",
+        status="processing",
         storage_key=upload_key(workspace_id, asset_id, _extension_hint(body.url, body.filename)),
-        content_type="application/octet-stream", filename=body.filename,
-        max_bytes=settings.max_upload_bytes, created_at=now, updated_at=now)
-    record = Import(id=new_id("import"), workspace_id=workspace_id, url=body.url,
-                    download_url=download_url, filename=body.filename, status="processing",
-                    asset_id=asset_id, created_at=now, updated_at=now)
+        content_type="application/octet-stream",
+        filename=body.filename,
+        max_bytes=settings.max_upload_bytes,
+        created_at=now,
+        updated_at=now,
+    )
+    record = Import(
+        id=new_id("import"),
+        workspace_id=workspace_id,
+        url=body.url,
+        download_url=download_url,
+        filename=body.filename,
+        status="processing",
+        asset_id=asset_id,
+        created_at=now,
+        updated_at=now,
+    )
     IngestRepository.from_session(session).add(asset, record)
     import_id = record.id
     after_commit(session, lambda: _submit_import(settings, import_id))
@@ -324,14 +409,15 @@ def get_asset(session: Session, workspace_id: str, asset_id: str) -> Asset:
     return asset
 
 
-
-
 def delete_asset(session: Session, settings: Settings, workspace_id: str, asset_id: str) -> None:
     """The row goes now, the stored file once the deletion is committed."""
     asset = get_asset(session, workspace_id, asset_id)
     if asset.status in ("receiving", "processing"):
-        raise Conflict(f"The asset is {asset.status}; delete it once it is ready or failed.",
-                       code="asset_busy", details={"status": asset.status})
+        raise Conflict(
+            f"The asset is {asset.status}; delete it once it is ready or failed.",
+            code="asset_busy",
+            details={"status": asset.status},
+        )
     key = asset.storage_key
     IngestRepository.from_session(session).delete_asset(asset)
     after_commit(session, lambda: storage_for(settings).delete(key))

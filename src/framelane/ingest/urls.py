@@ -26,4 +26,4 @@ def own_storage_key(settings: Settings, url: str) -> str | None:
     prefix = files_prefix(settings)
     if not url.startswith(prefix):
         return None
-    return unquote(urlsplit(url).path[len(urlsplit(prefix).path):])
+    return unquote(urlsplit(url).path[len(urlsplit(prefix).path) :])

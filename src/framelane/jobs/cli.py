@@ -17,8 +17,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     configure_logging()
-    print(json.dumps({"worker": "started", "workers": args.workers,
-                      "queue": settings.resolved_queue_url.split("@")[-1]}), flush=True)
+    print(
+        json.dumps(
+            {
+                "worker": "started",
+                "workers": args.workers,
+                "queue": settings.resolved_queue_url.split("@")[-1],
+            }
+        ),
+        flush=True,
+    )
     run_worker(settings, args.workers)
     return 0
 

@@ -35,9 +35,18 @@ def make_consumer(settings: Settings, workers: int, *, embedded: bool) -> Consum
     load_runners()
     huey = queue_for(settings).huey
     cls = EmbeddedConsumer if embedded else Consumer
-    return cls(huey, workers=max(workers, 1), worker_type="thread", periodic=True,
-               initial_delay=0.05, backoff=1.15, max_delay=0.25, check_worker_health=True,
-               health_check_interval=5, shutdown_timeout=HAND_BACK_SECONDS)
+    return cls(
+        huey,
+        workers=max(workers, 1),
+        worker_type="thread",
+        periodic=True,
+        initial_delay=0.05,
+        backoff=1.15,
+        max_delay=0.25,
+        check_worker_health=True,
+        health_check_interval=5,
+        shutdown_timeout=HAND_BACK_SECONDS,
+    )
 
 
 class EmbeddedWorkers:

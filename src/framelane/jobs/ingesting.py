@@ -32,8 +32,7 @@ class IngestLease:
         self.settings, self.job_id, self.worker = settings, job_id, worker
         self.cancelled = False
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True,
-                                        name=f"ingest-{job_id}")
+        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"ingest-{job_id}")
 
     def __enter__(self) -> IngestLease:
         self._thread.start()
@@ -75,8 +74,9 @@ def ingest_if_needed(settings: Settings, job_id: str) -> bool:
         if job is None or job.status != "ingesting":
             return True
         now = utcnow()
-        if not repo.claim_ingest(job_id, me, now,
-                                 now + timedelta(seconds=settings.job_lease_seconds)):
+        if not repo.claim_ingest(
+            job_id, me, now, now + timedelta(seconds=settings.job_lease_seconds)
+        ):
             return False  # another worker is copying the sources
     try:
         with IngestLease(settings, job_id, me) as lease:
@@ -104,5 +104,13 @@ def _ingest(settings: Settings, job_id: str, lease: IngestLease) -> bool:
             external.discard_copied_sources(settings, copied)
             return False
         external.attach_copied_sources(session, settings, job, copied)
-        return states.move(session, settings, job_id, "queued", values={
-            "enqueued_at": utcnow(), "lease_expires_at": None, "worker_id": None}) is not None
+        return (
+            states.move(
+                session,
+                settings,
+                job_id,
+                "queued",
+                values={"enqueued_at": utcnow(), "lease_expires_at": None, "worker_id": None},
+            )
+            is not None
+        )

@@ -32,8 +32,9 @@ class Job(Timestamped, Base):
     )
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     request: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
-    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, nullable=False,
-                                                      default=dict)
+    metadata_: Mapped[dict[str, Any]] = mapped_column(
+        "metadata", JSON, nullable=False, default=dict
+    )
     webhook_url: Mapped[str | None] = mapped_column(String(2083), nullable=True)
     warnings: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     progress_percent: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)

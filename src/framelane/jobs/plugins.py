@@ -5,7 +5,8 @@ from __future__ import annotations
 from importlib import import_module
 
 RUNNER_MODULES: tuple[str, ...] = (
-    "framelane.renders.actors", "framelane.tasks.actors",
+    "framelane.renders.actors",
+    "framelane.tasks.actors",
     "framelane.ingest.gate",  # holds jobs back until their uploads are probed
 )
 

@@ -30,8 +30,9 @@ def as_json(job: Job, settings: Settings) -> Response:
     return Response(present(job, settings).model_dump_json(), media_type="application/json")
 
 
-async def job_response(session: Session, settings: Settings, ctx: WorkspaceContext, job_id: str,
-                       kind: str, wait: float) -> Response:  # fmt: skip
+async def job_response(
+    session: Session, settings: Settings, ctx: WorkspaceContext, job_id: str, kind: str, wait: float
+) -> Response:
     """The Job; with `wait`, answered once it is terminal or after `wait` seconds."""
     job = service.get_job(session, ctx, job_id, kind)
     if wait <= 0 or job.is_terminal:

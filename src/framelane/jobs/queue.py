@@ -52,8 +52,9 @@ def make_huey(queue_url: str, name: str) -> Huey:
     if parsed.scheme in ("redis", "rediss"):
         # Bounded timeouts: an unreachable Redis must not hang a request (the job row is
         # committed already; the reaper enqueues it later). Reads block ≤ 1 s in workers.
-        pool = ConnectionPool.from_url(queue_url, socket_connect_timeout=2, socket_timeout=5,
-                                       health_check_interval=30)
+        pool = ConnectionPool.from_url(
+            queue_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        )
         return RedisHuey(name, connection_pool=pool, results=False, utc=True)
     if parsed.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         # LISTEN/NOTIFY + SKIP LOCKED; the huey_* tables live in the URL's search_path.
@@ -61,8 +62,9 @@ def make_huey(queue_url: str, name: str) -> Huey:
         huey = PostgresHuey(name, dsn=dsn, results=False, utc=True, create_tables=False)
         create_queue_tables(dsn, huey)
         return huey
-    raise ValueError(f"unsupported queue URL scheme {parsed.scheme!r} "
-                     "(sqlite:///…, redis://… or postgresql://…)")
+    raise ValueError(
+        f"unsupported queue URL scheme {parsed.scheme!r} (sqlite:///…, redis://… or postgresql://…)"
+    )
 
 
 def queue_name(settings: Settings) -> str:

@@ -36,15 +36,27 @@ def reap(settings: Settings) -> dict[str, int]:
         repo = JobRepository.from_session(session)
         for job in repo.expired_leases(now):
             if job.attempts < settings.job_max_attempts:
-                if states.move(session, settings, job.id, "queued", attempt=job.attempts,
-                               values={"enqueued_at": now, "worker_id": None,
-                                       "lease_expires_at": None}):
+                if states.move(
+                    session,
+                    settings,
+                    job.id,
+                    "queued",
+                    attempt=job.attempts,
+                    values={"enqueued_at": now, "worker_id": None, "lease_expires_at": None},
+                ):
                     counts["requeued"] += 1
                     after_commit(session, _enqueue_later(settings, job.id))
-            elif states.move(session, settings, job.id, "failed", attempt=job.attempts,
-                             values=states.failure(
-                                 "worker_lost", f"The worker running this job stopped "
-                                 f"responding ({job.attempts} attempt(s)).")):
+            elif states.move(
+                session,
+                settings,
+                job.id,
+                "failed",
+                attempt=job.attempts,
+                values=states.failure(
+                    "worker_lost",
+                    f"The worker running this job stopped responding ({job.attempts} attempt(s)).",
+                ),
+            ):
                 counts["failed"] += 1
         stale = [job.id for job in repo.stale_waiting(now - requeue_after(settings))]
         repo.mark_enqueued(stale, now)

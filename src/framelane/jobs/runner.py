@@ -119,15 +119,26 @@ def _run_claimed(settings: Settings, job: Job) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     watch = LeaseWatch(settings, job.id, attempt)
     progress = ProgressReporter(settings, job.id, attempt)
-    ctx = RunContext(job.id, job.workspace_id, job.kind, job.task_type, dict(job.request),
-                     dict(job.metadata_ or {}), attempt, settings, workdir, progress,
-                     watch.should_stop)
+    ctx = RunContext(
+        job.id,
+        job.workspace_id,
+        job.kind,
+        job.task_type,
+        dict(job.request),
+        dict(job.metadata_ or {}),
+        attempt,
+        settings,
+        workdir,
+        progress,
+        watch.should_stop,
+    )
     watch.start()
     try:
         runner = runner_for(job)
         if runner is None:
-            raise FramelaneError(f"No runner for {job.task_type or job.kind!r}.",
-                                 code="capability_unsupported")
+            raise FramelaneError(
+                f"No runner for {job.task_type or job.kind!r}.", code="capability_unsupported"
+            )
         result = runner(ctx)
         watch.check()
         progress("uploading", max(progress.percent, 95.0))
@@ -141,15 +152,21 @@ def _run_claimed(settings: Settings, job: Job) -> None:
             fail(settings, job.id, attempt, exc.code, exc.message)
     except Exception as exc:
         log.exception("job crashed", extra={"job_id": job.id})
-        fail(settings, job.id, attempt, "internal_error",
-             f"The {job.kind} failed unexpectedly ({type(exc).__name__}).")
+        fail(
+            settings,
+            job.id,
+            attempt,
+            "internal_error",
+            f"The {job.kind} failed unexpectedly ({type(exc).__name__}).",
+        )
     finally:
         watch.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _store_and_complete(settings: Settings, job: Job, attempt: int, result: RunResult,
-                        watch: LeaseWatch) -> None:
+def _store_and_complete(
+    settings: Settings, job: Job, attempt: int, result: RunResult, watch: LeaseWatch
+) -> None:
     storage = storage_for(settings)
     key = artifact_key(job.workspace_id, job.id, result.filename)
     keys = [key]
@@ -165,17 +182,33 @@ def _store_and_complete(settings: Settings, job: Job, attempt: int, result: RunR
             raise JobStopped(watch.reason)
 
 
-def _complete(settings: Settings, job: Job, attempt: int, result: RunResult, keys: list[str],
-              size: int) -> bool:
+def _complete(
+    settings: Settings, job: Job, attempt: int, result: RunResult, keys: list[str], size: int
+) -> bool:
     output: dict[str, Any] = {
-        **result.extra, "key": keys[0], "filename": result.filename, "width": result.width,
-        "height": result.height, "duration": result.duration, "size_bytes": size,
+        **result.extra,
+        "key": keys[0],
+        "filename": result.filename,
+        "width": result.width,
+        "height": result.height,
+        "duration": result.duration,
+        "size_bytes": size,
         "content_type": result.content_type,
     }
     with job_session(settings) as session:
-        done = states.move(session, settings, job.id, "completed", attempt=attempt, values={
-            "output": output, "artifact_keys": keys, "progress_percent": 100.0,
-            "warnings": list(job.warnings or []) + list(result.warnings)})
+        done = states.move(
+            session,
+            settings,
+            job.id,
+            "completed",
+            attempt=attempt,
+            values={
+                "output": output,
+                "artifact_keys": keys,
+                "progress_percent": 100.0,
+                "warnings": list(job.warnings or []) + list(result.warnings),
+            },
+        )
         if done is None:
             return False
         usage = UsageRepository.from_session(session)
@@ -190,14 +223,31 @@ def _after_stop(settings: Settings, job_id: str, attempt: int, watch: LeaseWatch
     if watch.reason == "shutdown":
         _hand_back(settings, job_id, attempt)
     elif watch.reason == "timeout":
-        fail(settings, job_id, attempt, "timeout",
-             f"The job ran longer than {settings.job_timeout_seconds} s.")
+        fail(
+            settings,
+            job_id,
+            attempt,
+            "timeout",
+            f"The job ran longer than {settings.job_timeout_seconds} s.",
+        )
 
 
 def _hand_back(settings: Settings, job_id: str, attempt: int) -> None:
     """A graceful stop returns the job to the queue without spending an attempt."""
     with job_session(settings) as session:
-        if states.move(session, settings, job_id, "queued", attempt=attempt, values={
-                "attempts": attempt - 1, "enqueued_at": utcnow(), "lease_expires_at": None,
-                "worker_id": None, "progress_percent": 0.0, "progress_stage": None}):
+        if states.move(
+            session,
+            settings,
+            job_id,
+            "queued",
+            attempt=attempt,
+            values={
+                "attempts": attempt - 1,
+                "enqueued_at": utcnow(),
+                "lease_expires_at": None,
+                "worker_id": None,
+                "progress_percent": 0.0,
+                "progress_stage": None,
+            },
+        ):
             after_commit(session, lambda: queue.enqueue(settings, job_id))

@@ -38,5 +38,11 @@ def job_session(settings: Settings) -> Iterator[Session]:
 def fail(settings: Settings, job_id: str, attempt: int | None, code: str, message: str) -> None:
     """Fail the job (only at `attempt` when given) with `{code, message}`."""
     with job_session(settings) as session:
-        states.move(session, settings, job_id, "failed", attempt=attempt,
-                    values=states.failure(code, message))
+        states.move(
+            session,
+            settings,
+            job_id,
+            "failed",
+            attempt=attempt,
+            values=states.failure(code, message),
+        )

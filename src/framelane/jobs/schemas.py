@@ -45,7 +45,8 @@ class JobOut(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     warnings: list[str | dict[str, Any]] = Field(
         default_factory=list,
-        description="JSON paths of ignored unknown fields, then engine warnings {code, message}.")
+        description="JSON paths of ignored unknown fields, then engine warnings {code, message}.",
+    )
     attempts: int = 0
     created_at: datetime
     updated_at: datetime
@@ -71,12 +72,19 @@ def output_of(job: Job, storage: Storage | None, ttl_seconds: int) -> JobOutput 
 
 def job_out(job: Job, storage: Storage | None = None, ttl_seconds: int = 900) -> JobOut:
     return JobOut(
-        id=job.id, kind=job.kind, workspace_id=job.workspace_id,  # type: ignore[arg-type]
+        id=job.id,
+        kind=job.kind,
+        workspace_id=job.workspace_id,  # type: ignore[arg-type]
         status=job.status,  # type: ignore[arg-type]
-        task_type=job.task_type, progress_percent=round(job.progress_percent, 2),
+        task_type=job.task_type,
+        progress_percent=round(job.progress_percent, 2),
         progress_stage=job.progress_stage,  # type: ignore[arg-type]
         output=output_of(job, storage, ttl_seconds),
         error=JobError.model_validate(job.error) if job.error else None,
-        metadata=job.metadata_ or {}, warnings=list(job.warnings or []), attempts=job.attempts,
-        created_at=job.created_at, updated_at=job.updated_at, completed_at=job.completed_at,
+        metadata=job.metadata_ or {},
+        warnings=list(job.warnings or []),
+        attempts=job.attempts,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        completed_at=job.completed_at,
     )

@@ -76,9 +76,17 @@ def is_ready(session: Session, job: Job) -> bool:
 
 
 def create_job(
-    session: Session, ctx: WorkspaceContext, *, settings: Settings, kind: str,
-    task_type: str | None, request: dict[str, Any], metadata: dict[str, Any] | None = None,
-    webhook_url: str | None = None, warnings: Sequence[Any] = (), estimated_seconds: float = 0.0,
+    session: Session,
+    ctx: WorkspaceContext,
+    *,
+    settings: Settings,
+    kind: str,
+    task_type: str | None,
+    request: dict[str, Any],
+    metadata: dict[str, Any] | None = None,
+    webhook_url: str | None = None,
+    warnings: Sequence[Any] = (),
+    estimated_seconds: float = 0.0,
     ingest_external: bool = False,
 ) -> Job:
     """Check the quotas, insert the job and enqueue it once the transaction commits."""
@@ -86,17 +94,37 @@ def create_job(
         raise ValidationFailed(
             "ingest_external is not available on this server yet.",
             code="capability_unsupported",
-            details=[{"loc": ["ingest_external"], "msg": "not supported yet",
-                      "type": "capability_unsupported"}])
+            details=[
+                {
+                    "loc": ["ingest_external"],
+                    "msg": "not supported yet",
+                    "type": "capability_unsupported",
+                }
+            ],
+        )
     quotas.check_submission(session, settings, ctx.workspace, kind, estimated_seconds)
     now = utcnow()
-    job = JobRepository.from_session(session).add(Job(
-        id=new_id(kind), kind=kind, task_type=task_type, workspace_id=ctx.id,
-        status="ingesting" if ingest_external else "queued", request=request,
-        metadata_=dict(metadata or {}), webhook_url=webhook_url, warnings=list(warnings),
-        estimated_seconds=estimated_seconds, enqueued_at=now, created_at=now, updated_at=now,
-        progress_percent=0.0, attempts=0, cancel_requested=False, artifact_keys=[],
-    ))
+    job = JobRepository.from_session(session).add(
+        Job(
+            id=new_id(kind),
+            kind=kind,
+            task_type=task_type,
+            workspace_id=ctx.id,
+            status="ingesting" if ingest_external else "queued",
+            request=request,
+            metadata_=dict(metadata or {}),
+            webhook_url=webhook_url,
+            warnings=list(warnings),
+            estimated_seconds=estimated_seconds,
+            enqueued_at=now,
+            created_at=now,
+            updated_at=now,
+            progress_percent=0.0,
+            attempts=0,
+            cancel_requested=False,
+            artifact_keys=[],
+        )
+    )
     after_commit(session, lambda: queue.enqueue(settings, job.id))
     return job
 
@@ -108,24 +136,34 @@ def get_job(session: Session, ctx: WorkspaceContext, job_id: str, kind: str) -> 
     return job
 
 
-def list_jobs(session: Session, ctx: WorkspaceContext, kind: str, params: PageParams, *,
-              status: str | None = None,
-              task_type: str | None = None) -> tuple[Sequence[Job], str | None, bool]:
+def list_jobs(
+    session: Session,
+    ctx: WorkspaceContext,
+    kind: str,
+    params: PageParams,
+    *,
+    status: str | None = None,
+    task_type: str | None = None,
+) -> tuple[Sequence[Job], str | None, bool]:
     stmt = JobRepository.from_session(session).list_statement(
-        ctx.id, kind, status=status, task_type=task_type)
+        ctx.id, kind, status=status, task_type=task_type
+    )
     return paginate(session, stmt, Job.id, params)
 
 
-def cancel_job(session: Session, settings: Settings, ctx: WorkspaceContext, job_id: str,
-               kind: str) -> Job:
+def cancel_job(
+    session: Session, settings: Settings, ctx: WorkspaceContext, job_id: str, kind: str
+) -> Job:
     """Cancel an ingesting, queued or processing job; the worker stops within 2 s."""
     job = get_job(session, ctx, job_id, kind)
-    cancelled = states.move(session, settings, job.id, "cancelled",
-                            values={"cancel_requested": True})
+    cancelled = states.move(
+        session, settings, job.id, "cancelled", values={"cancel_requested": True}
+    )
     if cancelled is None:
         current = get_job(session, ctx, job_id, kind)
-        raise JobNotCancellable(f"The {kind} is already {current.status}.",
-                                details={"status": current.status})
+        raise JobNotCancellable(
+            f"The {kind} is already {current.status}.", details={"status": current.status}
+        )
     return cancelled
 
 
@@ -135,19 +173,24 @@ def cancel_workspace_jobs(session: Session, settings: Settings, workspace_id: st
         states.move(session, settings, job.id, "cancelled", values={"cancel_requested": True})
 
 
-def download_redirect(session: Session, settings: Settings, ctx: WorkspaceContext, job_id: str,
-                      kind: str) -> str:
+def download_redirect(
+    session: Session, settings: Settings, ctx: WorkspaceContext, job_id: str, kind: str
+) -> str:
     """A fresh signed URL of the artifact; the bytes count as egress."""
     job = get_job(session, ctx, job_id, kind)
     if job.status != "completed" or not job.output:
-        raise JobNotCompleted(f"The {kind} is {job.status}; the artifact exists once it is "
-                              "completed.", details={"status": job.status})
+        raise JobNotCompleted(
+            f"The {kind} is {job.status}; the artifact exists once it is completed.",
+            details={"status": job.status},
+        )
     if job.artifacts_purged_at is not None or not job.output.get("key"):
         raise ArtifactExpired("The artifact was removed after the retention period.")
     UsageRepository.from_session(session).record(
-        job.workspace_id, "egress_bytes", float(job.output.get("size_bytes") or 0), job.id)
+        job.workspace_id, "egress_bytes", float(job.output.get("size_bytes") or 0), job.id
+    )
     return storage_for(settings).presign_get(
-        job.output["key"], settings.download_url_ttl_seconds, job.output.get("filename"))
+        job.output["key"], settings.download_url_ttl_seconds, job.output.get("filename")
+    )
 
 
 def load_detached(settings: Settings, workspace_id: str, job_id: str, kind: str) -> Job | None:
@@ -159,8 +202,9 @@ def load_detached(settings: Settings, workspace_id: str, job_id: str, kind: str)
         return job
 
 
-async def wait_for_job(settings: Settings, workspace_id: str, job_id: str, kind: str,
-                       seconds: float) -> Job | None:
+async def wait_for_job(
+    settings: Settings, workspace_id: str, job_id: str, kind: str, seconds: float
+) -> Job | None:
     """Long-poll: the job once terminal, or as it is after `seconds` (at most 30)."""
     deadline = time.monotonic() + min(max(seconds, 0.0), MAX_WAIT_SECONDS)
     while True:

@@ -46,15 +46,28 @@ def sources_of(target: str) -> tuple[str, ...]:
 
 def publish_job_event(session: Session, settings: Settings, job: Job, suffix: str) -> None:
     data = job_out(job, storage_for(settings), settings.download_url_ttl_seconds)
-    publish(session, DomainEvent(
-        type=f"{job.kind}.{suffix}", workspace_id=job.workspace_id,
-        data=data.model_dump(mode="json"), metadata=dict(job.metadata_ or {}),
-        webhook_url=job.webhook_url, subject_id=job.id,
-    ))
+    publish(
+        session,
+        DomainEvent(
+            type=f"{job.kind}.{suffix}",
+            workspace_id=job.workspace_id,
+            data=data.model_dump(mode="json"),
+            metadata=dict(job.metadata_ or {}),
+            webhook_url=job.webhook_url,
+            subject_id=job.id,
+        ),
+    )
 
 
-def move(session: Session, settings: Settings, job_id: str, target: str, *,
-         attempt: int | None = None, values: dict[str, Any] | None = None) -> Job | None:
+def move(
+    session: Session,
+    settings: Settings,
+    job_id: str,
+    target: str,
+    *,
+    attempt: int | None = None,
+    values: dict[str, Any] | None = None,
+) -> Job | None:
     """Move the job to `target` if allowed from its current status; None if it was not."""
     sources = sources_of(target)
     if not sources:

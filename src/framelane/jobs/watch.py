@@ -139,8 +139,12 @@ class ProgressReporter:
         session = sessionmaker_for(self.settings.resolved_database_url)()
         try:
             repo = JobRepository.from_session(session)
-            if repo.set_progress(self.job_id, self.attempt, stage, percent,
-                                 utcnow() if publish else None) and publish:
+            if (
+                repo.set_progress(
+                    self.job_id, self.attempt, stage, percent, utcnow() if publish else None
+                )
+                and publish
+            ):
                 job = repo.get(self.job_id)
                 if job is not None:
                     states.publish_job_event(session, self.settings, job, "progress")

@@ -43,13 +43,32 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_TIMEOUT = 10.0
 
-PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
-    "100.64.0.0/10", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10",
-))
-ALWAYS_REFUSED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32", "::/128", "ff00::/8",
-))
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "100.64.0.0/10",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+    )
+)
+ALWAYS_REFUSED_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "255.255.255.255/32",
+        "::/128",
+        "ff00::/8",
+    )
+)
 NAT64_NETWORK = ipaddress.ip_network("64:ff9b::/96")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
 _CANONICAL_OCTET = re.compile(r"^(0|[1-9][0-9]{0,2})$")
@@ -102,8 +121,9 @@ class ResolvedTarget:
 
 
 def refuse(url: str, reason: str) -> UrlNotAllowed:
-    return UrlNotAllowed(f"The URL {url!r} is not allowed: {reason}.",
-                         details={"url": url, "reason": reason})
+    return UrlNotAllowed(
+        f"The URL {url!r} is not allowed: {reason}.", details={"url": url, "reason": reason}
+    )
 
 
 def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -192,17 +212,19 @@ def resolve(url: str, host: str, port: int, resolver: Resolver) -> tuple[IPAddre
     try:
         answers = resolver(host, port)
     except (OSError, UnicodeError) as exc:
-        raise UrlUnresolvable(f"The host of {url!r} could not be resolved.",
-                              details={"url": url, "reason": str(exc)}) from exc
+        raise UrlUnresolvable(
+            f"The host of {url!r} could not be resolved.", details={"url": url, "reason": str(exc)}
+        ) from exc
     addresses = tuple(ipaddress.ip_address(answer.split("%", 1)[0]) for answer in answers)
     if not addresses:
-        raise UrlUnresolvable(f"The host of {url!r} could not be resolved.",
-                              details={"url": url, "reason": "no addresses"})
+        raise UrlUnresolvable(
+            f"The host of {url!r} could not be resolved.",
+            details={"url": url, "reason": "no addresses"},
+        )
     return addresses
 
 
-def check_url(url: str, *, allow_private: bool,
-              resolver: Resolver | None = None) -> ResolvedTarget:
+def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None) -> ResolvedTarget:
     """Validate `url` and resolve its host; raise `UrlNotAllowed` (422 `url_not_allowed`)."""
     parsed, host, port = parse_target(url, allow_private=allow_private)
     addresses = resolve(url, host, port, resolver or system_resolver)
@@ -210,8 +232,9 @@ def check_url(url: str, *, allow_private: bool,
         problem = address_problem(address, allow_private=allow_private)
         if problem is not None:
             raise refuse(url, problem)
-    return ResolvedTarget(url=str(parsed), scheme=parsed.scheme, host=host, port=port,
-                          addresses=addresses)
+    return ResolvedTarget(
+        url=str(parsed), scheme=parsed.scheme, host=host, port=port, addresses=addresses
+    )
 
 
 Guard = Callable[[str], ResolvedTarget]
@@ -219,8 +242,9 @@ Guard = Callable[[str], ResolvedTarget]
 
 def safe_client(*, timeout: float = DEFAULT_TIMEOUT, **kwargs: Any) -> httpx.Client:
     """An httpx client for outbound calls: no automatic redirects, no proxies from the env."""
-    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False,
-                        **kwargs)
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False, **kwargs
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,14 +263,26 @@ class SafeResponse:
         return 200 <= self.status_code < 300
 
 
-def _pinned_request(client: httpx.Client, method: str, target: ResolvedTarget,
-                    address: IPAddress, headers: dict[str, str], content: bytes | None,
-                    timeout: float) -> httpx.Request:
+def _pinned_request(
+    client: httpx.Client,
+    method: str,
+    target: ResolvedTarget,
+    address: IPAddress,
+    headers: dict[str, str],
+    content: bytes | None,
+    timeout: float,
+) -> httpx.Request:
     extensions: dict[str, Any] = {}
     if target.scheme == "https" and not _is_ip_literal(target.host):
         extensions["sni_hostname"] = target.host
-    request = client.build_request(method, target.pinned_url(address), headers=headers,
-                                   content=content, timeout=timeout, extensions=extensions)
+    request = client.build_request(
+        method,
+        target.pinned_url(address),
+        headers=headers,
+        content=content,
+        timeout=timeout,
+        extensions=extensions,
+    )
     request.headers["Host"] = target.host_header
     return request
 
@@ -259,14 +295,21 @@ def _is_ip_literal(host: str) -> bool:
     return True
 
 
-def send_pinned(client: httpx.Client, method: str, target: ResolvedTarget, *,
-                headers: dict[str, str] | None = None, content: bytes | None = None,
-                timeout: float = DEFAULT_TIMEOUT) -> httpx.Response:
+def send_pinned(
+    client: httpx.Client,
+    method: str,
+    target: ResolvedTarget,
+    *,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> httpx.Response:
     """Send to the checked addresses in turn (first that connects); the response streams."""
     last_error: httpx.ConnectError | None = None
     for address in target.addresses:
-        request = _pinned_request(client, method, target, address, dict(headers or {}),
-                                  content, timeout)
+        request = _pinned_request(
+            client, method, target, address, dict(headers or {}), content, timeout
+        )
         try:
             return client.send(request, stream=True, follow_redirects=False)
         except httpx.ConnectError as exc:
@@ -288,10 +331,17 @@ def _same_origin(first: str, second: str) -> bool:
 
 @contextmanager
 def safe_stream(
-    method: str, url: str, *, allow_private: bool, client: httpx.Client | None = None,
-    headers: dict[str, str] | None = None, content: bytes | None = None,
-    follow_redirects: bool = False, max_redirects: int = 5,
-    timeout: float = DEFAULT_TIMEOUT, guard: Guard | None = None,
+    method: str,
+    url: str,
+    *,
+    allow_private: bool,
+    client: httpx.Client | None = None,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+    follow_redirects: bool = False,
+    max_redirects: int = 5,
+    timeout: float = DEFAULT_TIMEOUT,
+    guard: Guard | None = None,
 ) -> Iterator[httpx.Response]:
     """Open a checked, IP-pinned request and yield the streaming response.
 
@@ -305,8 +355,9 @@ def safe_stream(
     current, hops, send_headers = url, [url], dict(headers or {})
     try:
         for _ in range(max_redirects + 1):
-            response = send_pinned(http, method, check(current), headers=send_headers,
-                                   content=content, timeout=timeout)
+            response = send_pinned(
+                http, method, check(current), headers=send_headers, content=content, timeout=timeout
+            )
             location = response.headers.get("location")
             if not (follow_redirects and response.status_code in REDIRECT_CODES and location):
                 response.extensions["framelane_url"] = current
@@ -319,20 +370,26 @@ def safe_stream(
             response.close()
             following = str(httpx.URL(current).join(location))
             if not _same_origin(current, following):
-                send_headers = {k: v for k, v in send_headers.items()
-                                if k.lower() not in {"authorization", "cookie"}}
+                send_headers = {
+                    k: v
+                    for k, v in send_headers.items()
+                    if k.lower() not in {"authorization", "cookie"}
+                }
             method, content = _redirected(method, response.status_code, content)
             current = following
             hops.append(current)
-        raise TooManyRedirects(f"{url!r} redirected more than {max_redirects} times.",
-                               details={"url": url, "redirects": hops})
+        raise TooManyRedirects(
+            f"{url!r} redirected more than {max_redirects} times.",
+            details={"url": url, "redirects": hops},
+        )
     finally:
         if owned:
             http.close()
 
 
-def read_limited(response: httpx.Response, max_bytes: int,
-                 deadline: float | None = None) -> tuple[bytes, bool]:
+def read_limited(
+    response: httpx.Response, max_bytes: int, deadline: float | None = None
+) -> tuple[bytes, bool]:
     """At most `max_bytes` of the raw body, stopping at `deadline` (monotonic); (body, cut)."""
     chunks: list[bytes] = []
     size = 0
@@ -345,10 +402,18 @@ def read_limited(response: httpx.Response, max_bytes: int,
 
 
 def safe_request(
-    method: str, url: str, *, allow_private: bool, client: httpx.Client | None = None,
-    headers: dict[str, str] | None = None, content: bytes | None = None,
-    follow_redirects: bool = False, max_redirects: int = 5, timeout: float = DEFAULT_TIMEOUT,
-    max_body_bytes: int = 64 * 1024, guard: Guard | None = None,
+    method: str,
+    url: str,
+    *,
+    allow_private: bool,
+    client: httpx.Client | None = None,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+    follow_redirects: bool = False,
+    max_redirects: int = 5,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_body_bytes: int = 64 * 1024,
+    guard: Guard | None = None,
 ) -> SafeResponse:
     """A checked, IP-pinned request whose body is read up to `max_body_bytes` within `timeout`.
 
@@ -357,11 +422,24 @@ def safe_request(
     """
     deadline = time.monotonic() + timeout
     send_headers = {"Accept-Encoding": "identity", **(headers or {})}
-    with safe_stream(method, url, allow_private=allow_private, client=client,
-                     headers=send_headers, content=content, follow_redirects=follow_redirects,
-                     max_redirects=max_redirects, timeout=timeout, guard=guard) as response:
+    with safe_stream(
+        method,
+        url,
+        allow_private=allow_private,
+        client=client,
+        headers=send_headers,
+        content=content,
+        follow_redirects=follow_redirects,
+        max_redirects=max_redirects,
+        timeout=timeout,
+        guard=guard,
+    ) as response:
         body, truncated = read_limited(response, max_body_bytes, deadline)
-        return SafeResponse(status_code=response.status_code, headers=response.headers,
-                            body=body, truncated=truncated,
-                            url=str(response.extensions["framelane_url"]),
-                            redirects=tuple(response.extensions["framelane_redirects"]))
+        return SafeResponse(
+            status_code=response.status_code,
+            headers=response.headers,
+            body=body,
+            truncated=truncated,
+            url=str(response.extensions["framelane_url"]),
+            redirects=tuple(response.extensions["framelane_redirects"]),
+        )

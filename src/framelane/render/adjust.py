@@ -34,8 +34,9 @@ class Adjustments:
 
     @property
     def has_matrix(self) -> bool:
-        return any((self.brightness, self.contrast, self.saturation, self.exposure,
-                    self.hue_rotate))  # fmt: skip
+        return any(
+            (self.brightness, self.contrast, self.saturation, self.exposure, self.hue_rotate)
+        )
 
     @property
     def is_identity(self) -> bool:

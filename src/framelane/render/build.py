@@ -72,8 +72,11 @@ def _register_workspace_fonts(ctx: BuildContext) -> None:
 def build_timeline(spec: RenderSpec, ctx: BuildContext) -> Timeline:
     _register_workspace_fonts(ctx)
     width, height = spec.canvas_size
-    background = ctx.resolver.resolve(spec.background_image_url, "image") if (
-        spec.background_image_url) else None  # fmt: skip
+    background = (
+        ctx.resolver.resolve(spec.background_image_url, "image")
+        if (spec.background_image_url)
+        else None
+    )
     if background is not None:
         check_image(background, ctx.limits)
     return _scene(
@@ -187,9 +190,14 @@ def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
     if width * height > limits.max_image_pixels:
         raise LimitExceeded(
             f"image {path.name} is {width}x{height}, over {limits.max_image_pixels} pixels",
-            details=[{"limit": "max_image_pixels", "value": width * height,
-                      "maximum": limits.max_image_pixels}],
-        )  # fmt: skip
+            details=[
+                {
+                    "limit": "max_image_pixels",
+                    "value": width * height,
+                    "maximum": limits.max_image_pixels,
+                }
+            ],
+        )
     return width, height
 
 
@@ -281,9 +289,14 @@ def _check_glyph_motions(ctx: BuildContext, element: TextElement) -> None:
         raise LimitExceeded(
             f"text element {element.id!r} has {glyphs} characters under a per-character "
             f"motion; at most {ctx.limits.max_glyph_motions} move one by one",
-            details=[{"limit": "max_glyph_motions", "value": glyphs,
-                      "maximum": ctx.limits.max_glyph_motions}],
-        )  # fmt: skip
+            details=[
+                {
+                    "limit": "max_glyph_motions",
+                    "value": glyphs,
+                    "maximum": ctx.limits.max_glyph_motions,
+                }
+            ],
+        )
 
 
 def _text_fields(
@@ -296,9 +309,14 @@ def _text_fields(
         raise LimitExceeded(
             f"text element {element.id or element.text[:20]!r} would be "
             f"{size[0]:.0f}x{size[1]:.0f} pixels",
-            details=[{"limit": "max_image_pixels", "value": size[0] * size[1],
-                      "maximum": ctx.limits.max_image_pixels}],
-        )  # fmt: skip
+            details=[
+                {
+                    "limit": "max_image_pixels",
+                    "value": size[0] * size[1],
+                    "maximum": ctx.limits.max_image_pixels,
+                }
+            ],
+        )
     return {"text": replace(look, width=size[0], height=size[1])}, size
 
 
@@ -390,12 +408,16 @@ def _apply_transitions(
         span = cut + half - window_start
         by_key[from_key] = replace(
             outgoing.with_window(outgoing.start, cut + half),
-            transitions=(*outgoing.transitions,
-                         TransitionRole(name, window_start, span, "from", to_key)),
-        )  # fmt: skip
+            transitions=(
+                *outgoing.transitions,
+                TransitionRole(name, window_start, span, "from", to_key),
+            ),
+        )
         by_key[to_key] = replace(
             incoming.with_window(window_start, incoming.end),
-            transitions=(*incoming.transitions,
-                         TransitionRole(name, window_start, span, "to", from_key)),
-        )  # fmt: skip
+            transitions=(
+                *incoming.transitions,
+                TransitionRole(name, window_start, span, "to", from_key),
+            ),
+        )
     return [by_key[layer.key] for layer in layers]

@@ -58,9 +58,13 @@ class Painter:
         return self.covered_by_frame(state, size, picture.dst, picture.content, picture.opaque)
 
     def covered_by_frame(
-        self, state: LayerState, size: tuple[int, int], dst: skia.Rect, content: skia.Rect,
+        self,
+        state: LayerState,
+        size: tuple[int, int],
+        dst: skia.Rect,
+        content: skia.Rect,
         opaque: bool,
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         """`covered_by` for a picture of `size` drawn at `dst`, showing `content`."""
         placement, style, modifier = state.layer.placement, state.layer.style, state.modifier
         if not (
@@ -246,8 +250,13 @@ def draws_source_over(state: LayerState) -> bool:
 
 def _motion_changes_pixels(state: LayerState) -> bool:
     m = state.motion
-    return bool(m.blur > 0 or (m.blend is not None and m.blend_mix > 0) or m.rotation_x
-                or m.rotation_y or m.scatter > 0)  # fmt: skip
+    return bool(
+        m.blur > 0
+        or (m.blend is not None and m.blend_mix > 0)
+        or m.rotation_x
+        or m.rotation_y
+        or m.scatter > 0
+    )
 
 
 def blurred(picture: LayerImage, state: LayerState) -> LayerImage:
@@ -279,9 +288,12 @@ def blurred(picture: LayerImage, state: LayerState) -> LayerImage:
         dst.bottom() + pad * step_y,
     )
     return LayerImage(
-        image=to_image(pixels, opaque=False), dst=padded, content=picture.content,
-        opaque=False, pixels=pixels,
-    )  # fmt: skip
+        image=to_image(pixels, opaque=False),
+        dst=padded,
+        content=picture.content,
+        opaque=False,
+        pixels=pixels,
+    )
 
 
 def _sampling(canvas: skia.Canvas, picture: LayerImage) -> skia.SamplingOptions:
@@ -351,8 +363,15 @@ def snapped_shadow(
     left, phase_x = _phase(matrix.getTranslateX() + rect.left())
     top, phase_y = _phase(matrix.getTranslateY() + rect.top())
     radius = shadow.getSimpleRadii().x()
-    image, pad = _shadow_picture(round(rect.width(), 2), round(rect.height(), 2),
-                                 round(radius, 2), sigma, shade, phase_x, phase_y)  # fmt: skip
+    image, pad = _shadow_picture(
+        round(rect.width(), 2),
+        round(rect.height(), 2),
+        round(radius, 2),
+        sigma,
+        shade,
+        phase_x,
+        phase_y,
+    )
     return image, left - pad, top - pad
 
 
@@ -460,7 +479,7 @@ def _draw_pieces(
             canvas.rotate(spin * EXPLODE_SPIN * scatter)
             source = skia.Rect.MakeXYWH(column * source_w, row * source_h, source_w, source_h)
             canvas.drawImageRect(image, source, piece, LINEAR, paint)
-            canvas.restore()  # fmt: skip
+            canvas.restore()
 
 
 def _piece_randomness(row: int, column: int) -> tuple[float, float]:
@@ -520,9 +539,13 @@ def _warped(canvas: skia.Canvas, picture: LayerImage) -> Warped | None:
         return Warped(None, 0, 0)
     affine = opencv_affine(to_canvas, covered.left(), covered.top())
     patch = cv2.warpAffine(
-        np.ascontiguousarray(picture.pixels), affine, (covered.width(), covered.height()),
-        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
-    )  # fmt: skip
+        np.ascontiguousarray(picture.pixels),
+        affine,
+        (covered.width(), covered.height()),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0, 0),
+    )
     image = skia.Image.fromarray(patch, skia.kBGRA_8888_ColorType, skia.kPremul_AlphaType)
     return Warped(image, covered.left(), covered.top())
 

@@ -61,9 +61,14 @@ class VideoWriter:
     """Encodes composited BGRA frames (premultiplied) and the mixed audio into one file."""
 
     def __init__(
-        self, path: Path, output_format: str, size: tuple[int, int], fps: Fraction, alpha: bool,
+        self,
+        path: Path,
+        output_format: str,
+        size: tuple[int, int],
+        fps: Fraction,
+        alpha: bool,
         with_audio: bool,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.codec = video_codec(output_format, alpha)
         options = {"movflags": "+faststart"} if output_format in ("mp4", "mov") else {}
         try:
@@ -211,9 +216,11 @@ class VideoWriter:
                 view = plane_view(frame, *self.size)
                 np.copyto(view, unpremultiply(view))
             converted = to_planar(
-                self.reformatter, frame, (self.stream.width, self.stream.height),
+                self.reformatter,
+                frame,
+                (self.stream.width, self.stream.height),
                 self.codec.pix_fmt,
-            )  # fmt: skip
+            )
         converted.pts = index
         self._mux(self.stream.encode(converted))
         if recycle:

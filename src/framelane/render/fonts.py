@@ -30,11 +30,38 @@ FALLBACKS = {
 }
 _NAMED = {
     "mono": ("courier", "consol", "menlo", "source code", "fira code", "inconsolata"),
-    "serif": ("times", "georgia", "garamond", "playfair", "merriweather", "lora", "baskerville",
-              "bodoni", "caslon", "cambria", "libre caslon", "crimson", "pt serif", "roboto slab"),
-    "display": ("bebas", "oswald", "anton", "impact", "lobster", "bangers", "alfa slab",
-                "black ops", "bungee", "abril", "righteous", "pacifico", "poster"),
-}  # fmt: skip
+    "serif": (
+        "times",
+        "georgia",
+        "garamond",
+        "playfair",
+        "merriweather",
+        "lora",
+        "baskerville",
+        "bodoni",
+        "caslon",
+        "cambria",
+        "libre caslon",
+        "crimson",
+        "pt serif",
+        "roboto slab",
+    ),
+    "display": (
+        "bebas",
+        "oswald",
+        "anton",
+        "impact",
+        "lobster",
+        "bangers",
+        "alfa slab",
+        "black ops",
+        "bungee",
+        "abril",
+        "righteous",
+        "pacifico",
+        "poster",
+    ),
+}
 _GENERIC = {
     "mono": ("mono", "code", "typewriter"),
     "serif": ("serif", "slab"),

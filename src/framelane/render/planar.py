@@ -98,20 +98,33 @@ def scaled_planar(
     """A planar source scaled to `size` in its own 4:2:0 planes (area when shrinking,
     bilinear when enlarging, as the BGRA path draws it): no trip through BGRA."""
     interpolation = "AREA" if size[0] < frame.width else "BILINEAR"
-    return _bt709(reformatter, frame, size, PLANAR_FORMAT, src_color_range=ColorRange.MPEG,
-                  interpolation=interpolation)  # fmt: skip
+    return _bt709(
+        reformatter,
+        frame,
+        size,
+        PLANAR_FORMAT,
+        src_color_range=ColorRange.MPEG,
+        interpolation=interpolation,
+    )
 
 
-def to_planar(reformatter: VideoReformatter, bgra: av.VideoFrame, size: tuple[int, int],
-              pix_fmt: str = PLANAR_FORMAT) -> av.VideoFrame:  # fmt: skip
+def to_planar(
+    reformatter: VideoReformatter,
+    bgra: av.VideoFrame,
+    size: tuple[int, int],
+    pix_fmt: str = PLANAR_FORMAT,
+) -> av.VideoFrame:
     """BGRA → the output's 4:2:0 format, BT.709 limited range (the encoder's conversion)."""
     return _bt709(reformatter, bgra, size, pix_fmt)
 
 
 def _bt709(
-    reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int], pix_fmt: str,
+    reformatter: VideoReformatter,
+    frame: av.VideoFrame,
+    size: tuple[int, int],
+    pix_fmt: str,
     **options: object,
-) -> av.VideoFrame:  # fmt: skip
+) -> av.VideoFrame:
     """swscale to `pix_fmt`, BT.709 on both sides, limited range out, on this thread (x264's
     frame threads already use the other core)."""
     return reformatter.reformat(
@@ -127,8 +140,9 @@ def _bt709(
     )
 
 
-def to_bgra(reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int],
-            colorspace: int) -> av.VideoFrame:  # fmt: skip
+def to_bgra(
+    reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int], colorspace: int
+) -> av.VideoFrame:
     """A decoded frame → BGRA of `size` (the decoders' conversion: area when shrinking)."""
     return reformatter.reformat(
         frame,
@@ -282,18 +296,25 @@ class PlanarCompositor:
         self._previous = {layer.key: layer for layer in layers}
 
     def layer(
-        self, key: str, still: tuple[object, ...], record: Callable[[], Recording],
+        self,
+        key: str,
+        still: tuple[object, ...],
+        record: Callable[[], Recording],
         source_over: bool,
-    ) -> PlanarLayer:  # fmt: skip
+    ) -> PlanarLayer:
         """A layer recorded now (its picture says where it draws)."""
         recording = record()
         box = drawn_box(recording[0], self.size)
         return PlanarLayer(key, still, box, source_over, record, recording=recording)
 
     def direct(
-        self, key: str, still: tuple[object, ...] | None, box: Box | None,
-        make: Callable[[], list[Sprite]], record: Callable[[], Recording],
-    ) -> PlanarLayer:  # fmt: skip
+        self,
+        key: str,
+        still: tuple[object, ...] | None,
+        box: Box | None,
+        make: Callable[[], list[Sprite]],
+        record: Callable[[], Recording],
+    ) -> PlanarLayer:
         """A layer whose sprites are made directly (planar_sprites.py), in `box`; recorded
         only if a region it shares must be drawn in BGRA."""
         return PlanarLayer(key, still, box, True, record, make=make)
@@ -414,9 +435,12 @@ def premultiplied_420(box: Box, reformatter: VideoReformatter, pixels: Pixels) -
     same 2×2 blocks, then the levels under transparency taken off (`_take_off`)."""
     y, u, v, alpha = _converted_444(reformatter, pixels)
     u_half, v_half, alpha_half = _halved(u, v, alpha)
-    return Sprite(box, _take_off(y, alpha, 16),
-                  (_take_off(u_half, alpha_half, 128), _take_off(v_half, alpha_half, 128)),
-                  (as_u8(cv2.bitwise_not(alpha)), as_u8(cv2.bitwise_not(alpha_half))))  # fmt: skip
+    return Sprite(
+        box,
+        _take_off(y, alpha, 16),
+        (_take_off(u_half, alpha_half, 128), _take_off(v_half, alpha_half, 128)),
+        (as_u8(cv2.bitwise_not(alpha)), as_u8(cv2.bitwise_not(alpha_half))),
+    )
 
 
 def subsampled(box: Box, luma: Plane, cb: Plane, cr: Plane, alpha: Plane) -> Sprite:
@@ -445,8 +469,14 @@ def _take_off(plane: Plane, alpha: Plane, level: int) -> Plane:
 
 
 def _halved(*full: Plane) -> list[Plane]:
-    return [as_u8(cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2),
-                           interpolation=cv2.INTER_AREA)) for plane in full]  # fmt: skip
+    return [
+        as_u8(
+            cv2.resize(
+                plane, (plane.shape[1] // 2, plane.shape[0] // 2), interpolation=cv2.INTER_AREA
+            )
+        )
+        for plane in full
+    ]
 
 
 def as_u8(array: object) -> Plane:
@@ -469,8 +499,12 @@ def _blend(frame: av.VideoFrame, sprite: Sprite) -> None:
 
 
 def _clipped(box: Box, outer: Box) -> Box:
-    return (max(box[0], outer[0]), max(box[1], outer[1]), min(box[2], outer[2]),
-            min(box[3], outer[3]))  # fmt: skip
+    return (
+        max(box[0], outer[0]),
+        max(box[1], outer[1]),
+        min(box[2], outer[2]),
+        min(box[3], outer[3]),
+    )
 
 
 def even_up(value: int) -> int:

@@ -124,16 +124,25 @@ class DirectSprites:
             # As skia draws an axis-aligned picture (drawImageRect): clamped at its edge
             # texels, its edge pixels covered by how much of them the picture's rectangle
             # covers (OpenCV would mix in transparency over half a texel instead).
-            patch = cv2.warpAffine(self._yuva(pixels), affine, size, flags=cv2.INTER_LINEAR,
-                                   borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+            patch = cv2.warpAffine(
+                self._yuva(pixels),
+                affine,
+                size,
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
             coverage = _coverage(pixels.shape[1], pixels.shape[0], to_canvas, box)
             patch = cv2.multiply(patch, cv2.merge([coverage] * 4), scale=opacity / 255)
         else:
             # A turned picture, as the compositor draws it (`compositor._warped`).
             patch = cv2.warpAffine(
-                self._yuva(pixels), affine, size, flags=cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
-            )  # fmt: skip
+                self._yuva(pixels),
+                affine,
+                size,
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=(0, 0, 0, 0),
+            )
             if opacity < 1:
                 patch = cv2.convertScaleAbs(patch, alpha=opacity)
         luma, cb, cr, alpha = (as_u8(plane) for plane in cv2.split(patch))
@@ -162,15 +171,20 @@ class DirectSprites:
         if box is None:
             return sprites
         radius = rounded(state, content).getSimpleRadii().x()
-        mask, mask_half = _corner_mask(width, height, radius, x - left, y - top,
-                                       right - left, bottom - top)  # fmt: skip
+        mask, mask_half = _corner_mask(
+            width, height, radius, x - left, y - top, right - left, bottom - top
+        )
         if opacity < 1:
             mask, mask_half = (_scaled(m, opacity) for m in (mask, mask_half))
         shifted = [
-            _shifted(plane, (x - left) / scale, (y - top) / scale,
-                     ((right - left) // scale, (bottom - top) // scale))
+            _shifted(
+                plane,
+                (x - left) / scale,
+                (y - top) / scale,
+                ((right - left) // scale, (bottom - top) // scale),
+            )
             for plane, scale in zip(planes(frame), (1, 2, 2), strict=True)
-        ]  # fmt: skip
+        ]
         luma, cb, cr = (
             as_u8(cv2.multiply(plane, m, scale=1 / 255))
             for plane, m in zip(shifted, (mask, mask_half, mask_half), strict=True)
@@ -186,8 +200,7 @@ class DirectSprites:
         style = state.layer.style
         assert style.shadow_color is not None
         shadow = rounded(state, content).makeOffset(style.shadow_x, style.shadow_y)
-        image, left, top = snapped_shadow(matrix, shadow, style.shadow_blur / 2,
-                                          style.shadow_color)  # fmt: skip
+        image, left, top = snapped_shadow(matrix, shadow, style.shadow_blur / 2, style.shadow_color)
         key = round(opacity * 255)
         planes_ = _shadow_planes(image, left & 1, top & 1, key, style.shadow_color)
         left, top = left & ~1, top & ~1
@@ -195,14 +208,19 @@ class DirectSprites:
         box = self._even_box(left, top, left + width, top + height)
         if box is None:
             return None
-        sprite = Sprite((left, top, left + width, top + height), planes_.luma, planes_.chroma,
-                        planes_.keep)  # fmt: skip
+        sprite = Sprite(
+            (left, top, left + width, top + height), planes_.luma, planes_.chroma, planes_.keep
+        )
         return _clipped(sprite, box)
 
     def _even_box(self, left: int, top: int, right: int, bottom: int) -> Box | None:
         """The box grown to even edges and cut to the canvas; None when nothing is left."""
-        box = (max(0, left & ~1), max(0, top & ~1), min(self.size[0], even_up(right)),
-               min(self.size[1], even_up(bottom)))  # fmt: skip
+        box = (
+            max(0, left & ~1),
+            max(0, top & ~1),
+            min(self.size[0], even_up(right)),
+            min(self.size[1], even_up(bottom)),
+        )
         return box if box[0] < box[2] and box[1] < box[3] else None
 
     def _yuva(self, pixels: Pixels) -> Pixels:
@@ -289,8 +307,12 @@ def _clipped(sprite: Sprite, box: Box) -> Sprite:
     def cut(plane: Plane, shift: int) -> Plane:
         return plane[top >> shift : bottom >> shift, left >> shift : right >> shift]
 
-    return Sprite(box, cut(sprite.luma, 0), (cut(sprite.chroma[0], 1), cut(sprite.chroma[1], 1)),
-                  (cut(sprite.keep[0], 0), cut(sprite.keep[1], 1)))  # fmt: skip
+    return Sprite(
+        box,
+        cut(sprite.luma, 0),
+        (cut(sprite.chroma[0], 1), cut(sprite.chroma[1], 1)),
+        (cut(sprite.keep[0], 0), cut(sprite.keep[1], 1)),
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -304,8 +326,9 @@ def _corner_mask(
     corners = _covered(box_w, box_h, skia.RRect.MakeRectXY(rect, radius, radius))
     # skia covers the edge pixels twice, once clipping to the corners and once drawing the
     # picture, and multiplies the two: the same here, so both paths show the same edges.
-    mask = as_u8(cv2.multiply(corners, _covered(box_w, box_h, skia.RRect.MakeRect(rect)),
-                            scale=1 / 255))  # fmt: skip
+    mask = as_u8(
+        cv2.multiply(corners, _covered(box_w, box_h, skia.RRect.MakeRect(rect)), scale=1 / 255)
+    )
     half = cv2.resize(mask, (box_w // 2, box_h // 2), interpolation=cv2.INTER_AREA)
     return mask, as_u8(half)
 
@@ -343,8 +366,9 @@ def _shadow_planes(image: skia.Image, pad_x: int, pad_y: int, opacity: int, shad
     alpha = as_u8(cv2.copyMakeBorder(alpha, pad_y, bottom, pad_x, right, border, value=0))
     if opacity < 255:
         alpha = _scaled(alpha, opacity / 255)
-    alpha_half = as_u8(cv2.resize(alpha, (alpha.shape[1] // 2, alpha.shape[0] // 2),
-                                interpolation=cv2.INTER_AREA))  # fmt: skip
+    alpha_half = as_u8(
+        cv2.resize(alpha, (alpha.shape[1] // 2, alpha.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    )
     luma, cb, cr = _limited_ycbcr(shade)
     return Sprite(
         (0, 0, alpha.shape[1], alpha.shape[0]),
@@ -366,20 +390,38 @@ def _shifted(plane: Plane, dx: float, dy: float, size: tuple[int, int]) -> Plane
     for a translation."""
     pad = 2
     width, height = size
-    rows = cv2.copyMakeBorder(plane, pad, height - plane.shape[0] + pad, pad,
-                              width - plane.shape[1] + pad, cv2.BORDER_REPLICATE)  # fmt: skip
+    rows = cv2.copyMakeBorder(
+        plane,
+        pad,
+        height - plane.shape[0] + pad,
+        pad,
+        width - plane.shape[1] + pad,
+        cv2.BORDER_REPLICATE,
+    )
     # out[i] = src[i − d] = (1 − f) × src[i − n] + f × src[i − n − 1], n = ⌊d⌋, f = d − n.
     # The first pass keeps 8 more bits (16-bit), so the result is rounded once.
     n, f = math.floor(dx), dx - math.floor(dx)
     start = pad - n - 1
-    across = cv2.addWeighted(rows[:, start : start + width], f * 256,
-                             rows[:, start + 1 : start + 1 + width], (1 - f) * 256, 0,
-                             dtype=cv2.CV_16U)  # fmt: skip
+    across = cv2.addWeighted(
+        rows[:, start : start + width],
+        f * 256,
+        rows[:, start + 1 : start + 1 + width],
+        (1 - f) * 256,
+        0,
+        dtype=cv2.CV_16U,
+    )
     n, f = math.floor(dy), dy - math.floor(dy)
     start = pad - n - 1
-    return as_u8(cv2.addWeighted(across[start : start + height], f / 256,
-                               across[start + 1 : start + 1 + height], (1 - f) / 256, 0,
-                               dtype=cv2.CV_8U))  # fmt: skip
+    return as_u8(
+        cv2.addWeighted(
+            across[start : start + height],
+            f / 256,
+            across[start + 1 : start + 1 + height],
+            (1 - f) / 256,
+            0,
+            dtype=cv2.CV_8U,
+        )
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -387,5 +429,4 @@ def _limited_ycbcr(shade: Rgba) -> tuple[float, float, float]:
     """A colour's BT.709 limited-range Y', Cb, Cr (its alpha is in the shadow picture's)."""
     r, g, b = (channel / 255 for channel in shade[:3])
     luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return (16 + 219 * luma, 128 + 224 * (b - luma) / 1.8556,
-            128 + 224 * (r - luma) / 1.5748)  # fmt: skip
+    return (16 + 219 * luma, 128 + 224 * (b - luma) / 1.8556, 128 + 224 * (r - luma) / 1.5748)

@@ -242,8 +242,9 @@ class SceneRenderer:
         return layer
 
     def _record(self, layer_state: LayerState, image: LayerImage) -> Recording:
-        picture, made = record(self.timeline.width, self.timeline.height,
-                               partial(_draw, layer_state, image))  # fmt: skip
+        picture, made = record(
+            self.timeline.width, self.timeline.height, partial(_draw, layer_state, image)
+        )
         return picture, [image, *made]
 
     def _direct_sprites(self) -> DirectSprites:

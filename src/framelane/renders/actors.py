@@ -20,13 +20,23 @@ def run_render(ctx: RunContext) -> RunResult:
 
     spec = parse_spec(ctx.request).spec
     filename = output_filename(ctx.request, spec.output_format)
-    resolver = service_resolver(ctx.settings, ctx.workspace_id, ctx.workdir / "sources",
-                                ctx.should_cancel)
-    result = render(spec, ctx.workdir / filename, resolver=resolver,
-                    on_progress=ctx.on_progress, should_cancel=ctx.should_cancel)
+    resolver = service_resolver(
+        ctx.settings, ctx.workspace_id, ctx.workdir / "sources", ctx.should_cancel
+    )
+    result = render(
+        spec,
+        ctx.workdir / filename,
+        resolver=resolver,
+        on_progress=ctx.on_progress,
+        should_cancel=ctx.should_cancel,
+    )
     return RunResult(
-        path=result.path, content_type=result.content_type, filename=filename,
-        width=result.width, height=result.height, duration=result.duration,
+        path=result.path,
+        content_type=result.content_type,
+        filename=filename,
+        width=result.width,
+        height=result.height,
+        duration=result.duration,
         warnings=[dict(w) for w in result.warnings],
     )
 

@@ -26,42 +26,73 @@ wiring.install()
 router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
 KIND = "render"
 
-RenderBody = Annotated[dict[str, Any], Body(
-    description="The composition (see `GET /v1/capabilities`); unknown fields are ignored "
-                "and listed in `warnings`.",
-    examples=[{"width": 640, "height": 360, "duration": 2, "elements": [
-        {"type": "text", "id": "t1", "text": "Hello", "duration": 2}]}])]
-StrictHeader = Annotated[str | None, Header(
-    alias="Framelane-Strict", description="`true`: unknown fields are 422 instead of warnings")]
+RenderBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="The composition (see `GET /v1/capabilities`); unknown fields are ignored "
+        "and listed in `warnings`.",
+        examples=[
+            {
+                "width": 640,
+                "height": 360,
+                "duration": 2,
+                "elements": [{"type": "text", "id": "t1", "text": "Hello", "duration": 2}],
+            }
+        ],
+    ),
+]
+StrictHeader = Annotated[
+    str | None,
+    Header(
+        alias="Framelane-Strict", description="`true`: unknown fields are 422 instead of warnings"
+    ),
+]
 
 
 def is_strict(value: str | None) -> bool:
     return (value or "").strip().lower() in {"true", "1", "yes"}
 
 
-@router.post("/v1/renders", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
-             openapi_extra=request_body(RenderSpec))
-def create_render(body: RenderBody, ctx: WorkspaceDep, session: SessionDep,
-                  settings: SettingsDep, strict: StrictHeader = None) -> JobOut:
+@router.post(
+    "/v1/renders",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    openapi_extra=request_body(RenderSpec),
+)
+def create_render(
+    body: RenderBody,
+    ctx: WorkspaceDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    strict: StrictHeader = None,
+) -> JobOut:
     """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay)."""
-    return present(service.submit(session, settings, ctx, body, strict=is_strict(strict)),
-                   settings)
+    return present(service.submit(session, settings, ctx, body, strict=is_strict(strict)), settings)
 
 
 @router.get("/v1/renders", response_model=Page[JobOut])
-def list_renders(ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep, page: PageDep,
-                 status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
-                 ) -> Page[JobOut]:
+def list_renders(
+    ctx: WorkspaceDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: PageDep,
+    status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
+) -> Page[JobOut]:
     rows, cursor, more = jobs.list_jobs(session, ctx, KIND, page, status=status_filter)
-    return Page[JobOut](data=[present(job, settings) for job in rows], next_cursor=cursor,
-                        has_more=more)
+    return Page[JobOut](
+        data=[present(job, settings) for job in rows], next_cursor=cursor, has_more=more
+    )
 
 
 @router.get("/v1/renders/{render_id}", response_model=JobOut)
 async def get_render(
-    render_id: str, ctx: WorkspaceDep, session: SessionDep, request: Request,
-    wait: Annotated[float, Query(ge=0, le=30, description="Long-poll up to N seconds for a "
-                                 "terminal status")] = 0,
+    render_id: str,
+    ctx: WorkspaceDep,
+    session: SessionDep,
+    request: Request,
+    wait: Annotated[
+        float, Query(ge=0, le=30, description="Long-poll up to N seconds for a terminal status")
+    ] = 0,
 ) -> Response:
     """The Job; with `wait`, answers once it is terminal or after `wait` seconds."""
     settings: Settings = request.app.state.settings  # no SettingsDep: one dependency less
@@ -69,32 +100,47 @@ async def get_render(
 
 
 @router.delete("/v1/renders/{render_id}", response_model=JobOut)
-def cancel_render(render_id: str, ctx: WorkspaceDep, session: SessionDep,
-                  settings: SettingsDep) -> JobOut:
+def cancel_render(
+    render_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> JobOut:
     """Cancel a queued, ingesting or processing render (409 `job_not_cancellable` after)."""
     return present(jobs.cancel_job(session, settings, ctx, render_id, KIND), settings)
 
 
-@router.get("/v1/renders/{render_id}/download", status_code=status.HTTP_302_FOUND,
-            response_class=RedirectResponse)
-def download_render(render_id: str, ctx: WorkspaceDep, session: SessionDep,
-                    settings: SettingsDep) -> RedirectResponse:
+@router.get(
+    "/v1/renders/{render_id}/download",
+    status_code=status.HTTP_302_FOUND,
+    response_class=RedirectResponse,
+)
+def download_render(
+    render_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> RedirectResponse:
     """302 to a fresh signed URL (15 min); 409 `job_not_completed` before completion."""
     url = jobs.download_redirect(session, settings, ctx, render_id, KIND)
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
 
-@router.post("/v1/preview", response_model=PreviewValidation,
-             responses={200: {"content": {"image/png": {}},
-                              "description": "the validation (dry_run) or a PNG"}},
-             openapi_extra=request_body(RenderSpec, PreviewOptions))
-def preview(body: RenderBody, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep,
-            strict: StrictHeader = None) -> Any:
+@router.post(
+    "/v1/preview",
+    response_model=PreviewValidation,
+    responses={
+        200: {"content": {"image/png": {}}, "description": "the validation (dry_run) or a PNG"}
+    },
+    openapi_extra=request_body(RenderSpec, PreviewOptions),
+)
+def preview(
+    body: RenderBody,
+    ctx: WorkspaceDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    strict: StrictHeader = None,
+) -> Any:
     """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
     `contact_sheet` evenly spaced frames."""
     plan = previews.plan(session, ctx, body, strict=is_strict(strict))
     if plan.options.dry_run:
         return plan.validation
     unit_of_work.commit(session)  # hold no database lock while drawing
-    return Response(previews.draw(settings, ctx.id, plan.spec, plan.options),
-                    media_type="image/png")
+    return Response(
+        previews.draw(settings, ctx.id, plan.spec, plan.options), media_type="image/png"
+    )

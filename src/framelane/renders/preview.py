@@ -24,8 +24,9 @@ class PreviewPlan:
     validation: PreviewValidation
 
 
-def plan(session: Session, ctx: WorkspaceContext, body: dict[str, Any], *,
-         strict: bool = False) -> PreviewPlan:
+def plan(
+    session: Session, ctx: WorkspaceContext, body: dict[str, Any], *, strict: bool = False
+) -> PreviewPlan:
     """Validate like a submission (same 422s); never billed."""
     options, request = split_preview_body(body)
     request = preprocess(session, ctx, request)
@@ -34,9 +35,14 @@ def plan(session: Session, ctx: WorkspaceContext, body: dict[str, Any], *,
     check_limits(parsed.spec, seconds)
     width, height = parsed.spec.canvas_size
     validation = PreviewValidation(
-        warnings=parsed.warnings, width=width, height=height,
-        frame_rate=parsed.spec.frame_rate, output_format=parsed.spec.output_format,
-        duration=seconds or None, estimated_render_minutes=round(seconds / 60.0, 4))
+        warnings=parsed.warnings,
+        width=width,
+        height=height,
+        frame_rate=parsed.spec.frame_rate,
+        output_format=parsed.spec.output_format,
+        duration=seconds or None,
+        estimated_render_minutes=round(seconds / 60.0, 4),
+    )
     return PreviewPlan(options, parsed.spec, validation)
 
 

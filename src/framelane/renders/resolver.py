@@ -17,11 +17,16 @@ class UnavailableResolver:
     def resolve(self, url: str, kind: str) -> Path:
         raise SourceNotFound(
             f"Fetching {kind} sources is not available on this server yet: {url}",
-            details={"url": url})
+            details={"url": url},
+        )
 
 
-def service_resolver(settings: Settings, workspace_id: str, workdir: Path,
-                     should_stop: Callable[[], bool] | None = None) -> SourceResolver:
+def service_resolver(
+    settings: Settings,
+    workspace_id: str,
+    workdir: Path,
+    should_stop: Callable[[], bool] | None = None,
+) -> SourceResolver:
     """`framelane.ingest.resolver.make_resolver` (SSRF guard, own-workspace storage URLs);
     `should_stop`: the job's cancel check, asked while sources download."""
     try:

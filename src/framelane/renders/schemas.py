@@ -15,7 +15,8 @@ class PreviewOptions(BaseModel):
     dry_run: bool = Field(False, description="Only validate (free); no pixels.")
     time: float = Field(0, ge=0, description="Seconds: the frame to draw.")
     contact_sheet: int | None = Field(
-        None, ge=1, le=36, description="Draw this many evenly spaced frames in a grid instead.")
+        None, ge=1, le=36, description="Draw this many evenly spaced frames in a grid instead."
+    )
 
 
 class PreviewValidation(BaseModel):
@@ -26,7 +27,8 @@ class PreviewValidation(BaseModel):
     frame_rate: int
     output_format: str
     duration: float | None = Field(
-        None, description="Seconds, when known without probing the sources.")
+        None, description="Seconds, when known without probing the sources."
+    )
     estimated_render_minutes: float = 0
 
 
@@ -35,7 +37,9 @@ def split_preview_body(body: dict[str, Any]) -> tuple[PreviewOptions, dict[str, 
     try:
         options = PreviewOptions.model_validate({k: body[k] for k in PREVIEW_FIELDS if k in body})
     except ValidationError as error:
-        details = [{"loc": list(e["loc"]), "msg": str(e["msg"]), "type": str(e["type"])}
-                   for e in error.errors(include_url=False)]
+        details = [
+            {"loc": list(e["loc"]), "msg": str(e["msg"]), "type": str(e["type"])}
+            for e in error.errors(include_url=False)
+        ]
         raise ValidationFailed("invalid preview options", details=details) from error
     return options, {k: v for k, v in body.items() if k not in PREVIEW_FIELDS}

@@ -58,12 +58,23 @@ def estimated_seconds(spec: RenderSpec) -> float:
 
 def check_limits(spec: RenderSpec, seconds: float) -> None:
     width, height = spec.canvas_size
-    check_output(DEFAULT_LIMITS, width, height, Fraction(spec.frame_rate),
-                 Fraction(seconds).limit_denominator(1_000_000))
+    check_output(
+        DEFAULT_LIMITS,
+        width,
+        height,
+        Fraction(spec.frame_rate),
+        Fraction(seconds).limit_denominator(1_000_000),
+    )
 
 
-def submit(session: Session, settings: Settings, ctx: WorkspaceContext, body: dict[str, Any],
-           *, strict: bool = False) -> Job:
+def submit(
+    session: Session,
+    settings: Settings,
+    ctx: WorkspaceContext,
+    body: dict[str, Any],
+    *,
+    strict: bool = False,
+) -> Job:
     """Validate a render request and create its job; raises 422 / 429 before any row exists."""
     body = preprocess(session, ctx, body)
     parsed = parse_spec(body, strict=strict)
@@ -73,8 +84,15 @@ def submit(session: Session, settings: Settings, ctx: WorkspaceContext, body: di
     if spec.webhook_url is not None:
         validate_webhook_url(settings, spec.webhook_url)
     return create_job(
-        session, ctx, settings=settings, kind="render", task_type=None, request=body,
-        metadata=dict(spec.metadata or {}), webhook_url=spec.webhook_url,
-        warnings=parsed.warnings, estimated_seconds=seconds,
+        session,
+        ctx,
+        settings=settings,
+        kind="render",
+        task_type=None,
+        request=body,
+        metadata=dict(spec.metadata or {}),
+        webhook_url=spec.webhook_url,
+        warnings=parsed.warnings,
+        estimated_seconds=seconds,
         ingest_external=bool(spec.ingest_external),
     )

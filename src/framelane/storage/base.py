@@ -45,8 +45,9 @@ class Storage(Protocol):
         """Store a local file under `key`; returns its size in bytes."""
         ...
 
-    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str,
-                   max_bytes: int) -> int:
+    def put_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, max_bytes: int
+    ) -> int:
         """Store streamed bytes; refuses (and leaves nothing) past `max_bytes`."""
         ...
 

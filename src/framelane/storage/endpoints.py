@@ -19,9 +19,16 @@ from framelane.workspaces.service import register_deletion_hook
 router = APIRouter(tags=["files"], responses=ERROR_RESPONSES)
 
 CONTENT_TYPES = {
-    ".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime", ".gif": "image/gif",
-    ".png": "image/png", ".jpg": "image/jpeg", ".json": "application/json",
-    ".srt": "application/x-subrip", ".vtt": "text/vtt", ".wav": "audio/wav",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mov": "video/quicktime",
+    ".gif": "image/gif",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".json": "application/json",
+    ".srt": "application/x-subrip",
+    ".vtt": "text/vtt",
+    ".wav": "audio/wav",
 }
 
 
@@ -34,8 +41,11 @@ def guess_type(key: str) -> str:
 
 @router.get("/v1/files/{key:path}")
 def download_file(
-    key: str, settings: SettingsDep, expires: str | None = Query(None),
-    sig: str | None = Query(None), filename: str | None = Query(None),
+    key: str,
+    settings: SettingsDep,
+    expires: str | None = Query(None),
+    sig: str | None = Query(None),
+    filename: str | None = Query(None),
 ) -> StreamingResponse:
     signing.verify(settings.resolved_secret_key, "GET", key, expires, sig)
     storage = storage_for(settings)

@@ -25,5 +25,6 @@ def _build(storage_url: str, public_base_url: str, secret: str) -> Storage:
 
 
 def storage_for(settings: Settings) -> Storage:
-    return _build(settings.resolved_storage_url, settings.public_base_url,
-                  settings.resolved_secret_key)
+    return _build(
+        settings.resolved_storage_url, settings.public_base_url, settings.resolved_secret_key
+    )

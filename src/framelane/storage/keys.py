@@ -30,8 +30,11 @@ def safe_segment(segment: str) -> str:
 def validate_key(key: str) -> str:
     """Refuse traversal and absolute keys before any backend sees them."""
     parts = key.split("/")
-    if not key or key.startswith("/") or any(not SAFE_SEGMENT.match(p) or p in {".", ".."}
-                                            for p in parts):
+    if (
+        not key
+        or key.startswith("/")
+        or any(not SAFE_SEGMENT.match(p) or p in {".", ".."} for p in parts)
+    ):
         raise BadRequest("Invalid object key.", code="invalid_key")
     return key
 

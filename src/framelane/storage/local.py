@@ -46,8 +46,9 @@ class LocalStorage:
         os.replace(tmp, target)
         return target.stat().st_size
 
-    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str,
-                   max_bytes: int) -> int:
+    def put_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, max_bytes: int
+    ) -> int:
         """Write to a temp file beside the target and rename: never half an object."""
         target = self.path_of(key)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,12 +114,26 @@ class LocalStorage:
 
     def presign_get(self, key: str, ttl_seconds: int, filename: str | None = None) -> str:
         extra = {"filename": filename} if filename else None
-        return signing.signed_url(self.public_base_url, FILES_ROUTE, self.secret, "GET",
-                                  validate_key(key), ttl_seconds, extra=extra)
+        return signing.signed_url(
+            self.public_base_url,
+            FILES_ROUTE,
+            self.secret,
+            "GET",
+            validate_key(key),
+            ttl_seconds,
+            extra=extra,
+        )
 
     def presign_put(self, key: str, content_type: str, ttl_seconds: int) -> str:
-        return signing.signed_url(self.public_base_url, UPLOAD_ROUTE, self.secret, "PUT",
-                                  validate_key(key), ttl_seconds, content_type)
+        return signing.signed_url(
+            self.public_base_url,
+            UPLOAD_ROUTE,
+            self.secret,
+            "PUT",
+            validate_key(key),
+            ttl_seconds,
+            content_type,
+        )
 
     def check(self) -> None:
         probe = self.root / ".readyz"

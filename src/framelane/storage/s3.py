@@ -49,20 +49,32 @@ class S3Location:
         query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         endpoint = query.get("endpoint")
         return cls(
-            bucket=parsed.netloc, endpoint=endpoint, region=query.get("region", "us-east-1"),
-            access_key=query.get("access_key"), secret_key=query.get("secret_key"),
+            bucket=parsed.netloc,
+            endpoint=endpoint,
+            region=query.get("region", "us-east-1"),
+            access_key=query.get("access_key"),
+            secret_key=query.get("secret_key"),
             public_endpoint=query.get("public_endpoint"),
             addressing=query.get("addressing", "path" if endpoint else "virtual"),
         )
 
 
 def _client(location: S3Location, endpoint: str | None) -> Any:
-    config = Config(signature_version="s3v4", s3={"addressing_style": location.addressing},
-                    retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5,
-                    read_timeout=60)
-    return boto3.client("s3", endpoint_url=endpoint, region_name=location.region,
-                        aws_access_key_id=location.access_key,
-                        aws_secret_access_key=location.secret_key, config=config)
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": location.addressing},
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=60,
+    )
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=location.region,
+        aws_access_key_id=location.access_key,
+        aws_secret_access_key=location.secret_key,
+        config=config,
+    )
 
 
 def _is_missing(error: ClientError) -> bool:
@@ -74,8 +86,9 @@ class S3Storage:
         self.location = location
         self.bucket = location.bucket
         self.client = _client(location, location.endpoint)
-        self.presigner = (_client(location, location.public_endpoint)
-                          if location.public_endpoint else self.client)
+        self.presigner = (
+            _client(location, location.public_endpoint) if location.public_endpoint else self.client
+        )
 
     @classmethod
     def from_url(cls, url: str) -> S3Storage:
@@ -86,14 +99,16 @@ class S3Storage:
 
     def put_file(self, key: str, path: Path, content_type: str) -> int:
         try:
-            self.client.upload_file(str(path), self.bucket, validate_key(key),
-                                    ExtraArgs={"ContentType": content_type})
+            self.client.upload_file(
+                str(path), self.bucket, validate_key(key), ExtraArgs={"ContentType": content_type}
+            )
         except (BotoCoreError, ClientError) as error:
             raise self._fail("store", key, error) from error
         return path.stat().st_size
 
-    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str,
-                   max_bytes: int) -> int:
+    def put_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, max_bytes: int
+    ) -> int:
         """Multipart upload, part by part: memory stays at one part; on any failure the upload
         is aborted, so the object never exists half-written."""
         key = validate_key(key)
@@ -136,8 +151,9 @@ class S3Storage:
 
     def _head(self, key: str) -> dict[str, Any] | None:
         try:
-            head: dict[str, Any] = self.client.head_object(Bucket=self.bucket,
-                                                           Key=validate_key(key))
+            head: dict[str, Any] = self.client.head_object(
+                Bucket=self.bucket, Key=validate_key(key)
+            )
         except ClientError as error:
             if _is_missing(error):
                 return None
@@ -169,9 +185,8 @@ class S3Storage:
             return 0
         keys = [item["Key"] for item in self._objects(prefix)]
         for start in range(0, len(keys), 1000):
-            batch = [{"Key": key} for key in keys[start:start + 1000]]
-            self.client.delete_objects(Bucket=self.bucket,
-                                       Delete={"Objects": batch, "Quiet": True})
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
         return len(keys)
 
     def keys_older_than(self, prefix: str, cutoff: datetime) -> Iterator[str]:
@@ -184,15 +199,18 @@ class S3Storage:
         if filename:
             safe = "".join(c for c in filename if c.isalnum() or c in "._-")[:120] or "download"
             params["ResponseContentDisposition"] = f'attachment; filename="{safe}"'
-        url: str = self.presigner.generate_presigned_url("get_object", Params=params,
-                                                         ExpiresIn=ttl_seconds)
+        url: str = self.presigner.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=ttl_seconds
+        )
         return url
 
     def presign_put(self, key: str, content_type: str, ttl_seconds: int) -> str:
         """The Content-Type is a signed header: a PUT with another type is refused (403)."""
         url: str = self.presigner.generate_presigned_url(
-            "put_object", ExpiresIn=ttl_seconds,
-            Params={"Bucket": self.bucket, "Key": validate_key(key), "ContentType": content_type})
+            "put_object",
+            ExpiresIn=ttl_seconds,
+            Params={"Bucket": self.bucket, "Key": validate_key(key), "ContentType": content_type},
+        )
         return url
 
     def check(self) -> None:
@@ -220,28 +238,38 @@ class _MultipartWriter:
     def _send_part(self, data: bytes) -> None:
         if self.upload_id is None:
             self.upload_id = self.client.create_multipart_upload(
-                Bucket=self.bucket, Key=self.key, ContentType=self.content_type)["UploadId"]
+                Bucket=self.bucket, Key=self.key, ContentType=self.content_type
+            )["UploadId"]
         number = len(self.parts) + 1
-        etag = self.client.upload_part(Bucket=self.bucket, Key=self.key, PartNumber=number,
-                                       UploadId=self.upload_id, Body=data)["ETag"]
+        etag = self.client.upload_part(
+            Bucket=self.bucket, Key=self.key, PartNumber=number, UploadId=self.upload_id, Body=data
+        )["ETag"]
         self.parts.append({"PartNumber": number, "ETag": etag})
 
     def finish(self) -> None:
         if self.upload_id is None:
-            self.client.put_object(Bucket=self.bucket, Key=self.key, Body=bytes(self.buffer),
-                                   ContentType=self.content_type)
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key,
+                Body=bytes(self.buffer),
+                ContentType=self.content_type,
+            )
             return
         if self.buffer:
             self._send_part(bytes(self.buffer))
             self.buffer.clear()
         self.client.complete_multipart_upload(
-            Bucket=self.bucket, Key=self.key, UploadId=self.upload_id,
-            MultipartUpload={"Parts": self.parts})
+            Bucket=self.bucket,
+            Key=self.key,
+            UploadId=self.upload_id,
+            MultipartUpload={"Parts": self.parts},
+        )
 
     def abort(self) -> None:
         if self.upload_id is not None:
             try:
-                self.client.abort_multipart_upload(Bucket=self.bucket, Key=self.key,
-                                                   UploadId=self.upload_id)
+                self.client.abort_multipart_upload(
+                    Bucket=self.bucket, Key=self.key, UploadId=self.upload_id
+                )
             except (BotoCoreError, ClientError):
                 return

@@ -15,16 +15,34 @@ def signature(secret: str, method: str, key: str, expires: int, content_type: st
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_url(base_url: str, route: str, secret: str, method: str, key: str, ttl_seconds: int,
-               content_type: str = "", extra: dict[str, str] | None = None) -> str:
+def signed_url(
+    base_url: str,
+    route: str,
+    secret: str,
+    method: str,
+    key: str,
+    ttl_seconds: int,
+    content_type: str = "",
+    extra: dict[str, str] | None = None,
+) -> str:
     expires = int(time.time()) + ttl_seconds
-    query = {"expires": str(expires),
-             "sig": signature(secret, method, key, expires, content_type), **(extra or {})}
+    query = {
+        "expires": str(expires),
+        "sig": signature(secret, method, key, expires, content_type),
+        **(extra or {}),
+    }
     return f"{base_url.rstrip('/')}{route}/{quote(key)}?{urlencode(query)}"
 
 
-def verify(secret: str, method: str, key: str, expires: str | None, sig: str | None,
-           content_type: str = "", now: float | None = None) -> None:
+def verify(
+    secret: str,
+    method: str,
+    key: str,
+    expires: str | None,
+    sig: str | None,
+    content_type: str = "",
+    now: float | None = None,
+) -> None:
     """Raise `signature_invalid` or `expired`; a tampered expiry fails the signature first."""
     if not expires or not sig or not expires.isdigit():
         raise SignatureInvalid("The URL is not signed.")

@@ -43,8 +43,9 @@ def scaled_progress(report: Callable[[str, float], None]) -> Callable[[str, floa
 def fetch_source(ctx: RunContext, url: str) -> Path:
     """Download the source through the service's SSRF-safe resolver (own uploads included)."""
     ctx.on_progress("downloading", 0.0)
-    resolver = service_resolver(ctx.settings, ctx.workspace_id, ctx.workdir / "sources",
-                                ctx.should_cancel)
+    resolver = service_resolver(
+        ctx.settings, ctx.workspace_id, ctx.workdir / "sources", ctx.should_cancel
+    )
     try:
         path = resolver.resolve(url, SOURCE_KIND)
     except FramelaneError as exc:

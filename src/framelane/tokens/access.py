@@ -71,6 +71,7 @@ class ModeAccess:
 
 # the rules
 
+
 def effective_role(is_owner: bool, membership_role: str | None) -> str | None:
     return "owner" if is_owner else membership_role
 
@@ -90,6 +91,7 @@ def write_refusal(owner_plan: str, role: str | None) -> FramelaneError | None:
 
 
 # the dependencies
+
 
 def caller_from_request(request: Request, session: Session) -> Caller:
     header = request.headers.get("authorization", "")
@@ -135,8 +137,9 @@ def visible_workspace(session: Session, caller: Caller, workspace_id: str) -> Wo
         owner = repo.user(workspace.owner_user_id)
         membership = repo.membership(workspace.id, caller.user.id)
         owner_plan = owner.token_plan if owner else "FREE"
-        role = effective_role(workspace.owner_user_id == caller.user.id,
-                              membership.role if membership else None)
+        role = effective_role(
+            workspace.owner_user_id == caller.user.id, membership.role if membership else None
+        )
         if can_read(owner_plan, role):
             return WorkspaceAccess(workspace, caller, owner_plan, role)
     raise ResourceMissing("Workspace not found")
@@ -172,19 +175,22 @@ TokensetId = Annotated[str, Path(alias="id", description="tokenset id")]
 ModeId = Annotated[str, Path(alias="modeId", description="mode id")]
 
 
-def _readable_workspace(workspace_id: WorkspaceId, caller: ReaderDep,
-                        session: SessionDep) -> WorkspaceAccess:
+def _readable_workspace(
+    workspace_id: WorkspaceId, caller: ReaderDep, session: SessionDep
+) -> WorkspaceAccess:
     return visible_workspace(session, caller, workspace_id)
 
 
-def _writable_workspace(workspace_id: WorkspaceId, caller: WriterDep,
-                        session: SessionDep) -> WorkspaceAccess:
+def _writable_workspace(
+    workspace_id: WorkspaceId, caller: WriterDep, session: SessionDep
+) -> WorkspaceAccess:
     return writable(visible_workspace(session, caller, workspace_id))
 
 
 def _tokenset_for(scope_dep: Callable[..., Caller], write: bool) -> Callable[..., TokensetAccess]:
-    def dependency(tokenset_id: TokensetId, session: SessionDep,
-                   caller: Caller = Depends(scope_dep)) -> TokensetAccess:
+    def dependency(
+        tokenset_id: TokensetId, session: SessionDep, caller: Caller = Depends(scope_dep)
+    ) -> TokensetAccess:
         found = visible_tokenset(session, caller, tokenset_id)
         if write:
             writable(found.access)
@@ -195,8 +201,9 @@ def _tokenset_for(scope_dep: Callable[..., Caller], write: bool) -> Callable[...
 
 
 def _mode_for(tokenset_dep: Callable[..., TokensetAccess]) -> Callable[..., ModeAccess]:
-    def dependency(mode_id: ModeId, session: SessionDep,
-                   found: TokensetAccess = Depends(tokenset_dep)) -> ModeAccess:
+    def dependency(
+        mode_id: ModeId, session: SessionDep, found: TokensetAccess = Depends(tokenset_dep)
+    ) -> ModeAccess:
         return visible_mode(session, found, mode_id)
 
     return dependency

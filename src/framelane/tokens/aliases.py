@@ -48,7 +48,7 @@ def alias_chain(entries: Mapping[str, Entry], name: str) -> list[str]:
     current = entries[name]
     while current.alias_to is not None:
         if current.alias_to in chain:
-            cycle = " → ".join([*chain[chain.index(current.alias_to):], current.alias_to])
+            cycle = " → ".join([*chain[chain.index(current.alias_to) :], current.alias_to])
             raise InvalidTokenRequest(f"Alias cycle: {cycle}")
         target = entries.get(current.alias_to)
         if target is None:
@@ -59,8 +59,9 @@ def alias_chain(entries: Mapping[str, Entry], name: str) -> list[str]:
         chain.append(target.name)
         current = target
         if len(chain) > MAX_ALIAS_DEPTH:
-            raise InvalidTokenRequest(f"Alias chain from '{name}' is longer than "
-                                      f"{MAX_ALIAS_DEPTH} tokens")
+            raise InvalidTokenRequest(
+                f"Alias chain from '{name}' is longer than {MAX_ALIAS_DEPTH} tokens"
+            )
     return chain
 
 
@@ -71,8 +72,9 @@ def resolve(entries: Mapping[str, Entry], name: str) -> Any:
 
 def check_groups(names: list[str]) -> None:
     """A name cannot be both a token and a group of tokens (`a.b` and `a.b.c`)."""
-    groups = {".".join(name.split(".")[:i]) for name in names
-              for i in range(1, name.count(".") + 1)}
+    groups = {
+        ".".join(name.split(".")[:i]) for name in names for i in range(1, name.count(".") + 1)
+    }
     for name in sorted(names):
         if name in groups:
             child = next(n for n in sorted(names) if n.startswith(name + "."))

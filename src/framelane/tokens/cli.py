@@ -32,9 +32,15 @@ def create_token(email: str, scopes: list[str], name: str, plan: str | None) -> 
         if plan is not None:
             user.token_plan = plan
         created = create_user_token(session, user.id, name=name, scopes=scopes)
-        return {"token": created.plaintext, "token_id": created.record.id,
-                "key_prefix": created.record.key_prefix, "scopes": created.record.scopes,
-                "user_id": user.id, "email": user.email, "token_plan": user.token_plan}
+        return {
+            "token": created.plaintext,
+            "token_id": created.record.id,
+            "key_prefix": created.record.key_prefix,
+            "scopes": created.record.scopes,
+            "user_id": user.id,
+            "email": user.email,
+            "token_plan": user.token_plan,
+        }
 
 
 def cmd_create_token(args: argparse.Namespace) -> int:
@@ -64,11 +70,18 @@ def register(admin: Any) -> None:
     """Add the token commands to the `admin` subparsers of `framelane`."""
     create = admin.add_parser("create-token", help="mint a tkc_ design-token API token")
     create.add_argument("--email", required=True, help="the user (created if new)")
-    create.add_argument("--scopes", default="read:tokens,write:tokens,export:tokens",
-                        help="comma-separated: read:tokens,write:tokens,export:tokens")
+    create.add_argument(
+        "--scopes",
+        default="read:tokens,write:tokens,export:tokens",
+        help="comma-separated: read:tokens,write:tokens,export:tokens",
+    )
     create.add_argument("--name", default="cli", help="label shown in listings")
-    create.add_argument("--plan", choices=TOKEN_PLANS, default=None,
-                        help="also set the user's token plan (FREE, PRO, TEAM)")
+    create.add_argument(
+        "--plan",
+        choices=TOKEN_PLANS,
+        default=None,
+        help="also set the user's token plan (FREE, PRO, TEAM)",
+    )
     create.set_defaults(func=cmd_create_token)
     plan = admin.add_parser("set-token-plan", help="set a user's design-token plan")
     plan.add_argument("--email", required=True)

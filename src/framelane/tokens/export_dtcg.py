@@ -22,8 +22,21 @@ from framelane.tokens.values import (
 )
 
 EXTENSION = "dev.framelane"
-DIRECT = {"color", "dimension", "fontFamily", "fontWeight", "duration", "cubicBezier",
-          "number", "strokeStyle", "border", "transition", "shadow", "gradient", "typography"}
+DIRECT = {
+    "color",
+    "dimension",
+    "fontFamily",
+    "fontWeight",
+    "duration",
+    "cubicBezier",
+    "number",
+    "strokeStyle",
+    "border",
+    "transition",
+    "shadow",
+    "gradient",
+    "typography",
+}
 
 
 class NoDtcgType(ValueError):
@@ -32,9 +45,11 @@ class NoDtcgType(ValueError):
 
 def color(value: Any) -> dict[str, Any]:
     c = parse_color(value)
-    out: dict[str, Any] = {"colorSpace": "srgb",
-                           "components": [round(v, 4) for v in (c.r, c.g, c.b)],
-                           "hex": c.hex[:7]}
+    out: dict[str, Any] = {
+        "colorSpace": "srgb",
+        "components": [round(v, 4) for v in (c.r, c.g, c.b)],
+        "hex": c.hex[:7],
+    }
     if c.a < 1.0:
         out["alpha"] = round(c.a, 4)
     return out
@@ -62,14 +77,20 @@ def font_weight(value: Any) -> Any:
 def stroke(value: Any) -> Any:
     if isinstance(value, str):
         return value
-    return {"dashArray": [dimension(d) for d in value["dashArray"]],
-            "lineCap": value.get("lineCap", "butt")}
+    return {
+        "dashArray": [dimension(d) for d in value["dashArray"]],
+        "lineCap": value.get("lineCap", "butt"),
+    }
 
 
 def shadow_layer(layer: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"color": color(layer["color"]), "offsetX": dimension(layer["offsetX"]),
-           "offsetY": dimension(layer["offsetY"]), "blur": dimension(layer.get("blur", 0)),
-           "spread": dimension(layer.get("spread", 0))}
+    out: dict[str, Any] = {
+        "color": color(layer["color"]),
+        "offsetX": dimension(layer["offsetX"]),
+        "offsetY": dimension(layer["offsetY"]),
+        "blur": dimension(layer.get("blur", 0)),
+        "spread": dimension(layer.get("spread", 0)),
+    }
     if layer.get("inset") in (True, "true"):
         out["inset"] = True
     return out
@@ -81,8 +102,12 @@ def _line_height(value: Any) -> float:
 
 def typography(value: dict[str, Any]) -> dict[str, Any]:
     converters: dict[str, Callable[[Any], Any]] = {
-        "fontFamily": font_families, "fontSize": dimension, "fontWeight": font_weight,
-        "letterSpacing": dimension, "lineHeight": _line_height}
+        "fontFamily": font_families,
+        "fontSize": dimension,
+        "fontWeight": font_weight,
+        "letterSpacing": dimension,
+        "lineHeight": _line_height,
+    }
     return {key: converters[key](part) for key, part in value.items()}
 
 
@@ -110,19 +135,25 @@ def dtcg_value(token_type: str, value: Any) -> tuple[str, Any]:
         case "strokeStyle":
             return "strokeStyle", stroke(value)
         case "border":
-            return "border", {"color": color(value["color"]), "width": dimension(value["width"]),
-                              "style": stroke(value["style"])}
+            return "border", {
+                "color": color(value["color"]),
+                "width": dimension(value["width"]),
+                "style": stroke(value["style"]),
+            }
         case "transition":
-            return "transition", {"duration": duration(value["duration"]),
-                                  "delay": duration(value.get("delay", 0)),
-                                  "timingFunction": value.get("timingFunction", [0, 0, 1, 1])}
+            return "transition", {
+                "duration": duration(value["duration"]),
+                "delay": duration(value.get("delay", 0)),
+                "timingFunction": value.get("timingFunction", [0, 0, 1, 1]),
+            }
         case "shadow":
             layers = value if isinstance(value, list) else [value]
             converted = [shadow_layer(layer) for layer in layers]
             return "shadow", converted if isinstance(value, list) else converted[0]
         case "gradient" if isinstance(value, list):
-            return "gradient", [{"color": color(s["color"]), "position": float(s["position"])}
-                                for s in value]
+            return "gradient", [
+                {"color": color(s["color"]), "position": float(s["position"])} for s in value
+            ]
         case "typography":
             return "typography", typography(value)
         case "boolean":
@@ -179,9 +210,14 @@ def dtcg_tokenset(modes: list[ExportMode]) -> dict[str, Any]:
         for token in mode.tokens:
             first_seen.setdefault(token.name, token)
             per_mode.setdefault(token.name, {})[mode.key] = _mode_value(token)
-    tree: dict[str, Any] = {"$extensions": {EXTENSION: {
-        "modes": [m.key for m in modes],
-        "defaultMode": ordered[0].key if ordered else None}}}
+    tree: dict[str, Any] = {
+        "$extensions": {
+            EXTENSION: {
+                "modes": [m.key for m in modes],
+                "defaultMode": ordered[0].key if ordered else None,
+            }
+        }
+    }
     for name in sorted(first_seen):
         leaf = dtcg_token(first_seen[name])
         leaf.setdefault("$extensions", {})["mode"] = per_mode[name]

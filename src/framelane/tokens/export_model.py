@@ -11,9 +11,13 @@ from framelane.tokens import aliases
 from framelane.tokens.aliases import Entry
 from framelane.tokens.models import Mode, Token
 
-TYPOGRAPHY_PARTS = {"fontFamily": "fontFamily", "fontSize": "fontSize",
-                    "fontWeight": "fontWeight", "lineHeight": "lineHeight",
-                    "letterSpacing": "letterSpacing"}
+TYPOGRAPHY_PARTS = {
+    "fontFamily": "fontFamily",
+    "fontSize": "fontSize",
+    "fontWeight": "fontWeight",
+    "lineHeight": "lineHeight",
+    "letterSpacing": "letterSpacing",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,9 @@ class ExportMode:
 def export_mode_of(mode: Mode, tokens: Sequence[Token]) -> ExportMode:
     entries = {t.name: Entry(t.name, t.type, t.value, t.alias_to) for t in tokens}
     items = tuple(
-        ExportToken(t.name, t.type, t.value, t.description, t.alias_to,
-                    aliases.resolve(entries, t.name))
+        ExportToken(
+            t.name, t.type, t.value, t.description, t.alias_to, aliases.resolve(entries, t.name)
+        )
         for t in sorted(tokens, key=lambda t: t.name)
     )
     return ExportMode(mode.name, mode.key, mode.is_default, items)
@@ -53,8 +58,9 @@ def kebab(part: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", part).lower()
 
 
-def flatten_typography(tokens: Sequence[ExportToken], *,
-                       kebab_parts: bool = False) -> list[ExportToken]:
+def flatten_typography(
+    tokens: Sequence[ExportToken], *, kebab_parts: bool = False
+) -> list[ExportToken]:
     """Typography tokens become one token per part (`h1.fontSize`…) for formats without
     composite values (CSS, Android); an alias of a typography aliases each part."""
     flat: list[ExportToken] = []
@@ -66,13 +72,16 @@ def flatten_typography(tokens: Sequence[ExportToken], *,
             if part not in token.resolved:
                 continue
             suffix = kebab(part) if kebab_parts else part
-            flat.append(ExportToken(
-                f"{token.name}.{suffix}", part_type,
-                None if token.alias_to else token.value[part],
-                token.description if part == "fontFamily" else None,
-                f"{token.alias_to}.{suffix}" if token.alias_to else None,
-                token.resolved[part],
-            ))
+            flat.append(
+                ExportToken(
+                    f"{token.name}.{suffix}",
+                    part_type,
+                    None if token.alias_to else token.value[part],
+                    token.description if part == "fontFamily" else None,
+                    f"{token.alias_to}.{suffix}" if token.alias_to else None,
+                    token.resolved[part],
+                )
+            )
     return flat
 
 

@@ -60,13 +60,21 @@ def _dumps(data: Any) -> str:
 
 
 FORMAT_TABLE = {
-    "json": Format("application/json", "json", lambda m: _dumps(json_tree(m)),
-                   lambda ms: _dumps({"$modes": {m.key: json_tree(m) for m in ms}})),
+    "json": Format(
+        "application/json",
+        "json",
+        lambda m: _dumps(json_tree(m)),
+        lambda ms: _dumps({"$modes": {m.key: json_tree(m) for m in ms}}),
+    ),
     "css": Format("text/css", "css", css_mode, css_tokenset),
     "ios": Format("text/plain", "swift", swift_mode, swift_tokenset),
     "android": Format("application/xml", "xml", android_mode, android_tokenset),
-    "dtcg": Format("application/design-tokens+json", "tokens.json",
-                   lambda m: _dumps(dtcg_mode(m)), lambda ms: _dumps(dtcg_tokenset(ms))),
+    "dtcg": Format(
+        "application/design-tokens+json",
+        "tokens.json",
+        lambda m: _dumps(dtcg_mode(m)),
+        lambda ms: _dumps(dtcg_tokenset(ms)),
+    ),
 }
 
 
@@ -89,7 +97,9 @@ def export_mode(session: Session, tokenset: Tokenset, mode: Mode, format_name: s
 
 def export_tokenset(session: Session, tokenset: Tokenset, format_name: str) -> Document:
     fmt = format_for(format_name)
-    modes = [load_mode(session, m)
-             for m in TokenRepository.from_session(session).modes(tokenset.id)]
-    return Document(fmt.all_modes(modes), fmt.content_type,
-                    f"{slug(tokenset.name)}.{fmt.extension}")
+    modes = [
+        load_mode(session, m) for m in TokenRepository.from_session(session).modes(tokenset.id)
+    ]
+    return Document(
+        fmt.all_modes(modes), fmt.content_type, f"{slug(tokenset.name)}.{fmt.extension}"
+    )

@@ -28,26 +28,30 @@ from framelane.tokens.schemas import (
     body_doc,
 )
 
-router = APIRouter(prefix="/api/v1/workspaces/{id}/members", tags=["design tokens"],
-                   responses=TOKEN_API_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/workspaces/{id}/members", tags=["design tokens"], responses=TOKEN_API_ERRORS
+)
 UserId = Annotated[str, Path(alias="userId", description="the member's user id")]
 ROLE = {"type": "string", "enum": list(service.MEMBER_ROLES)}
 
 
 def member_out(membership: Membership, user: User) -> MemberOut:
-    return MemberOut(user_id=user.id, email=user.email, role=membership.role,
-                     created_at=membership.created_at)
+    return MemberOut(
+        user_id=user.id, email=user.email, role=membership.role, created_at=membership.created_at
+    )
 
 
-def _member_reader(workspace_id: WorkspaceId, caller: ReaderDep,
-                   session: SessionDep) -> WorkspaceAccess:
+def _member_reader(
+    workspace_id: WorkspaceId, caller: ReaderDep, session: SessionDep
+) -> WorkspaceAccess:
     access = visible_workspace(session, caller, workspace_id)
     service.check_member_admin(access)
     return access
 
 
-def _member_writer(workspace_id: WorkspaceId, caller: WriterDep,
-                   session: SessionDep) -> WorkspaceAccess:
+def _member_writer(
+    workspace_id: WorkspaceId, caller: WriterDep, session: SessionDep
+) -> WorkspaceAccess:
     access = visible_workspace(session, caller, workspace_id)
     service.check_member_admin(access)
     return writable(access)
@@ -67,16 +71,21 @@ def list_members(access: MemberReader, session: SessionDep) -> MemberList:
     return _listing(session, access)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=MemberOut,
-             openapi_extra=body_doc(email={"type": "string"}, role=ROLE))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberOut,
+    openapi_extra=body_doc(email={"type": "string"}, role=ROLE),
+)
 def add_member(access: MemberWriter, session: SessionDep, body: JsonBody) -> MemberOut:
     """Members act on TEAM workspaces by role; an unknown email gets an account to sign in to."""
     return member_out(*service.add_member(session, access, body.get("email"), body.get("role")))
 
 
 @router.patch("/{userId}", response_model=MemberOut, openapi_extra=body_doc(role=ROLE))
-def change_member(access: MemberWriter, user_id: UserId, session: SessionDep,
-                  body: JsonBody) -> MemberOut:
+def change_member(
+    access: MemberWriter, user_id: UserId, session: SessionDep, body: JsonBody
+) -> MemberOut:
     return member_out(*service.change_member_role(session, access, user_id, body.get("role")))
 
 

@@ -97,15 +97,19 @@ def lookup_for(entries: Mapping[str, Entry], mode_name: str) -> Lookup:
             if target.type in COMPOSITE_TYPES:
                 raise TokenNotRenderable(
                     f"Token '{name}' is a {target.type}; reference one of its parts or a "
-                    "single-value token instead.", details={"token": name})
+                    "single-value token instead.",
+                    details={"token": name},
+                )
             return render_value(target.type, target.value)
         parent, _, part = name.rpartition(".")
         if parent in entries and part in TYPOGRAPHY_PARTS:
             target = entries[aliases.alias_chain(entries, parent)[-1]]
             if target.type == "typography" and part in target.value:
                 return render_value(part, target.value[part])
-        raise TokenNotFound(f"Token '{name}' is not defined in mode '{mode_name}'.",
-                            details={"token": name, "mode": mode_name})
+        raise TokenNotFound(
+            f"Token '{name}' is not defined in mode '{mode_name}'.",
+            details={"token": name, "mode": mode_name},
+        )
 
     return lookup
 
@@ -118,8 +122,10 @@ def choose_mode(modes: list[Mode], wanted: Any) -> Mode:
         for mode in modes:
             if wanted in (mode.id, mode.name) or mode_key(wanted) == mode.key:
                 return mode
-    raise TokenModeNotFound(f"The tokenset has no mode {wanted!r}.",
-                            details={"available_modes": [m.name for m in modes]})
+    raise TokenModeNotFound(
+        f"The tokenset has no mode {wanted!r}.",
+        details={"available_modes": [m.name for m in modes]},
+    )
 
 
 def brand_tokens(session: Session, ctx: WorkspaceContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -128,17 +134,17 @@ def brand_tokens(session: Session, ctx: WorkspaceContext, body: dict[str, Any]) 
         return body
     choice = body["tokens"]
     if not isinstance(choice, dict) or not isinstance(choice.get("tokenset_id"), str):
-        raise ValidationFailed("`tokens` must be an object with `tokenset_id` and optional "
-                               "`mode`.", details=[{"loc": ["tokens"], "msg": "invalid",
-                                                    "type": "value_error"}])
+        raise ValidationFailed(
+            "`tokens` must be an object with `tokenset_id` and optional `mode`.",
+            details=[{"loc": ["tokens"], "msg": "invalid", "type": "value_error"}],
+        )
     repo = TokenRepository.from_session(session)
     tokenset = repo.tokenset(choice["tokenset_id"])
     if tokenset is None or tokenset.workspace_id != ctx.workspace.id:
         raise NotFound("Tokenset not found.")
     mode = choose_mode(list(repo.modes(tokenset.id)), choice.get("mode"))
     rest = {key: value for key, value in body.items() if key != "tokens"}
-    result: dict[str, Any] = substitute(rest, lookup_for(mode_entries(session, mode.id),
-                                                         mode.name))
+    result: dict[str, Any] = substitute(rest, lookup_for(mode_entries(session, mode.id), mode.name))
     return result
 
 

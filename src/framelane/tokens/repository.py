@@ -60,8 +60,11 @@ class TokenRepository:
         return self.session.get(Workspace, workspace_id)
 
     def membership(self, workspace_id: str, user_id: str) -> Membership | None:
-        return self.session.scalar(select(Membership).where(
-            Membership.workspace_id == workspace_id, Membership.user_id == user_id))
+        return self.session.scalar(
+            select(Membership).where(
+                Membership.workspace_id == workspace_id, Membership.user_id == user_id
+            )
+        )
 
     def visible_workspaces(self, user_id: str) -> Sequence[tuple[Workspace, str | None]]:
         """Workspaces the user owns, plus TEAM-owned workspaces they are a member of."""
@@ -69,23 +72,31 @@ class TokenRepository:
         stmt = (
             select(Workspace, Membership.role)
             .join(owner, owner.c.id == Workspace.owner_user_id)
-            .outerjoin(Membership, (Membership.workspace_id == Workspace.id)
-                       & (Membership.user_id == user_id))
-            .where(or_(Workspace.owner_user_id == user_id,
-                       (owner.c.token_plan == "TEAM") & Membership.id.is_not(None)))
+            .outerjoin(
+                Membership,
+                (Membership.workspace_id == Workspace.id) & (Membership.user_id == user_id),
+            )
+            .where(
+                or_(
+                    Workspace.owner_user_id == user_id,
+                    (owner.c.token_plan == "TEAM") & Membership.id.is_not(None),
+                )
+            )
             .order_by(Workspace.created_at, Workspace.id)
         )
         return [(row[0], row[1]) for row in self.session.execute(stmt).all()]
 
     def owned_workspace_count(self, user_id: str) -> int:
-        stmt = select(func.count()).select_from(Workspace).where(
-            Workspace.owner_user_id == user_id)
+        stmt = select(func.count()).select_from(Workspace).where(Workspace.owner_user_id == user_id)
         return int(self.session.scalar(stmt) or 0)
 
     def members(self, workspace_id: str) -> Sequence[tuple[Membership, User]]:
-        stmt = (select(Membership, User).join(User, User.id == Membership.user_id)
-                .where(Membership.workspace_id == workspace_id)
-                .order_by(Membership.created_at, Membership.id))
+        stmt = (
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(Membership.created_at, Membership.id)
+        )
         return [(row[0], row[1]) for row in self.session.execute(stmt).all()]
 
     def user_tokens_query(self, user_id: str) -> Select[ApiKey]:
@@ -99,39 +110,49 @@ class TokenRepository:
         """Writes to one tokenset run one at a time, so two concurrent alias edits cannot
         both pass the cycle check. Touching the row takes PostgreSQL's row lock and SQLite's
         write lock before anything is read (a SELECT … FOR UPDATE would not on SQLite)."""
-        self.session.execute(update(Tokenset).where(Tokenset.id == tokenset_id)
-                             .values(updated_at=utcnow()))
+        self.session.execute(
+            update(Tokenset).where(Tokenset.id == tokenset_id).values(updated_at=utcnow())
+        )
 
     def tokensets(self, workspace_id: str) -> Sequence[Tokenset]:
-        stmt = (select(Tokenset).where(Tokenset.workspace_id == workspace_id)
-                .order_by(Tokenset.created_at, Tokenset.id))
+        stmt = (
+            select(Tokenset)
+            .where(Tokenset.workspace_id == workspace_id)
+            .order_by(Tokenset.created_at, Tokenset.id)
+        )
         return self.session.scalars(stmt).all()
 
     def tokenset_named(self, workspace_id: str, name: str) -> Tokenset | None:
-        stmt = select(Tokenset).where(Tokenset.workspace_id == workspace_id,
-                                      func.lower(Tokenset.name) == name.lower())
+        stmt = select(Tokenset).where(
+            Tokenset.workspace_id == workspace_id, func.lower(Tokenset.name) == name.lower()
+        )
         return self.session.scalars(stmt).first()
 
     # modes
     def mode(self, tokenset_id: str, mode_id: str) -> Mode | None:
-        return self.session.scalar(select(Mode).where(Mode.tokenset_id == tokenset_id,
-                                                      Mode.id == mode_id))
+        return self.session.scalar(
+            select(Mode).where(Mode.tokenset_id == tokenset_id, Mode.id == mode_id)
+        )
 
     def modes(self, tokenset_id: str) -> Sequence[Mode]:
-        stmt = (select(Mode).where(Mode.tokenset_id == tokenset_id)
-                .order_by(Mode.created_at, Mode.id))
+        stmt = (
+            select(Mode).where(Mode.tokenset_id == tokenset_id).order_by(Mode.created_at, Mode.id)
+        )
         return self.session.scalars(stmt).all()
 
     def clear_default(self, tokenset_id: str, except_mode_id: str) -> None:
-        self.session.execute(update(Mode).where(Mode.tokenset_id == tokenset_id,
-                                                Mode.id != except_mode_id)
-                             .values(is_default=False))
+        self.session.execute(
+            update(Mode)
+            .where(Mode.tokenset_id == tokenset_id, Mode.id != except_mode_id)
+            .values(is_default=False)
+        )
         self.session.expire_all()
 
     # tokens
     def token(self, mode_id: str, token_id: str) -> Token | None:
-        return self.session.scalar(select(Token).where(Token.mode_id == mode_id,
-                                                       Token.id == token_id))
+        return self.session.scalar(
+            select(Token).where(Token.mode_id == mode_id, Token.id == token_id)
+        )
 
     def mode_tokens(self, mode_id: str) -> Sequence[Token]:
         stmt = select(Token).where(Token.mode_id == mode_id).order_by(Token.name)
@@ -140,19 +161,25 @@ class TokenRepository:
     def mode_graph(self, mode_id: str) -> Sequence[tuple[str, str, Any, str | None]]:
         """(name, type, value, alias_to) of every token of the mode, without ORM objects."""
         stmt = select(Token.name, Token.type, Token.value, Token.alias_to).where(
-            Token.mode_id == mode_id)
+            Token.mode_id == mode_id
+        )
         return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(stmt)]
 
     def tokenset_tokens(self, tokenset_id: str) -> Sequence[Token]:
-        stmt = (select(Token).join(Mode, Mode.id == Token.mode_id)
-                .where(Token.tokenset_id == tokenset_id)
-                .order_by(Mode.created_at, Mode.id, Token.name))
+        stmt = (
+            select(Token)
+            .join(Mode, Mode.id == Token.mode_id)
+            .where(Token.tokenset_id == tokenset_id)
+            .order_by(Mode.created_at, Mode.id, Token.name)
+        )
         return self.session.scalars(stmt).all()
 
     def repoint_aliases(self, mode_id: str, old: str, new: str) -> None:
-        self.session.execute(update(Token).where(Token.mode_id == mode_id,
-                                                 Token.alias_to == old)
-                             .values(alias_to=new))
+        self.session.execute(
+            update(Token)
+            .where(Token.mode_id == mode_id, Token.alias_to == old)
+            .values(alias_to=new)
+        )
 
     def delete_mode_tokens(self, mode_id: str) -> None:
         self.session.execute(delete(Token).where(Token.mode_id == mode_id))

@@ -124,8 +124,13 @@ def token_create(body: dict[str, Any]) -> TokenChanges:
 
 
 def token_update(body: dict[str, Any]) -> TokenChanges:
-    return TokenChanges(optional_name(body), optional_type(body), sent_value(body),
-                        optional_description(body), optional_alias(body))
+    return TokenChanges(
+        optional_name(body),
+        optional_type(body),
+        sent_value(body),
+        optional_description(body),
+        optional_alias(body),
+    )
 
 
 class Out(BaseModel):
@@ -232,15 +237,17 @@ class TokenApiError(BaseModel):
 
 TOKEN_API_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": TokenApiError, "description": text}
-    for status, text in [(400, "invalid request"), (401, "Invalid API token"),
-                         (403, "missing scope, role or plan"),
-                         (404, "missing or not visible"),
-                         (429, "Rate limit exceeded. Please try again later.")]
+    for status, text in [
+        (400, "invalid request"),
+        (401, "Invalid API token"),
+        (403, "missing scope, role or plan"),
+        (404, "missing or not visible"),
+        (429, "Rate limit exceeded. Please try again later."),
+    ]
 }
 
 
 def body_doc(**properties: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra` documenting a JSON body that the route parses itself."""
     schema = {"type": "object", "properties": properties}
-    return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": schema}}}}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}

@@ -39,6 +39,7 @@ MEMBER_ROLES = ("admin", "editor", "viewer")
 
 # workspaces
 
+
 def check_can_create_workspace(session: Session, caller: Caller) -> None:
     """API write access and room under the workspace limit of the caller's own plan."""
     plan = caller.user.token_plan
@@ -51,21 +52,27 @@ def check_can_create_workspace(session: Session, caller: Caller) -> None:
         )
 
 
-def create_workspace(session: Session, caller: Caller, name: str,
-                     description: str | None) -> WorkspaceAccess:
+def create_workspace(
+    session: Session, caller: Caller, name: str, description: str | None
+) -> WorkspaceAccess:
     user = caller.user
-    workspace = Workspace(id=new_id("ws"), name=name, description=description,
-                          owner_user_id=user.id, email=user.email,
-                          email_verified=user.email_verified)
+    workspace = Workspace(
+        id=new_id("ws"),
+        name=name,
+        description=description,
+        owner_user_id=user.id,
+        email=user.email,
+        email_verified=user.email_verified,
+    )
     repo = TokenRepository.from_session(session)
     repo.add(workspace)
-    repo.add(Membership(id=new_id("mbr"), workspace_id=workspace.id, user_id=user.id,
-                        role="owner"))
+    repo.add(Membership(id=new_id("mbr"), workspace_id=workspace.id, user_id=user.id, role="owner"))
     return WorkspaceAccess(workspace, caller, user.token_plan, "owner")
 
 
-def update_workspace(access: WorkspaceAccess, name: str | Unset,
-                     description: str | Unset | None) -> Workspace:
+def update_workspace(
+    access: WorkspaceAccess, name: str | Unset, description: str | Unset | None
+) -> Workspace:
     workspace = access.workspace
     if not isinstance(name, Unset):
         workspace.name = name
@@ -90,8 +97,10 @@ def delete_workspace(session: Session, settings: Settings, access: WorkspaceAcce
 
 # tokensets
 
-def _unique_tokenset_name(session: Session, workspace_id: str, name: str,
-                          current_id: str | None = None) -> None:
+
+def _unique_tokenset_name(
+    session: Session, workspace_id: str, name: str, current_id: str | None = None
+) -> None:
     existing = TokenRepository.from_session(session).tokenset_named(workspace_id, name)
     if existing is not None and existing.id != current_id:
         raise InvalidTokenRequest(_taken(existing.name))
@@ -101,21 +110,31 @@ def _taken(name: str) -> str:
     return f"A tokenset named '{name}' already exists in this workspace"
 
 
-def create_tokenset(session: Session, workspace_id: str, name: str,
-                    description: str | None) -> Tokenset:
+def create_tokenset(
+    session: Session, workspace_id: str, name: str, description: str | None
+) -> Tokenset:
     """A tokenset starts with one default mode, "Base" (a tokenset always keeps one)."""
     _unique_tokenset_name(session, workspace_id, name)
-    tokenset = Tokenset(id=new_id("ts"), workspace_id=workspace_id, name=name,
-                        description=description)
+    tokenset = Tokenset(
+        id=new_id("ts"), workspace_id=workspace_id, name=name, description=description
+    )
     repo = TokenRepository.from_session(session)
     repo.add_unique(tokenset, _taken(name))  # the index settles a concurrent create
-    repo.add(Mode(id=new_id("mode"), tokenset_id=tokenset.id, name=FIRST_MODE_NAME,
-                  key=mode_key(FIRST_MODE_NAME), is_default=True))
+    repo.add(
+        Mode(
+            id=new_id("mode"),
+            tokenset_id=tokenset.id,
+            name=FIRST_MODE_NAME,
+            key=mode_key(FIRST_MODE_NAME),
+            is_default=True,
+        )
+    )
     return tokenset
 
 
-def update_tokenset(session: Session, tokenset: Tokenset, name: str | Unset,
-                    description: str | Unset | None) -> Tokenset:
+def update_tokenset(
+    session: Session, tokenset: Tokenset, name: str | Unset, description: str | Unset | None
+) -> Tokenset:
     if not isinstance(name, Unset):
         _unique_tokenset_name(session, tokenset.workspace_id, name, tokenset.id)
         tokenset.name = name
@@ -133,19 +152,20 @@ def delete_tokenset(session: Session, tokenset: Tokenset) -> None:
 
 # modes
 
+
 def mode_key(name: str) -> str:
     """The export key of a mode: lower case, runs of other characters → "-" ("High Contrast"
     → "high-contrast"). Two modes of a tokenset cannot share a key."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "mode"
 
 
-def _unique_mode_key(session: Session, tokenset_id: str, name: str,
-                     current_id: str | None = None) -> str:
+def _unique_mode_key(
+    session: Session, tokenset_id: str, name: str, current_id: str | None = None
+) -> str:
     key = mode_key(name)
     for mode in TokenRepository.from_session(session).modes(tokenset_id):
         if mode.key == key and mode.id != current_id:
-            raise InvalidTokenRequest(f"A mode named '{mode.name}' already exists in this "
-                                      "tokenset")
+            raise InvalidTokenRequest(f"A mode named '{mode.name}' already exists in this tokenset")
     return key
 
 
@@ -159,12 +179,21 @@ def create_mode(session: Session, tokenset: Tokenset, name: str, is_default: boo
     key = _unique_mode_key(session, tokenset.id, name)
     source = default_mode(session, tokenset.id)
     repo = TokenRepository.from_session(session)
-    mode = Mode(id=new_id("mode"), tokenset_id=tokenset.id, name=name, key=key,
-                is_default=False)
+    mode = Mode(id=new_id("mode"), tokenset_id=tokenset.id, name=name, key=key, is_default=False)
     repo.add_unique(mode, f"A mode named '{name}' already exists in this tokenset")
-    copies = [Token(id=new_id("tok"), tokenset_id=tokenset.id, mode_id=mode.id, name=t.name,
-                    type=t.type, value=t.value, description=t.description,
-                    alias_to=t.alias_to) for t in repo.mode_tokens(source.id)]
+    copies = [
+        Token(
+            id=new_id("tok"),
+            tokenset_id=tokenset.id,
+            mode_id=mode.id,
+            name=t.name,
+            type=t.type,
+            value=t.value,
+            description=t.description,
+            alias_to=t.alias_to,
+        )
+        for t in repo.mode_tokens(source.id)
+    ]
     if copies:
         repo.add(*copies)
     if is_default:
@@ -177,16 +206,16 @@ def make_default(session: Session, mode: Mode) -> None:
     mode.is_default = True
 
 
-def update_mode(session: Session, mode: Mode, name: str | Unset,
-                is_default: bool | Unset) -> Mode:
+def update_mode(session: Session, mode: Mode, name: str | Unset, is_default: bool | Unset) -> Mode:
     if not isinstance(name, Unset):
         mode.key = _unique_mode_key(session, mode.tokenset_id, name, mode.id)
         mode.name = name
     if is_default is True:
         make_default(session, mode)
     elif is_default is False and mode.is_default:
-        raise InvalidTokenRequest("A tokenset needs exactly one default mode: set is_default "
-                                  "on another mode instead")
+        raise InvalidTokenRequest(
+            "A tokenset needs exactly one default mode: set is_default on another mode instead"
+        )
     mode.updated_at = utcnow()
     return mode
 
@@ -206,6 +235,7 @@ def delete_mode(session: Session, mode: Mode) -> None:
 
 # members
 
+
 def check_member_admin(access: WorkspaceAccess) -> None:
     if access.role not in MEMBER_ADMIN_ROLES:
         raise Forbidden("Only the workspace owner or an admin can manage members.")
@@ -217,8 +247,9 @@ def _member_role(role: object) -> str:
     return str(role)
 
 
-def add_member(session: Session, access: WorkspaceAccess, email: object,
-               role: object) -> tuple[Membership, User]:
+def add_member(
+    session: Session, access: WorkspaceAccess, email: object, role: object
+) -> tuple[Membership, User]:
     """Adds a user (created unverified if new; they sign in with an emailed code)."""
     if not isinstance(email, str) or "@" not in email:
         raise InvalidTokenRequest("Email is required and must be a valid email address")
@@ -231,14 +262,16 @@ def add_member(session: Session, access: WorkspaceAccess, email: object,
         repo.add(user)
     elif repo.membership(access.workspace.id, user.id) is not None:
         raise InvalidTokenRequest(f"{email} is already a member of this workspace")
-    membership = Membership(id=new_id("mbr"), workspace_id=access.workspace.id,
-                            user_id=user.id, role=role)
+    membership = Membership(
+        id=new_id("mbr"), workspace_id=access.workspace.id, user_id=user.id, role=role
+    )
     repo.add(membership)
     return membership, user
 
 
-def _other_member(session: Session, access: WorkspaceAccess,
-                  user_id: str) -> tuple[Membership, User]:
+def _other_member(
+    session: Session, access: WorkspaceAccess, user_id: str
+) -> tuple[Membership, User]:
     repo = TokenRepository.from_session(session)
     membership = repo.membership(access.workspace.id, user_id)
     user = repo.user(user_id)
@@ -249,8 +282,9 @@ def _other_member(session: Session, access: WorkspaceAccess,
     return membership, user
 
 
-def change_member_role(session: Session, access: WorkspaceAccess, user_id: str,
-                       role: object) -> tuple[Membership, User]:
+def change_member_role(
+    session: Session, access: WorkspaceAccess, user_id: str, role: object
+) -> tuple[Membership, User]:
     role = _member_role(role)
     membership, user = _other_member(session, access, user_id)
     membership.role = role

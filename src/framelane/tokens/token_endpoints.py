@@ -34,8 +34,7 @@ from framelane.tokens.schemas import (
 )
 from framelane.tokens.values import TOKEN_TYPES
 
-router = APIRouter(prefix="/api/v1", tags=["design tokens"],
-                   responses=TOKEN_API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["design tokens"], responses=TOKEN_API_ERRORS)
 TOKEN_BODY = body_doc(
     name={"type": "string", "examples": ["colors.primary.500"]},
     type={"type": "string", "enum": list(TOKEN_TYPES)},
@@ -76,14 +75,18 @@ def list_tokenset_tokens(found: ReadableTokenset, session: SessionDep) -> TokenL
 @router.get("/tokensets/{id}/modes/{modeId}/tokens", response_model=ModeTokenList)
 def list_mode_tokens(found: ReadableMode, session: SessionDep) -> ModeTokenList:
     rows = TokenRepository.from_session(session).mode_tokens(found.mode.id)
-    mode = ModeSummary(id=found.mode.id, name=found.mode.name,
-                       is_default=found.mode.is_default)
-    return ModeTokenList(mode=mode, tokens=[TokenOut.model_validate(r) for r in rows],
-                         total=len(rows))
+    mode = ModeSummary(id=found.mode.id, name=found.mode.name, is_default=found.mode.is_default)
+    return ModeTokenList(
+        mode=mode, tokens=[TokenOut.model_validate(r) for r in rows], total=len(rows)
+    )
 
 
-@router.post("/tokensets/{id}/modes/{modeId}/tokens", status_code=status.HTTP_201_CREATED,
-             response_model=TokenOut, openapi_extra=TOKEN_BODY)
+@router.post(
+    "/tokensets/{id}/modes/{modeId}/tokens",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenOut,
+    openapi_extra=TOKEN_BODY,
+)
 def create_token(found: WritableMode, session: SessionDep, body: JsonBody) -> TokenOut:
     token = token_service.create_token(session, found.mode, token_create(body))
     return TokenOut.model_validate(token)
@@ -91,16 +94,23 @@ def create_token(found: WritableMode, session: SessionDep, body: JsonBody) -> To
 
 @router.get("/tokensets/{id}/modes/{modeId}/tokens/{tokenId}", response_model=TokenDetail)
 def get_token(token: ReadableToken, session: SessionDep) -> TokenDetail:
-    return TokenDetail(**TokenOut.model_validate(token).model_dump(),
-                       resolved_value=token_service.resolved_value(session, token))
+    return TokenDetail(
+        **TokenOut.model_validate(token).model_dump(),
+        resolved_value=token_service.resolved_value(session, token),
+    )
 
 
-@router.patch("/tokensets/{id}/modes/{modeId}/tokens/{tokenId}", response_model=TokenOut,
-              openapi_extra=TOKEN_BODY)
-def update_token(found: WritableMode, token: WritableToken, session: SessionDep,
-                 body: JsonBody) -> TokenOut:
+@router.patch(
+    "/tokensets/{id}/modes/{modeId}/tokens/{tokenId}",
+    response_model=TokenOut,
+    openapi_extra=TOKEN_BODY,
+)
+def update_token(
+    found: WritableMode, token: WritableToken, session: SessionDep, body: JsonBody
+) -> TokenOut:
     return TokenOut.model_validate(
-        token_service.update_token(session, found.mode, token, token_update(body)))
+        token_service.update_token(session, found.mode, token, token_update(body))
+    )
 
 
 @router.delete("/tokensets/{id}/modes/{modeId}/tokens/{tokenId}", response_model=MessageOut)
@@ -110,17 +120,25 @@ def delete_token(found: WritableMode, token: WritableToken, session: SessionDep)
 
 
 @router.get("/tokensets/{id}/export", response_class=Response)
-def export_tokenset(found: ExportableTokenset, session: SessionDep,
-                    format: FormatQuery = "json") -> Response:
+def export_tokenset(
+    found: ExportableTokenset, session: SessionDep, format: FormatQuery = "json"
+) -> Response:
     """Every mode, in the chosen format (unknown format → 400)."""
     document = exports.export_tokenset(session, found.tokenset, format)
-    return Response(document.body, media_type=document.content_type,
-                    headers={"Content-Disposition": f'inline; filename="{document.filename}"'})
+    return Response(
+        document.body,
+        media_type=document.content_type,
+        headers={"Content-Disposition": f'inline; filename="{document.filename}"'},
+    )
 
 
 @router.get("/tokensets/{id}/modes/{modeId}/export", response_class=Response)
-def export_mode(found: ExportableMode, session: SessionDep,
-                format: FormatQuery = "json") -> Response:
+def export_mode(
+    found: ExportableMode, session: SessionDep, format: FormatQuery = "json"
+) -> Response:
     document = exports.export_mode(session, found.tokenset, found.mode, format)
-    return Response(document.body, media_type=document.content_type,
-                    headers={"Content-Disposition": f'inline; filename="{document.filename}"'})
+    return Response(
+        document.body,
+        media_type=document.content_type,
+        headers={"Content-Disposition": f'inline; filename="{document.filename}"'},
+    )

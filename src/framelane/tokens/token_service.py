@@ -41,11 +41,19 @@ def create_token(session: Session, mode: Mode, changes: TokenChanges) -> Token:
     entry = _checked_entry(changes.name, changes.type, changes.value, alias)
     aliases.check_mode({**entries, entry.name: entry})
     description = None if isinstance(changes.description, Unset) else changes.description
-    token = Token(id=new_id("tok"), tokenset_id=mode.tokenset_id, mode_id=mode.id,
-                  name=entry.name, type=entry.type, value=entry.value,
-                  description=description, alias_to=entry.alias_to)
+    token = Token(
+        id=new_id("tok"),
+        tokenset_id=mode.tokenset_id,
+        mode_id=mode.id,
+        name=entry.name,
+        type=entry.type,
+        value=entry.value,
+        description=description,
+        alias_to=entry.alias_to,
+    )
     TokenRepository.from_session(session).add_unique(
-        token, f"A token named '{token.name}' already exists in this mode")
+        token, f"A token named '{token.name}' already exists in this mode"
+    )
     return token
 
 
@@ -72,14 +80,19 @@ def update_token(session: Session, mode: Mode, token: Token, changes: TokenChang
         if name in entries:
             raise InvalidTokenRequest(f"A token named '{name}' already exists in this mode")
         entries = aliases.renamed(entries, token.name, name)
-    entry = _checked_entry(name, token_type, _next_value(token, changes),
-                           _next_alias(token, changes))
+    entry = _checked_entry(
+        name, token_type, _next_value(token, changes), _next_alias(token, changes)
+    )
     entries[name] = entry
     aliases.check_mode(entries)
     if name != token.name:
         TokenRepository.from_session(session).repoint_aliases(mode.id, token.name, name)
-    token.name, token.type, token.value, token.alias_to = name, token_type, entry.value, \
-        entry.alias_to
+    token.name, token.type, token.value, token.alias_to = (
+        name,
+        token_type,
+        entry.value,
+        entry.alias_to,
+    )
     if not isinstance(changes.description, Unset):
         token.description = changes.description
     token.updated_at = utcnow()

@@ -26,10 +26,14 @@ router = APIRouter(prefix="/v1/user-tokens", tags=["user tokens"], responses=ERR
 
 
 class UserTokenCreate(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=255)] = Field(examples=["CI export"])
-    scopes: list[str] = Field(min_length=1, examples=[list(USER_TOKEN_SCOPES)],
-                              description="read:tokens, write:tokens, export:tokens")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)] = (
+        Field(examples=["CI export"])
+    )
+    scopes: list[str] = Field(
+        min_length=1,
+        examples=[list(USER_TOKEN_SCOPES)],
+        description="read:tokens, write:tokens, export:tokens",
+    )
 
 
 class UserTokenOut(BaseModel):
@@ -48,8 +52,10 @@ class UserTokenCreated(UserTokenOut):
 
 def token_owner(user: UserDep, principal: PrincipalDep) -> User:
     if principal.kind == "user_token":
-        raise Forbidden("A tkc_ token cannot manage tokens; use a console session or a "
-                        "workspace key.", code="user_token_not_allowed")
+        raise Forbidden(
+            "A tkc_ token cannot manage tokens; use a console session or a workspace key.",
+            code="user_token_not_allowed",
+        )
     return user
 
 
@@ -57,14 +63,21 @@ OwnerDep = Annotated[User, Depends(token_owner)]
 
 
 def token_out(record: ApiKey) -> UserTokenOut:
-    return UserTokenOut(id=record.id, name=record.name, scopes=list(record.scopes),
-                        key_prefix=record.key_prefix, created_at=record.created_at,
-                        last_used_at=record.last_used_at, revoked_at=record.revoked_at)
+    return UserTokenOut(
+        id=record.id,
+        name=record.name,
+        scopes=list(record.scopes),
+        key_prefix=record.key_prefix,
+        created_at=record.created_at,
+        last_used_at=record.last_used_at,
+        revoked_at=record.revoked_at,
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=UserTokenCreated)
-def create_user_token(body: UserTokenCreate, user: OwnerDep,
-                      session: SessionDep) -> UserTokenCreated:
+def create_user_token(
+    body: UserTokenCreate, user: OwnerDep, session: SessionDep
+) -> UserTokenCreated:
     created = service.create_user_token(session, user.id, name=body.name, scopes=body.scopes)
     return UserTokenCreated(**token_out(created.record).model_dump(), token=created.plaintext)
 
@@ -73,8 +86,7 @@ def create_user_token(body: UserTokenCreate, user: OwnerDep,
 def list_user_tokens(user: OwnerDep, session: SessionDep, page: PageDep) -> Page[UserTokenOut]:
     stmt = TokenRepository.from_session(session).user_tokens_query(user.id)
     rows, cursor, more = paginate(session, stmt, ApiKey.id, page)
-    return Page[UserTokenOut](data=[token_out(r) for r in rows], next_cursor=cursor,
-                              has_more=more)
+    return Page[UserTokenOut](data=[token_out(r) for r in rows], next_cursor=cursor, has_more=more)
 
 
 @router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -17,12 +17,28 @@ from typing import Any
 from framelane.tokens.errors import InvalidTokenRequest
 
 TOKEN_TYPES = (
-    "color", "dimension", "fontFamily", "fontWeight", "fontSize", "lineHeight", "letterSpacing",
-    "duration", "cubicBezier", "number", "strokeStyle", "border", "transition", "shadow",
-    "gradient", "typography", "string", "boolean",
+    "color",
+    "dimension",
+    "fontFamily",
+    "fontWeight",
+    "fontSize",
+    "lineHeight",
+    "letterSpacing",
+    "duration",
+    "cubicBezier",
+    "number",
+    "strokeStyle",
+    "border",
+    "transition",
+    "shadow",
+    "gradient",
+    "typography",
+    "string",
+    "boolean",
 )
-COMPOSITE_TYPES = frozenset({"strokeStyle", "border", "transition", "shadow", "gradient",
-                             "typography"})
+COMPOSITE_TYPES = frozenset(
+    {"strokeStyle", "border", "transition", "shadow", "gradient", "typography"}
+)
 SIZE_TYPES = frozenset({"dimension", "fontSize", "letterSpacing"})
 REM_PX = 16.0
 MAX_VALUE_CHARS = 10_000
@@ -34,13 +50,28 @@ _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{
 _CSS_GRADIENT = re.compile(r"^\s*(?:repeating-)?(?:linear|radial|conic)-gradient\([^;{}<>]*\)\s*$")
 _FUNC = re.compile(r"^\s*(rgba?|hsla?)\(\s*([^)]*)\)\s*$", re.IGNORECASE)
 FONT_WEIGHT_KEYWORDS = {
-    "thin": 100, "hairline": 100, "extra-light": 200, "ultra-light": 200, "light": 300,
-    "normal": 400, "regular": 400, "book": 400, "medium": 500, "semi-bold": 600,
-    "demi-bold": 600, "bold": 700, "extra-bold": 800, "ultra-bold": 800, "black": 900,
-    "heavy": 900, "extra-black": 950, "ultra-black": 950,
+    "thin": 100,
+    "hairline": 100,
+    "extra-light": 200,
+    "ultra-light": 200,
+    "light": 300,
+    "normal": 400,
+    "regular": 400,
+    "book": 400,
+    "medium": 500,
+    "semi-bold": 600,
+    "demi-bold": 600,
+    "bold": 700,
+    "extra-bold": 800,
+    "ultra-bold": 800,
+    "black": 900,
+    "heavy": 900,
+    "extra-black": 950,
+    "ultra-black": 950,
 }
-STROKE_KEYWORDS = frozenset({"solid", "dashed", "dotted", "double", "groove", "ridge", "outset",
-                             "inset"})
+STROKE_KEYWORDS = frozenset(
+    {"solid", "dashed", "dotted", "double", "groove", "ridge", "outset", "inset"}
+)
 
 
 class BadValue(ValueError):
@@ -181,8 +212,7 @@ def parse_boolean(value: Any) -> bool:
 
 
 def _cubic_bezier(value: Any) -> list[float]:
-    if (not isinstance(value, list) or len(value) != 4
-            or not all(is_number(v) for v in value)):
+    if not isinstance(value, list) or len(value) != 4 or not all(is_number(v) for v in value):
         raise BadValue("a cubic bezier is an array of 4 numbers such as [0, 0, 0.2, 1]")
     if not (0 <= value[0] <= 1 and 0 <= value[2] <= 1):
         raise BadValue("the x coordinates of a cubic bezier must be between 0 and 1")
@@ -201,9 +231,11 @@ def _object(value: Any, parts: dict[str, Callable[[Any], Any]], required: set[st
     unknown = sorted(set(value) - set(parts))
     missing = sorted(required - set(value))
     if unknown or missing:
-        raise BadValue(f"expected an object with {', '.join(sorted(parts))}"
-                       + (f"; unknown {', '.join(unknown)}" if unknown else "")
-                       + (f"; missing {', '.join(missing)}" if missing else ""))
+        raise BadValue(
+            f"expected an object with {', '.join(sorted(parts))}"
+            + (f"; unknown {', '.join(unknown)}" if unknown else "")
+            + (f"; missing {', '.join(missing)}" if missing else "")
+        )
     for key, check in parts.items():
         if key in value:
             try:
@@ -228,9 +260,18 @@ def _dash_array(value: Any) -> None:
 
 
 def _shadow_layer(value: Any) -> None:
-    _object(value, {"offsetX": parse_dimension, "offsetY": parse_dimension,
-                    "blur": parse_dimension, "spread": parse_dimension, "color": parse_color,
-                    "inset": parse_boolean}, {"offsetX", "offsetY", "color"})
+    _object(
+        value,
+        {
+            "offsetX": parse_dimension,
+            "offsetY": parse_dimension,
+            "blur": parse_dimension,
+            "spread": parse_dimension,
+            "color": parse_color,
+            "inset": parse_boolean,
+        },
+        {"offsetX", "offsetY", "color"},
+    )
 
 
 def _shadow(value: Any) -> None:
@@ -262,17 +303,33 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "string": _string,
     "boolean": parse_boolean,
     "strokeStyle": _stroke_style,
-    "border": lambda v: _object(v, {"width": parse_dimension, "style": _stroke_style,
-                                    "color": parse_color}, {"width", "style", "color"}),
-    "transition": lambda v: _object(v, {"duration": parse_duration_ms,
-                                        "delay": parse_duration_ms,
-                                        "timingFunction": _cubic_bezier}, {"duration"}),
+    "border": lambda v: _object(
+        v,
+        {"width": parse_dimension, "style": _stroke_style, "color": parse_color},
+        {"width", "style", "color"},
+    ),
+    "transition": lambda v: _object(
+        v,
+        {
+            "duration": parse_duration_ms,
+            "delay": parse_duration_ms,
+            "timingFunction": _cubic_bezier,
+        },
+        {"duration"},
+    ),
     "shadow": _shadow,
     "gradient": _gradient,
-    "typography": lambda v: _object(v, {
-        "fontFamily": font_families, "fontSize": parse_dimension,
-        "fontWeight": parse_font_weight, "lineHeight": parse_dimension,
-        "letterSpacing": parse_dimension}, {"fontFamily"}),
+    "typography": lambda v: _object(
+        v,
+        {
+            "fontFamily": font_families,
+            "fontSize": parse_dimension,
+            "fontWeight": parse_font_weight,
+            "lineHeight": parse_dimension,
+            "letterSpacing": parse_dimension,
+        },
+        {"fontFamily"},
+    ),
 }
 
 

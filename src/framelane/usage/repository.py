@@ -28,15 +28,21 @@ class UsageRepository:
         return cls(session)
 
     def record(self, workspace_id: str, kind: str, amount: float, job_id: str | None) -> None:
-        self.session.add(UsageRecord(id=new_id("evt"), workspace_id=workspace_id, kind=kind,
-                                     amount=amount, job_id=job_id))
+        self.session.add(
+            UsageRecord(
+                id=new_id("evt"), workspace_id=workspace_id, kind=kind, amount=amount, job_id=job_id
+            )
+        )
         self.session.flush()
 
     def totals(self, workspace_id: str, start: datetime, end: datetime) -> dict[str, float]:
         stmt = (
             select(UsageRecord.kind, func.coalesce(func.sum(UsageRecord.amount), 0.0))
-            .where(UsageRecord.workspace_id == workspace_id, UsageRecord.created_at >= start,
-                   UsageRecord.created_at < end)
+            .where(
+                UsageRecord.workspace_id == workspace_id,
+                UsageRecord.created_at >= start,
+                UsageRecord.created_at < end,
+            )
             .group_by(UsageRecord.kind)
         )
         return {kind: float(total) for kind, total in self.session.execute(stmt).all()}

@@ -47,6 +47,8 @@ def register(subparsers: Any) -> None:
     webhooks = subparsers.add_parser("webhooks", help="webhook delivery")
     commands = webhooks.add_subparsers(dest="webhooks_command", required=True)
     commands.add_parser("dispatch", help="deliver webhooks until stopped").set_defaults(
-        func=cmd_dispatch)
+        func=cmd_dispatch
+    )
     commands.add_parser("deliver-due", help="deliver what is due now, once").set_defaults(
-        func=cmd_deliver_due)
+        func=cmd_deliver_due
+    )

@@ -47,8 +47,9 @@ class Outcome:
 
     @property
     def succeeded(self) -> bool:
-        return self.error is None and self.status_code is not None and (
-            200 <= self.status_code < 300)
+        return (
+            self.error is None and self.status_code is not None and (200 <= self.status_code < 300)
+        )
 
 
 def prepare_attempt(session: Session, attempt_id: str, now: datetime) -> Outgoing | None:
@@ -88,8 +89,13 @@ def next_delay(attempt_number: int, schedule: tuple[int, ...] = RETRY_SCHEDULE) 
     return schedule[attempt_number - 1] if attempt_number <= len(schedule) else None
 
 
-def record_outcome(session: Session, attempt_id: str, outcome: Outcome, now: datetime,
-                   schedule: tuple[int, ...] = RETRY_SCHEDULE) -> WebhookAttempt | None:
+def record_outcome(
+    session: Session,
+    attempt_id: str,
+    outcome: Outcome,
+    now: datetime,
+    schedule: tuple[int, ...] = RETRY_SCHEDULE,
+) -> WebhookAttempt | None:
     """Store the try; on failure schedule the next attempt or mark the delivery `dead`."""
     repo = WebhookRepository.from_session(session)
     attempt = repo.attempt(attempt_id)
@@ -116,16 +122,25 @@ def record_outcome(session: Session, attempt_id: str, outcome: Outcome, now: dat
     return attempt
 
 
-def _schedule_retry(repo: WebhookRepository, attempt: WebhookAttempt, now: datetime,
-                    delay: int | None) -> None:
+def _schedule_retry(
+    repo: WebhookRepository, attempt: WebhookAttempt, now: datetime, delay: int | None
+) -> None:
     if delay is None:
         attempt.status = "dead"
         return
     attempt.status = "failed"
     attempt.next_retry_at = now + timedelta(seconds=delay)
-    repo.add(WebhookAttempt(
-        id=new_id("att"), delivery_id=attempt.delivery_id, workspace_id=attempt.workspace_id,
-        webhook_id=attempt.webhook_id, event_id=attempt.event_id, event_type=attempt.event_type,
-        subject_id=attempt.subject_id, attempt_number=attempt.attempt_number + 1,
-        status="pending", due_at=attempt.next_retry_at,
-    ))
+    repo.add(
+        WebhookAttempt(
+            id=new_id("att"),
+            delivery_id=attempt.delivery_id,
+            workspace_id=attempt.workspace_id,
+            webhook_id=attempt.webhook_id,
+            event_id=attempt.event_id,
+            event_type=attempt.event_type,
+            subject_id=attempt.subject_id,
+            attempt_number=attempt.attempt_number + 1,
+            status="pending",
+            due_at=attempt.next_retry_at,
+        )
+    )

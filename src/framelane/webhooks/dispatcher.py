@@ -53,11 +53,12 @@ SCAN_LIMIT = 2000  # at most this many due attempts are looked at per claim
 RETENTION = timedelta(days=30)
 PURGE_EVERY = timedelta(hours=1)
 
-ATTEMPTS = Counter("framelane_webhook_attempts_total", "Webhook delivery attempts",
-                   ["result"])
-ATTEMPT_SECONDS = Histogram("framelane_webhook_attempt_seconds",
-                            "Duration of webhook delivery attempts",
-                            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15))
+ATTEMPTS = Counter("framelane_webhook_attempts_total", "Webhook delivery attempts", ["result"])
+ATTEMPT_SECONDS = Histogram(
+    "framelane_webhook_attempt_seconds",
+    "Duration of webhook delivery attempts",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +82,14 @@ def classify(response: SafeResponse) -> Outcome:
     text = response.body.decode("utf-8", "replace")
     if 300 <= response.status_code < 400:
         location = response.headers.get("location", "")
-        return Outcome(response.status_code, text, {
-            "code": "redirect_not_followed",
-            "message": f"Redirects are not followed (Location: {location[:500]}).",
-        })
+        return Outcome(
+            response.status_code,
+            text,
+            {
+                "code": "redirect_not_followed",
+                "message": f"Redirects are not followed (Location: {location[:500]}).",
+            },
+        )
     return Outcome(response.status_code, text)
 
 
@@ -95,11 +100,18 @@ def failure(code: str, exc: Exception) -> Outcome:
 class Dispatcher:
     """Claims, sends and records webhook attempts for one database."""
 
-    def __init__(self, settings: Settings, *, timeout: float = DELIVERY_TIMEOUT,
-                 concurrency: int = CONCURRENCY, lease_seconds: int = LEASE_SECONDS,
-                 schedule: tuple[int, ...] = RETRY_SCHEDULE, clock: Clock = utcnow,
-                 poll_seconds: float = POLL_SECONDS,
-                 max_read_bytes: int = MAX_READ_BYTES) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        timeout: float = DELIVERY_TIMEOUT,
+        concurrency: int = CONCURRENCY,
+        lease_seconds: int = LEASE_SECONDS,
+        schedule: tuple[int, ...] = RETRY_SCHEDULE,
+        clock: Clock = utcnow,
+        poll_seconds: float = POLL_SECONDS,
+        max_read_bytes: int = MAX_READ_BYTES,
+    ) -> None:
         self.settings = settings
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
@@ -108,8 +120,12 @@ class Dispatcher:
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.max_read_bytes = max_read_bytes
-        self.client = safe_client(timeout=timeout, limits=httpx.Limits(
-            max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency))
+        self.client = safe_client(
+            timeout=timeout,
+            limits=httpx.Limits(
+                max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency
+            ),
+        )
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._inflight = 0
@@ -142,8 +158,9 @@ class Dispatcher:
                     if key in taken or not repo.claim(attempt_id, now, now + self.lease):
                         continue
                     taken.add(key)
-                    claimed.append(Claimed(attempt_id, key,
-                                           prepare_attempt(session, attempt_id, now)))
+                    claimed.append(
+                        Claimed(attempt_id, key, prepare_attempt(session, attempt_id, now))
+                    )
                 if len(page) < SCAN_PAGE:
                     break
         return claimed
@@ -152,10 +169,16 @@ class Dispatcher:
         started = time.monotonic()
         try:
             response = safe_request(
-                "POST", outgoing.url, allow_private=self.settings.allow_private_urls,
-                client=self.client, headers=outgoing.headers, content=outgoing.body,
-                follow_redirects=False, timeout=self.timeout,
-                max_body_bytes=self.max_read_bytes)
+                "POST",
+                outgoing.url,
+                allow_private=self.settings.allow_private_urls,
+                client=self.client,
+                headers=outgoing.headers,
+                content=outgoing.body,
+                follow_redirects=False,
+                timeout=self.timeout,
+                max_body_bytes=self.max_read_bytes,
+            )
             outcome = classify(response)
         except UrlNotAllowed as exc:
             outcome = Outcome(error={"code": exc.code, "message": exc.message})
@@ -176,27 +199,35 @@ class Dispatcher:
             outgoing = prepare_attempt(session, attempt_id, now or self.clock())
         return self.send_and_record(Claimed(attempt_id, attempt_id, outgoing), now)
 
-    def send_and_record(self, claimed: Claimed, now: datetime | None = None
-                        ) -> Delivered | None:
+    def send_and_record(self, claimed: Claimed, now: datetime | None = None) -> Delivered | None:
         outgoing = claimed.outgoing
         if outgoing is None:
             return None
         outcome = self.send(outgoing)
         with session_scope(self.url) as session:
-            record_outcome(session, claimed.attempt_id, outcome, now or self.clock(),
-                           self.schedule)
-        ATTEMPTS.labels("success" if outcome.succeeded else
-                        (outcome.error or {}).get("code", f"http_{outcome.status_code}")).inc()
+            record_outcome(session, claimed.attempt_id, outcome, now or self.clock(), self.schedule)
+        ATTEMPTS.labels(
+            "success"
+            if outcome.succeeded
+            else (outcome.error or {}).get("code", f"http_{outcome.status_code}")
+        ).inc()
         ATTEMPT_SECONDS.observe(outcome.duration_ms / 1000)
-        log.info("webhook attempt", extra={
-            "attempt_id": claimed.attempt_id, "delivery_id": outgoing.delivery_id,
-            "status_code": outcome.status_code, "error": (outcome.error or {}).get("code"),
-            "duration_ms": outcome.duration_ms})
+        log.info(
+            "webhook attempt",
+            extra={
+                "attempt_id": claimed.attempt_id,
+                "delivery_id": outgoing.delivery_id,
+                "status_code": outcome.status_code,
+                "error": (outcome.error or {}).get("code"),
+                "duration_ms": outcome.duration_ms,
+            },
+        )
         return Delivered(claimed.attempt_id, outgoing.delivery_id, outgoing.url, outcome)
 
     # batches
-    def run_due_once(self, now: datetime | None = None, max_attempts: int = 1000
-                     ) -> list[Delivered]:
+    def run_due_once(
+        self, now: datetime | None = None, max_attempts: int = 1000
+    ) -> list[Delivered]:
         """Deliver every attempt due at `now` (concurrently) and wait for all of them."""
         at = now or self.clock()
         results: list[Delivered] = []
@@ -215,7 +246,8 @@ class Dispatcher:
         a delivery is still pending."""
         with session_scope(self.url) as session:
             return WebhookRepository.from_session(session).purge_events_before(
-                (now or self.clock()) - retention)
+                (now or self.clock()) - retention
+            )
 
     # background loop
     def wake(self) -> None:
@@ -223,8 +255,7 @@ class Dispatcher:
 
     def start(self) -> Callable[[], None]:
         on_new_attempts(self.wake)
-        self._thread = threading.Thread(target=self._loop, name="framelane-webhooks",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="framelane-webhooks", daemon=True)
         self._thread.start()
         return self.stop
 

@@ -27,11 +27,13 @@ def created(endpoint: WebhookEndpoint, secret: str) -> WebhookCreated:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated)
-def create_webhook(body: WebhookCreate, context: AdminWorkspaceDep, session: SessionDep,
-                   settings: SettingsDep) -> WebhookCreated:
+def create_webhook(
+    body: WebhookCreate, context: AdminWorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> WebhookCreated:
     """Register an endpoint; the answer carries the workspace signing secret."""
-    endpoint, secret = service.create_endpoint(session, settings, context.id, url=body.url,
-                                               events=body.events, enabled=body.enabled)
+    endpoint, secret = service.create_endpoint(
+        session, settings, context.id, url=body.url, events=body.events, enabled=body.enabled
+    )
     return created(endpoint, secret)
 
 
@@ -39,8 +41,11 @@ def create_webhook(body: WebhookCreate, context: AdminWorkspaceDep, session: Ses
 def list_webhooks(context: WorkspaceDep, session: SessionDep, page: PageDep) -> Page[WebhookOut]:
     stmt = WebhookRepository.from_session(session).endpoints_statement(context.id)
     rows, next_cursor, has_more = paginate(session, stmt, WebhookEndpoint.id, page)
-    return Page[WebhookOut](data=[WebhookOut.model_validate(row) for row in rows],
-                            next_cursor=next_cursor, has_more=has_more)
+    return Page[WebhookOut](
+        data=[WebhookOut.model_validate(row) for row in rows],
+        next_cursor=next_cursor,
+        has_more=has_more,
+    )
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
@@ -49,26 +54,31 @@ def get_webhook(webhook_id: str, context: WorkspaceDep, session: SessionDep) -> 
 
 
 @router.patch("/{webhook_id}", response_model=WebhookOut)
-def update_webhook(webhook_id: str, body: WebhookPatch, context: AdminWorkspaceDep,
-                   session: SessionDep, settings: SettingsDep) -> WebhookOut:
+def update_webhook(
+    webhook_id: str,
+    body: WebhookPatch,
+    context: AdminWorkspaceDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> WebhookOut:
     endpoint = service.get_endpoint(session, context.id, webhook_id)
     changes = body.model_dump(exclude_unset=True)
-    return WebhookOut.model_validate(service.update_endpoint(session, settings, endpoint,
-                                                             changes))
+    return WebhookOut.model_validate(service.update_endpoint(session, settings, endpoint, changes))
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_webhook(webhook_id: str, context: AdminWorkspaceDep,
-                   session: SessionDep) -> Response:
+def delete_webhook(webhook_id: str, context: AdminWorkspaceDep, session: SessionDep) -> Response:
     """Deletes the endpoint with its pending deliveries and delivery log."""
     service.delete_endpoint(session, service.get_endpoint(session, context.id, webhook_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{webhook_id}/test", status_code=status.HTTP_202_ACCEPTED,
-             response_model=DeliveryAttemptOut)
-def test_webhook(webhook_id: str, context: AdminWorkspaceDep,
-                 session: SessionDep) -> DeliveryAttemptOut:
+@router.post(
+    "/{webhook_id}/test", status_code=status.HTTP_202_ACCEPTED, response_model=DeliveryAttemptOut
+)
+def test_webhook(
+    webhook_id: str, context: AdminWorkspaceDep, session: SessionDep
+) -> DeliveryAttemptOut:
     """Queue a `webhook.test` event to this endpoint only; returns its pending attempt."""
     endpoint = service.get_endpoint(session, context.id, webhook_id)
     return DeliveryAttemptOut.model_validate(service.send_test(session, endpoint))
@@ -85,25 +95,31 @@ def rotate_secret(webhook_id: str, context: AdminWorkspaceDep, session: SessionD
 
 
 @router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryAttemptOut])
-def list_deliveries(webhook_id: str, context: WorkspaceDep, session: SessionDep,
-                    page: PageDep) -> Page[DeliveryAttemptOut]:
+def list_deliveries(
+    webhook_id: str, context: WorkspaceDep, session: SessionDep, page: PageDep
+) -> Page[DeliveryAttemptOut]:
     """Every attempt, newest first, including the `pending` next attempt of each delivery."""
     service.get_endpoint(session, context.id, webhook_id)
     stmt = WebhookRepository.from_session(session).attempts_statement(context.id, webhook_id)
     rows, next_cursor, has_more = paginate(session, stmt, WebhookAttempt.id, page)
     return Page[DeliveryAttemptOut](
         data=[DeliveryAttemptOut.model_validate(row) for row in rows],
-        next_cursor=next_cursor, has_more=has_more)
+        next_cursor=next_cursor,
+        has_more=has_more,
+    )
 
 
-@router.post("/{webhook_id}/deliveries/{delivery_id}/retry",
-             status_code=status.HTTP_202_ACCEPTED, response_model=DeliveryAttemptOut)
-def retry_delivery(webhook_id: str, delivery_id: str, context: AdminWorkspaceDep,
-                   session: SessionDep) -> DeliveryAttemptOut:
+@router.post(
+    "/{webhook_id}/deliveries/{delivery_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DeliveryAttemptOut,
+)
+def retry_delivery(
+    webhook_id: str, delivery_id: str, context: AdminWorkspaceDep, session: SessionDep
+) -> DeliveryAttemptOut:
     """Send a delivery again now (also a `dead` one); returns the pending attempt."""
     endpoint = service.get_endpoint(session, context.id, webhook_id)
-    return DeliveryAttemptOut.model_validate(service.retry_delivery(session, endpoint,
-                                                                    delivery_id))
+    return DeliveryAttemptOut.model_validate(service.retry_delivery(session, endpoint, delivery_id))
 
 
 install()

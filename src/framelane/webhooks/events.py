@@ -28,8 +28,10 @@ def pattern_problem(pattern: str) -> str | None:
     family, dot, rest = pattern.partition(".")
     if dot and rest == "*" and family in FAMILIES:
         return None
-    return (f"unknown event {pattern!r}; use one of {', '.join(KNOWN_EVENTS)}, '*' or "
-            f"'<family>.*' with a family in {', '.join(sorted(FAMILIES))}")
+    return (
+        f"unknown event {pattern!r}; use one of {', '.join(KNOWN_EVENTS)}, '*' or "
+        f"'<family>.*' with a family in {', '.join(sorted(FAMILIES))}"
+    )
 
 
 def matches(patterns: list[str], event_type: str) -> bool:
@@ -38,8 +40,13 @@ def matches(patterns: list[str], event_type: str) -> bool:
     return any(p == "*" or p == event_type or p == f"{family}.*" for p in patterns)
 
 
-def envelope(event_id: str, event_type: str, created_at: datetime, data: dict[str, Any],
-             metadata: dict[str, Any]) -> dict[str, Any]:
+def envelope(
+    event_id: str,
+    event_type: str,
+    created_at: datetime,
+    data: dict[str, Any],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
     return {
         "id": event_id,
         "type": event_type,

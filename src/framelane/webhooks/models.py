@@ -22,8 +22,9 @@ ATTEMPT_STATUSES = ("pending", "succeeded", "failed", "dead")
 
 
 def _workspace_fk() -> Mapped[str]:
-    return mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False,
-                         index=True)
+    return mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, index=True
+    )
 
 
 class WebhookSecret(Base):

@@ -9,15 +9,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from framelane.webhooks.events import KNOWN_EVENTS
 
-EVENTS_HELP = (f"Event names ({', '.join(KNOWN_EVENTS)}), '*' for every event, or "
-               "'<family>.*' (render.*, task.*, asset.*, webhook.*).")
+EVENTS_HELP = (
+    f"Event names ({', '.join(KNOWN_EVENTS)}), '*' for every event, or "
+    "'<family>.*' (render.*, task.*, asset.*, webhook.*)."
+)
 
 
 class WebhookCreate(BaseModel):
-    url: str = Field(max_length=2083, description="http(s) URL that receives the POSTs",
-                     examples=["https://example.com/hooks/framelane"])
-    events: list[str] = Field(min_length=1, max_length=50, description=EVENTS_HELP,
-                              examples=[["render.completed", "render.failed"]])
+    url: str = Field(
+        max_length=2083,
+        description="http(s) URL that receives the POSTs",
+        examples=["https://example.com/hooks/framelane"],
+    )
+    events: list[str] = Field(
+        min_length=1,
+        max_length=50,
+        description=EVENTS_HELP,
+        examples=[["render.completed", "render.failed"]],
+    )
     enabled: bool = True
 
 
@@ -40,8 +49,10 @@ class WebhookOut(BaseModel):
 
 
 class WebhookCreated(WebhookOut):
-    secret: str = Field(description="the workspace signing secret (whsec_…), shared by every "
-                                    "endpoint and per-request webhook_url")
+    secret: str = Field(
+        description="the workspace signing secret (whsec_…), shared by every "
+        "endpoint and per-request webhook_url"
+    )
 
 
 class SecretOut(BaseModel):

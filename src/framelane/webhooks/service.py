@@ -91,8 +91,9 @@ def validate_events(patterns: list[str]) -> list[str]:
         if (problem := catalog.pattern_problem(pattern)) is not None
     ]
     if not patterns:
-        problems.append({"loc": ["body", "events"], "msg": "list at least one event",
-                         "type": "value_error"})
+        problems.append(
+            {"loc": ["body", "events"], "msg": "list at least one event", "type": "value_error"}
+        )
     if problems:
         raise ValidationFailed("The webhook events are invalid.", details=problems)
     return list(dict.fromkeys(patterns))
@@ -105,12 +106,20 @@ def validate_webhook_url(settings: Settings, url: str) -> ResolvedTarget:
 
 
 # endpoints
-def create_endpoint(session: Session, settings: Settings, workspace_id: str, *, url: str,
-                    events: list[str], enabled: bool) -> tuple[WebhookEndpoint, str]:
+def create_endpoint(
+    session: Session,
+    settings: Settings,
+    workspace_id: str,
+    *,
+    url: str,
+    events: list[str],
+    enabled: bool,
+) -> tuple[WebhookEndpoint, str]:
     patterns = validate_events(events)
     validate_webhook_url(settings, url)
-    endpoint = WebhookEndpoint(id=new_id("wh"), workspace_id=workspace_id, url=url,
-                               events=patterns, enabled=enabled)
+    endpoint = WebhookEndpoint(
+        id=new_id("wh"), workspace_id=workspace_id, url=url, events=patterns, enabled=enabled
+    )
     WebhookRepository.from_session(session).add(endpoint)
     return endpoint, ensure_secret(session, workspace_id)
 
@@ -122,8 +131,9 @@ def get_endpoint(session: Session, workspace_id: str, webhook_id: str) -> Webhoo
     return endpoint
 
 
-def update_endpoint(session: Session, settings: Settings, endpoint: WebhookEndpoint,
-                    changes: dict[str, Any]) -> WebhookEndpoint:
+def update_endpoint(
+    session: Session, settings: Settings, endpoint: WebhookEndpoint, changes: dict[str, Any]
+) -> WebhookEndpoint:
     if changes.get("events") is not None:
         endpoint.events = validate_events(changes["events"])
     if changes.get("url") is not None:
@@ -143,27 +153,52 @@ def delete_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
 
 
 # outbox
-def _store_event(session: Session, workspace_id: str, event_type: str, data: dict[str, Any],
-                 metadata: dict[str, Any], subject_id: str | None) -> WebhookEvent:
+def _store_event(
+    session: Session,
+    workspace_id: str,
+    event_type: str,
+    data: dict[str, Any],
+    metadata: dict[str, Any],
+    subject_id: str | None,
+) -> WebhookEvent:
     event_id, now = new_id("evt"), utcnow()
     body = catalog.encode(catalog.envelope(event_id, event_type, now, data, metadata))
-    event = WebhookEvent(id=event_id, workspace_id=workspace_id, type=event_type,
-                         subject_id=subject_id, body=body, created_at=now)
+    event = WebhookEvent(
+        id=event_id,
+        workspace_id=workspace_id,
+        type=event_type,
+        subject_id=subject_id,
+        body=body,
+        created_at=now,
+    )
     WebhookRepository.from_session(session).add(event)
     return event
 
 
-def _schedule(session: Session, event: WebhookEvent, *, webhook_id: str | None,
-              url: str | None) -> WebhookAttempt:
+def _schedule(
+    session: Session, event: WebhookEvent, *, webhook_id: str | None, url: str | None
+) -> WebhookAttempt:
     repo = WebhookRepository.from_session(session)
-    delivery = WebhookDelivery(id=new_id("dlv"), workspace_id=event.workspace_id,
-                               event_id=event.id, webhook_id=webhook_id, url=url)
+    delivery = WebhookDelivery(
+        id=new_id("dlv"),
+        workspace_id=event.workspace_id,
+        event_id=event.id,
+        webhook_id=webhook_id,
+        url=url,
+    )
     repo.add(delivery)
-    attempt = WebhookAttempt(id=new_id("att"), delivery_id=delivery.id,
-                             workspace_id=event.workspace_id, webhook_id=webhook_id,
-                             event_id=event.id, event_type=event.type,
-                             subject_id=event.subject_id, attempt_number=1, status="pending",
-                             due_at=event.created_at)
+    attempt = WebhookAttempt(
+        id=new_id("att"),
+        delivery_id=delivery.id,
+        workspace_id=event.workspace_id,
+        webhook_id=webhook_id,
+        event_id=event.id,
+        event_type=event.type,
+        subject_id=event.subject_id,
+        attempt_number=1,
+        status="pending",
+        due_at=event.created_at,
+    )
     repo.add(attempt)
     wake_after_commit(session)
     return attempt
@@ -179,13 +214,22 @@ def record_event(session: Session, event: DomainEvent) -> None:
     if event.webhook_url:
         targets: list[tuple[str | None, str | None]] = [(None, event.webhook_url)]
     else:
-        targets = [(endpoint.id, None) for endpoint in repo.enabled_endpoints(event.workspace_id)
-                   if catalog.matches(list(endpoint.events), event.type)]
+        targets = [
+            (endpoint.id, None)
+            for endpoint in repo.enabled_endpoints(event.workspace_id)
+            if catalog.matches(list(endpoint.events), event.type)
+        ]
     if not targets:
         return
     ensure_secret(session, event.workspace_id)
-    stored = _store_event(session, event.workspace_id, event.type, dict(event.data),
-                          dict(event.metadata), event.subject_id)
+    stored = _store_event(
+        session,
+        event.workspace_id,
+        event.type,
+        dict(event.data),
+        dict(event.metadata),
+        event.subject_id,
+    )
     for webhook_id, url in targets:
         _schedule(session, stored, webhook_id=webhook_id, url=url)
 
@@ -193,14 +237,18 @@ def record_event(session: Session, event: DomainEvent) -> None:
 def send_test(session: Session, endpoint: WebhookEndpoint) -> WebhookAttempt:
     """A `webhook.test` event for this endpoint only (whatever its `events` and `enabled`)."""
     ensure_secret(session, endpoint.workspace_id)
-    data = {"webhook_id": endpoint.id, "url": endpoint.url,
-            "message": "This is a test event from Framelane."}
+    data = {
+        "webhook_id": endpoint.id,
+        "url": endpoint.url,
+        "message": "This is a test event from Framelane.",
+    }
     stored = _store_event(session, endpoint.workspace_id, "webhook.test", data, {}, None)
     return _schedule(session, stored, webhook_id=endpoint.id, url=None)
 
 
-def retry_delivery(session: Session, endpoint: WebhookEndpoint, delivery_id: str,
-                   now: datetime | None = None) -> WebhookAttempt:
+def retry_delivery(
+    session: Session, endpoint: WebhookEndpoint, delivery_id: str, now: datetime | None = None
+) -> WebhookAttempt:
     """One more attempt, due now (a pending one is moved to now instead of duplicated)."""
     repo = WebhookRepository.from_session(session)
     delivery = repo.delivery(delivery_id)
@@ -216,12 +264,19 @@ def retry_delivery(session: Session, endpoint: WebhookEndpoint, delivery_id: str
         return pending
     event = repo.event(delivery.event_id)
     assert event is not None
-    attempt = WebhookAttempt(id=new_id("att"), delivery_id=delivery.id,
-                             workspace_id=delivery.workspace_id, webhook_id=endpoint.id,
-                             event_id=event.id, event_type=event.type,
-                             subject_id=event.subject_id,
-                             attempt_number=repo.last_attempt_number(delivery.id) + 1,
-                             status="pending", manual=True, due_at=due)
+    attempt = WebhookAttempt(
+        id=new_id("att"),
+        delivery_id=delivery.id,
+        workspace_id=delivery.workspace_id,
+        webhook_id=endpoint.id,
+        event_id=event.id,
+        event_type=event.type,
+        subject_id=event.subject_id,
+        attempt_number=repo.last_attempt_number(delivery.id) + 1,
+        status="pending",
+        manual=True,
+        due_at=due,
+    )
     repo.add(attempt)
     delivery.status = "pending"
     session.flush()

@@ -49,8 +49,13 @@ def parse_header(header: str) -> tuple[int | None, list[str]]:
     return int(timestamps[0]), signatures
 
 
-def verify(payload: bytes, header: str, secret: str, tolerance: int = DEFAULT_TOLERANCE,
-           now: float | None = None) -> bool:
+def verify(
+    payload: bytes,
+    header: str,
+    secret: str,
+    tolerance: int = DEFAULT_TOLERANCE,
+    now: float | None = None,
+) -> bool:
     """True when `header` signs `payload` with `secret` and `t` is within `tolerance` seconds.
 
     `payload` must be the raw request body, byte for byte (not re-serialised JSON).

@@ -30,8 +30,9 @@ def get_usage(context: WorkspaceDep, session: SessionDep, settings: SettingsDep)
 
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT)
-def delete_workspace(context: AdminWorkspaceDep, session: SessionDep,
-                     settings: SettingsDep) -> Response:
+def delete_workspace(
+    context: AdminWorkspaceDep, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Irreversible: deletes every row and stored object of this workspace."""
     if context.role != "owner":
         raise Forbidden("Only the workspace owner can delete it.")

@@ -39,7 +39,8 @@ def usage(session: Session, settings: Settings, workspace: Workspace) -> UsageOu
     totals = UsageRepository.from_session(session).totals(workspace.id, start, end)
     plan = settings.plans.get(workspace.plan)
     return UsageOut(
-        period_start=start, period_end=end,
+        period_start=start,
+        period_end=end,
         render_minutes=round(totals.get("render_seconds", 0.0) / 60.0, 4),
         task_count=int(totals.get("task", 0)),
         egress_bytes=int(totals.get("egress_bytes", 0)),

@@ -30,8 +30,12 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def render(base: Path, effect: dict[str, Any] | None, index: int = 0) -> np.ndarray:
-    element: dict[str, Any] = {"type": "image", "id": "p", "source_url": "picture.png",
-                               "duration": 1}  # fmt: skip
+    element: dict[str, Any] = {
+        "type": "image",
+        "id": "p",
+        "source_url": "picture.png",
+        "duration": 1,
+    }
     if effect is not None:
         element["effects"] = [effect]
     return frame_rgba(canvas([element], frame_rate=30, duration=1), base, index)

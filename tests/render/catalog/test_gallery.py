@@ -36,8 +36,13 @@ def test_supported_entries_get_an_engine_clip_of_the_requested_size(
     sample: tuple[Path, dict[str, dict[str, object]]],
 ) -> None:
     outdir, entries = sample
-    for key in ("effects/sepia", "effects/snow", "motions/fade",
-                "transitions/cross_dissolve", "word_animations/color"):  # fmt: skip
+    for key in (
+        "effects/sepia",
+        "effects/snow",
+        "motions/fade",
+        "transitions/cross_dissolve",
+        "word_animations/color",
+    ):
         entry = entries[key]
         assert entry["supported"] is True and entry["how"] == "engine"
         clip = frames_of(outdir / str(entry["clip"]))
@@ -75,8 +80,9 @@ def test_unrenderable_entries_get_a_sheet_saying_so_and_no_clip(
     from framelane.render.registry import Unsupported
 
     monkeypatch.setitem(MOTIONS._entries, "shatter", Unsupported("shatter", "Not yet."))
-    entries = {e.name: asdict(e) for e in build_gallery(tmp_path, frame=TINY,
-                                                          only=frozenset({"shatter"}))}  # fmt: skip
+    entries = {
+        e.name: asdict(e) for e in build_gallery(tmp_path, frame=TINY, only=frozenset({"shatter"}))
+    }
     shatter = entries["shatter"]
     assert shatter["clip"] is None and str(shatter["how"]).startswith("missing")
     assert (tmp_path / str(shatter["sheet"])).exists()
@@ -107,9 +113,25 @@ def test_index_and_json_list_every_entry(sample: tuple[Path, dict[str, dict[str,
 def test_cli_renders_the_selection_and_prints_a_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["gallery", str(tmp_path), "--kind", "effects", "--only", "invert",
-                 "--width", "48", "--height", "28", "--seconds", "0.25", "--fps", "8",
-                 "--quiet"])  # fmt: skip
+    code = main(
+        [
+            "gallery",
+            str(tmp_path),
+            "--kind",
+            "effects",
+            "--only",
+            "invert",
+            "--width",
+            "48",
+            "--height",
+            "28",
+            "--seconds",
+            "0.25",
+            "--fps",
+            "8",
+            "--quiet",
+        ]
+    )
     assert code == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["kinds"] == {"effects": {"entries": 1, "supported": 1}}

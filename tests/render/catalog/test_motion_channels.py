@@ -75,13 +75,19 @@ def test_3d_spin_follows_the_easing_and_reversed_spins_the_other_way(base: Path)
 
 def on_grey(base: Path, index: int, name: str | None) -> np.ndarray:
     element: dict[str, Any] = {
-        "type": "image", "id": "card", "source_url": "card.png", "time": 0, "duration": 3,
-        "width": "50%", "height": "50%",
-    }  # fmt: skip
+        "type": "image",
+        "id": "card",
+        "source_url": "card.png",
+        "time": 0,
+        "duration": 3,
+        "width": "50%",
+        "height": "50%",
+    }
     if name is not None:
         element["motion"] = [motion(name)]
-    return frame_rgba(canvas([element], frame_rate=30, duration=3, background_color="#808080"),
-                      base, index)  # fmt: skip
+    return frame_rgba(
+        canvas([element], frame_rate=30, duration=3, background_color="#808080"), base, index
+    )
 
 
 def overlay(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -111,8 +117,9 @@ def test_blur_softens_edges_and_spreads_past_them(base: Path) -> None:
     soft = render(base, MOTION_FRAMES // 2, motion("blur"))
     # the card starts at x = 40 on a black canvas: the blur bleeds past its edge
     assert plain[45, 38, :3].sum() == 0 and soft[45, 38, 0] > 4
-    steepest = [int(np.abs(np.diff(f[45, 30:130, :3].astype(int), axis=0)).max())
-                for f in (plain, soft)]  # fmt: skip
+    steepest = [
+        int(np.abs(np.diff(f[45, 30:130, :3].astype(int), axis=0)).max()) for f in (plain, soft)
+    ]
     assert 0 < steepest[1] < steepest[0] / 2  # no hard edges left (card or red/blue)
     assert np.array_equal(render(base, MOTION_FRAMES, motion("blur")), plain)
 
@@ -121,8 +128,12 @@ def test_blur_softens_edges_and_spreads_past_them(base: Path) -> None:
 def test_a_full_frame_bottom_video_is_not_handed_over_while_the_motion_changes_it(
     tmp_path: Path, clip: Path, name: str
 ) -> None:
-    video = {"type": "video", "id": "bottom", "source_url": str(clip),
-             "motion": [motion(name, duration=0.5)]}  # fmt: skip
+    video = {
+        "type": "video",
+        "id": "bottom",
+        "source_url": str(clip),
+        "motion": [motion(name, duration=0.5)],
+    }
     data = canvas([video], duration=1, background_color="#ffffff")
     timeline, fonts = timeline_of(data, tmp_path)
     handing = SceneRenderer(timeline, fonts, timeline.background, sequential=True)

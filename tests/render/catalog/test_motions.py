@@ -39,9 +39,14 @@ def base(tmp_path: Path) -> Path:
 
 def render(base: Path, index: int, motion: dict[str, Any] | None) -> np.ndarray:
     element: dict[str, Any] = {
-        "type": "image", "id": "card", "source_url": "card.png", "time": 0, "duration": 3,
-        "width": "50%", "height": "50%",
-    }  # fmt: skip
+        "type": "image",
+        "id": "card",
+        "source_url": "card.png",
+        "time": 0,
+        "duration": 3,
+        "width": "50%",
+        "height": "50%",
+    }
     if motion is not None:
         element["motion"] = [motion]
     return frame_rgba(canvas([element], frame_rate=FPS, duration=3), base, index)

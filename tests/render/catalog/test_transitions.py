@@ -94,8 +94,15 @@ def test_engine_transition_halfway(base: Path, name: str, check: Any) -> None:
 
 
 def test_every_modifier_transition_has_a_halfway_check() -> None:
-    checked = {"cross_dissolve", "dip_to_black", "dip_to_white", "wipe_left", "wipe_right",
-               "wipe_up", "wipe_down"}  # fmt: skip
+    checked = {
+        "cross_dissolve",
+        "dip_to_black",
+        "dip_to_white",
+        "wipe_left",
+        "wipe_right",
+        "wipe_up",
+        "wipe_down",
+    }
     assert checked == set(MODIFIERS)
 
 
@@ -182,8 +189,14 @@ def test_blend_is_deterministic_and_premultiplied(name: str) -> None:
     assert (first[..., :3] <= first[..., 3:4]).all()
 
 
-CENTRE_FIRST = ["iris", "circle_open", "box_wipe", "heart", "barn_doors_horizontal",
-                "barn_doors_vertical"]  # fmt: skip
+CENTRE_FIRST = [
+    "iris",
+    "circle_open",
+    "box_wipe",
+    "heart",
+    "barn_doors_horizontal",
+    "barn_doors_vertical",
+]
 
 
 @pytest.mark.parametrize("name", CENTRE_FIRST)

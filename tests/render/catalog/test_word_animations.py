@@ -22,9 +22,15 @@ WORDS = [
 
 def caption(base: Path, index: int, style: str | None) -> np.ndarray:
     text: dict[str, Any] = {
-        "type": "text", "text": "one two six", "time": 0, "duration": 3, "font_size": 24,
-        "font_family": "Inter", "text_color": "#ffffff", "background_color": "#2050e0",
-    }  # fmt: skip
+        "type": "text",
+        "text": "one two six",
+        "time": 0,
+        "duration": 3,
+        "font_size": 24,
+        "font_family": "Inter",
+        "text_color": "#ffffff",
+        "background_color": "#2050e0",
+    }
     if style is not None:
         text["word_animation"] = {"style": style, "words": WORDS, "highlight_color": "#ff2000"}
     return frame_rgba(canvas([text], frame_rate=30, duration=3), base, index)

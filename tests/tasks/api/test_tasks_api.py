@@ -98,15 +98,19 @@ def test_strict_header_refuses_unknown_fields(
     assert ["surprise"] in [d["loc"] for d in answer.json()["error"]["details"]]
 
 
-def test_private_webhook_and_source_urls_are_refused(settings: Settings,
-                                                     workspace: VerifiedWorkspace) -> None:
+def test_private_webhook_and_source_urls_are_refused(
+    settings: Settings, workspace: VerifiedWorkspace
+) -> None:
     strict = settings.model_copy(update={"allow_private_urls": False})
     with TestClient(create_app(strict), raise_server_exceptions=False) as guarded:
         answer = submit(guarded, workspace, "gaze-redirect", webhook_url="http://127.0.0.1:9/hook")
         assert answer.status_code == 422
         assert answer.json()["error"]["code"] == "url_not_allowed"
-        local = guarded.post("/v1/tasks/gaze-redirect", headers=workspace.headers,
-                             json={"source_url": "http://localhost:8000/a.mp4"})
+        local = guarded.post(
+            "/v1/tasks/gaze-redirect",
+            headers=workspace.headers,
+            json={"source_url": "http://localhost:8000/a.mp4"},
+        )
         assert local.status_code == 422
         assert local.json()["error"]["code"] == "url_not_allowed"
         metadata_only = submit(guarded, workspace, "gaze-redirect", metadata={"a": 1})
@@ -233,27 +237,51 @@ def test_openapi_documents_each_task_body(client: TestClient) -> None:
     )
 
 
-def test_transcript_words_feed_a_renders_word_animation(client: TestClient,
-                                                         workspace: VerifiedWorkspace) -> None:
+def test_transcript_words_feed_a_renders_word_animation(
+    client: TestClient, workspace: VerifiedWorkspace
+) -> None:
     # The recipe of docs/tasks.md: transcript words (ms) → word_animation words (timeline s)
-    transcript = {"text": "Hello world.", "words": [
-        {"text": "Hello", "start": 120, "end": 540, "confidence": 0.97, "speaker": None},
-        {"text": "world.", "start": 600, "end": 1100, "confidence": 0.95, "speaker": None}]}
+    transcript = {
+        "text": "Hello world.",
+        "words": [
+            {"text": "Hello", "start": 120, "end": 540, "confidence": 0.97, "speaker": None},
+            {"text": "world.", "start": 600, "end": 1100, "confidence": 0.95, "speaker": None},
+        ],
+    }
     words = words_to_word_animation(transcript["words"], offset_s=2.0)
-    assert words == [{"text": "Hello", "start": 2.12, "end": 2.54},
-                     {"text": "world.", "start": 2.6, "end": 3.1}]
-    render = {"width": 1080, "height": 1920, "duration": 12, "elements": [
-        {"type": "video", "source_url": "https://example.com/clip.mp4", "time": 2},
-        {"type": "text", "time": 2, "duration": 10, "text": transcript["text"], "y": "80%",
-         "font_size": 64, "word_animation": {"style": "box", "words": words}}]}
-    answer = client.post("/v1/preview", json={**render, "dry_run": True},
-                         headers={**workspace.headers, "Framelane-Strict": "true"})
+    assert words == [
+        {"text": "Hello", "start": 2.12, "end": 2.54},
+        {"text": "world.", "start": 2.6, "end": 3.1},
+    ]
+    render = {
+        "width": 1080,
+        "height": 1920,
+        "duration": 12,
+        "elements": [
+            {"type": "video", "source_url": "https://example.com/clip.mp4", "time": 2},
+            {
+                "type": "text",
+                "time": 2,
+                "duration": 10,
+                "text": transcript["text"],
+                "y": "80%",
+                "font_size": 64,
+                "word_animation": {"style": "box", "words": words},
+            },
+        ],
+    }
+    answer = client.post(
+        "/v1/preview",
+        json={**render, "dry_run": True},
+        headers={**workspace.headers, "Framelane-Strict": "true"},
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["valid"] is True
 
 
 def test_long_poll_answers_with_the_current_state_after_wait(
-        client: TestClient, workspace: VerifiedWorkspace) -> None:
+    client: TestClient, workspace: VerifiedWorkspace
+) -> None:
     job = submit(client, workspace, "transcribe").json()
     started = time.monotonic()
     answer = client.get(f"/v1/tasks/{job['id']}?wait=1", headers=workspace.headers)
@@ -263,7 +291,8 @@ def test_long_poll_answers_with_the_current_state_after_wait(
 
 
 def test_capabilities_list_every_task_and_unsupported_options_are_refused(
-        client: TestClient, pro: VerifiedWorkspace) -> None:
+    client: TestClient, pro: VerifiedWorkspace
+) -> None:
     tasks = client.get("/v1/capabilities").json()["tasks"]
     assert set(tasks) == set(SLUGS.values())
     for task_type, entry in tasks.items():
@@ -281,11 +310,15 @@ def test_capabilities_list_every_task_and_unsupported_options_are_refused(
             assert answer.json()["error"]["code"] == "capability_unsupported", option
 
 
-@pytest.mark.parametrize("source_url", [
-    "file:///etc/passwd", "ftp://example.com/a.mp4", "https://user:pw@example.com/a.mp4"])
+@pytest.mark.parametrize(
+    "source_url",
+    ["file:///etc/passwd", "ftp://example.com/a.mp4", "https://user:pw@example.com/a.mp4"],
+)
 def test_a_source_url_no_worker_would_fetch_is_refused_at_submission(
-        client: TestClient, workspace: VerifiedWorkspace, source_url: str) -> None:
-    answer = client.post("/v1/tasks/transcribe", json={"source_url": source_url},
-                         headers=workspace.headers)
+    client: TestClient, workspace: VerifiedWorkspace, source_url: str
+) -> None:
+    answer = client.post(
+        "/v1/tasks/transcribe", json={"source_url": source_url}, headers=workspace.headers
+    )
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "url_not_allowed"

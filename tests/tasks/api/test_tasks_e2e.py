@@ -61,18 +61,28 @@ def cue_times(text: str, pattern: re.Pattern[str]) -> list[tuple[float, float]]:
         match = pattern.match(line.strip())
         if match:
             h1, m1, s1, ms1, h2, m2, s2, ms2 = (int(g) for g in match.groups())
-            times.append((h1 * 3600 + m1 * 60 + s1 + ms1 / 1000,
-                          h2 * 3600 + m2 * 60 + s2 + ms2 / 1000))
+            times.append(
+                (h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000)
+            )
     return times
 
 
 @pytest.mark.slow
 def test_remove_background_image_gives_a_png_with_the_person_opaque(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer,
-        person_png: tuple[str, NDArray[np.float32]]) -> None:
+    live: TestClient,
+    pro: VerifiedWorkspace,
+    media: MediaServer,
+    person_png: tuple[str, NDArray[np.float32]],
+) -> None:
     name, truth = person_png
-    done = run(live, pro, "remove-background", source_url=media.url(name), model="person",
-               metadata={"shot": "a"})
+    done = run(
+        live,
+        pro,
+        "remove-background",
+        source_url=media.url(name),
+        model="person",
+        metadata={"shot": "a"},
+    )
     output = done["output"]
     assert isinstance(output, dict)
     assert (output["width"], output["height"], output["content_type"]) == (320, 240, "image/png")
@@ -86,10 +96,9 @@ def test_remove_background_image_gives_a_png_with_the_person_opaque(
 
 @pytest.mark.slow
 def test_remove_background_video_gives_webm_with_alpha(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, person_mp4: str,
-        tmp_path: Path) -> None:
-    done = run(live, pro, "remove-background", source_url=media.url(person_mp4),
-               model="person")
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, person_mp4: str, tmp_path: Path
+) -> None:
+    done = run(live, pro, "remove-background", source_url=media.url(person_mp4), model="person")
     output = done["output"]
     assert isinstance(output, dict) and output["content_type"] == "video/webm"
     webm = tmp_path / "cut.webm"
@@ -102,7 +111,8 @@ def test_remove_background_video_gives_webm_with_alpha(
 
 @pytest.mark.slow
 def test_super_resolution_image_is_scale_times_larger_and_faithful(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_png: str) -> None:
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_png: str
+) -> None:
     done = run(live, pro, "super-resolution", source_url=media.url(small_png), scale=3)
     output = done["output"]
     assert isinstance(output, dict) and (output["width"], output["height"]) == (144, 96)
@@ -119,10 +129,9 @@ def test_super_resolution_image_is_scale_times_larger_and_faithful(
 
 @pytest.mark.slow
 def test_super_resolution_video_keeps_frames_and_audio(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer,
-        small_mp4_with_audio: str) -> None:
-    done = run(live, pro, "super-resolution", source_url=media.url(small_mp4_with_audio),
-               scale=2)
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_mp4_with_audio: str
+) -> None:
+    done = run(live, pro, "super-resolution", source_url=media.url(small_mp4_with_audio), scale=2)
     data = download(live, pro, str(done["id"]))
     frames = decode_rgb(data)
     assert len(frames) == 5 and frames[0].shape == (96, 128, 3)
@@ -130,9 +139,9 @@ def test_super_resolution_video_keeps_frames_and_audio(
 
 
 @pytest.mark.slow
-def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorkspace,
-                                            media: MediaServer, speech: str,
-                                            settings: Settings) -> None:
+def test_transcribe_gives_words_srt_and_vtt(
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, speech: str, settings: Settings
+) -> None:
     done = run(live, pro, "transcribe", source_url=media.url(speech), word_boost=["meeting"])
     output = done["output"]
     assert isinstance(output, dict) and output["content_type"] == "application/json"
@@ -168,11 +177,19 @@ def test_transcribe_gives_words_srt_and_vtt(live: TestClient, pro: VerifiedWorks
 
 @pytest.mark.slow
 def test_a_tasks_lifecycle_reaches_its_webhook_url(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_png: str) -> None:
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, small_png: str
+) -> None:
     with live_server() as receiver:
-        created = live.post("/v1/tasks/super-resolution", headers=pro.headers, json={
-            "source_url": media.url(small_png), "scale": 2, "metadata": {"order": "B-2"},
-            "webhook_url": receiver.url("/task-events")})
+        created = live.post(
+            "/v1/tasks/super-resolution",
+            headers=pro.headers,
+            json={
+                "source_url": media.url(small_png),
+                "scale": 2,
+                "metadata": {"order": "B-2"},
+                "webhook_url": receiver.url("/task-events"),
+            },
+        )
         assert created.status_code == 202, created.text
         deadline = time.monotonic() + 60
         while "task.completed" not in [envelope(r)["type"] for r in receiver.received]:
@@ -189,8 +206,11 @@ def test_a_tasks_lifecycle_reaches_its_webhook_url(
 
 @pytest.mark.slow
 def test_gaze_redirect_video_keeps_frames_and_audio_and_looks_at_the_camera(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer,
-        sideways_mp4: tuple[str, NDArray[np.uint8]]) -> None:
+    live: TestClient,
+    pro: VerifiedWorkspace,
+    media: MediaServer,
+    sideways_mp4: tuple[str, NDArray[np.uint8]],
+) -> None:
     name, sideways = sideways_mp4
     done = run(live, pro, "gaze-redirect", source_url=media.url(name), intensity=1)
     data = download(live, pro, str(done["id"]))
@@ -202,18 +222,22 @@ def test_gaze_redirect_video_keeps_frames_and_audio_and_looks_at_the_camera(
     after = tasks_media.face_landmarks(frames[4])
     assert reference is not None and before is not None and after is not None
     assert tasks_media.iris_error(after, reference) < 0.4 * tasks_media.iris_error(
-        before, reference)
+        before, reference
+    )
 
 
 @pytest.mark.slow
 def test_not_media_source_fails_with_unsupported_media(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, not_media: str) -> None:
-    created = live.post("/v1/tasks/super-resolution", json={"source_url": media.url(not_media)},
-                        headers=pro.headers).json()
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, not_media: str
+) -> None:
+    created = live.post(
+        "/v1/tasks/super-resolution", json={"source_url": media.url(not_media)}, headers=pro.headers
+    ).json()
     done = finish(live, pro, created["id"])
     assert done["status"] == "failed" and done["error"]["code"] == "unsupported_media", done
-    missing = live.post("/v1/tasks/transcribe", json={"source_url": media.url("nope.wav")},
-                        headers=pro.headers).json()
+    missing = live.post(
+        "/v1/tasks/transcribe", json={"source_url": media.url("nope.wav")}, headers=pro.headers
+    ).json()
     gone = finish(live, pro, missing["id"])
     assert gone["status"] == "failed" and gone["error"]["code"] == "source_not_found", gone
     download_failed = live.get(f"/v1/tasks/{created['id']}/download", headers=pro.headers)
@@ -222,13 +246,16 @@ def test_not_media_source_fails_with_unsupported_media(
 
 @pytest.mark.slow
 def test_cancel_a_running_task_leaves_no_artifact(
-        live: TestClient, pro: VerifiedWorkspace, media: MediaServer, long_mp4: str,
-        settings: Settings) -> None:
-    job = live.post("/v1/tasks/super-resolution", json={"source_url": media.url(long_mp4),
-                                                         "scale": 2},
-                    headers=pro.headers).json()
-    running = wait_for(live, pro, job["id"],
-                       lambda j: j["status"] == "processing" and j["progress_percent"] > 6)
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, long_mp4: str, settings: Settings
+) -> None:
+    job = live.post(
+        "/v1/tasks/super-resolution",
+        json={"source_url": media.url(long_mp4), "scale": 2},
+        headers=pro.headers,
+    ).json()
+    running = wait_for(
+        live, pro, job["id"], lambda j: j["status"] == "processing" and j["progress_percent"] > 6
+    )
     assert running["progress_stage"] in {"compositing", "encoding"}
     cancelled = live.delete(f"/v1/tasks/{job['id']}", headers=pro.headers)
     asked = time.monotonic()
@@ -248,8 +275,12 @@ def test_cancel_a_running_task_leaves_no_artifact(
 
 @pytest.mark.slow
 def test_an_uploaded_source_serves_its_own_workspace_only(
-        live: TestClient, pro: VerifiedWorkspace, other_workspace: VerifiedWorkspace,
-        media: MediaServer, small_png: str) -> None:
+    live: TestClient,
+    pro: VerifiedWorkspace,
+    other_workspace: VerifiedWorkspace,
+    media: MediaServer,
+    small_png: str,
+) -> None:
     upload = request_upload(live, pro, "image/png", filename="small.png")
     data = (media.folder / small_png).read_bytes()
     assert put_bytes(live, upload["upload_url"], data, "image/png").status_code < 300
@@ -257,44 +288,55 @@ def test_an_uploaded_source_serves_its_own_workspace_only(
     mine = run(live, pro, "super-resolution", **body)
     output = mine["output"]
     assert isinstance(output, dict) and (output["width"], output["height"]) == (96, 64)
-    theirs = live.post("/v1/tasks/super-resolution", json=body,
-                       headers=other_workspace.headers).json()
+    theirs = live.post(
+        "/v1/tasks/super-resolution", json=body, headers=other_workspace.headers
+    ).json()
     refused = finish(live, other_workspace, theirs["id"])
     assert refused["status"] == "failed"
     assert refused["error"]["code"] == "source_not_found", refused
 
 
-
 @pytest.mark.slow
 def test_an_upload_that_failed_its_probe_fails_the_task_with_the_probes_code(
-        live: TestClient, pro: VerifiedWorkspace, bad_sources: dict[str, str],
-        media: MediaServer) -> None:
+    live: TestClient, pro: VerifiedWorkspace, bad_sources: dict[str, str], media: MediaServer
+) -> None:
     upload = request_upload(live, pro, "image/png", filename="truncated.png")
     data = (media.folder / bad_sources["truncated"]).read_bytes()
     assert put_bytes(live, upload["upload_url"], data, "image/png").status_code < 300
     asset = wait_for_asset(live, pro, upload["id"])
     assert asset["status"] == "failed"
-    created = live.post("/v1/tasks/remove-background", headers=pro.headers,
-                        json={"source_url": upload["source_url"]}).json()
+    created = live.post(
+        "/v1/tasks/remove-background",
+        headers=pro.headers,
+        json={"source_url": upload["source_url"]},
+    ).json()
     done = finish(live, pro, created["id"])
     assert done["status"] == "failed", done
     assert done["error"]["code"] in {"source_corrupt", "unsupported_media"}, done
 
 
 @pytest.mark.slow
-def test_operation_errors_keep_their_codes(live: TestClient, pro: VerifiedWorkspace,
-                                           media: MediaServer,
-                                           bad_sources: dict[str, str]) -> None:
+def test_operation_errors_keep_their_codes(
+    live: TestClient, pro: VerifiedWorkspace, media: MediaServer, bad_sources: dict[str, str]
+) -> None:
     cases = [
-        ("remove-background", {"source_url": media.url(bad_sources["truncated"])},
-         "source_corrupt"),
-        ("gaze-redirect", {"source_url": media.url(bad_sources["faceless"])},
-         "no_face_detected"),
+        (
+            "remove-background",
+            {"source_url": media.url(bad_sources["truncated"])},
+            "source_corrupt",
+        ),
+        ("gaze-redirect", {"source_url": media.url(bad_sources["faceless"])}, "no_face_detected"),
         ("transcribe", {"source_url": media.url(bad_sources["large"])}, "unsupported_media"),
-        ("super-resolution", {"source_url": media.url(bad_sources["large"]), "scale": 4},
-         "limit_exceeded"),
-        ("remove-background", {"source_url": media.url(bad_sources["faceless"]),
-                               "output_format": "png"}, "unsupported_media"),
+        (
+            "super-resolution",
+            {"source_url": media.url(bad_sources["large"]), "scale": 4},
+            "limit_exceeded",
+        ),
+        (
+            "remove-background",
+            {"source_url": media.url(bad_sources["faceless"]), "output_format": "png"},
+            "unsupported_media",
+        ),
     ]
     submitted = []
     for slug, body, code in cases:
@@ -311,8 +353,9 @@ def test_operation_errors_keep_their_codes(live: TestClient, pro: VerifiedWorksp
 
 
 @pytest.mark.slow
-def test_completed_tasks_use_up_the_monthly_quota(live: TestClient, settings: Settings,
-                                                  media: MediaServer, small_png: str) -> None:
+def test_completed_tasks_use_up_the_monthly_quota(
+    live: TestClient, settings: Settings, media: MediaServer, small_png: str
+) -> None:
     trial = make_workspace(settings, name="Trial", email="owner@trial.test", plan="trial")
     body = {"source_url": media.url(small_png), "scale": 1}
     for _ in range(TRIAL_TASKS):

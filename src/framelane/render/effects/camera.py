@@ -117,9 +117,21 @@ def _night_vision(pixels: Pixels, args: EffectInput) -> Pixels:
 def _thermal_palette(x: Floats) -> Floats:
     """Black → blue → magenta → red → orange → yellow → white, sampled per channel."""
     stops = np.array([0.0, 0.18, 0.38, 0.55, 0.72, 0.88, 1.0], dtype=np.float32)
-    colours = np.array([[0, 0, 0], [140, 20, 10], [160, 20, 140], [40, 20, 220],
-                        [0, 120, 255], [0, 230, 255], [235, 255, 255]],
-                       dtype=np.float32) / 255.0  # fmt: skip
+    colours = (
+        np.array(
+            [
+                [0, 0, 0],
+                [140, 20, 10],
+                [160, 20, 140],
+                [40, 20, 220],
+                [0, 120, 255],
+                [0, 230, 255],
+                [235, 255, 255],
+            ],
+            dtype=np.float32,
+        )
+        / 255.0
+    )
     return np.stack([np.interp(x, stops, colours[:, c]) for c in range(3)]).astype(np.float32)
 
 
@@ -145,14 +157,17 @@ def _flakes(count: int) -> Floats:
     """Per flake: x0, y0 (0–1), fall speed (heights/s), radius (px at 1080), sway, phase."""
     rng = rng_for("snow", 0.0)
     depth = rng.random(count, dtype=np.float32) ** 2
-    table = np.stack([
-        rng.random(count, dtype=np.float32),
-        rng.random(count, dtype=np.float32),
-        0.06 + 0.22 * depth,
-        1.2 + 4.0 * depth,
-        0.004 + 0.012 * rng.random(count, dtype=np.float32),
-        rng.random(count, dtype=np.float32) * 6.283,
-    ], axis=1).astype(np.float32)  # fmt: skip
+    table = np.stack(
+        [
+            rng.random(count, dtype=np.float32),
+            rng.random(count, dtype=np.float32),
+            0.06 + 0.22 * depth,
+            1.2 + 4.0 * depth,
+            0.004 + 0.012 * rng.random(count, dtype=np.float32),
+            rng.random(count, dtype=np.float32) * 6.283,
+        ],
+        axis=1,
+    ).astype(np.float32)
     table.setflags(write=False)
     return table
 

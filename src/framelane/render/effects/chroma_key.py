@@ -73,10 +73,12 @@ def key_mask(straight: Pixels, settings: Mapping[str, float]) -> Pixels:
     hls = cv2.cvtColor(np.ascontiguousarray(straight[..., :3]), cv2.COLOR_BGR2HLS_FULL)
     hue, lum, sat = cv2.split(hls)
     key = cv2.LUT(hue, _hue_lut(_setting(settings, "hue_min"), _setting(settings, "hue_max")))
-    sat_lut = _band_lut(_setting(settings, "sat_min"), _setting(settings, "sat_max"),
-                        SAT_LUM_SOFTNESS, 100.0)  # fmt: skip
-    lum_lut = _band_lut(_setting(settings, "lum_min"), _setting(settings, "lum_max"),
-                        SAT_LUM_SOFTNESS, 100.0)  # fmt: skip
+    sat_lut = _band_lut(
+        _setting(settings, "sat_min"), _setting(settings, "sat_max"), SAT_LUM_SOFTNESS, 100.0
+    )
+    lum_lut = _band_lut(
+        _setting(settings, "lum_min"), _setting(settings, "lum_max"), SAT_LUM_SOFTNESS, 100.0
+    )
     key = cv2.multiply(key, cv2.LUT(sat, sat_lut), scale=1 / 255)
     return np.asarray(cv2.multiply(key, cv2.LUT(lum, lum_lut), scale=1 / 255), dtype=np.uint8)
 
@@ -104,9 +106,12 @@ class ChromaKey:
         grey = luma(straight)
         grey4 = cv2.merge([grey, grey, grey, straight[..., 3].copy()])
         despilled = cv2.blendLinear(np.ascontiguousarray(straight), grey4, 1.0 - edge, edge)
-        alpha = np.asarray(cv2.multiply(pixels[..., 3].copy(), 255 - key, scale=1 / 255),
-                           dtype=np.uint8)  # fmt: skip
-        out = np.asarray(cv2.multiply(despilled, cv2.merge([alpha, alpha, alpha, alpha]),
-                                      scale=1 / 255), dtype=np.uint8)  # fmt: skip
+        alpha = np.asarray(
+            cv2.multiply(pixels[..., 3].copy(), 255 - key, scale=1 / 255), dtype=np.uint8
+        )
+        out = np.asarray(
+            cv2.multiply(despilled, cv2.merge([alpha, alpha, alpha, alpha]), scale=1 / 255),
+            dtype=np.uint8,
+        )
         out[..., 3] = alpha
         return out

@@ -37,8 +37,9 @@ def _chromatic_aberration(pixels: Pixels, args: EffectInput) -> Pixels:
     h, w = pixels.shape[:2]
     cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
     b, g, r, a = split_channels(pixels)
-    return merge_channels([scale_about_centre(b, 1.0 - k, cx, cy), g,
-                           scale_about_centre(r, 1.0 + k, cx, cy), a])  # fmt: skip
+    return merge_channels(
+        [scale_about_centre(b, 1.0 - k, cx, cy), g, scale_about_centre(r, 1.0 + k, cx, cy), a]
+    )
 
 
 _PRISM_ANGLES = (90.0, 210.0, 330.0)
@@ -52,8 +53,9 @@ def _prism(pixels: Pixels, args: EffectInput) -> Pixels:
     for channel, angle in zip(channels[:3], _PRISM_ANGLES, strict=True):
         dx, dy = math.cos(math.radians(angle)) * step, math.sin(math.radians(angle)) * step
         near, far = shift(channel, dx, dy), shift(channel, 2 * dx, 2 * dy)
-        out.append(u8(cv2.addWeighted(cv2.addWeighted(channel, 0.4, near, 0.35, 0.0), 1.0,
-                                      far, 0.25, 0.0)))  # fmt: skip
+        out.append(
+            u8(cv2.addWeighted(cv2.addWeighted(channel, 0.4, near, 0.35, 0.0), 1.0, far, 0.25, 0.0))
+        )
     return merge_channels([*out, channels[3]])
 
 
@@ -77,8 +79,10 @@ def _displacement_map(pixels: Pixels, args: EffectInput) -> Pixels:
     grid = (6, 10)
     second, frac = int(args.time), args.time - int(args.time)
     ease = frac * frac * (3 - 2 * frac)
-    field = (_noise_field("displacement_map", second, grid) * (1 - ease)
-             + _noise_field("displacement_map", second + 1, grid) * ease)  # fmt: skip
+    field = (
+        _noise_field("displacement_map", second, grid) * (1 - ease)
+        + _noise_field("displacement_map", second + 1, grid) * ease
+    )
     amplitude = np.float32(args.intensity * 0.02 * w)
     dx = cv2.resize(field[0], (w, h), interpolation=cv2.INTER_CUBIC) * amplitude
     dy = cv2.resize(field[1], (w, h), interpolation=cv2.INTER_CUBIC) * amplitude

@@ -106,8 +106,12 @@ def _lens_flare(pixels: Pixels, args: EffectInput) -> Pixels:
     light += (np.exp(-(((dist - 0.17 * w) / (0.01 * w)) ** 2)) * 0.22)[..., None] * 255.0
     streak = np.exp(-((dy / (0.005 * h)) ** 2)) * np.exp(-np.abs(dx) / (0.3 * w))
     light += (streak * 0.8)[..., None] * np.array([255, 215, 170], dtype=np.float32)
-    ghosts = ((0.55, 0.02, (120, 255, 140)), (1.25, 0.045, (255, 140, 200)),
-              (1.6, 0.025, (90, 180, 255)), (2.05, 0.06, (255, 210, 150)))  # fmt: skip
+    ghosts = (
+        (0.55, 0.02, (120, 255, 140)),
+        (1.25, 0.045, (255, 140, 200)),
+        (1.6, 0.025, (90, 180, 255)),
+        (2.05, 0.06, (255, 210, 150)),
+    )
     for k, radius, colour in ghosts:
         gx, gy = sx + k * (w / 2 - sx), sy + k * (h / 2 - sy)
         gd = np.sqrt((xs - gx) ** 2 + (ys - gy) ** 2) / (radius * w)

@@ -223,8 +223,10 @@ def _vhs_overlay(pixels: Pixels, args: EffectInput) -> Pixels:
     margin = round(0.07 * min(h, w))
     _shadowed_text(out, "PLAY", (margin, margin + round(30 * k)), size, thick)
     tx = margin + round(135 * k)
-    tri = np.array([[tx, margin], [tx, margin + round(34 * k)],
-                    [tx + round(30 * k), margin + round(17 * k)]], dtype=np.int32)  # fmt: skip
+    tri = np.array(
+        [[tx, margin], [tx, margin + round(34 * k)], [tx + round(30 * k), margin + round(17 * k)]],
+        dtype=np.int32,
+    )
     cv2.fillPoly(out, [tri], (245, 245, 245, 255), cv2.LINE_AA)
     _shadowed_text(out, "SP", (w - margin - round(70 * k), margin + round(30 * k)), size, thick)
     _shadowed_text(out, _vhs_clock(args.time), (margin, h - margin - round(50 * k)), size, thick)

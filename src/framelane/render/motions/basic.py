@@ -15,13 +15,16 @@ BOUNCE_HEIGHT = 0.25
 
 def _rotate(sign: float) -> Preset:
     def shape(a: float, ctx: MotionContext) -> MotionState:
-        return MotionState(rotation=-sign * ROTATE_DEGREES * (1.0 - a), scale=0.6 + 0.4 * a,
-                           opacity=a)  # fmt: skip
+        return MotionState(
+            rotation=-sign * ROTATE_DEGREES * (1.0 - a), scale=0.6 + 0.4 * a, opacity=a
+        )
 
     way = "clockwise" if sign > 0 else "counter-clockwise"
-    return Preset(f"rotate_{'cw' if sign > 0 else 'ccw'}",
-                  f"Turn {way} through {ROTATE_DEGREES:g}° into place while growing and fading "
-                  "in.", shape)  # fmt: skip
+    return Preset(
+        f"rotate_{'cw' if sign > 0 else 'ccw'}",
+        f"Turn {way} through {ROTATE_DEGREES:g}° into place while growing and fading in.",
+        shape,
+    )
 
 
 ROTATE_CW = _rotate(1.0)
@@ -29,8 +32,9 @@ ROTATE_CCW = _rotate(-1.0)
 
 
 def _bounce(a: float, ctx: MotionContext) -> MotionState:
-    return MotionState(dy=-(1.0 - bounce_out(a)) * BOUNCE_HEIGHT * ctx.canvas_height,
-                       opacity=min(1.0, 4.0 * a))  # fmt: skip
+    return MotionState(
+        dy=-(1.0 - bounce_out(a)) * BOUNCE_HEIGHT * ctx.canvas_height, opacity=min(1.0, 4.0 * a)
+    )
 
 
 BOUNCE = Preset("bounce", "Drop in from above and bounce three times before settling.", _bounce)
@@ -61,8 +65,7 @@ WIPE_DOWN = _wipe("down")
 
 def _evaporate(a: float, ctx: MotionContext) -> MotionState:
     gone = 1.0 - a
-    return MotionState(dy=-0.08 * ctx.canvas_height * gone, scale=1.0 + 0.2 * gone,
-                       opacity=a * a)  # fmt: skip
+    return MotionState(dy=-0.08 * ctx.canvas_height * gone, scale=1.0 + 0.2 * gone, opacity=a * a)
 
 
 EVAPORATE = Preset(

@@ -18,8 +18,11 @@ DRIFT = 0.03
 
 
 def _push(depth: float, ctx: MotionContext, sign: float) -> MotionState:
-    return MotionState(scale=1.0 + ZOOM * depth, dx=sign * DRIFT * ctx.canvas_width * depth,
-                       dy=-0.5 * DRIFT * ctx.canvas_height * depth)  # fmt: skip
+    return MotionState(
+        scale=1.0 + ZOOM * depth,
+        dx=sign * DRIFT * ctx.canvas_width * depth,
+        dy=-0.5 * DRIFT * ctx.canvas_height * depth,
+    )
 
 
 KEN_BURNS_IN = Preset(

@@ -17,8 +17,9 @@ SWAY_NOD_DEGREES = 8.0
 
 def _wiggle(a: float, ctx: MotionContext) -> MotionState:
     p = ctx.progress
-    return MotionState(rotation=6.0 * math.sin(TAU * 3.0 * p),
-                       dx=0.01 * ctx.box_width * math.sin(TAU * 2.0 * p))  # fmt: skip
+    return MotionState(
+        rotation=6.0 * math.sin(TAU * 3.0 * p), dx=0.01 * ctx.box_width * math.sin(TAU * 2.0 * p)
+    )
 
 
 def _rotate(a: float, ctx: MotionContext) -> MotionState:
@@ -49,8 +50,9 @@ def _spin_3d(a: float, ctx: MotionContext) -> MotionState:
 
 def _sway_3d(a: float, ctx: MotionContext) -> MotionState:
     turn = TAU * (a % 1.0)  # exactly at rest (0°, not 1e-14°) at both ends
-    return MotionState(rotation_y=SWAY_DEGREES * math.sin(turn),
-                       rotation_x=SWAY_NOD_DEGREES * math.sin(2.0 * turn))  # fmt: skip
+    return MotionState(
+        rotation_y=SWAY_DEGREES * math.sin(turn), rotation_x=SWAY_NOD_DEGREES * math.sin(2.0 * turn)
+    )
 
 
 def _bounce_motion(a: float, ctx: MotionContext) -> MotionState:
@@ -93,6 +95,10 @@ LOOP_3D_SPIN = Preset(
     _spin_3d,
     looping=True,
 )
-LOOP_3D_SWAY = Preset("loop_3d_sway", f"3D sway: turn ±{SWAY_DEGREES:g}° about the vertical axis "
-                      f"with a ±{SWAY_NOD_DEGREES:g}° nod, in perspective, and back.", _sway_3d,
-                      looping=True)  # fmt: skip
+LOOP_3D_SWAY = Preset(
+    "loop_3d_sway",
+    f"3D sway: turn ±{SWAY_DEGREES:g}° about the vertical axis "
+    f"with a ±{SWAY_NOD_DEGREES:g}° nod, in perspective, and back.",
+    _sway_3d,
+    looping=True,
+)

@@ -21,8 +21,7 @@ def _rubber_in(a: float, ctx: MotionContext) -> MotionState:
 
 
 def _whip_up(a: float, ctx: MotionContext) -> MotionState:
-    return MotionState(dy=(1.0 - back_out(a)) * 0.5 * ctx.canvas_height,
-                       opacity=min(1.0, 3.0 * a))  # fmt: skip
+    return MotionState(dy=(1.0 - back_out(a)) * 0.5 * ctx.canvas_height, opacity=min(1.0, 3.0 * a))
 
 
 def _whip_down(a: float, ctx: MotionContext) -> MotionState:
@@ -53,13 +52,13 @@ def _swing_out(a: float, ctx: MotionContext) -> MotionState:
 
 
 def _elastic_rise(a: float, ctx: MotionContext) -> MotionState:
-    return MotionState(dy=(1.0 - elastic_out(a)) * 0.3 * ctx.canvas_height,
-                       opacity=min(1.0, 3.0 * a))  # fmt: skip
+    return MotionState(
+        dy=(1.0 - elastic_out(a)) * 0.3 * ctx.canvas_height, opacity=min(1.0, 3.0 * a)
+    )
 
 
 def _elastic_drop(a: float, ctx: MotionContext) -> MotionState:
-    return MotionState(dy=elastic_in(1.0 - a) * 0.6 * ctx.canvas_height,
-                       opacity=min(1.0, 3.0 * a))  # fmt: skip
+    return MotionState(dy=elastic_in(1.0 - a) * 0.6 * ctx.canvas_height, opacity=min(1.0, 3.0 * a))
 
 
 def _tilt_zoom(a: float, ctx: MotionContext) -> MotionState:

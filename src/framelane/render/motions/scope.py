@@ -22,8 +22,7 @@ _SAMPLES = (0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0)
 def glyph_stage(size: float) -> MotionContext:
     """The motion context of one glyph of a text of font size `size`."""
     stage = CHARACTER_STAGE_EM * size
-    return MotionContext(canvas_width=stage, canvas_height=stage, box_width=size,
-                         box_height=size)  # fmt: skip
+    return MotionContext(canvas_width=stage, canvas_height=stage, box_width=size, box_height=size)
 
 
 @functools.cache
@@ -35,8 +34,9 @@ def character_capable(name: str) -> bool:
     motion = MOTIONS.get(name)
     for amount in _SAMPLES:
         state = motion.state(amount, dataclasses.replace(glyph_stage(48.0), progress=amount))
-        drawable = dataclasses.replace(state, dx=0.0, dy=0.0, scale=1.0, opacity=1.0,
-                                       rotation=0.0, scatter=0.0)  # fmt: skip
+        drawable = dataclasses.replace(
+            state, dx=0.0, dy=0.0, scale=1.0, opacity=1.0, rotation=0.0, scatter=0.0
+        )
         if drawable != REST:
             return False
     return True

@@ -152,9 +152,12 @@ class VideoReader:
         return self.convert(self.frame_at(time), width, height)
 
     def convert(
-        self, frame: av.VideoFrame, width: int, height: int,
+        self,
+        frame: av.VideoFrame,
+        width: int,
+        height: int,
         reformatter: VideoReformatter | None = None,
-    ) -> tuple[Pixels, bool]:  # fmt: skip
+    ) -> tuple[Pixels, bool]:
         """`converted_at` for a frame this reader decoded; `reformatter` in place of the
         reader's own when called from another thread than the one decoding."""
         turns = quarter_turns(frame)

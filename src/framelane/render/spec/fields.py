@@ -10,9 +10,17 @@ from framelane.render.spec.base import EffectName, MotionName, SpecModel
 from framelane.render.spec.units import Dimension, HexColor
 
 BlendMode = Literal[
-    "none", "multiply", "screen", "overlay", "darken", "lighten",
-    "color_dodge", "color_burn", "hard_light", "soft_light",
-]  # fmt: skip
+    "none",
+    "multiply",
+    "screen",
+    "overlay",
+    "darken",
+    "lighten",
+    "color_dodge",
+    "color_burn",
+    "hard_light",
+    "soft_light",
+]
 Easing = Literal["linear", "ease_in", "ease_out", "ease_in_out"]
 
 

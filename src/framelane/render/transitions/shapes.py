@@ -69,8 +69,10 @@ def _circle_open(a: Pixels, b: Pixels, p: float) -> Floats:
 def _box(a: Pixels, b: Pixels, p: float) -> Floats:
     h, w = _size(a)
     xs, ys = grid(h, w)
-    inside = np.minimum(np.float32(p * w / 2) - np.abs(xs - np.float32(w / 2)),
-                        np.float32(p * h / 2) - np.abs(ys - np.float32(h / 2)))  # fmt: skip
+    inside = np.minimum(
+        np.float32(p * w / 2) - np.abs(xs - np.float32(w / 2)),
+        np.float32(p * h / 2) - np.abs(ys - np.float32(h / 2)),
+    )
     return edge(inside.astype(np.float32))
 
 
@@ -97,8 +99,7 @@ def _heart(a: Pixels, b: Pixels, p: float) -> Floats:
     y = -(ys - np.float32(hs / 2)) / size * 2.6 + np.float32(0.25)
     r = x * x + y * y - 1.0
     inside = (r * r * r - x * x * y * y * y <= 0).astype(np.float32)
-    return np.asarray(cv2.resize(inside, (w, h), interpolation=cv2.INTER_LINEAR),
-                      dtype=np.float32)  # fmt: skip
+    return np.asarray(cv2.resize(inside, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.float32)
 
 
 def _angles(h: int, w: int) -> Floats:
@@ -176,8 +177,9 @@ def _burn_field() -> Floats:
 
 @lru_cache(maxsize=4)
 def _burn_field_at(height: int, width: int) -> Floats:
-    field = np.asarray(cv2.resize(_burn_field(), (width, height), interpolation=cv2.INTER_CUBIC),
-                       dtype=np.float32)  # fmt: skip
+    field = np.asarray(
+        cv2.resize(_burn_field(), (width, height), interpolation=cv2.INTER_CUBIC), dtype=np.float32
+    )
     field.setflags(write=False)
     return field
 
@@ -188,11 +190,17 @@ def _burn(a: Pixels, b: Pixels, p: float) -> Pixels:
     cover = sweep(field, p, 0.12)
     glow = (1.0 - np.abs(cover * 2.0 - 1.0)) * np.float32(math.sin(math.pi * p) ** 0.5)
     mixed = u8(cv2.blendLinear(a, b, 1.0 - cover, cover))
-    heat = u8(cv2.multiply(u8(np.clip(glow * 255.0 + 0.5, 0, 255)), mixed[..., 3].copy(),
-                           scale=1 / 255))  # fmt: skip
-    ember = cv2.merge([u8(cv2.convertScaleAbs(heat, alpha=20 / 255)),
-                       u8(cv2.convertScaleAbs(heat, alpha=110 / 255)), heat,
-                       np.zeros_like(heat)])  # fmt: skip
+    heat = u8(
+        cv2.multiply(u8(np.clip(glow * 255.0 + 0.5, 0, 255)), mixed[..., 3].copy(), scale=1 / 255)
+    )
+    ember = cv2.merge(
+        [
+            u8(cv2.convertScaleAbs(heat, alpha=20 / 255)),
+            u8(cv2.convertScaleAbs(heat, alpha=110 / 255)),
+            heat,
+            np.zeros_like(heat),
+        ]
+    )
     out = u8(cv2.add(mixed, ember))
     if int(out[..., 3].min()) < 255:
         out[..., :3] = np.minimum(out[..., :3], out[..., 3:4])

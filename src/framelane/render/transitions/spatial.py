@@ -17,8 +17,7 @@ CAMERA = 2.5
 def _project(points: list[tuple[float, float, float]], w: int, h: int) -> Floats:
     """3-D points (x, y in pixels about the centre, z towards the viewer) → screen pixels."""
     focal = CAMERA * w
-    out = [(w / 2 + x * focal / (focal - z), h / 2 + y * focal / (focal - z))
-           for x, y, z in points]  # fmt: skip
+    out = [(w / 2 + x * focal / (focal - z), h / 2 + y * focal / (focal - z)) for x, y, z in points]
     return np.array(out, dtype=np.float32)
 
 
@@ -27,9 +26,16 @@ def _place(image: Pixels, quad: Floats, canvas: Pixels) -> None:
     h, w = image.shape[:2]
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(src, quad)
-    layer = u8(cv2.warpPerspective(image, m, (canvas.shape[1], canvas.shape[0]),
-                                   flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                                   borderValue=(0, 0, 0, 0)))  # fmt: skip
+    layer = u8(
+        cv2.warpPerspective(
+            image,
+            m,
+            (canvas.shape[1], canvas.shape[0]),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=(0, 0, 0, 0),
+        )
+    )
     uncovered = 255 - layer[..., 3]
     below = cv2.multiply(canvas, cv2.merge([uncovered] * 4), scale=1 / 255)
     canvas[...] = u8(cv2.add(layer, below))
@@ -65,10 +71,15 @@ def _doorway(a: Pixels, b: Pixels, p: float) -> Pixels:
         return mix(a, b, p)
     canvas = np.zeros_like(a)
     scale = 0.7 + 0.3 * p
-    inner = np.array([[w * (1 - scale) / 2, h * (1 - scale) / 2],
-                      [w * (1 + scale) / 2, h * (1 - scale) / 2],
-                      [w * (1 + scale) / 2, h * (1 + scale) / 2],
-                      [w * (1 - scale) / 2, h * (1 + scale) / 2]], dtype=np.float32)  # fmt: skip
+    inner = np.array(
+        [
+            [w * (1 - scale) / 2, h * (1 - scale) / 2],
+            [w * (1 + scale) / 2, h * (1 - scale) / 2],
+            [w * (1 + scale) / 2, h * (1 + scale) / 2],
+            [w * (1 - scale) / 2, h * (1 + scale) / 2],
+        ],
+        dtype=np.float32,
+    )
     _place(b, inner, canvas)
     swing = p * math.pi / 2 * 1.05
     half = w // 2
@@ -77,8 +88,12 @@ def _doorway(a: Pixels, b: Pixels, p: float) -> Pixels:
         hinge_x = side * w / 2
         depth = pw * math.sin(swing)
         inner_x = hinge_x - side * pw * math.cos(swing)
-        pts = [(inner_x, -h / 2, depth), (hinge_x, -h / 2, 0.0), (hinge_x, h / 2, 0.0),
-               (inner_x, h / 2, depth)]  # fmt: skip
+        pts = [
+            (inner_x, -h / 2, depth),
+            (hinge_x, -h / 2, 0.0),
+            (hinge_x, h / 2, 0.0),
+            (inner_x, h / 2, depth),
+        ]
         if side < 0:
             pts = [pts[1], pts[0], pts[3], pts[2]]
         if math.cos(swing) > 0.02:

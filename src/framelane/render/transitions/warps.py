@@ -39,8 +39,9 @@ def _zoom_blur(image: Pixels, strength: float) -> Pixels:
     for k in range(1, steps + 1):
         s = 1.0 + strength * k / steps
         m = np.array([[s, 0, sw / 2 * (1 - s)], [0, s, sh / 2 * (1 - s)]], dtype=np.float32)
-        acc += cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_REFLECT)  # fmt: skip
+        acc += cv2.warpAffine(
+            small, m, (sw, sh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
     blurred = u8(np.clip(acc / (steps + 1) + 0.5, 0, 255))
     if blurred.shape[:2] == (h, w):
         return blurred

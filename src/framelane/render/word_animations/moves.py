@@ -41,8 +41,10 @@ def _entering(phase: WordPhase, progress: float) -> float | None:
 @dataclass(frozen=True, slots=True)
 class ScalePop:
     name: str = "scale_pop"
-    description: str = (f"The active word pops to {POP_SCALE:g}× its size (with a small "
-                        "overshoot) about its centre, then shrinks back when it ends.")  # fmt: skip
+    description: str = (
+        f"The active word pops to {POP_SCALE:g}× its size (with a small "
+        "overshoot) about its centre, then shrinks back when it ends."
+    )
     supported: bool = True
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
 
@@ -56,8 +58,10 @@ class ScalePop:
 @dataclass(frozen=True, slots=True)
 class SlideUp:
     name: str = "slide_up"
-    description: str = (f"Each word appears when it is spoken, sliding up {SLIDE_EM:g} em into "
-                        "place while fading in; words not spoken yet are hidden.")  # fmt: skip
+    description: str = (
+        f"Each word appears when it is spoken, sliding up {SLIDE_EM:g} em into "
+        "place while fading in; words not spoken yet are hidden."
+    )
     supported: bool = True
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
 
@@ -71,9 +75,11 @@ class SlideUp:
 @dataclass(frozen=True, slots=True)
 class FlyIn:
     name: str = "fly_in"
-    description: str = (f"Each word flies into place when it is spoken: from {FLY_FROM[2]:g}× "
-                        "its size, below and to the right, fading in; words not spoken yet are "
-                        "hidden.")  # fmt: skip
+    description: str = (
+        f"Each word flies into place when it is spoken: from {FLY_FROM[2]:g}× "
+        "its size, below and to the right, fading in; words not spoken yet are "
+        "hidden."
+    )
     supported: bool = True
     parameters: Mapping[str, ParamRange] = field(default_factory=dict)
 

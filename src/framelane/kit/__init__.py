@@ -1,0 +1,1 @@
+"""Domain-free building blocks shared by the features: the `Feature` record they declare."""
