@@ -42,6 +42,7 @@ def feature_routers() -> list[APIRouter]:
     from framelane.capabilities import endpoints as capabilities
     from framelane.identity import endpoints as identity
     from framelane.ingest import endpoints as ingest
+    from framelane.projects import endpoints as projects  # before tokens: variables first
     from framelane.renders import endpoints as renders
     from framelane.storage import endpoints as files
     from framelane.tasks import endpoints as tasks
@@ -55,6 +56,7 @@ def feature_routers() -> list[APIRouter]:
         workspaces.router,
         files.router,
         renders.router,
+        projects.router,
         webhooks.router,
         tokens.router,
         ingest.router,

@@ -88,8 +88,12 @@ def create_job(
     warnings: Sequence[Any] = (),
     estimated_seconds: float = 0.0,
     ingest_external: bool = False,
+    quota_checked: bool = False,
 ) -> Job:
-    """Check the quotas, insert the job and enqueue it once the transaction commits."""
+    """Check the quotas, insert the job and enqueue it once the transaction commits.
+
+    `quota_checked`: the caller already checked the quotas for a group of jobs as a whole (a
+    batch render), so this job is not checked on its own."""
     if ingest_external and importlib.util.find_spec("framelane.ingest.external") is None:
         raise ValidationFailed(
             "ingest_external is not available on this server yet.",
@@ -102,7 +106,8 @@ def create_job(
                 }
             ],
         )
-    quotas.check_submission(session, settings, ctx.workspace, kind, estimated_seconds)
+    if not quota_checked:
+        quotas.check_submission(session, settings, ctx.workspace, kind, estimated_seconds)
     now = utcnow()
     job = JobRepository.from_session(session).add(
         Job(
