@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import io
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import numpy as np
+import pytest
 from fastapi.testclient import TestClient
+from numpy.typing import NDArray
+from PIL import Image
 
-from tests.fixtures.identity import VerifiedWorkspace
+from framelane.api.app import create_app
+from framelane.core.settings import Settings
+from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 
 
 def scene() -> dict[str, Any]:
@@ -69,3 +83,67 @@ def failed(response: Any, status: int, code: str) -> dict[str, Any]:
     error: dict[str, Any] = response.json()["error"]
     assert error["code"] == code, error
     return error
+
+
+TERMINAL = {"completed", "failed", "cancelled"}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+
+@pytest.fixture
+def www(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder served over HTTP on 127.0.0.1: red.png and green.png (16×16)."""
+    folder = tmp_path / "www"
+    folder.mkdir()
+    Image.new("RGB", (16, 16), (255, 0, 0)).save(folder / "red.png")
+    Image.new("RGB", (16, 16), (0, 255, 0)).save(folder / "green.png")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def live(settings: Settings) -> Iterator[TestClient]:
+    """The API with its embedded worker and webhook dispatcher, as `framelane serve`."""
+    with TestClient(
+        create_app(settings, start_background=True), raise_server_exceptions=False
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+def pro(settings: Settings) -> VerifiedWorkspace:
+    return make_workspace(settings, name="Pro", email="owner@pro.test", plan="pro")
+
+
+def finish(
+    client: TestClient, ws: VerifiedWorkspace, job_id: str, timeout: float = 120
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/v1/renders/{job_id}?wait=10", headers=ws.headers).json()
+        if job.get("status") in TERMINAL:
+            return job
+        assert time.monotonic() < deadline, f"timed out: {job}"
+
+
+def download(client: TestClient, ws: VerifiedWorkspace, job_id: str) -> bytes:
+    redirect = client.get(
+        f"/v1/renders/{job_id}/download", headers=ws.headers, follow_redirects=False
+    )
+    assert redirect.status_code == 302, redirect.text
+    parts = urlsplit(redirect.headers["location"])
+    artifact = client.get(f"{parts.path}?{parts.query}")
+    assert artifact.status_code == 200
+    return artifact.content
+
+
+def rgb(data: bytes) -> NDArray[np.uint8]:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))

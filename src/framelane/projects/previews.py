@@ -30,7 +30,12 @@ def plan(
     session: Session, ctx: WorkspaceContext, project_id: str, options: ProjectPreview
 ) -> PreviewPlan:
     request = service.render_request_of(
-        session, ctx, project_id, options.version, options.variables
+        session,
+        ctx,
+        project_id,
+        options.version,
+        options.variables,
+        samples_for_missing=options.dry_run,
     )
     return render_preview.plan(session, ctx, {**request, **options_of(options)})
 

@@ -114,7 +114,11 @@ class Window(Strict):
 
 
 class ProjectPreview(Strict):
-    dry_run: bool = Field(False, description="Only validate (free): violations and estimates.")
+    dry_run: bool = Field(
+        False,
+        description="Only validate (free): violations and estimates; required variables "
+        "without a value get a stand-in of their type.",
+    )
     time: float = Field(0, ge=0, description="Seconds: the frame to draw.")
     contact_sheet: int | None = Field(
         None, ge=1, le=36, description="This many evenly spaced frames in a grid."

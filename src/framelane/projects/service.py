@@ -323,10 +323,12 @@ def render_request_of(
     *,
     metadata: Mapping[str, str] | None = None,
     webhook_url: str | None = None,
+    samples_for_missing: bool = False,
 ) -> dict[str, Any]:
     """The render request of a version with these variable values (422 naming any unknown,
     missing or mistyped variable; 422 `project_invalid` while it has error violations); the
-    job's metadata records the project and version."""
+    job's metadata records the project and version. `samples_for_missing` (dry runs): a
+    required variable without a value gets a stand-in of its type instead of a 422."""
     _, row = get_version(session, ctx, project_id, version)
     violations = validate_document(session, ctx, row.document)
     if has_errors(violations):
@@ -334,7 +336,10 @@ def render_request_of(
             f"version {row.version} has errors; fix them with ops before rendering",
             details=[v for v in violations if v["severity"] == "error"],
         )
-    resolved, problems = templates.resolve_values(declarations(row.document), values)
+    decls = declarations(row.document)
+    if samples_for_missing:
+        values = {**templates.sample_values(decls), **values}
+    resolved, problems = templates.resolve_values(decls, values)
     templates.raise_problems(problems)
     return with_values(row, resolved, metadata=metadata, webhook_url=webhook_url)
 
