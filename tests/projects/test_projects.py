@@ -498,7 +498,7 @@ def counts(settings: Settings, workspace_id: str) -> tuple[int, int, int]:
         return int(projects or 0), int(versions or 0), int(batches or 0)
 
 
-def test_workspace_delete_removes_projects_and_versions(
+def test_workspace_delete_removes_projects_versions_and_batches(
     client: TestClient,
     workspace: VerifiedWorkspace,
     other_workspace: VerifiedWorkspace,
@@ -506,8 +506,12 @@ def test_workspace_delete_removes_projects_and_versions(
 ) -> None:
     pid = create(client, workspace)["id"]
     applied(client, workspace, pid, {"op": "reorder", "id": "b", "index": 0})
+    batch = client.post(
+        f"/v1/projects/{pid}/renders/batch", json={"rows": [{}]}, headers=workspace.headers
+    )
+    assert batch.status_code == 202, batch.text
     create(client, other_workspace)
-    assert counts(settings, workspace.id) == (1, 2, 0)
+    assert counts(settings, workspace.id) == (1, 2, 1)
     assert client.delete("/v1/workspace", headers=workspace.headers).status_code == 204
     assert counts(settings, workspace.id) == (0, 0, 0)
     assert counts(settings, other_workspace.id) == (1, 1, 0)

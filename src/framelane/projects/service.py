@@ -314,6 +314,16 @@ def revert(
     )
 
 
+def check_renderable(session: Session, ctx: WorkspaceContext, row: ProjectVersion) -> None:
+    """422 `project_invalid` listing the error violations of a version, if any."""
+    violations = validate_document(session, ctx, row.document)
+    if has_errors(violations):
+        raise ProjectInvalid(
+            f"version {row.version} has errors; fix them with ops before rendering",
+            details=[v for v in violations if v["severity"] == "error"],
+        )
+
+
 def render_request_of(
     session: Session,
     ctx: WorkspaceContext,
@@ -330,12 +340,7 @@ def render_request_of(
     job's metadata records the project and version. `samples_for_missing` (dry runs): a
     required variable without a value gets a stand-in of its type instead of a 422."""
     _, row = get_version(session, ctx, project_id, version)
-    violations = validate_document(session, ctx, row.document)
-    if has_errors(violations):
-        raise ProjectInvalid(
-            f"version {row.version} has errors; fix them with ops before rendering",
-            details=[v for v in violations if v["severity"] == "error"],
-        )
+    check_renderable(session, ctx, row)
     decls = declarations(row.document)
     if samples_for_missing:
         values = {**templates.sample_values(decls), **values}
