@@ -146,7 +146,8 @@ class ChangeTransition(OpModel):
 
 
 class AddCaption(OpModel):
-    """Add one caption: a text element, animated word by word when `words` are given."""
+    """Add one caption: a text element, animated word by word when `words` are given, drawn
+    above every other element unless `fields` sets a z_index."""
 
     op: Literal["add_caption"]
     id: str = Field(min_length=1, max_length=255)
@@ -481,6 +482,16 @@ def _change_transition(edit: Edit, op: ChangeTransition) -> None:
     edit.transitions_changed = True
 
 
+def above_everything(edit: Edit, fields: dict[str, Any]) -> dict[str, Any]:
+    """Caption fields with a `z_index` above every element's, unless they set one: at an
+    equal z_index the earlier element (a video placed first) would cover the caption."""
+    if "z_index" in fields:
+        return fields
+    levels = [e.get("z_index", 0) for e in edit.elements if isinstance(e, dict)]
+    top = max((z for z in levels if isinstance(z, int) and not isinstance(z, bool)), default=0)
+    return {**fields, "z_index": top + 1}
+
+
 def caption_element(
     element_id: str,
     text: str,
@@ -499,7 +510,8 @@ def caption_element(
 
 def _add_caption(edit: Edit, op: AddCaption) -> None:
     words = [w.model_dump() for w in op.words] if op.words else None
-    edit.add(caption_element(op.id, op.text, op.time, op.duration, words, op.style, op.fields))
+    fields = above_everything(edit, op.fields)
+    edit.add(caption_element(op.id, op.text, op.time, op.duration, words, op.style, fields))
 
 
 def _caption(edit: Edit, element_id: str) -> dict[str, Any]:
@@ -566,13 +578,14 @@ def _add_captions(edit: Edit, op: AddCaptions) -> None:
     if not lines:
         raise edit.error("no_words", "the transcript has no words in this range")
     styles = op.style if isinstance(op.style, list) else [op.style]
+    fields = above_everything(edit, op.fields)
     numbers = (n for n in itertools.count(1) if f"{op.id_prefix}_{n}" not in edit.ids())
     for line, style in zip(lines, itertools.cycle(styles), strict=False):
         timed = [{"text": w.text, "start": w.start, "end": w.end} for w in line]
         start, end = line[0].start, line[-1].end
         element_id = f"{op.id_prefix}_{next(numbers)}"
         text = captions.line_text(line)
-        edit.add(caption_element(element_id, text, start, end - start, timed, style, op.fields))
+        edit.add(caption_element(element_id, text, start, end - start, timed, style, fields))
 
 
 def _replace_request(edit: Edit, op: ReplaceRequest) -> None:
