@@ -127,17 +127,23 @@ class Reorder(OpModel):
 
 
 class AddTransition(OpModel):
+    """Join two existing elements with a transition (one per pair)."""
+
     op: Literal["add_transition"]
     transition: TransitionSpec
 
 
 class RemoveTransition(OpModel):
+    """Remove the transition between two elements."""
+
     op: Literal["remove_transition"]
     from_id: str = Field(min_length=1)
     to_id: str = Field(min_length=1)
 
 
 class ChangeTransition(OpModel):
+    """Change the type and/or duration of the transition between two elements."""
+
     op: Literal["change_transition"]
     from_id: str = Field(min_length=1)
     to_id: str = Field(min_length=1)

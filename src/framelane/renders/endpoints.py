@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.openapi import request_body
+from framelane.api.openapi import request_body, request_body_any
 from framelane.api.pagination import Page, PageDep
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
@@ -20,7 +20,7 @@ from framelane.jobs.schemas import JobOut, JobStatus
 from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service
-from framelane.renders.schemas import PreviewOptions, PreviewValidation
+from framelane.renders.schemas import PreviewOptions, PreviewValidation, ProjectRenderBody
 
 wiring.install()
 router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
@@ -57,7 +57,8 @@ def is_strict(value: str | None) -> bool:
     "/v1/renders",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobOut,
-    openapi_extra=request_body(RenderSpec),
+    # an inline composition, or a saved project version with variable values
+    openapi_extra=request_body_any(RenderSpec, ProjectRenderBody),
 )
 def create_render(
     body: RenderBody,
@@ -66,7 +67,8 @@ def create_render(
     settings: SettingsDep,
     strict: StrictHeader = None,
 ) -> JobOut:
-    """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay)."""
+    """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay). The body is a
+    composition, or `{project_id, version?, variables?}` to render a saved project."""
     return present(service.submit(session, settings, ctx, body, strict=is_strict(strict)), settings)
 
 
