@@ -9,8 +9,10 @@ import numpy as np
 from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 
+from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.projects.conftest import applied, create, download, failed, finish, ops, rgb
+from tests.tokens.test_render_tokens import brand_tokenset
 
 VARIABLES = {
     "title": {"type": "string", "default": "HH", "description": "Headline"},
@@ -225,3 +227,52 @@ def test_previews_of_a_project(
     # the image plays for the first second only: no red anywhere in the late window
     assert share_near(rgb(late.content), (255, 0, 0)) == 0
     assert share_near(rgb(whole.content), (255, 0, 0)) > 0.05
+
+
+def test_variables_resolve_before_brand_tokens(
+    client: TestClient, settings: Settings, pro: VerifiedWorkspace
+) -> None:
+    """A string variable whose value is a token reference: the variable is substituted
+    first, then the token resolves in the chosen mode."""
+    tokenset_id = brand_tokenset(client, settings, pro)
+    request = {
+        "width": 64,
+        "height": 36,
+        "duration": 1,
+        "background_color": "#000000",
+        "tokens": {"tokenset_id": tokenset_id, "mode": "Light"},
+        "elements": [
+            {
+                "type": "text",
+                "id": "t",
+                "text": "HH",
+                "text_color": "{{ink}}",
+                "duration": 1,
+                "font_size": 30,
+                "font_weight": 900,
+            },
+        ],
+    }
+    variables = {"ink": {"type": "string", "default": "{colors.accent}"}}
+    pid = create(client, pro, request, variables=variables)["id"]
+    pictures = []
+    for values in ({}, {"ink": "#ff0000"}):
+        frame = client.post(
+            f"/v1/projects/{pid}/preview", json={"variables": values}, headers=pro.headers
+        )
+        assert frame.status_code == 200, frame.text
+        pictures.append(rgb(frame.content))
+    assert (
+        share_near(pictures[0], (0x25, 0x63, 0xEB)) > 0.05
+        and share_near(pictures[0], (255, 0, 0)) == 0
+    )
+    assert (
+        share_near(pictures[1], (255, 0, 0)) > 0.05
+        and share_near(pictures[1], (0x25, 0x63, 0xEB)) == 0
+    )
+    unknown = client.post(
+        f"/v1/projects/{pid}/preview",
+        json={"variables": {"ink": "{colors.nope}"}},
+        headers=pro.headers,
+    )
+    failed(unknown, 422, "token_not_found")
