@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
@@ -112,9 +113,8 @@ def www(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 @pytest.fixture
 def live(settings: Settings) -> Iterator[TestClient]:
     """The API with its embedded worker and webhook dispatcher, as `framelane serve`."""
-    with TestClient(
-        create_app(settings, start_background=True), raise_server_exceptions=False
-    ) as c:
+    app = create_app(settings, composition.features(), start_background=True)
+    with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.errors import FramelaneError, NotFound, ValidationFailed
 from framelane.core.events import DomainEvent, publish
 from framelane.core.ids import new_id
@@ -25,6 +24,8 @@ from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.jobs import quotas
 from framelane.jobs.models import TERMINAL_STATUSES
+from framelane.kit.context import WorkspaceContext
+from framelane.kit.wiring import Wiring
 from framelane.projects import service
 from framelane.projects import variables as templates
 from framelane.projects.models import Batch
@@ -98,12 +99,13 @@ def create_batch(
     ctx: WorkspaceContext,
     project_id: str,
     body: BatchCreate,
+    wiring: Wiring,
     *,
     from_text: bool = False,
 ) -> Batch:
     """Check every row, then the quotas for all of them, then create the jobs."""
     _, version = service.get_version(session, ctx, project_id, body.version)
-    service.check_renderable(session, ctx, version)
+    service.check_renderable(version)
     decls = service.declarations(version.document)
     batch_id = new_id("batch")
     metadata = {**(body.metadata or {}), "batch_id": batch_id}
@@ -118,7 +120,7 @@ def create_batch(
             version, values, metadata=metadata, webhook_url=body.webhook_url
         )
         try:
-            prepared.append(renders.prepare(session, settings, ctx, request))
+            prepared.append(renders.prepare(session, settings, ctx, request, wiring))
         except FramelaneError as exc:
             if exc.status_code != 422:
                 raise
@@ -132,7 +134,7 @@ def create_batch(
         )
     total_seconds = sum(p.seconds for p in prepared)
     quotas.check_submission(session, settings, ctx.workspace, "render", total_seconds)
-    jobs = [renders.create(session, settings, ctx, p, quota_checked=True) for p in prepared]
+    jobs = [renders.create(session, settings, ctx, p, wiring, quota_checked=True) for p in prepared]
     now = utcnow()
     batch = Batch(
         id=batch_id,

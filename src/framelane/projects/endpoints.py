@@ -8,15 +8,15 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import ValidationError
 
-from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
+from framelane.api.deps import SessionDep, SettingsDep, WiringDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.api.openapi import request_body
-from framelane.api.pagination import Page, PageDep, paginate
 from framelane.core.errors import ValidationFailed
 from framelane.db import unit_of_work
 from framelane.jobs.polling import present
 from framelane.jobs.schemas import JobOut
-from framelane.projects import batches, previews, service, wiring
+from framelane.kit.pagination import Page, PageDep, paginate
+from framelane.projects import batches, previews, service
 from framelane.projects.models import Project
 from framelane.projects.repository import ProjectRepository
 from framelane.projects.schemas import (
@@ -34,17 +34,17 @@ from framelane.projects.schemas import (
 )
 from framelane.renders import service as renders
 
-wiring.install()
 router = APIRouter(tags=["projects"], responses=ERROR_RESPONSES)
 PROJECT = "/v1/projects/{project_id}"
 
 
 @router.post("/v1/projects", status_code=status.HTTP_201_CREATED, response_model=ProjectOut)
 def create_project(
-    ctx: WorkspaceDep, session: SessionDep, body: ProjectCreate | None = None
+    ctx: WorkspaceDep, session: SessionDep, wiring: WiringDep, body: ProjectCreate | None = None
 ) -> ProjectOut:
     """A new project at version 1 (empty, or with a render request and variables)."""
-    project, first, _ = service.create_project(session, ctx, body or ProjectCreate())
+    preprocessors = wiring.render_preprocessors
+    project, first, _ = service.create_project(session, ctx, body or ProjectCreate(), preprocessors)
     return service.project_out(project, first, full=True)
 
 
@@ -79,11 +79,16 @@ def delete_project(project_id: str, ctx: WorkspaceDep, session: SessionDep) -> R
 
 @router.post(PROJECT + "/ops", response_model=OpsResult)
 def apply_ops(
-    project_id: str, body: OpsRequest, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep
+    project_id: str,
+    body: OpsRequest,
+    ctx: WorkspaceDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    wiring: WiringDep,
 ) -> OpsResult:
     """Apply every op or none (422 naming the failing op); a stale `if_version` is 409
     `conflict`. The answer lists the violations of the new version."""
-    return service.apply(session, settings, ctx, project_id, body)
+    return service.apply(session, settings, ctx, project_id, body, wiring.render_preprocessors)
 
 
 @router.get(PROJECT + "/versions/{version}", response_model=VersionOut)
@@ -96,10 +101,10 @@ def get_version(
 
 @router.post(PROJECT + "/revert", response_model=OpsResult)
 def revert(
-    project_id: str, body: RevertRequest, ctx: WorkspaceDep, session: SessionDep
+    project_id: str, body: RevertRequest, ctx: WorkspaceDep, session: SessionDep, wiring: WiringDep
 ) -> OpsResult:
     """A new version with the content of `version`."""
-    return service.revert(session, ctx, project_id, body)
+    return service.revert(session, ctx, project_id, body, wiring.render_preprocessors)
 
 
 @router.post(
@@ -112,14 +117,15 @@ def preview(
     ctx: WorkspaceDep,
     session: SessionDep,
     settings: SettingsDep,
+    wiring: WiringDep,
     body: ProjectPreview | None = None,
 ) -> Any:
     """`dry_run: true` validates for free (violations included); otherwise a PNG of the frame
     at `time`, or a contact sheet (over `window` when given)."""
     options = body or ProjectPreview()
     if options.dry_run:
-        return previews.dry_run(session, ctx, project_id, options)
-    plan = previews.plan(session, ctx, project_id, options)
+        return previews.dry_run(session, ctx, project_id, options, wiring.render_preprocessors)
+    plan = previews.plan(session, ctx, project_id, options, wiring.render_preprocessors)
     unit_of_work.commit(session)  # hold no database lock while drawing
     return Response(previews.draw(settings, ctx.id, plan, options), media_type="image/png")
 
@@ -130,6 +136,7 @@ def render_project(
     ctx: WorkspaceDep,
     session: SessionDep,
     settings: SettingsDep,
+    wiring: WiringDep,
     body: ProjectRender | None = None,
 ) -> JobOut:
     """A render job of the newest (or given) version with these variable values; its
@@ -144,7 +151,7 @@ def render_project(
         metadata=options.metadata,
         webhook_url=options.webhook_url,
     )
-    return present(renders.submit(session, settings, ctx, request), settings)
+    return present(renders.submit(session, settings, ctx, request, wiring), settings)
 
 
 BATCH_BODY = {
@@ -203,6 +210,7 @@ async def render_batch(
     ctx: WorkspaceDep,
     session: SessionDep,
     settings: SettingsDep,
+    wiring: WiringDep,
     version: Annotated[int | None, Query(ge=1, description="CSV uploads: the version")] = None,
 ) -> BatchOut:
     """One render per variable set: JSON `rows` (up to 500) or a CSV whose header row names
@@ -212,7 +220,9 @@ async def render_batch(
     body, from_text = await batch_body(request, version)
 
     def create() -> BatchOut:
-        batch = batches.create_batch(session, settings, ctx, project_id, body, from_text=from_text)
+        batch = batches.create_batch(
+            session, settings, ctx, project_id, body, wiring, from_text=from_text
+        )
         return batches.batch_out(session, batch)
 
     return await anyio.to_thread.run_sync(create)

@@ -3,12 +3,14 @@ contact sheet over a time window; `dry_run` validates for free and lists the vio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.settings import Settings
+from framelane.kit.context import WorkspaceContext
+from framelane.kit.feature import RenderPreprocessor
 from framelane.projects import service
 from framelane.projects.schemas import ProjectPreview, ProjectPreviewValidation, Violation
 from framelane.projects.violations import has_errors
@@ -27,7 +29,11 @@ def options_of(options: ProjectPreview) -> dict[str, Any]:
 
 
 def plan(
-    session: Session, ctx: WorkspaceContext, project_id: str, options: ProjectPreview
+    session: Session,
+    ctx: WorkspaceContext,
+    project_id: str,
+    options: ProjectPreview,
+    preprocessors: Sequence[RenderPreprocessor],
 ) -> PreviewPlan:
     request = service.render_request_of(
         session,
@@ -37,16 +43,21 @@ def plan(
         options.variables,
         samples_for_missing=options.dry_run,
     )
-    return render_preview.plan(session, ctx, {**request, **options_of(options)})
+    return render_preview.plan(session, ctx, {**request, **options_of(options)}, preprocessors)
 
 
 def dry_run(
-    session: Session, ctx: WorkspaceContext, project_id: str, options: ProjectPreview
+    session: Session,
+    ctx: WorkspaceContext,
+    project_id: str,
+    options: ProjectPreview,
+    preprocessors: Sequence[RenderPreprocessor],
 ) -> ProjectPreviewValidation:
     """The version's violations, and (when it has no errors) the render validation."""
     _, row = service.get_version(session, ctx, project_id, options.version)
     violations = [
-        Violation.model_validate(v) for v in service.validate_document(session, ctx, row.document)
+        Violation.model_validate(v)
+        for v in service.validate_document(session, ctx, row.document, preprocessors)
     ]
     if has_errors([v.model_dump() for v in violations]):
         summary = service.summary_of(row.document)
@@ -58,7 +69,7 @@ def dry_run(
             output_format=str(summary.output_format),
             violations=violations,
         )
-    validation = plan(session, ctx, project_id, options).validation
+    validation = plan(session, ctx, project_id, options, preprocessors).validation
     return ProjectPreviewValidation(**validation.model_dump(), violations=violations)
 
 

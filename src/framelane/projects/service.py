@@ -10,12 +10,13 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.errors import Conflict, NotFound, ValidationFailed
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.jobs import service as jobs
+from framelane.kit.context import WorkspaceContext
+from framelane.kit.feature import RenderPreprocessor
 from framelane.projects import variables as templates
 from framelane.projects.models import Project, ProjectVersion
 from framelane.projects.ops import OpError, apply_ops
@@ -33,7 +34,7 @@ from framelane.projects.schemas import (
     Violation,
 )
 from framelane.projects.variables import VariableDecl
-from framelane.projects.violations import check_request, has_errors, warnings_of
+from framelane.projects.violations import check_request, has_errors, soft_errors, warnings_of
 from framelane.renders.schemas import ProjectRenderBody
 from framelane.renders.service import preprocess
 from framelane.storage.factory import storage_for
@@ -65,10 +66,14 @@ def make_document(request: dict[str, Any], variables: Mapping[str, Any]) -> dict
 
 
 def validate_document(
-    session: Session, ctx: WorkspaceContext, document: dict[str, Any]
+    session: Session,
+    ctx: WorkspaceContext,
+    document: dict[str, Any],
+    preprocessors: Sequence[RenderPreprocessor],
 ) -> list[dict[str, Any]]:
     """The violations of a document; raises 422 for what no later op could make renderable
-    as saved (schema errors, bad declarations, undeclared variables)."""
+    as saved (schema errors, bad declarations, undeclared variables). The render
+    preprocessors of the process (brand tokens) run as they would on a submission."""
     request = document.get("render_request") or {}
     if "project_id" in request:
         raise ValidationFailed(
@@ -84,7 +89,7 @@ def validate_document(
     decls = declarations(document)
     templates.raise_problems(templates.check_declarations(decls))
     resolved = templates.substitute(request, templates.sample_values(decls))
-    spec, errors = check_request(preprocess(session, ctx, resolved))
+    spec, errors = check_request(preprocess(session, ctx, resolved, preprocessors))
     return errors + warnings_of(spec)
 
 
@@ -144,12 +149,15 @@ def version_out(row: ProjectVersion) -> VersionOut:
 
 
 def create_project(
-    session: Session, ctx: WorkspaceContext, body: ProjectCreate
+    session: Session,
+    ctx: WorkspaceContext,
+    body: ProjectCreate,
+    preprocessors: Sequence[RenderPreprocessor],
 ) -> tuple[Project, ProjectVersion, list[dict[str, Any]]]:
     document = make_document(
         body.render_request, {n: d.model_dump(exclude_none=True) for n, d in body.variables.items()}
     )
-    violations = validate_document(session, ctx, document)
+    violations = validate_document(session, ctx, document, preprocessors)
     now = utcnow()
     project = Project(
         id=new_id("proj"),
@@ -265,13 +273,18 @@ def _save(
 
 
 def apply(
-    session: Session, settings: Settings, ctx: WorkspaceContext, project_id: str, body: OpsRequest
+    session: Session,
+    settings: Settings,
+    ctx: WorkspaceContext,
+    project_id: str,
+    body: OpsRequest,
+    preprocessors: Sequence[RenderPreprocessor],
 ) -> OpsResult:
     """All ops or none; the new version is saved with its violations reported."""
     project, base = _next_version(session, ctx, project_id, body.if_version)
     edit = apply_ops(base.document, body.ops, WorkspaceTranscripts(session, settings, ctx))
     document = make_document(edit.request, edit.variables)
-    violations = validate_document(session, ctx, document)
+    violations = validate_document(session, ctx, document, preprocessors)
     ops = [op.model_dump(mode="json", exclude_none=True) for op in body.ops]
     _save(session, project, document, ops, body.author)
     return OpsResult(
@@ -288,13 +301,17 @@ def apply(
 
 
 def revert(
-    session: Session, ctx: WorkspaceContext, project_id: str, body: RevertRequest
+    session: Session,
+    ctx: WorkspaceContext,
+    project_id: str,
+    body: RevertRequest,
+    preprocessors: Sequence[RenderPreprocessor],
 ) -> OpsResult:
     """A new version with the content of an earlier one."""
     _, old = get_version(session, ctx, project_id, body.version)
     project, base = _next_version(session, ctx, project_id, body.if_version)
     document = old.document
-    violations = validate_document(session, ctx, document)
+    violations = validate_document(session, ctx, document, preprocessors)
     _save(session, project, document, [{"op": "revert", "version": body.version}], body.author)
     before = {
         e.get("id") for e in (base.document.get("render_request") or {}).get("elements") or []
@@ -314,13 +331,17 @@ def revert(
     )
 
 
-def check_renderable(session: Session, ctx: WorkspaceContext, row: ProjectVersion) -> None:
-    """422 `project_invalid` listing the error violations of a version, if any."""
-    violations = validate_document(session, ctx, row.document)
-    if has_errors(violations):
+def check_renderable(row: ProjectVersion) -> None:
+    """422 `project_invalid` listing the error violations of a version, if any (the rest of
+    the validation is the render submission's own)."""
+    request = row.document.get("render_request") or {}
+    errors = soft_errors(
+        templates.substitute(request, templates.sample_values(declarations(row.document)))
+    )
+    if errors:
         raise ProjectInvalid(
             f"version {row.version} has errors; fix them with ops before rendering",
-            details=[v for v in violations if v["severity"] == "error"],
+            details=errors,
         )
 
 
@@ -340,7 +361,7 @@ def render_request_of(
     job's metadata records the project and version. `samples_for_missing` (dry runs): a
     required variable without a value gets a stand-in of its type instead of a 422."""
     _, row = get_version(session, ctx, project_id, version)
-    check_renderable(session, ctx, row)
+    check_renderable(row)
     decls = declarations(row.document)
     if samples_for_missing:
         values = {**templates.sample_values(decls), **values}

@@ -17,6 +17,7 @@ from typing import Any
 
 from framelane.core.errors import ValidationFailed
 from framelane.render.spec import RenderSpec, TextElement, parse_spec
+from framelane.render.spec.rules import cross_field_violations
 from framelane.render.spec.unknown import json_path
 from framelane.renders.service import element_end
 
@@ -53,6 +54,21 @@ def check_request(request: dict[str, Any]) -> tuple[RenderSpec, list[Violation]]
             )
             for d in details
         ]
+
+
+def soft_errors(request: dict[str, Any]) -> list[Violation]:
+    """The error violations alone: judged on the ids and references as written, so nothing
+    (no preprocessor) needs to run first."""
+    return [
+        violation(
+            str(d["type"]),
+            str(d["msg"]),
+            "error",
+            "render_request." + json_path(tuple(d.get("loc", []))),
+        )
+        for d in cross_field_violations(request)
+        if d.get("type") in SOFT_ERRORS
+    ]
 
 
 def warnings_of(spec: RenderSpec) -> list[Violation]:
