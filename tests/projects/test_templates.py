@@ -276,3 +276,22 @@ def test_variables_resolve_before_brand_tokens(
         headers=pro.headers,
     )
     failed(unknown, 422, "token_not_found")
+
+
+def test_the_inline_preview_takes_a_project_too(
+    client: TestClient, workspace: VerifiedWorkspace, www: tuple[Any, str]
+) -> None:
+    _, base = www
+    pid = create(client, workspace, template(base), variables=VARIABLES)["id"]
+    values = {"color": "#ffff00", "logo": f"{base}/green.png"}
+    frame = client.post(
+        "/v1/preview", json={"project_id": pid, "variables": values}, headers=workspace.headers
+    )
+    assert frame.status_code == 200, frame.text
+    assert share_near(rgb(frame.content)[4:32, 4:28], (0, 255, 0)) > 0.95
+    dry = client.post(
+        "/v1/preview",
+        json={"project_id": pid, "variables": values, "dry_run": True},
+        headers=workspace.headers,
+    )
+    assert dry.status_code == 200 and dry.json()["width"] == 64
