@@ -14,6 +14,7 @@ from av.video.reformatter import VideoReformatter
 from framelane.render import evaluate
 from framelane.render.compositor import Canvas, Painter, draws_source_over, record
 from framelane.render.evaluate import FrameState, LayerState, frame_state
+from framelane.render.fast_paths import inset_ready, may_be_inset, may_pass_through
 from framelane.render.fonts import FontLibrary
 from framelane.render.pairs import PicturePair, picture_pairs
 from framelane.render.pixels import Pixels, to_image
@@ -25,7 +26,7 @@ from framelane.render.planar import (
     to_planar,
     union_of,
 )
-from framelane.render.planar_sprites import DirectSprites, inset_ready, inset_size, may_be_inset
+from framelane.render.planar_sprites import DirectSprites, inset_size
 from framelane.render.sources.layers import (
     LAYER_SOURCES,
     LayerImage,
@@ -34,7 +35,6 @@ from framelane.render.sources.layers import (
     fitted,
     load_image_pixels,
 )
-from framelane.render.sources.picture import NO_CROP, needs_processing
 from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Layer, Timeline, frame_at_or_after
 
@@ -85,32 +85,20 @@ class SceneRenderer:
             if layer.kind == "composition":
                 self._sources[layer.key] = CompositionSource(layer, self.fonts)
             else:
+                canvas = (self.timeline.width, self.timeline.height)
                 source = LAYER_SOURCES[layer.kind](layer, self.fonts)
                 if self.sequential and isinstance(source, VideoSource):
                     source.plan = partial(evaluate.layer_state, self.timeline, layer)
                     source.reader.decode_in_one_thread()
-                if self.planar and isinstance(source, VideoSource) and self._may_cover(layer):
-                    source.passthrough_size = (self.timeline.width, self.timeline.height)
-                    source.passthrough_on = partial(self._nothing_under, layer)
-                elif self.planar and isinstance(source, VideoSource) and may_be_inset(layer):
-                    source.inset_size = inset_size(layer)
-                    source.inset_on = inset_ready
+                if self.planar and isinstance(source, VideoSource):
+                    if may_pass_through(layer, canvas):
+                        source.passthrough_size = canvas
+                        source.passthrough_on = partial(self._nothing_under, layer)
+                    elif may_be_inset(layer):
+                        source.inset_size = inset_size(layer)
+                        source.inset_on = inset_ready
                 self._sources[layer.key] = source
         return self._sources[layer.key]
-
-    def _may_cover(self, layer: Layer) -> bool:
-        """Whether a video layer's decoded frames might become the output picture as they are:
-        box of the canvas size, nothing done to its pixels (what changes per frame is checked
-        per frame; a frame that then cannot pass through is converted on the compositor's
-        thread instead of the decode thread)."""
-        assert layer.media is not None
-        return (
-            layer.picture.crop == NO_CROP
-            and not needs_processing(layer.picture)
-            and not layer.media.has_alpha
-            and (layer.placement.width, layer.placement.height)
-            == (self.timeline.width, self.timeline.height)
-        )
 
     def _nothing_under(self, layer: Layer, index: int) -> bool:
         """Whether no other layer is under `layer` on frame `index`."""
