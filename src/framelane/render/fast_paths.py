@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
@@ -69,6 +68,7 @@ STYLE_REST = BoxStyle(
     shadow_y=0.0,
 )
 PICTURE_REST = Picture()
+"""No crop, colour work, LUT or effect."""
 
 SNAPPED_SHADOW_SIGMA = 8.0
 """From this blur on, a box shadow is a cached picture (per quarter-pixel phase) drawn at
@@ -81,7 +81,7 @@ class AtRest:
     """Whether a record's fields outside `allowed` all hold the rest record's values."""
 
     def __init__(self, rest: Any, allowed: frozenset[str]) -> None:
-        names = {field.name for field in dataclasses.fields(rest)}
+        names = {name.name for name in dataclasses.fields(rest)}
         unknown = allowed - names
         if unknown:
             raise ValueError(f"{type(rest).__name__} has no field {sorted(unknown)}")
@@ -96,7 +96,8 @@ class AtRest:
 
 @dataclass(frozen=True)
 class FastPath:
-    """A fast path and the fields it draws exactly as the general path does."""
+    """A fast path and the fields it draws as the general path does (exactly in BGRA, within
+    rounding in planes)."""
 
     name: str
     summary: str
@@ -107,17 +108,19 @@ class FastPath:
     placement: frozenset[str]
     style: frozenset[str]
     picture: frozenset[str] = EVERY_PICTURE
+    _checks: tuple[AtRest, ...] = field(init=False, repr=False, compare=False)
+    """Motion, modifier, placement, style and picture (a name that is no field raises here,
+    when the module is imported)."""
 
-    @cached_property
-    def _checks(self) -> tuple[AtRest, AtRest, AtRest, AtRest, AtRest]:
-        """Motion, modifier, placement, style and picture: made on first use."""
-        return (
+    def __post_init__(self) -> None:
+        checks = (
             AtRest(REST, self.motion),
             AtRest(UNCHANGED, self.modifier),
             AtRest(PLACEMENT_REST, self.placement),
             AtRest(STYLE_REST, self.style),
             AtRest(PICTURE_REST, self.picture),
         )
+        object.__setattr__(self, "_checks", checks)
 
     def accepts_layer(self, layer: Layer) -> bool:
         """What does not change from frame to frame: placement, style and picture."""
