@@ -267,10 +267,12 @@ class SceneRenderer:
         drawn_with_partner = {pair.lower_key for pair in pairs.values()}
         layers = list(state.layers)
         first: LayerImage | None = None
-        if handover and layers and layers[0].layer.kind == "video":
+        if handover and layers:
             bottom = layers[0]
-            if bottom.layer.key not in pairs and bottom.layer.key not in drawn_with_partner:
-                first = self._source(bottom.layer).image(bottom, index)
+            key = bottom.layer.key
+            video = self._video(bottom.layer)
+            if video is not None and key not in pairs and key not in drawn_with_partner:
+                first = video.image(bottom, index)
                 if first.fresh and self.canvas.covered_by(bottom, first):
                     canvas = Canvas.over(first.pixels)
                     self._draw_layers(canvas, layers[1:], index, pairs, drawn_with_partner, None)
