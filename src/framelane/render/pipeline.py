@@ -24,7 +24,7 @@ from framelane.render.pixels import Pixels
 from framelane.render.scene import SceneRenderer
 from framelane.render.sources.resolve import DefaultResolver, SourceResolver
 from framelane.render.spec import RenderSpec, parse_spec
-from framelane.render.spec.units import Rgba, rgba
+from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Timeline, frame_at_or_after, seconds
 
 ProgressCallback = Callable[[str, float], None]
@@ -84,12 +84,6 @@ class Hooks:
 
 def _as_spec(spec: RenderSpec | dict[str, Any]) -> RenderSpec:
     return spec if isinstance(spec, RenderSpec) else parse_spec(spec).spec
-
-
-def _background(spec: RenderSpec, transparent: bool) -> Rgba | None:
-    if spec.background_color:
-        return rgba(spec.background_color)
-    return None if transparent else BLACK
 
 
 @contextmanager
