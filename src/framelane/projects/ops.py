@@ -595,14 +595,14 @@ def _add_captions(edit: Edit, op: AddCaptions) -> None:
 
 
 def _replace_request(edit: Edit, op: ReplaceRequest) -> None:
-    before = edit.ids()
+    before, transitions = edit.ids(), edit.request.get("transitions") or []
     edit.request.clear()
     edit.request.update(copy.deepcopy(op.render_request))
     after = edit.ids()
     edit.added += sorted(after - before)
     edit.removed += sorted(before - after)
     edit.changed |= before | after
-    edit.transitions_changed = True
+    edit.transitions_changed |= (edit.request.get("transitions") or []) != transitions
 
 
 def _set_variables(edit: Edit, op: SetVariables) -> None:

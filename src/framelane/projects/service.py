@@ -19,7 +19,7 @@ from framelane.kit.context import WorkspaceContext
 from framelane.kit.feature import RenderPreprocessor
 from framelane.projects import variables as templates
 from framelane.projects.models import Project, ProjectVersion
-from framelane.projects.ops import OpError, apply_ops
+from framelane.projects.ops import Edit, OpError, ReplaceRequest, apply_ops
 from framelane.projects.repository import ProjectRepository
 from framelane.projects.schemas import (
     ElementSummary,
@@ -272,21 +272,28 @@ def _save(
     )
 
 
-def apply(
+def _saved(
     session: Session,
-    settings: Settings,
     ctx: WorkspaceContext,
-    project_id: str,
-    body: OpsRequest,
+    project: Project,
+    edit: Edit,
+    ops: list[Any],
+    author: str | None,
     preprocessors: Sequence[RenderPreprocessor],
 ) -> OpsResult:
-    """All ops or none; the new version is saved with its violations reported."""
-    project, base = _next_version(session, ctx, project_id, body.if_version)
-    edit = apply_ops(base.document, body.ops, WorkspaceTranscripts(session, settings, ctx))
+    """Validate the edited document, store it as the project's new version, and answer."""
     document = make_document(edit.request, edit.variables)
     violations = validate_document(session, ctx, document, preprocessors)
-    ops = [op.model_dump(mode="json", exclude_none=True) for op in body.ops]
-    _save(session, project, document, ops, body.author)
+    ProjectRepository.from_session(session).add_version(
+        ProjectVersion(
+            project_id=project.id,
+            version=project.version,
+            document=document,
+            ops=ops,
+            author=author,
+            created_at=utcnow(),
+        )
+    )
     return OpsResult(
         version=project.version,
         ok=not has_errors(violations),
@@ -300,6 +307,21 @@ def apply(
     )
 
 
+def apply(
+    session: Session,
+    settings: Settings,
+    ctx: WorkspaceContext,
+    project_id: str,
+    body: OpsRequest,
+    preprocessors: Sequence[RenderPreprocessor],
+) -> OpsResult:
+    """All ops or none; the new version is saved with its violations reported."""
+    project, base = _next_version(session, ctx, project_id, body.if_version)
+    edit = apply_ops(base.document, body.ops, WorkspaceTranscripts(session, settings, ctx))
+    ops = [op.model_dump(mode="json", exclude_none=True) for op in body.ops]
+    return _saved(session, ctx, project, edit, ops, body.author, preprocessors)
+
+
 def revert(
     session: Session,
     ctx: WorkspaceContext,
@@ -307,28 +329,16 @@ def revert(
     body: RevertRequest,
     preprocessors: Sequence[RenderPreprocessor],
 ) -> OpsResult:
-    """A new version with the content of an earlier one."""
+    """A new version with the content of an earlier one (its request and its variables)."""
     _, old = get_version(session, ctx, project_id, body.version)
     project, base = _next_version(session, ctx, project_id, body.if_version)
-    document = old.document
-    violations = validate_document(session, ctx, document, preprocessors)
-    _save(session, project, document, [{"op": "revert", "version": body.version}], body.author)
-    before = {
-        e.get("id") for e in (base.document.get("render_request") or {}).get("elements") or []
-    }
-    after = {e.get("id") for e in (document.get("render_request") or {}).get("elements") or []}
-    return OpsResult(
-        version=project.version,
-        ok=not has_errors(violations),
-        changed_ids=sorted(str(i) for i in before | after if i),
-        diff=OpsDiff(
-            added_ids=sorted(str(i) for i in after - before if i),
-            removed_ids=sorted(str(i) for i in before - after if i),
-            transitions_changed=(base.document.get("render_request") or {}).get("transitions")
-            != (document.get("render_request") or {}).get("transitions"),
-        ),
-        violations=[Violation.model_validate(v) for v in violations],
+    restore = ReplaceRequest(
+        op="replace_request", render_request=old.document.get("render_request") or {}
     )
+    edit = apply_ops(base.document, [restore], None)
+    edit.variables = dict(old.document.get("variables") or {})
+    ops = [{"op": "revert", "version": body.version}]
+    return _saved(session, ctx, project, edit, ops, body.author, preprocessors)
 
 
 def check_renderable(row: ProjectVersion) -> None:
