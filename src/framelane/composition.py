@@ -17,6 +17,7 @@ from framelane.kit.feature import CommandRegistrar, Feature, FeatureModule
 def feature_modules() -> tuple[FeatureModule, ...]:
     from framelane.api import feature as system
     from framelane.capabilities import feature as capabilities
+    from framelane.console import feature as console
     from framelane.files import feature as files
     from framelane.gallery import feature as gallery
     from framelane.identity import feature as identity
@@ -43,6 +44,7 @@ def feature_modules() -> tuple[FeatureModule, ...]:
         tasks,
         capabilities,
         gallery,
+        console,
     )
 
 

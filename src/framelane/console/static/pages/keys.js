@@ -1,0 +1,5 @@
+import { html } from '../ui.js';
+
+export function Keys() {
+  return html`<h1>Keys</h1>`;
+}

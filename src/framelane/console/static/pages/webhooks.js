@@ -1,0 +1,5 @@
+import { html } from '../ui.js';
+
+export function Webhooks() {
+  return html`<h1>Webhooks</h1>`;
+}
