@@ -57,9 +57,7 @@ def test_a_starter_scrubs_renders_and_plays(console: Console) -> None:
         page.wait_for_timeout(100)
     assert len(seen) >= 2, f"the progress never moved: {seen}"
     video = page.locator("#render-output")
-    page.wait_for_function(
-        "() => { const v = document.querySelector('#render-output'); return v && v.readyState >= 2 }"
-    )
+    page.wait_for_function("() => document.querySelector('#render-output').readyState >= 2")
     video.evaluate("v => { v.muted = true; return v.play() }")
     page.wait_for_function("() => document.querySelector('#render-output').currentTime > 0")
     duration = video.evaluate("v => v.duration")

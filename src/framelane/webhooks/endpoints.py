@@ -48,6 +48,21 @@ def list_webhooks(context: WorkspaceDep, session: SessionDep, page: PageDep) -> 
     )
 
 
+@router.get("/deliveries", response_model=Page[DeliveryAttemptOut])
+def list_job_deliveries(
+    job_id: str, context: WorkspaceDep, session: SessionDep, page: PageDep
+) -> Page[DeliveryAttemptOut]:
+    """Every attempt about one job (`?job_id=`), newest first, to every endpoint and to the
+    job's own `webhook_url`; a job of another workspace has none."""
+    stmt = WebhookRepository.from_session(session).attempts_for_job(context.id, job_id)
+    rows, next_cursor, has_more = paginate(session, stmt, WebhookAttempt.id, page)
+    return Page[DeliveryAttemptOut](
+        data=[DeliveryAttemptOut.model_validate(row) for row in rows],
+        next_cursor=next_cursor,
+        has_more=has_more,
+    )
+
+
 @router.get("/{webhook_id}", response_model=WebhookOut)
 def get_webhook(webhook_id: str, context: WorkspaceDep, session: SessionDep) -> WebhookOut:
     return WebhookOut.model_validate(service.get_endpoint(session, context.id, webhook_id))
