@@ -133,6 +133,14 @@ def get_job(session: Session, ctx: WorkspaceContext, job_id: str, kind: str) -> 
     return job
 
 
+def get_request(session: Session, ctx: WorkspaceContext, job_id: str, kind: str) -> dict[str, Any]:
+    """The body a job was submitted with (404 for another workspace's job)."""
+    request = JobRepository.from_session(session).owned_request(ctx.id, job_id, kind)
+    if request is None:
+        raise NotFound(f"No {kind} {job_id!r} in this workspace.")
+    return request
+
+
 def list_jobs(
     session: Session,
     ctx: WorkspaceContext,

@@ -109,6 +109,12 @@ def cancel_render(
     return present(jobs.cancel_job(session, settings, ctx, render_id, KIND), settings)
 
 
+@router.get("/v1/renders/{render_id}/request", response_model=dict[str, Any])
+def get_render_request(render_id: str, ctx: WorkspaceDep, session: SessionDep) -> dict[str, Any]:
+    """The request body this render was submitted with, as stored."""
+    return jobs.get_request(session, ctx, render_id, KIND)
+
+
 @router.get(
     "/v1/renders/{render_id}/download",
     status_code=status.HTTP_302_FOUND,
