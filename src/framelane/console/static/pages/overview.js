@@ -1,5 +1,66 @@
-import { html } from '../ui.js';
+// Overview: this month's usage against the plan, render minutes per day, recent jobs, first steps.
+import { get, query } from '../api.js';
+import { html, useLoad, Loading, Progress } from '../ui.js';
+import { JobTable } from './jobs.js';
 
-export function Overview() {
-  return html`<h1>Overview</h1>`;
+function UsageChart({ days }) {
+  const width = 600;
+  const height = 150;
+  const top = Math.max(0.1, ...days.map((day) => day.render_minutes));
+  const step = width / Math.max(days.length, 1);
+  return html`<svg class="chart" viewBox=${`0 0 ${width} ${height + 18}`} role="img" aria-label="Render minutes per day this month" preserveAspectRatio="none">
+    <line class="axis" x1="0" x2=${width} y1=${height} y2=${height} />
+    ${days.map((day, index) => {
+      const barHeight = (day.render_minutes / top) * (height - 8);
+      return html`<g><rect class="bar" x=${index * step + 2} width=${Math.max(step - 4, 1)} y=${height - barHeight} height=${barHeight}><title>${day.date}: ${day.render_minutes} min</title></rect>
+        ${index % 5 === 0 ? html`<text x=${index * step + 2} y=${height + 14}>${day.date.slice(5)}</text>` : null}</g>`;
+    })}
+    <text x=${width - 4} y="12" text-anchor="end">${top.toFixed(2)} min</text>
+  </svg>`;
+}
+
+function Usage() {
+  const usage = useLoad(() => Promise.all([get('/v1/workspace/usage'), get('/v1/workspace/usage/daily')]), []);
+  return html`<${Loading} state=${usage}>${([totals, daily]) => {
+    const limit = totals.render_minutes_limit;
+    const percent = limit ? (100 * totals.render_minutes) / limit : 0;
+    return html`<div class="grid">
+      <div><div class="muted small">Render minutes this month</div>
+        <div class="stat" id="render-minutes">${totals.render_minutes.toFixed(2)}${limit ? html` <span class="muted small">of ${limit}</span>` : ''}</div>
+        ${limit ? html`<${Progress} percent=${percent} label="Render minutes used of the plan" />` : html`<span class="muted small">no monthly limit</span>`}</div>
+      <div><div class="muted small">AI tasks this month</div><div class="stat">${totals.task_count}${totals.task_limit ? html` <span class="muted small">of ${totals.task_limit}</span>` : ''}</div></div>
+      <div><div class="muted small">Egress</div><div class="stat">${(totals.egress_bytes / 1e6).toFixed(1)} <span class="muted small">MB</span></div></div>
+    </div>
+    <h3>Render minutes per day</h3>
+    <${UsageChart} days=${daily.days} />`;
+  }}<//>`;
+}
+
+function FirstSteps() {
+  const state = useLoad(() => Promise.all([
+    get('/v1/renders' + query({ limit: 1 })),
+    get('/v1/api-keys' + query({ limit: 2 })),
+    get('/v1/webhooks' + query({ limit: 1 })),
+    get('/v1/workspace/assets' + query({ limit: 1 })),
+  ]), []);
+  return html`<${Loading} state=${state}>${([renders, keys, webhooks, assets]) => {
+    const steps = [
+      [renders.data.length > 0, html`Render a starter in the <a href="/console/playground">playground</a>`],
+      [keys.data.length > 1, html`Create an <a href="/console/keys">API key</a> for your code`],
+      [assets.data.filter((asset) => !(asset.filename || '').startsWith('framelane-sample-')).length > 0, html`Upload your own <a href="/console/media">media</a>`],
+      [webhooks.data.length > 0, html`Get notified with a <a href="/console/webhooks">webhook</a>`],
+    ];
+    return html`<ol class="steps">${steps.map(([done, label]) => html`<li class=${done ? 'done' : ''}>${done ? '✓ ' : ''}${label}</li>`)}</ol>`;
+  }}<//>`;
+}
+
+export function Overview({ workspace }) {
+  return html`<section>
+    <h1>${workspace.name}</h1>
+    <div class="two-columns">
+      <div class="panel"><h2>Usage (${workspace.plan} plan)</h2><${Usage} /></div>
+      <div class="panel"><h2>First steps</h2><${FirstSteps} /></div>
+    </div>
+    <div class="panel"><h2>Recent jobs</h2><${JobTable} limit=${5} /><p><a href="/console/jobs">All jobs →</a></p></div>
+  </section>`;
 }

@@ -162,10 +162,8 @@ export function Playground() {
     get('/console/starters.json')
       .then((list) => {
         setStarters(list);
-        if (handed) {
-          setText(handed);
-          preview(0, handed);
-        } else if (list.length) load(list[0]);
+        if (handed) load({ id: null, spec: JSON.parse(handed) });
+        else if (list.length) load(list[0]);
       })
       .catch(fail);
     return () => {
