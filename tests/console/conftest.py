@@ -155,6 +155,21 @@ class Console:
     def goto(self, path: str) -> None:
         self.page.goto(self.server.base_url + path)
 
+    def csrf(self) -> str:
+        cookies = {c["name"]: c["value"] for c in self.context.cookies()}
+        return str(cookies.get("fl_csrf", ""))
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        """A call with this browser's session (its cookie and CSRF header), as the pages do."""
+        response = self.context.request.fetch(
+            self.server.base_url + path,
+            method=method,
+            headers={"X-CSRF-Token": self.csrf()},
+            data=body,
+        )
+        assert response.ok, f"{method} {path}: {response.status} {response.text()}"
+        return response.json() if response.status != 204 else None
+
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
@@ -194,5 +209,9 @@ def sign_up(console: Console, email: str, workspace: str) -> Account:
     page.get_by_text("Email verified").wait_for()
     page.get_by_label("6-digit code").fill(server.code_for(email, "login", mark))
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("navigation", name="Console").wait_for()
+    try:
+        page.get_by_role("navigation", name="Console").wait_for()
+    except Exception:
+        console.shot("sign-up-failure")
+        raise
     return Account(email, workspace)

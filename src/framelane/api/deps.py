@@ -65,7 +65,9 @@ async def get_wiring(request: Request) -> Wiring:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 WiringDep = Annotated[Wiring, Depends(get_wiring)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction ends before the response is sent (the default "request"
+# scope would commit after the client has its answer, so an immediate read could miss the write).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
