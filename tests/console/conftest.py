@@ -210,7 +210,7 @@ def sign_up(console: Console, email: str, workspace: str) -> Account:
     page.get_by_label("6-digit code").fill(server.code_for(email, "login", mark))
     page.get_by_role("button", name="Continue").click()
     try:
-        page.get_by_role("navigation", name="Console").wait_for()
+        page.get_by_role("button", name="Sign out").wait_for()
     except Exception:
         console.shot("sign-up-failure")
         raise

@@ -15,7 +15,7 @@ function JobRows({ jobs }) {
       <td class="mono"><a href=${'/console/jobs/' + encodeURIComponent(job.id)}>${job.id}</a></td>
       <td><${StatusBadge} status=${job.status} /></td>
       <td class="optional">${job.task_type || job.kind}</td>
-      <td class="optional">${Math.round(job.progress_percent)}%${job.progress_stage ? ' · ' + job.progress_stage : ''}</td>
+      <td class="optional">${Math.round(job.progress_percent)}%${job.progress_stage && !TERMINAL.has(job.status) ? ' · ' + job.progress_stage : ''}</td>
       <td>${when(job.created_at)}</td>
     </tr>`)}</tbody>
   </table></div>`;
@@ -163,7 +163,7 @@ export function JobDetail({ params }) {
     <div class="two-columns">
       <div class="panel">
         <h2>Progress</h2>
-        <p>${Math.round(job.progress_percent)}% ${job.progress_stage ? '· ' + job.progress_stage : ''}</p>
+        <p>${Math.round(job.progress_percent)}% ${job.progress_stage && !TERMINAL.has(job.status) ? '· ' + job.progress_stage : ''}</p>
         <${Progress} percent=${job.progress_percent} label="Job progress" />
         ${job.error ? html`<h3>Error</h3><${ErrorBox} error=${job.error} />` : null}
         ${job.warnings.length ? html`<h3>Warnings</h3><ul>${job.warnings.map((warning) => html`<li>${typeof warning === 'string' ? 'ignored field ' + warning : warning.code + ': ' + warning.message}</li>`)}</ul>` : null}

@@ -4,19 +4,13 @@ import { html, useLoad, Loading, Progress } from '../ui.js';
 import { JobTable } from './jobs.js';
 
 function UsageChart({ days }) {
-  const width = 600;
-  const height = 150;
   const top = Math.max(0.1, ...days.map((day) => day.render_minutes));
-  const step = width / Math.max(days.length, 1);
-  return html`<svg class="chart" viewBox=${`0 0 ${width} ${height + 18}`} role="img" aria-label="Render minutes per day this month" preserveAspectRatio="none">
-    <line class="axis" x1="0" x2=${width} y1=${height} y2=${height} />
-    ${days.map((day, index) => {
-      const barHeight = (day.render_minutes / top) * (height - 8);
-      return html`<g><rect class="bar" x=${index * step + 2} width=${Math.max(step - 4, 1)} y=${height - barHeight} height=${barHeight}><title>${day.date}: ${day.render_minutes} min</title></rect>
-        ${index % 5 === 0 ? html`<text x=${index * step + 2} y=${height + 14}>${day.date.slice(5)}</text>` : null}</g>`;
-    })}
-    <text x=${width - 4} y="12" text-anchor="end">${top.toFixed(2)} min</text>
-  </svg>`;
+  const total = days.reduce((sum, day) => sum + day.render_minutes, 0);
+  return html`<div class="chart" role="img" aria-label=${`Render minutes per day this month: ${total.toFixed(2)} in ${days.length} days`}>
+    ${days.map((day) => html`<div class="chart-day" title=${`${day.date}: ${day.render_minutes} min`}>
+      <div class="chart-bar" style=${{ height: `${(100 * day.render_minutes) / top}%` }}></div></div>`)}
+  </div>
+  <div class="row small muted"><span>${days.length ? days[0].date : ''}</span><span class="spacer"></span><span>peak ${top.toFixed(2)} min/day</span><span class="spacer"></span><span>${days.length ? days[days.length - 1].date : ''}</span></div>`;
 }
 
 function Usage() {

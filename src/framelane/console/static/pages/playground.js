@@ -77,7 +77,7 @@ function RenderStatus({ job }) {
   if (!job) return null;
   return html`<div class="stack" aria-live="polite">
     <div class="row"><${StatusBadge} status=${job.status} />
-      <span id="render-stage">${job.progress_stage || (TERMINAL.has(job.status) ? '' : 'waiting')}</span>
+      <span id="render-stage">${TERMINAL.has(job.status) ? '' : job.progress_stage || 'waiting'}</span>
       <span class="spacer"></span><span id="render-percent">${Math.round(job.progress_percent)}%</span></div>
     <${Progress} percent=${job.progress_percent} label="Render progress" />
     ${job.error ? html`<${ErrorBox} error=${job.error} />` : null}
