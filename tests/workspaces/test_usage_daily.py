@@ -7,6 +7,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from framelane import composition
+from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.db.session import session_scope
@@ -52,10 +54,8 @@ def test_billing_portal_defaults_to_the_console_plan_page(
 def test_billing_portal_answers_the_configured_page(
     workspace: VerifiedWorkspace, settings: Settings
 ) -> None:
-    from framelane.api.app import create_app
-
     configured = settings.model_copy(update={"billing_portal_url": "https://billing.example/p"})
-    with TestClient(create_app(configured)) as client:
+    with TestClient(create_app(configured, composition.features())) as client:
         answer = client.post("/v1/billing/portal", headers=workspace.headers)
     assert answer.json() == {"url": "https://billing.example/p"}
 
