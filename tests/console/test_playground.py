@@ -86,3 +86,31 @@ def test_an_invalid_edit_is_marked_at_its_field(console: Console) -> None:
     assert selected == '"font_size"'
     console.shot("playground-invalid-desktop-light")
     assert console.errors == []
+
+
+def test_the_request_is_offered_as_curl_and_python(console: Console) -> None:
+    page = console.page
+    console.goto("/console/playground")
+    page.locator("#preview-image").wait_for()
+    page.get_by_role("button", name="curl", exact=True).click()
+    curl = page.locator("#share-code").inner_text()
+    assert curl.startswith(f'curl -X POST "{console.server.base_url}/v1/renders"')
+    assert "Bearer $FRAMELANE_API_KEY" in curl and '"Hello, Framelane"' in curl
+    page.get_by_role("button", name="Python", exact=True).click()
+    python = page.locator("#share-code").inner_text()
+    assert "httpx.post(" in python and "FRAMELANE_API_KEY" in python
+    assert console.errors == []
+
+
+def test_a_catalog_entry_opens_in_the_playground_with_sample_media(console: Console) -> None:
+    page = console.page
+    console.goto("/console/catalog")
+    page.get_by_label("Filter").fill("sepia")
+    card = page.locator('article[data-entry="sepia"]')
+    card.get_by_role("button", name="Try in playground").click()
+    page.locator("#preview-image").wait_for(timeout=30_000)
+    spec = editor_spec(console)
+    image = spec["elements"][0]
+    assert image["effects"] == [{"type": "sepia", "intensity": 100}]
+    assert image["source_url"].startswith(console.server.base_url + "/v1/files/")
+    assert console.errors == []
