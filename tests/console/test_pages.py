@@ -69,7 +69,7 @@ def test_a_test_event_reaches_a_loopback_receiver_and_its_delivery_is_logged(
         received = receiver.received
         assert [r.path for r in received] == ["/hooks"]
         assert b"webhook.test" in received[0].body
-    console.shot("webhooks-desktop-light")
+    console.shot("webhooks-delivered-desktop-light")
     assert console.errors == []
 
 
@@ -82,7 +82,7 @@ def test_an_uploaded_file_appears_with_its_probed_metadata(console: Console) -> 
     assert "640×360" in row.locator(".asset-meta").inner_text()
     row.locator("img.thumb").wait_for()
     assert row.locator("img.thumb").evaluate("img => img.naturalWidth") == 160
-    console.shot("media-desktop-light")
+    console.shot("media-uploaded-desktop-light")
     assert console.errors == []
 
 
@@ -113,7 +113,7 @@ def test_a_token_is_edited_and_its_swatch_follows(console: Console) -> None:
     alias.locator(".resolved", has_text="#00ff00").wait_for()
     swatch = brand.locator(".swatch").evaluate("el => getComputedStyle(el).backgroundColor")
     assert swatch == "rgb(0, 255, 0)"
-    console.shot("tokens-desktop-light")
+    console.shot("tokens-edited-desktop-light")
     assert console.errors == []
 
 
