@@ -39,8 +39,8 @@ def test_a_key_is_shown_once_works_over_http_then_revoked_answers_401(
     assert page.locator("#new-key").count() == 0
     page.get_by_role("button", name="Revoke from the test").click()
     page.get_by_role("button", name="Revoke key").click()
-    console.shot("keys-revoked-desktop-light")
     page.locator("tr", has_text="from the test").locator(".badge-revoked").wait_for()
+    console.shot("keys-revoked-desktop-light")
     answer = httpx.get(server.base_url + "/v1/workspace", headers=headers)
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "unauthorized"
