@@ -156,7 +156,7 @@ RULES = [
         {"elements": [{"type": "composition", "elements": [VIDEO, {**TEXT, "id": "v"}]}]},
         ("elements[0].elements[1].id", "duplicate_element_id"),
     ),
-    ({"elements": [{"type": "hologram"}]}, ("elements[0]", "union_tag_invalid")),
+    ({"elements": [{"type": "hologram"}]}, ("elements[0].type", "union_tag_invalid")),
 ]
 
 

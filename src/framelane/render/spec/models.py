@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -115,6 +116,11 @@ Element = Annotated[
     Field(discriminator="type"),
 ]
 VisualElement = VideoElement | ImageElement | TextElement | CompositionElement
+ELEMENT_TYPES: tuple[str, ...] = tuple(
+    str(model.model_fields["type"].default)
+    for model in typing.get_args(typing.get_args(Element)[0])
+)
+"""The values of an element's `type`, in the order of the union."""
 
 
 class RenderSpec(SpecModel):

@@ -15,6 +15,7 @@ from framelane.render.motions.scope import character_capable
 from framelane.render.registry import Registry
 from framelane.render.spec.fields import EffectSpec, MotionSpec
 from framelane.render.spec.models import (
+    ELEMENT_TYPES,
     CompositionElement,
     ImageElement,
     RenderSpec,
@@ -27,7 +28,7 @@ from framelane.render.spec.unknown import Loc, json_path, unknown_fields
 from framelane.render.transitions import TRANSITIONS
 from framelane.render.word_animations import WORD_ANIMATIONS
 
-_UNION_TAGS = frozenset({"video", "image", "audio", "text", "composition"})
+_UNION_TAGS = frozenset(ELEMENT_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,26 @@ def _from_pydantic(error: Any) -> Violation:
         for i, part in enumerate(loc)
         if not (part in _UNION_TAGS and i > 0 and isinstance(loc[i - 1], int))
     ]
-    return {"loc": cleaned, "msg": str(error["msg"]), "type": str(error["type"])}
+    kind = str(error["type"])
+    if kind in _TAG_ERRORS:
+        return {"loc": [*cleaned, "type"], "msg": _TAG_ERRORS[kind](error), "type": kind}
+    return {"loc": cleaned, "msg": str(error["msg"]), "type": kind}
+
+
+def _element_types() -> str:
+    return ", ".join(f"`{name}`" for name in ELEMENT_TYPES)
+
+
+def _missing_type(_error: Any) -> str:
+    return f"missing `type`: each element needs one of {_element_types()}"
+
+
+def _unknown_type(error: Any) -> str:
+    tag = (error.get("ctx") or {}).get("tag", "")
+    return f"unknown element type {tag!r}; expected one of {_element_types()}"
+
+
+_TAG_ERRORS = {"union_tag_not_found": _missing_type, "union_tag_invalid": _unknown_type}
 
 
 def _extra(loc: Loc) -> Violation:
