@@ -38,6 +38,7 @@ from framelane.render.sources.layers import (
 from framelane.render.sources.probe import MediaInfo, probe
 from framelane.render.sources.resolve import SourceResolver
 from framelane.render.sources.text import measure
+from framelane.render.spans import media_span
 from framelane.render.spec.models import (
     AudioElement,
     CompositionElement,
@@ -219,17 +220,18 @@ def _video_layer(ctx: BuildContext, element: VideoElement, request: LayerRequest
     out_point = seconds(element.out_point) if element.out_point else media.duration
     out_point = min(out_point, media.duration) if media.duration > 0 else out_point
     speed = seconds(element.speed)
-    length = max(out_point - in_point, Fraction(0))
+    span = media_span(element, request.start, in_point, out_point, speed)
     fields = {"source": path, "media": media, "in_point": in_point, "speed": speed}
-    fields["picture"] = _picture(ctx, element)
-    return LayerParts(fields, request.start + length / speed)
+    fields.update(picture=_picture(ctx, element), loop=span.loop, open_ended=span.open_ended)
+    return LayerParts(fields, span.end)
 
 
 def _video_sound(ctx: BuildContext, element: VideoElement, layer: Layer | None) -> list[AudioClip]:
     """The video's own sound, cut where its picture ends."""
     assert layer is not None
     if element.volume > 0 and layer.media is not None and layer.media.has_audio:
-        return [replace(_audio_clip(ctx, element), end=layer.own_end)]
+        clip = _audio_clip(ctx, element)
+        return [replace(clip, end=layer.own_end, loop=layer.loop, layer=layer.key)]
     return []
 
 
@@ -374,15 +376,18 @@ def _audio_clip(ctx: BuildContext, element: AudioElement | VideoElement) -> Audi
     out_point = seconds(element.out_point) if element.out_point else media.duration
     speed = seconds(element.speed)
     start = seconds(element.time)
+    span = media_span(element, start, in_point, out_point, speed)
     return AudioClip(
         source=path,
         start=start,
-        end=start + max(out_point - in_point, Fraction(0)) / speed,
+        end=span.end,
         in_point=in_point,
         speed=speed,
         volume=element.volume / 100.0,
         fade_in=element.fade_in_duration,
         fade_out=element.fade_out_duration,
+        loop=span.loop,
+        open_ended=span.open_ended,
     )
 
 
