@@ -7,6 +7,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings, settings_with
 from tests.identity.test_signup_and_keys import code_from_log, signup
@@ -34,7 +35,7 @@ def test_the_operator_chooses_the_signup_plan(
     monkeypatch.setenv("FRAMELANE_SIGNUP_PLAN", "pro")
     from_env = settings_with(**settings.model_dump(exclude={"signup_plan", "plans"}))
     assert from_env.signup_plan == "pro"
-    with TestClient(create_app(from_env)) as client:
+    with TestClient(create_app(from_env, composition.features())) as client:
         assert plan_after_signup(client, caplog, "pro@example.test") == "pro"
 
 

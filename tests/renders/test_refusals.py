@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.ingest.urls import source_url_for
@@ -37,7 +38,9 @@ def guarded(settings: Settings) -> Settings:
 
 @pytest.fixture
 def guarded_client(guarded: Settings) -> Any:
-    with TestClient(create_app(guarded), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(guarded, composition.features()), raise_server_exceptions=False
+    ) as client:
         yield client
 
 
@@ -144,3 +147,12 @@ def test_a_missing_element_type_lists_the_element_types(
     for name in ("video", "image", "audio", "text", "composition"):
         assert f"`{name}`" in detail["msg"]
     assert "discriminator" not in error["message"]
+
+
+def test_preview_refuses_the_same(client: TestClient, workspace: VerifiedWorkspace) -> None:
+    for body, code in (
+        ({"dry_run": True}, "nothing_to_render"),
+        ({**with_source("file:///etc/passwd"), "dry_run": True}, "source_url_unsupported"),
+    ):
+        answer = client.post("/v1/preview", json=body, headers=workspace.headers)
+        assert answer.status_code == 422 and answer.json()["error"]["code"] == code

@@ -147,7 +147,14 @@ def preview(
 ) -> Any:
     """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
     `contact_sheet` evenly spaced frames."""
-    plan = previews.plan(session, ctx, body, wiring.render_preprocessors, strict=is_strict(strict))
+    plan = previews.plan(
+        session,
+        ctx,
+        body,
+        wiring.render_preprocessors,
+        strict=is_strict(strict),
+        settings=settings,
+    )
     if plan.options.dry_run:
         return plan.validation
     unit_of_work.commit(session)  # hold no database lock while drawing
