@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from framelane.core.errors import FramelaneError
 from framelane.ingest.mime import ALLOWED
 
-ACCEPTED_TYPES: list[JsonValue] = sorted(ALLOWED)
+ACCEPTED_TYPES: list[JsonValue] = [*sorted(ALLOWED)]
 """Documented in the schema, so clients (and fuzzers) see the allow-list."""
 
 
