@@ -1,7 +1,8 @@
 """Real render requests shown in the API documentation (`POST /v1/renders` and `/v1/preview`).
 
 Each one validates, and renders once its sources exist (the tests serve clips under these
-names and render every example).
+names and render every example). Among equal `z_index`, the earlier element is drawn on top:
+titles and captions set `z_index: 1` to stay above the video whatever their order.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ VIDEO_WITH_TRIM: dict[str, Any] = {
             "type": "text",
             "id": "title",
             "text": "Meet the team",
+            "z_index": 1,
             "time": 0.2,
             "duration": 2.5,
             "y": "85%",
@@ -49,6 +51,7 @@ CAPTIONS: dict[str, Any] = {
             "type": "text",
             "id": "caption",
             "text": "Ship videos from JSON",
+            "z_index": 1,
             "duration": 2.4,
             "y": "75%",
             "width": "90%",
