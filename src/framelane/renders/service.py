@@ -74,7 +74,7 @@ class PreparedRender:
 
     body: dict[str, Any]
     spec: RenderSpec
-    warnings: list[str]
+    warnings: list[dict[str, str]]
     seconds: float
 
 
