@@ -29,7 +29,12 @@ def test_documented_inputs_are_accepted(app: FastAPI, workspace: VerifiedWorkspa
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def fuzz(case: Any) -> None:
             case.call_and_validate(
                 headers=workspace.headers, additional_checks=[positive_data_acceptance]
