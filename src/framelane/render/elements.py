@@ -159,7 +159,9 @@ def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
         raise CodecUnsupported(f"not a readable image: {path.name}") from error
     if width * height > limits.max_image_pixels:
         raise LimitExceeded(
-            f"image {path.name} is {width}x{height}, over {limits.max_image_pixels} pixels",
+            f"image {path.name} is {width}x{height}, over {limits.max_image_pixels} pixels: use "
+            f"an image {(width * height / limits.max_image_pixels) ** 0.5:.2f} times smaller "
+            "on each side",
             details=[
                 {
                     "limit": "max_image_pixels",
@@ -283,7 +285,8 @@ def _check_glyph_motions(ctx: BuildContext, element: TextElement) -> None:
     if glyphs > ctx.limits.max_glyph_motions:
         raise LimitExceeded(
             f"text element {element.id!r} has {glyphs} characters under a per-character "
-            f"motion; at most {ctx.limits.max_glyph_motions} move one by one",
+            f"motion; at most {ctx.limits.max_glyph_motions} move one by one: shorten the text by "
+            f'{glyphs - ctx.limits.max_glyph_motions} characters or use scope "element"',
             details=[
                 {
                     "limit": "max_glyph_motions",
@@ -301,7 +304,9 @@ def _text_layer(ctx: BuildContext, element: TextElement, request: LayerRequest) 
     if size[0] * size[1] > ctx.limits.max_image_pixels:
         raise LimitExceeded(
             f"text element {element.id or element.text[:20]!r} would be "
-            f"{size[0]:.0f}x{size[1]:.0f} pixels",
+            f"{size[0]:.0f}x{size[1]:.0f} pixels, over {ctx.limits.max_image_pixels}: reduce its "
+            f"font_size (or its text) about "
+            f"{(size[0] * size[1] / ctx.limits.max_image_pixels) ** 0.5:.2f} times",
             details=[
                 {
                     "limit": "max_image_pixels",
@@ -326,10 +331,14 @@ def _composition_layer(
 ) -> LayerParts:
     size = request.size
     if request.depth + 1 > ctx.limits.max_nesting:
-        raise LimitExceeded(f"compositions nested deeper than {ctx.limits.max_nesting}")
+        raise LimitExceeded(
+            f"compositions nested deeper than {ctx.limits.max_nesting}: move the innermost "
+            "compositions' elements up a level"
+        )
     if size[0] > ctx.limits.max_width or size[1] > ctx.limits.max_height:
         raise LimitExceeded(
-            f"composition {element.id!r} is {size[0]:.0f}x{size[1]:.0f} pixels",
+            f"composition {element.id!r} is {size[0]:.0f}x{size[1]:.0f} pixels: reduce its width "
+            f"and height to at most {ctx.limits.max_width}x{ctx.limits.max_height}",
             details=[{"limit": "max_width/max_height", "value": [size[0], size[1]]}],
         )
     scene = request.nested(
