@@ -47,6 +47,7 @@ class Outline:
     width: int
     height: int
     duration: float
+    warnings: tuple[dict[str, str], ...] = ()
 
 
 def split_refusal(spec: RenderSpec) -> str | None:
@@ -85,6 +86,7 @@ def outline(
         width=_encoded(timeline.width, parsed.output_format),
         height=_encoded(timeline.height, parsed.output_format),
         duration=float(timeline.duration),
+        warnings=tuple(timeline.warnings),
     )
 
 
