@@ -237,6 +237,35 @@ class JobRepository:
             stmt = stmt.where(Job.kind == kind)
         return int(self.session.scalar(stmt) or 0)
 
+    def waiting_count(self, workspace_id: str) -> int:
+        """Jobs of the workspace not started yet (ingesting or queued)."""
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.workspace_id == workspace_id, Job.status.in_(("ingesting", "queued")))
+            )
+            or 0
+        )
+
+    def processing_count(self, workspace_id: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.workspace_id == workspace_id, Job.status == "processing")
+            )
+            or 0
+        )
+
+    def oldest_queued(self, workspace_id: str) -> str | None:
+        return self.session.scalar(
+            select(Job.id)
+            .where(Job.workspace_id == workspace_id, Job.status == "queued")
+            .order_by(Job.enqueued_at, Job.id)
+            .limit(1)
+        )
+
     def active_estimated_seconds(self, workspace_id: str, kind: str) -> float:
         return float(
             self.session.scalar(

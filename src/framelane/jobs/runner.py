@@ -16,7 +16,7 @@ from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.db.unit_of_work import after_commit
-from framelane.jobs import queue, states
+from framelane.jobs import queue, quotas, states
 from framelane.jobs.ingesting import ingest_if_needed
 from framelane.jobs.models import Job
 from framelane.jobs.repository import JobRepository
@@ -62,6 +62,11 @@ def _claim(settings: Settings, wiring: Wiring, job_id: str) -> Job | None:
             after_commit(session, lambda: queue.enqueue(settings, job_id, GATE_RETRY_SECONDS))
             return None
         now = utcnow()
+        if not quotas.may_start(session, settings, job.workspace_id):
+            # Waits in `queued`, holding no worker and no message: the job of its workspace
+            # that ends next enqueues it again (states.move), and the reaper after a while.
+            repo.mark_enqueued([job_id], now)
+            return None
         lease = now + timedelta(seconds=settings.job_lease_seconds)
         if not repo.claim(job_id, worker_id(), now, lease):
             return None
