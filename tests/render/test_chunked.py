@@ -269,3 +269,41 @@ def test_webm_and_prores_parts_join_frame_exact(
     for i in range(1, 89):
         if max(psnr(a[i], a[i - 1]), psnr(a[i], a[i + 1])) < floor_db:  # it moved
             assert psnr(b[i], a[i]) > max(psnr(b[i], a[i - 1]), psnr(b[i], a[i + 1])), i
+
+
+@pytest.mark.slow
+def test_the_cli_renders_in_parts_on_several_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from framelane.render.cli import main
+
+    monkeypatch.setenv("FRAMELANE_CHUNK_SECONDS", "1")
+    monkeypatch.setenv("FRAMELANE_CHUNK_MIN_SECONDS", "3")
+    monkeypatch.setenv("FRAMELANE_DATA_DIR", str(tmp_path / "data"))
+    write_wav(tmp_path / "beeps.wav", beeps()[: 4 * SAMPLE_RATE])
+    spec = {
+        "width": 64,
+        "height": 36,
+        "duration": 4,
+        "frame_rate": FPS,
+        "elements": [
+            {"type": "text", "text": "cli", "duration": 4, "font_size": 12},
+            {"type": "audio", "source_url": "beeps.wav"},
+        ],
+    }
+    (tmp_path / "spec.json").write_text(json.dumps(spec))
+    out = tmp_path / "out.mp4"
+    assert (
+        main(["render", str(tmp_path / "spec.json"), "-o", str(out), "--workers", "2", "--json"])
+        == 0
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["chunks"] == 4 and summary["duration"] == 4.0
+    frames, times = decoded(out)
+    assert len(frames) == 4 * FPS and times == [Fraction(i, FPS) for i in range(4 * FPS)]
+    assert beep_onsets(decode_audio(out))[0] == pytest.approx(SAMPLE_RATE, abs=SAMPLE_RATE // 100)
+    one = tmp_path / "one.mp4"
+    assert main(["render", str(tmp_path / "spec.json"), "-o", str(one), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["chunks"] == 1

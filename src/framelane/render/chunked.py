@@ -13,7 +13,10 @@ seam exists in the sound and no frame is encoded twice.
 from __future__ import annotations
 
 import heapq
+import multiprocessing
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -22,12 +25,19 @@ from typing import Any, cast
 import av
 
 from framelane.render.audio import SAMPLE_RATE, AudioMix, Samples
-from framelane.render.encode import video_codec
+from framelane.render.encode import CONTENT_TYPES, video_codec
 from framelane.render.errors import EncodeFailed, RenderCancelled
 from framelane.render.fonts import FontLibrary
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
-from framelane.render.pipeline import _as_spec, _encoded, _resolving, _timeline
-from framelane.render.sources.resolve import SourceResolver
+from framelane.render.pipeline import (
+    RenderResult,
+    _as_spec,
+    _encoded,
+    _resolving,
+    _timeline,
+    render,
+)
+from framelane.render.sources.resolve import DefaultResolver, SourceResolver
 from framelane.render.spec import RenderSpec
 
 SPLITTABLE_FORMATS = ("mp4", "webm", "mov")
@@ -218,3 +228,70 @@ def _copied(track: Any, out_stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
             continue
         packet.stream = out_stream
         yield packet.dts * stream.time_base, 1, packet
+
+
+def render_in_parts(
+    spec: RenderSpec,
+    out_path: Path | str,
+    *,
+    workers: int,
+    chunk_seconds: float,
+    min_seconds: float,
+    base_dir: Path | None = None,
+    on_part: Callable[[int, int], None] | None = None,
+) -> tuple[RenderResult, int]:
+    """Render on this machine with `workers` processes, split in parts as a worker fleet
+    does (same parts, same join); one piece when the render is not split. Returns the result
+    and the number of parts. `on_part(done, total)` is called as parts finish."""
+    out = Path(out_path)
+    shape = outline(spec, resolver=DefaultResolver(base_dir=base_dir))
+    ranges = frame_ranges(shape.frame_count, shape.fps, chunk_seconds)
+    if split_refusal(spec) is not None or shape.duration < min_seconds or len(ranges) < 2:
+        return render(spec, out, resolver=DefaultResolver(base_dir=base_dir)), 1
+    data = spec.model_dump(mode="json", exclude_none=True)
+    with tempfile.TemporaryDirectory(prefix="framelane-parts-") as scratch:
+        paths = [Path(scratch) / f"part-{i}.{spec.output_format}" for i in range(len(ranges))]
+        audio = Path(scratch) / f"audio.{spec.output_format}" if shape.has_audio else None
+        jobs = [
+            (data, base_dir, path, frames.start, frames.stop)
+            for path, frames in zip(paths, ranges, strict=True)
+        ]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
+            futures = [pool.submit(_render_part_file, *job) for job in jobs]
+            if audio is not None:
+                futures.append(pool.submit(_render_audio_file, data, base_dir, audio))
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if on_part is not None:
+                    on_part(done, len(futures))
+        parts = [(path, len(frames)) for path, frames in zip(paths, ranges, strict=True)]
+        join_parts(parts, audio, out, spec.output_format, shape.fps)
+    result = RenderResult(
+        path=out,
+        width=shape.width,
+        height=shape.height,
+        duration=shape.duration,
+        size_bytes=out.stat().st_size,
+        content_type=CONTENT_TYPES[spec.output_format],
+        warnings=list(shape.warnings),
+    )
+    return result, len(ranges)
+
+
+def _render_part_file(
+    data: dict[str, Any], base_dir: Path | None, path: Path, start: int, stop: int
+) -> None:
+    resolver = DefaultResolver(base_dir=base_dir)
+    try:
+        render(data, path, resolver=resolver, frames=range(start, stop))
+    finally:
+        resolver.close()
+
+
+def _render_audio_file(data: dict[str, Any], base_dir: Path | None, path: Path) -> None:
+    resolver = DefaultResolver(base_dir=base_dir)
+    try:
+        render_audio_track(data, path, resolver=resolver)
+    finally:
+        resolver.close()
