@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import av
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.db.session import session_scope
 from framelane.usage.models import UsageRecord
@@ -102,3 +104,24 @@ def test_cancel_stops_every_part_within_2s_and_leaves_nothing(
     assert chunk_files(chunk_settings, pro_ws) == []
     assert not (chunk_settings.data_dir / "storage" / pro_ws.id / "jobs" / job["id"]).exists()
     assert all(p.status != "done" or p.storage_key for p in parts_of(chunk_settings, job["id"]))
+
+
+def test_serve_splits_a_render_across_its_worker_processes(
+    chunk_settings: Settings, pro_ws: VerifiedWorkspace
+) -> None:
+    with_processes = chunk_settings.model_copy(
+        update={"embedded_workers": 1, "embedded_worker_processes": 1}
+    )
+    app = create_app(with_processes, start_background=True)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        log = chunk_settings.data_dir / "logs" / "worker-0.log"
+        deadline = time.monotonic() + 60  # the process imports everything first
+        while "consumer started" not in (log.read_text() if log.exists() else ""):
+            assert time.monotonic() < deadline, "the worker process did not start"
+            time.sleep(0.1)
+        body = moving_title(12, width=320, height=180, frame_rate=30)
+        job = client.post("/v1/renders", json=body, headers=pro_ws.headers).json()
+        done = wait_for(client, pro_ws, job["id"], lambda j: j["status"] in TERMINAL, 180)
+    assert done["status"] == "completed", done
+    pids = {part.worker_id.split(":")[1] for part in parts_of(chunk_settings, job["id"])}
+    assert str(os.getpid()) in pids and len(pids) == 2

@@ -5,6 +5,7 @@ render it does not split) and the runner of render-part messages."""
 from __future__ import annotations
 
 from framelane.chunking.actors import run_render, run_render_part
+from framelane.chunking.processes import start_worker_processes
 from framelane.chunking.service import PART_KIND
 from framelane.kit.feature import Feature
 
@@ -12,4 +13,9 @@ from framelane.kit.feature import Feature
 # field for them yet).
 PART_RUNNERS = {PART_KIND: run_render_part}
 
-FEATURE = Feature(name="chunking", runners={"render": run_render})
+FEATURE = Feature(
+    name="chunking",
+    runners={"render": run_render},
+    # FRAMELANE_EMBEDDED_WORKER_PROCESSES `framelane worker` processes beside `serve`
+    api_services=(start_worker_processes,),
+)

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
         "takes effect here within this time (in the same process at once); 0 turns it off",
     )
     embedded_workers: int = Field(1, description="worker threads started inside `serve`")
+    embedded_worker_processes: int = Field(
+        0, ge=0, description="`framelane worker` processes `serve` starts beside its threads"
+    )
     job_lease_seconds: int = 30
     job_max_attempts: int = 2
     job_timeout_seconds: int = Field(4 * 3600, description="a running job fails `timeout` after")
