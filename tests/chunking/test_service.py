@@ -125,3 +125,28 @@ def test_serve_splits_a_render_across_its_worker_processes(
     assert done["status"] == "completed", done
     pids = {part.worker_id.split(":")[1] for part in parts_of(chunk_settings, job["id"])}
     assert str(os.getpid()) in pids and len(pids) == 2
+
+
+def test_the_sweep_removes_parts_left_by_a_worker_that_died(
+    chunk_settings: Settings, pro_ws: VerifiedWorkspace
+) -> None:
+    from framelane.chunking.repository import ChunkRepository, PartSpec
+    from framelane.chunking.service import chunk_prefix, sweep_part_files
+    from framelane.storage.factory import storage_for
+    from tests.jobs.conftest import add_job
+
+    job_id = add_job(chunk_settings, pro_ws.id, kind="render", status="cancelled")
+    with session_scope(chunk_settings.resolved_database_url) as session:
+        ChunkRepository.from_session(session).create_plan(
+            job_id, [PartSpec("video", 0, range(0, 10))], 10, False
+        )
+    chunk_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    left = chunk_settings.data_dir / "left.mp4"
+    left.write_bytes(b"part")
+    storage_for(chunk_settings).put_file(
+        chunk_prefix(pro_ws.id, job_id) + "p.mp4", left, "video/mp4"
+    )
+    assert len(chunk_files(chunk_settings, pro_ws)) == 1
+    assert sweep_part_files(chunk_settings) == 1
+    assert chunk_files(chunk_settings, pro_ws) == []
+    assert sweep_part_files(chunk_settings) == 0

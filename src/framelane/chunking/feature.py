@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from framelane.chunking.actors import run_render, run_render_part
 from framelane.chunking.processes import start_worker_processes
-from framelane.chunking.service import PART_KIND
+from framelane.chunking.service import PART_KIND, start_part_sweeper
 from framelane.kit.feature import Feature
 
 # Part runners go to `framelane.jobs.parts.register_part_runner` (the Feature record has no
@@ -18,4 +18,5 @@ FEATURE = Feature(
     runners={"render": run_render},
     # FRAMELANE_EMBEDDED_WORKER_PROCESSES `framelane worker` processes beside `serve`
     api_services=(start_worker_processes,),
+    worker_services=(start_part_sweeper,),
 )

@@ -26,6 +26,8 @@ class ChunkPlan(Timestamped, Base):
     has_audio: Mapped[bool] = mapped_column(Boolean, nullable=False)
     frame_count: Mapped[int] = mapped_column(Integer, nullable=False)
     remaining: Mapped[int] = mapped_column(Integer, nullable=False)
+    files_removed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    """The stored parts were removed (after the join, a failure or a cancel)."""
 
 
 class RenderChunk(Timestamped, Base):

@@ -48,6 +48,7 @@ class ChunkRepository:
                 has_audio=has_audio,
                 frame_count=frame_count,
                 remaining=len(parts),
+                files_removed=False,
                 created_at=now,
                 updated_at=now,
             )
@@ -198,13 +199,23 @@ class ChunkRepository:
             or 0
         )
 
-    def plans_of_jobs_in(self, statuses: Sequence[str], limit: int = 100) -> Sequence[str]:
-        """Job ids with a plan whose job is in one of `statuses` (left-overs to clean)."""
-        from framelane.jobs.models import Job
+    def mark_files_removed(self, job_id: str) -> None:
+        self.session.execute(
+            update(ChunkPlan)
+            .where(ChunkPlan.job_id == job_id)
+            .values(files_removed=True)
+            .execution_options(synchronize_session=False)
+        )
 
-        return self.session.scalars(
-            select(ChunkPlan.job_id)
-            .join(Job, Job.id == ChunkPlan.job_id)
-            .where(Job.status.in_(tuple(statuses)))
+    def ended_with_files(self, limit: int = 100) -> Sequence[tuple[str, str]]:
+        """(workspace id, job id) of ended jobs whose stored parts may still exist (their
+        worker died before removing them)."""
+        from framelane.jobs.models import TERMINAL_STATUSES, Job
+
+        rows = self.session.execute(
+            select(Job.workspace_id, Job.id)
+            .join(ChunkPlan, ChunkPlan.job_id == Job.id)
+            .where(Job.status.in_(TERMINAL_STATUSES), ChunkPlan.files_removed.is_(False))
             .limit(limit)
         ).all()
+        return [(row[0], row[1]) for row in rows]

@@ -395,8 +395,44 @@ def remove_part_files(settings: Settings, workspace_id: str, job_id: str) -> Non
     """Every stored part of the job (after the join, a failure or a cancel)."""
     try:
         storage_for(settings).delete_prefix(chunk_prefix(workspace_id, job_id))
+        with job_session(settings) as session:
+            ChunkRepository.from_session(session).mark_files_removed(job_id)
     except Exception:  # storage down: the sweep removes them later
         log.exception("removing render parts failed", extra={"job_id": job_id})
+
+
+def sweep_part_files(settings: Settings) -> int:
+    """Remove the stored parts of ended jobs whose worker could not (it died, and the job was
+    then cancelled or failed); returns how many jobs were swept."""
+    with job_session(settings) as session:
+        ended = ChunkRepository.from_session(session).ended_with_files()
+    for workspace_id, job_id in ended:
+        remove_part_files(settings, workspace_id, job_id)
+    return len(ended)
+
+
+SWEEP_SECONDS = 60.0
+
+
+def start_part_sweeper(settings: Settings) -> Callable[[], None]:
+    """A worker service: `sweep_part_files` every minute; returns its stop function."""
+    stopped = threading.Event()
+
+    def loop() -> None:
+        while not stopped.wait(SWEEP_SECONDS):
+            try:
+                sweep_part_files(settings)
+            except Exception:  # keep sweeping after a transient error
+                log.exception("sweeping render parts failed")
+
+    thread = threading.Thread(target=loop, name="framelane-part-sweeper", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        stopped.set()
+        thread.join(timeout=5)
+
+    return stop
 
 
 def part_workdir(settings: Settings, chunk_id: str) -> Path:

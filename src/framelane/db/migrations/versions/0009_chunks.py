@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("has_audio", sa.Boolean(), nullable=False),
         sa.Column("frame_count", sa.Integer(), nullable=False),
         sa.Column("remaining", sa.Integer(), nullable=False),
+        sa.Column("files_removed", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
