@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.chunking.models import RenderChunk
 from framelane.core.settings import Settings
@@ -25,7 +26,7 @@ def chunk_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def chunked_live(chunk_settings: Settings) -> Iterator[TestClient]:
-    app = create_app(chunk_settings, start_background=True)
+    app = create_app(chunk_settings, composition.features(), start_background=True)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

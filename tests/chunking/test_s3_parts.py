@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.storage.factory import storage_for
@@ -26,7 +27,9 @@ def s3_chunk_settings(chunk_settings: Settings, s3_storage_url: str) -> Settings
 
 @pytest.fixture
 def s3_live(s3_chunk_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(s3_chunk_settings, start_background=True)) as client:
+    with TestClient(
+        create_app(s3_chunk_settings, composition.features(), start_background=True)
+    ) as client:
         yield client
 
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.db.session import session_scope
@@ -112,7 +113,7 @@ def test_serve_splits_a_render_across_its_worker_processes(
     with_processes = chunk_settings.model_copy(
         update={"embedded_workers": 1, "embedded_worker_processes": 1}
     )
-    app = create_app(with_processes, start_background=True)
+    app = create_app(with_processes, composition.features(), start_background=True)
     with TestClient(app, raise_server_exceptions=False) as client:
         log = chunk_settings.data_dir / "logs" / "worker-0.log"
         deadline = time.monotonic() + 60  # the process imports everything first

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.ids import new_id
 from framelane.core.settings import PlanLimits, Settings
@@ -159,7 +160,7 @@ def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
 @pytest.fixture
 def two_workers(settings: Settings) -> Iterator[tuple[Settings, TestClient]]:
     busy = settings.model_copy(update={"embedded_workers": 2, "queued_jobs_per_workspace": 3})
-    with TestClient(create_app(busy, start_background=True)) as client:
+    with TestClient(create_app(busy, composition.features(), start_background=True)) as client:
         yield busy, client
 
 
@@ -173,19 +174,21 @@ def test_a_free_workspace_s_renders_wait_their_turn_while_another_workspace_runs
 ) -> None:
     settings, client = two_workers
     other = make_workspace(settings, name="Other", email="o@other.test", plan="free")
-    # Given a free workspace (one job at a time) that submits three renders back to back
+    # Given a free workspace (one job at a time) that submits renders back to back
     body = {**tiny(), "duration": 3, "frame_rate": 30, "width": 320, "height": 180}
-    mine = [client.post("/v1/renders", json=body, headers=workspace.headers) for _ in range(3)]
-    assert [answer.status_code for answer in mine] == [202, 202, 202]
-    ids = [answer.json()["id"] for answer in mine]
-    # And a fourth waiting one is one too many for this server's bound (3)
-    full = client.post("/v1/renders", json=tiny(), headers=workspace.headers)
-    assert full.status_code == 429 and full.json()["error"]["code"] == "queue_full"
+    answers = []
+    while len(answers) < 5 and (not answers or answers[-1].status_code == 202):
+        answers.append(client.post("/v1/renders", json=body, headers=workspace.headers))
+    # Then they are accepted until 3 wait (this server's bound): one running, three waiting
+    refused = answers.pop()
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "queue_full"
+    assert all(answer.status_code == 202 for answer in answers) and len(answers) in (3, 4)
+    ids = [answer.json()["id"] for answer in answers]
     # When another workspace submits after them, it does not wait behind them
     theirs = client.post("/v1/renders", json=tiny(), headers=other.headers).json()["id"]
     wait_for(client, other, theirs, lambda j: j["status"] == "completed", 60)
-    assert sum(status_of(client, workspace, i) == "completed" for i in ids) < 3
-    # Then the first workspace's renders ran one at a time, and all completed
+    assert sum(status_of(client, workspace, i) == "completed" for i in ids) < len(ids)
+    # And the first workspace's renders ran one at a time, and all completed
     running_at_once = 0
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

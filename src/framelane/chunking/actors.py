@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from framelane.chunking.service import (
-    PART_KIND,
     Coordinator,
     PartJob,
     clean_workdir,
@@ -14,11 +13,10 @@ from framelane.chunking.service import (
     split_of,
 )
 from framelane.core.settings import Settings
-from framelane.jobs.parts import register_part_runner
 from framelane.jobs.repository import JobRepository
-from framelane.jobs.runner import RunContext, RunResult, register_runner
 from framelane.jobs.runner_support import job_session
 from framelane.jobs.watch import shutting_down
+from framelane.kit.running import RunContext, RunResult
 from framelane.render.chunked import outline, split_refusal
 from framelane.render.spec import parse_spec
 from framelane.renders.actors import output_filename
@@ -73,7 +71,3 @@ def run_render_part(settings: Settings, job_id: str, chunk_id: str) -> None:
         if callable(close):
             close()
         clean_workdir(workdir)
-
-
-register_runner("render", run_render)
-register_part_runner(PART_KIND, run_render_part)

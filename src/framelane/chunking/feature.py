@@ -1,22 +1,23 @@
-"""What the chunking feature plugs into the service: the `render` runner that splits long
-renders (it supersedes the one-piece runner of `framelane.renders`, which it calls for every
-render it does not split) and the runner of render-part messages."""
+"""What the chunking feature plugs in: the `render` runner, which splits a long mp4/webm/mov
+render into parts and renders every other render in one piece with the renders feature's
+runner; the runner of render-part messages; `FRAMELANE_EMBEDDED_WORKER_PROCESSES` worker
+processes beside `serve`; and the sweep of parts left by a worker that died."""
 
 from __future__ import annotations
 
-from framelane.chunking.actors import run_render, run_render_part
-from framelane.chunking.processes import start_worker_processes
-from framelane.chunking.service import PART_KIND, start_part_sweeper
-from framelane.kit.feature import Feature
+from framelane.kit.feature import CommandRegistrar, Feature
 
-# Part runners go to `framelane.jobs.parts.register_part_runner` (the Feature record has no
-# field for them yet).
-PART_RUNNERS = {PART_KIND: run_render_part}
+COMMANDS: tuple[CommandRegistrar, ...] = ()
 
-FEATURE = Feature(
-    name="chunking",
-    runners={"render": run_render},
-    # FRAMELANE_EMBEDDED_WORKER_PROCESSES `framelane worker` processes beside `serve`
-    api_services=(start_worker_processes,),
-    worker_services=(start_part_sweeper,),
-)
+
+def feature() -> Feature:
+    from framelane.chunking import actors, processes, service
+
+    return Feature(
+        name="chunking",
+        runners={"render": actors.run_render},
+        part_runners={service.PART_KIND: actors.run_render_part},
+        api_services=(processes.start_worker_processes,),
+        worker_services=(service.start_part_sweeper,),
+        commands=COMMANDS,
+    )

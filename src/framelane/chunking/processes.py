@@ -10,12 +10,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
-
-import anyio
-from fastapi import FastAPI
+from collections.abc import Callable
 
 from framelane.core.settings import Settings
 
@@ -70,22 +65,3 @@ def start_worker_processes(settings: Settings) -> Callable[[], None]:
                 process.wait()
 
     return stop
-
-
-def start_with_app(app: FastAPI) -> None:
-    """`register_startup` hook: the processes live as long as the app's lifespan."""
-    settings: Settings = app.state.settings
-    if settings.embedded_worker_processes <= 0:
-        return
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(asgi_app: Any) -> AsyncIterator[Any]:
-        stop = start_worker_processes(settings)
-        try:
-            async with previous(asgi_app) as state:
-                yield state
-        finally:
-            await anyio.to_thread.run_sync(stop)
-
-    app.router.lifespan_context = lifespan

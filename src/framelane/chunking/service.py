@@ -27,9 +27,9 @@ from framelane.db.base import utcnow
 from framelane.jobs.models import TERMINAL_STATUSES
 from framelane.jobs.parts import enqueue_part
 from framelane.jobs.repository import JobRepository
-from framelane.jobs.runner import RunContext, RunResult
 from framelane.jobs.runner_support import job_session, worker_id
 from framelane.jobs.watch import shutting_down
+from framelane.kit.running import RunContext, RunResult
 from framelane.render.chunked import (
     Outline,
     frame_ranges,

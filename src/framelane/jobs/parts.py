@@ -1,32 +1,21 @@
 """Parts of a job: units of one job's work that any worker may take from the queue (the parts
 of a render split in time). A part message carries (part kind, job id, part id); the feature
-that made the parts keeps their state and leases in its own table and registers the function
-that runs one."""
+that made the parts keeps their state and leases in its own table and declares the runner of
+its part kind (`Feature.part_runners`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from framelane.core.settings import Settings
+from framelane.kit.wiring import Wiring
 
 log = logging.getLogger("framelane.jobs.parts")
-PartRunner = Callable[[Settings, str, str], None]
-"""`run(settings, job_id, part_id)`: take the part if it is free, run it, record the result."""
-_part_runners: dict[str, PartRunner] = {}
 
 
-def register_part_runner(kind: str, runner: PartRunner) -> PartRunner:
-    _part_runners[kind] = runner
-    return runner
-
-
-def execute_part(settings: Settings, kind: str, job_id: str, part_id: str) -> None:
+def execute_part(settings: Settings, wiring: Wiring, kind: str, job_id: str, part_id: str) -> None:
     """The queue task: run the part with its kind's runner (an unknown kind is dropped)."""
-    from framelane.jobs.plugins import load_runners
-
-    load_runners()
-    runner = _part_runners.get(kind)
+    runner = wiring.part_runners.get(kind)
     if runner is None:
         log.error("no runner for part kind", extra={"kind": kind, "job_id": job_id})
         return

@@ -112,7 +112,9 @@ class JobQueue:
         def run_part(kind: str, job_id: str, part_id: str) -> None:
             from framelane.jobs.parts import execute_part
 
-            execute_part(settings, kind, job_id, part_id)
+            if wiring is None:  # only consumers execute tasks, and they have a wiring
+                raise RuntimeError("this queue only enqueues; consumers run parts")
+            execute_part(settings, wiring, kind, job_id, part_id)
 
         self._run = run_job
         self._part = run_part
