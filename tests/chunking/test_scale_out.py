@@ -95,7 +95,7 @@ def test_a_killed_part_is_rendered_again_alone_and_the_render_completes(
         with httpx.Client(
             base_url=base, headers={"Authorization": f"Bearer {workspace.key}"}, timeout=30
         ) as api:
-            body = moving_title(16, width=320, height=180, frame_rate=30)
+            body = moving_title(16, width=1920, height=1080, frame_rate=30)
             job_id = api.post("/v1/renders", json=body).json()["id"]
             victim_part, pid = part_in_progress_elsewhere(database_url, job_id)
             assert pid in {w.pid for w in workers}
