@@ -199,3 +199,16 @@ def test_a_free_workspace_s_renders_wait_their_turn_while_another_workspace_runs
         time.sleep(0.05)
     assert all(status_of(client, workspace, i) == "completed" for i in ids)
     assert running_at_once == 1
+
+
+def test_many_jobs_submitted_at_once_count_against_the_bound(
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
+    bounded = small_plan.model_copy(update={"queued_jobs_per_workspace": 3})
+    add_job(bounded, workspace.id, kind="render", status="queued")
+    with session_scope(bounded.resolved_database_url) as session:
+        ws = session.get(Workspace, workspace.id)
+        assert ws is not None
+        check_submission(session, bounded, ws, "render", 1, count=2)
+        with pytest.raises(QueueFull):
+            check_submission(session, bounded, ws, "render", 1, count=3)

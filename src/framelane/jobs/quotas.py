@@ -31,13 +31,19 @@ def plan_of(settings: Settings, workspace: Workspace) -> PlanLimits | None:
 
 
 def check_submission(
-    session: Session, settings: Settings, workspace: Workspace, kind: str, seconds: float
+    session: Session,
+    settings: Settings,
+    workspace: Workspace,
+    kind: str,
+    seconds: float,
+    count: int = 1,
 ) -> None:
-    """Raise `QuotaExceeded` if this new job does not fit the plan's monthly quota (in-flight
-    jobs count), `QueueFull` if the workspace has too many jobs waiting already."""
+    """Raise `QuotaExceeded` if these `count` new jobs (`seconds` in all) do not fit the plan's
+    monthly quota (in-flight jobs count), `QueueFull` if they would make the workspace's
+    waiting jobs more than the bound."""
     jobs = JobRepository.from_session(session)
     jobs.lock_workspace(workspace.id)
-    _check_waiting(settings, jobs.waiting_count(workspace.id))
+    _check_waiting(settings, jobs.waiting_count(workspace.id), count)
     plan = plan_of(settings, workspace)
     if plan is None:
         return
@@ -58,9 +64,9 @@ def check_submission(
             )
 
 
-def _check_waiting(settings: Settings, waiting: int) -> None:
+def _check_waiting(settings: Settings, waiting: int, count: int) -> None:
     bound = settings.queued_jobs_per_workspace
-    if waiting >= bound:
+    if waiting + count > bound:
         raise QueueFull(
             f"This workspace already has {waiting} jobs waiting to run (at most {bound}); "
             "submit more once some have started.",
