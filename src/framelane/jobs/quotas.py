@@ -74,6 +74,18 @@ def _check_waiting(settings: Settings, waiting: int, count: int) -> None:
         )
 
 
+def below_limit(session: Session, settings: Settings, workspace_id: str) -> bool:
+    """Whether the workspace runs fewer jobs than its plan allows, read without a lock (to
+    choose; `may_start` decides)."""
+    workspace = session.get(Workspace, workspace_id)
+    plan = plan_of(settings, workspace) if workspace is not None else None
+    if plan is None or plan.concurrent_jobs is None:
+        return True
+    return JobRepository.from_session(session).processing_count(workspace_id) < (
+        plan.concurrent_jobs
+    )
+
+
 def may_start(session: Session, settings: Settings, workspace_id: str) -> bool:
     """Whether one more job of the workspace may run now: fewer than its plan's concurrency
     limit are processing (a split render is one job, whatever its parts). Takes the

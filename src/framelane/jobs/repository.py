@@ -258,6 +258,37 @@ class JobRepository:
             or 0
         )
 
+    def queued_of_less_served_workspaces(
+        self, workspace_id: str, since: datetime, limit: int = 5
+    ) -> Sequence[str]:
+        """Queued jobs of other workspaces that started a job less recently than
+        `workspace_id` since `since` (never counts as least), least served first, then
+        oldest; none when `workspace_id` itself started none since then."""
+        mine = self.session.scalar(
+            select(func.max(Job.started_at)).where(
+                Job.workspace_id == workspace_id, Job.started_at >= since
+            )
+        )
+        if mine is None:
+            return []  # this workspace has not been served in the window: it is its turn
+        last = (
+            select(Job.workspace_id.label("ws"), func.max(Job.started_at).label("last"))
+            .where(Job.started_at >= since)
+            .group_by(Job.workspace_id)
+            .subquery()
+        )
+        return self.session.scalars(
+            select(Job.id)
+            .outerjoin(last, last.c.ws == Job.workspace_id)
+            .where(
+                Job.status == "queued",
+                Job.workspace_id != workspace_id,
+                or_(last.c.last.is_(None), last.c.last < mine),
+            )
+            .order_by(last.c.last.asc().nulls_first(), Job.enqueued_at, Job.id)
+            .limit(limit)
+        ).all()
+
     def oldest_queued(self, workspace_id: str) -> str | None:
         return self.session.scalar(
             select(Job.id)
