@@ -12,15 +12,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framelane.core.errors import FramelaneError
-from framelane.render.chunked import render_in_parts
 from framelane.render.errors import SourceError
-from framelane.render.pipeline import RenderResult, render
-from framelane.render.sources.resolve import DefaultResolver
-from framelane.render.spec import RenderSpec, parse_spec
-from framelane.render.spec.unknown import json_path
+
+if TYPE_CHECKING:  # the engine (media libraries) loads when a render runs, not for `--help`
+    from framelane.render.pipeline import RenderResult
+    from framelane.render.spec import RenderSpec
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_SOURCE = 0, 1, 2, 3
 OUTPUT_FORMATS = frozenset({"mp4", "webm", "mov", "gif", "png", "jpg"})
@@ -48,6 +47,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _envelope(error: FramelaneError) -> dict[str, Any]:
+    from framelane.render.spec.unknown import json_path
+
     body = error.to_dict()
     if isinstance(body.get("details"), list):
         body["details"] = [
@@ -144,6 +145,7 @@ def _result_json(
 
 def _in_parts(spec: RenderSpec, args: argparse.Namespace, bar: _Bar) -> tuple[RenderResult, int]:
     from framelane.core.settings import get_settings
+    from framelane.render.chunked import render_in_parts
 
     settings = get_settings()
     return render_in_parts(
@@ -158,6 +160,10 @@ def _in_parts(spec: RenderSpec, args: argparse.Namespace, bar: _Bar) -> tuple[Re
 
 
 def run(args: argparse.Namespace) -> int:
+    from framelane.render.pipeline import render
+    from framelane.render.sources.resolve import DefaultResolver
+    from framelane.render.spec import parse_spec
+
     started = time.perf_counter()
     resolver = DefaultResolver(base_dir=args.spec.resolve().parent)
     try:
