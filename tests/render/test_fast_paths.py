@@ -129,6 +129,8 @@ LAYER_NOT_DRAWN = {
     "media": "what its source reads (alpha is checked by the video paths)",
     "in_point": "timing",
     "speed": "timing",
+    "loop": "timing (which source time a frame shows)",
+    "open_ended": "timing (a loop lasting until the scene's end)",
     "text": "what the text source draws",
     "scene": "what the composition source draws",
 }
