@@ -24,6 +24,7 @@ PLUGIN_COMMANDS: tuple[str, ...] = (
     "framelane.webhooks.cli",
     "framelane.gallery.cli",
     "framelane.ingest.cli",
+    "framelane.client.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -69,14 +69,14 @@ class AsyncFramelane:
         while True:
             try:
                 response = await self.http.send(
-                    self.build(call), stream=stream, follow_redirects=True
+                    self.build(call), stream=stream, follow_redirects=call.follow_redirects
                 )
             except httpx.TransportError as exc:
                 delay = policy.after_error(attempt)
                 if delay is None:
                     raise ConnectionFailed("connection_error", str(exc) or repr(exc)) from exc
             else:
-                if response.is_success:
+                if calls.is_final(call, response):
                     return response
                 delay = policy.after_response(attempt, response)
                 await response.aread()
@@ -192,6 +192,9 @@ class AsyncJobs(AsyncResource):
         self, job_id: str, destination: str | Path | IO[bytes], *, fmt: str | None = None
     ) -> int:
         return await self.client.save(calls.download_job(self.kind, job_id, fmt), destination)
+
+    async def download_url(self, job_id: str, *, fmt: str | None = None) -> str:
+        return await self.client.send(calls.download_location(self.kind, job_id, fmt))
 
     async def stream(self, job_id: str, *, fmt: str | None = None) -> AsyncIterator[bytes]:
         async with self.client.stream(calls.download_job(self.kind, job_id, fmt)) as response:

@@ -45,6 +45,7 @@ class Call(Generic[T]):
     authenticated: bool = True
     idempotency_key: str | None = None
     timeout: float | None = None
+    follow_redirects: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def request_headers(self, api_key: str | None) -> dict[str, str]:
@@ -157,6 +158,22 @@ def download_job(kind: Kind, job_id: str, fmt: str | None = None) -> Call[None]:
     """Follows the 302 to the signed artifact URL; the caller streams the body."""
     params = {"format": fmt} if fmt else None
     return Call("GET", f"{collection(kind)}/{job_id}/download", read_nothing, params=params)
+
+
+def download_location(kind: Kind, job_id: str, fmt: str | None = None) -> Call[str]:
+    """The signed artifact URL the download endpoint redirects to (not followed)."""
+    params = {"format": fmt} if fmt else None
+    path = f"{collection(kind)}/{job_id}/download"
+    return Call("GET", path, read_location, params=params, follow_redirects=False)
+
+
+def read_location(response: httpx.Response) -> str:
+    return str(response.headers["location"])
+
+
+def is_final(call: Call[Any], response: httpx.Response) -> bool:
+    """A success, or the redirect itself when the call does not follow it."""
+    return response.is_success or (response.is_redirect and not call.follow_redirects)
 
 
 def list_jobs(kind: Kind, **filters: Any) -> Call[Any]:

@@ -77,13 +77,15 @@ class Framelane:
         attempt = 0
         while True:
             try:
-                response = self.http.send(self.build(call), stream=stream, follow_redirects=True)
+                response = self.http.send(
+                    self.build(call), stream=stream, follow_redirects=call.follow_redirects
+                )
             except httpx.TransportError as exc:
                 delay = policy.after_error(attempt)
                 if delay is None:
                     raise ConnectionFailed("connection_error", str(exc) or repr(exc)) from exc
             else:
-                if response.is_success:
+                if calls.is_final(call, response):
                     return response
                 delay = policy.after_response(attempt, response)
                 response.read()
@@ -205,6 +207,10 @@ class Jobs(Resource):
     def download(self, job_id: str, destination: Destination, *, fmt: str | None = None) -> int:
         """Save the artifact to a path or a binary file; the number of bytes written."""
         return self.client.save(calls.download_job(self.kind, job_id, fmt), destination)
+
+    def download_url(self, job_id: str, *, fmt: str | None = None) -> str:
+        """A fresh signed URL of the artifact (about 15 minutes)."""
+        return self.client.send(calls.download_location(self.kind, job_id, fmt))
 
     def stream(self, job_id: str, *, fmt: str | None = None) -> Iterator[bytes]:
         """The artifact's bytes, chunk by chunk."""
