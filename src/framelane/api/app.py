@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.orm import Session
 
+from framelane.agents.http import mount_mcp
 from framelane.api.cors import SignedUrlCorsMiddleware
 from framelane.api.deps import forget_workspace
 from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
@@ -38,6 +39,7 @@ def register_startup(hook: Startup) -> Startup:
 
 
 def feature_routers() -> list[APIRouter]:
+    from framelane.agents import endpoints as agents
     from framelane.api import system
     from framelane.capabilities import endpoints as capabilities
     from framelane.identity import endpoints as identity
@@ -60,6 +62,7 @@ def feature_routers() -> list[APIRouter]:
         ingest.router,
         tasks.router,
         capabilities.router,
+        agents.router,
     ]
 
 
@@ -126,6 +129,7 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Fal
     register_deletion_hook(forget_deleted_workspace)
     for router in feature_routers():
         app.include_router(router)
+    mount_mcp(app)
     app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]
     sessions = sessionmaker_for(settings.resolved_database_url)
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
