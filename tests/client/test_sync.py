@@ -119,6 +119,31 @@ def test_errors_carry_their_codes(served: Served) -> None:
     assert (refused.value.status, refused.value.code) == (401, "unauthorized")
 
 
+def test_an_import_of_a_rendered_file_becomes_a_ready_asset(served: Served) -> None:
+    with Framelane(served.api_key, base_url=served.url) as fl:
+        done = fl.renders.run(tiny_render(run="import-me"), timeout=120)
+        started = fl.imports.create(fl.renders.download_url(done.id), filename="clip.mp4")
+        ready = fl.imports.wait(started.id, timeout=120)
+        asset = fl.assets.get(ready.asset_id or "")
+        listed = [found.id for found in fl.assets.list(kind="video")]
+
+    assert ready.status == "ready" and ready.source_url
+    assert asset.kind == "video" and (asset.width, asset.height) == (64, 36)
+    assert asset.id in listed
+
+
+def test_webhook_endpoints_and_their_signatures(served: Served) -> None:
+    with Framelane(served.api_key, base_url=served.url) as fl:
+        created = fl.webhooks.create("http://127.0.0.1:9/hook", ["render.completed"])
+        listed = [hook["id"] for hook in fl.webhooks.list()]
+        rotated = fl.webhooks.rotate_secret(created["id"])
+        disabled = fl.webhooks.update(created["id"], enabled=False)
+        fl.webhooks.delete(created["id"])
+
+    assert created["secret"].startswith("whsec_") and created["id"] in listed
+    assert rotated["secret"] != created["secret"] and disabled["enabled"] is False
+
+
 def test_pages_workspace_keys_usage_and_capabilities(served: Served) -> None:
     with Framelane(served.api_key, base_url=served.url) as fl:
         created = fl.keys.create("second")

@@ -13,8 +13,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from mcp.server.mcpserver import Context
-from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.streamable_http_manager import (
+    StreamableHTTPASGIApp,
+    StreamableHTTPSessionManager,
+)
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,6 +28,11 @@ from framelane.client import AsyncFramelane
 MCP_PATH = "/mcp"
 IN_PROCESS_URL = "http://framelane.internal"
 CHECK_PATH = "/v1/workspace"
+MISSING_KEY = (
+    b'{"error":{"code":"unauthorized","message":"Missing Authorization: Bearer key.",'
+    b'"details":null}}'
+)
+STARTING = b'{"error":{"code":"unavailable","message":"MCP is starting.","details":null}}'
 
 
 def in_process_client(app: ASGIApp, api_key: str | None) -> AsyncFramelane:
@@ -36,6 +44,15 @@ def caller_key(headers: Any) -> str | None:
     value = (headers or {}).get("authorization") or ""
     scheme, _, key = value.partition(" ")
     return key.strip() if scheme.lower() == "bearer" and key.strip() else None
+
+
+async def refuse(send: Send, status: int, body: bytes) -> None:
+    """An error answer in the API's envelope; a 401 asks for a Bearer key."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 401:
+        headers.append((b"www-authenticate", b'Bearer realm="framelane"'))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class KeyGate:
@@ -50,34 +67,39 @@ class KeyGate:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         key = caller_key(headers)
         if key is None:
-            await self.refuse(
-                send,
-                401,
-                b'{"error":{"code":"unauthorized","message":'
-                b'"Missing Authorization: Bearer key.","details":null}}',
-            )
+            await refuse(send, 401, MISSING_KEY)
             return
         async with in_process_client(self.api, key) as fl:
             answer = await fl.http.get(CHECK_PATH, headers={"Authorization": f"Bearer {key}"})
         if answer.status_code != 200:
-            await self.refuse(send, answer.status_code, answer.content)
+            await refuse(send, answer.status_code, answer.content)
             return
         await self.inner(scope, receive, send)
 
-    @staticmethod
-    async def refuse(send: Send, status: int, body: bytes) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"www-authenticate", b'Bearer realm="framelane"'),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+
+class McpEndpoint:
+    """The Streamable HTTP endpoint of `server`, with a fresh session manager for each run of
+    the app's lifespan (a manager runs only once; tests start one app several times)."""
+
+    def __init__(self, server: MCPServer) -> None:
+        self.server = server
+        self.manager: StreamableHTTPSessionManager | None = None
+
+    def fresh_manager(self) -> StreamableHTTPSessionManager:
+        self.server.streamable_http_app(
+            streamable_http_path=MCP_PATH,
+            stateless_http=True,
+            # Bearer keys, not cookies, authenticate: DNS rebinding gains an attacker nothing.
+            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         )
-        await send({"type": "http.response.body", "body": body})
+        self.manager = self.server.session_manager
+        return self.manager
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.manager is None:
+            await refuse(send, 503, STARTING)
+            return
+        await StreamableHTTPASGIApp(self.manager)(scope, receive, send)
 
 
 def mount_mcp(app: FastAPI) -> None:
@@ -86,23 +108,17 @@ def mount_mcp(app: FastAPI) -> None:
     def connect(ctx: Context | None) -> AsyncFramelane:
         return in_process_client(app, caller_key(ctx.headers if ctx is not None else None))
 
-    server = build_server(connect)
-    server.streamable_http_app(
-        streamable_http_path=MCP_PATH,
-        stateless_http=True,
-        # Bearer keys, not cookies, authenticate: DNS rebinding gains an attacker nothing.
-        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-    )
-    manager = server.session_manager
-    endpoint = KeyGate(StreamableHTTPASGIApp(manager), app)
-    app.router.routes.append(Route(MCP_PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"]))
-    app.router.lifespan_context = with_session_manager(app.router.lifespan_context, manager)
+    endpoint = McpEndpoint(build_server(connect))
+    gated = KeyGate(endpoint, app)
+    app.router.routes.append(Route(MCP_PATH, endpoint=gated, methods=["GET", "POST", "DELETE"]))
+    app.router.lifespan_context = with_session_manager(app.router.lifespan_context, endpoint)
 
 
-def with_session_manager(lifespan: Any, manager: Any) -> Any:
+def with_session_manager(lifespan: Any, endpoint: McpEndpoint) -> Any:
     @asynccontextmanager
     async def lifespan_with_mcp(app: Any) -> AsyncIterator[Any]:
-        async with manager.run(), lifespan(app) as state:
+        async with endpoint.fresh_manager().run(), lifespan(app) as state:
             yield state
+        endpoint.manager = None
 
     return lifespan_with_mcp

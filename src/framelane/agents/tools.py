@@ -114,6 +114,9 @@ def build_server(connect: Connector) -> MCPServer:
         title="Framelane",
         instructions=INSTRUCTIONS,
         version="0.1.0",
+        # MCPServer calls logging.basicConfig: WARNING keeps Python's default root level where
+        # nothing configured logging yet (`framelane serve` configures it first: a no-op there).
+        log_level="WARNING",
         tools=[with_render_schema(tool) if tool.name in RENDER_TOOLS else tool for tool in tools],
     )
     add_resources(server, connect)
