@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from PIL import Image
 
 from tests.client.media import GREEN, corner_colour, decoded_frames, near, tiny_render
 from tests.fixtures.served import Served
@@ -152,3 +154,43 @@ def test_mcp_refuses_a_missing_or_unknown_key(served: Served) -> None:
     assert unknown.status_code == 401 and unknown.json()["error"]["code"] == "unauthorized"
     assert missing.headers["www-authenticate"].startswith("Bearer")
     assert accepted.status_code == 200
+
+
+def test_media_and_task_tools(served: Served) -> None:
+    still = {**tiny_render("#ff0000"), "output_format": "png"}
+    long_render = {**tiny_render(), "width": 320, "height": 180, "duration": 20, "frame_rate": 30}
+
+    async def scenario(client: Client) -> dict[str, Any]:
+        rendered = structured(await client.call_tool("create_render", {"render": still}))
+        await client.call_tool("wait_for_render", {"render_id": rendered["id"]})
+        url = structured(
+            await client.call_tool("get_render_download", {"render_id": rendered["id"]})
+        )
+        imported = structured(
+            await client.call_tool("upload_from_url", {"url": url["url"], "filename": "red.png"})
+        )
+        assets = structured(await client.call_tool("list_assets", {"kind": "image"}))
+        task = structured(
+            await client.call_tool(
+                "run_task",
+                {
+                    "task_type": "super_resolution",
+                    "source_url": imported["source_url"],
+                    "params": {"scale": 2},
+                },
+            )
+        )
+        await client.call_tool("wait_for_task", {"task_id": task["id"]})
+        result = structured(await client.call_tool("get_task_download", {"task_id": task["id"]}))
+        victim = structured(await client.call_tool("create_render", {"render": long_render}))
+        cancelled = structured(await client.call_tool("cancel_render", {"render_id": victim["id"]}))
+        return {"imported": imported, "assets": assets, "result": result, "cancelled": cancelled}
+
+    seen = run(over_http, served, scenario)
+    upscaled = httpx.get(seen["result"]["url"])
+
+    assert seen["imported"]["status"] == "ready"
+    assert seen["imported"]["asset_id"] in [a["id"] for a in seen["assets"]["result"]]
+    with Image.open(io.BytesIO(upscaled.content)) as picture:
+        assert picture.size == (128, 72)
+    assert seen["cancelled"]["status"] == "cancelled"
