@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings, settings_with
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
@@ -45,7 +46,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+    return create_app(settings, composition.features())
 
 
 @pytest.fixture

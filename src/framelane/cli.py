@@ -7,30 +7,18 @@ import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-from framelane.core.settings import (
-    Settings,
-    UnsafeConfiguration,
-    check_safe_to_serve,
-    get_settings,
-    is_loopback_host,
-)
+from framelane import composition
 
-# Feature packages that add their own subcommands through `register(subparsers)`.
-PLUGIN_COMMANDS: tuple[str, ...] = (
-    "framelane.render.cli",
-    "framelane.jobs.cli",
-    "framelane.webhooks.cli",
-    "framelane.gallery.cli",
-    "framelane.ingest.cli",
-    "framelane.client.cli",
-)
+if TYPE_CHECKING:  # the settings (pydantic) load only when a command runs, not for `--help`
+    from framelane.core.settings import Settings
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
+    from framelane.core.settings import get_settings
     from framelane.db.migrate import upgrade
 
     settings = get_settings()
@@ -41,6 +29,8 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 def with_local_base_url(settings: Settings, host: str, port: int) -> Settings:
     """On loopback, signed URLs point at the port actually served unless configured."""
+    from framelane.core.settings import is_loopback_host
+
     if "public_base_url" in settings.model_fields_set or not is_loopback_host(host):
         return settings
     shown = "127.0.0.1" if host in {"", "localhost"} else host
@@ -61,6 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from framelane.api.app import create_app
     from framelane.core.logging import configure_logging
+    from framelane.core.settings import UnsafeConfiguration, check_safe_to_serve, get_settings
     from framelane.db.migrate import upgrade
 
     settings = get_settings()
@@ -74,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     configure_logging()
     upgrade(settings.resolved_database_url)
-    app = create_app(settings, start_background=True)
+    app = create_app(settings, composition.features(), start_background=True)
     freeze_startup_heap()
     # loop/http "auto" pick uvloop and httptools (dependencies); the access log is our own
     # middleware's JSON line, so uvicorn's is off.
@@ -92,7 +83,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """`framelane worker`: consume jobs with every feature's runners (run `framelane migrate`,
+    or `serve`, first: workers never migrate, so several can start at once)."""
+    from framelane.core.logging import configure_logging
+    from framelane.core.settings import get_settings
+    from framelane.jobs.consumer import run_worker
+    from framelane.kit.wiring import Wiring
+
+    settings = get_settings()
+    configure_logging()
+    wiring = Wiring.of(composition.features())
+    started = {
+        "worker": "started",
+        "workers": args.workers,
+        "queue": settings.resolved_queue_url.split("@")[-1],
+    }
+    print(json.dumps(started), flush=True)
+    run_worker(settings, wiring, args.workers)
+    return 0
+
+
 def cmd_create_workspace(args: argparse.Namespace) -> int:
+    from framelane.core.settings import get_settings
     from framelane.db.session import session_scope
     from framelane.identity.service import create_workspace
 
@@ -114,6 +127,7 @@ def cmd_create_workspace(args: argparse.Namespace) -> int:
 
 
 def cmd_set_plan(args: argparse.Namespace) -> int:
+    from framelane.core.settings import get_settings
     from framelane.db.session import session_scope
     from framelane.identity.repository import IdentityRepository
 
@@ -135,6 +149,8 @@ def cmd_set_plan(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from framelane.tokens import cli as token_commands
+
     parser = argparse.ArgumentParser(prog="framelane", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the API with embedded workers")
@@ -148,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    worker = sub.add_parser("worker", help="consume jobs from FRAMELANE_QUEUE_URL")
+    worker.add_argument("--workers", type=int, default=2, help="worker threads (default 2)")
+    worker.set_defaults(func=cmd_worker)
     admin = sub.add_parser("admin", help="operator commands").add_subparsers(
         dest="admin_command", required=True
     )
@@ -160,9 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     set_plan.add_argument("workspace")
     set_plan.add_argument("plan")
     set_plan.set_defaults(func=cmd_set_plan)
-    import_module("framelane.tokens.cli").register(admin)  # create-token, set-token-plan
-    for module in PLUGIN_COMMANDS:
-        import_module(module).register(sub)
+    token_commands.register(admin)  # create-token, set-token-plan
+    for register in composition.commands():
+        register(sub)
     return parser
 
 

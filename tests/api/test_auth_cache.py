@@ -7,14 +7,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
 from framelane.api import deps
-from framelane.api.auth_cache import TtlCache
 from framelane.core.errors import Unauthorized
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.db.base import utcnow
 from framelane.db.session import session_scope, sessionmaker_for
+from framelane.identity import key_cache
 from framelane.identity.models import ApiKey, User, Workspace
 from framelane.identity.service import create_user_token, revoke_user_token
+from framelane.kit.ttl_cache import TtlCache
 from tests.fixtures.clock import Clock
 from tests.fixtures.identity import VerifiedWorkspace
 
@@ -23,8 +24,8 @@ from tests.fixtures.identity import VerifiedWorkspace
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """Fresh caches that read this clock instead of the real one."""
     clock = Clock()
-    monkeypatch.setattr(deps, "known_keys", TtlCache(clock=clock))
-    monkeypatch.setattr(deps, "verified_workspaces", TtlCache(clock=clock))
+    monkeypatch.setattr(key_cache, "known_keys", TtlCache(clock=clock))
+    monkeypatch.setattr(key_cache, "verified_workspaces", TtlCache(clock=clock))
     return clock
 
 
@@ -75,7 +76,7 @@ class TestInvalidationInThisProcess:
         second = client.post("/v1/api-keys", json={"name": "ci"}, headers=workspace.headers).json()
         headers = {"Authorization": f"Bearer {second['key']}"}
         assert client.get("/v1/renders", headers=headers).status_code == 200
-        assert deps.known_keys.get(deps.hash_secret(second["key"]), ttl=5) is not None
+        assert key_cache.known_keys.get(deps.hash_secret(second["key"]), ttl=5) is not None
         # When it is revoked
         revoked = client.delete(f"/v1/api-keys/{second['id']}", headers=workspace.headers)
         assert revoked.status_code == 204
@@ -93,7 +94,7 @@ class TestInvalidationInThisProcess:
         denied = client.get("/v1/renders", headers=workspace.headers)
         assert denied.status_code == 401
         assert denied.json()["error"]["code"] == "unauthorized"
-        assert deps.verified_workspaces.get(workspace.id, ttl=5) is None
+        assert key_cache.verified_workspaces.get(workspace.id, ttl=5) is None
 
     def test_a_revoked_user_token_is_forgotten_once_the_revoke_commits(
         self, settings: Settings, workspace: VerifiedWorkspace, clock: Clock

@@ -7,6 +7,7 @@ import threading
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import RateLimits, Settings
 from tests.fixtures.identity import VerifiedWorkspace
@@ -33,7 +34,7 @@ class TestEnvelope:
 
     def test_oversized_body_is_413(self, settings: Settings) -> None:
         small = settings.model_copy(update={"max_body_bytes": 1000})
-        with TestClient(create_app(small)) as client:
+        with TestClient(create_app(small, composition.features())) as client:
             response = client.post(
                 "/v1/signup", content=b"x" * 5000, headers={"content-type": "application/json"}
             )
@@ -130,7 +131,7 @@ class TestRateLimits:
                 "rate_limits": RateLimits(per_key="3/minute"),
             }
         )
-        with TestClient(create_app(limited)) as client:
+        with TestClient(create_app(limited, composition.features())) as client:
             statuses = []
             for _ in range(4):
                 response = client.get("/v1/workspace", headers=workspace.headers)
@@ -227,7 +228,10 @@ class TestRateLimitsSharedThroughRedis:
                 "rate_limits": RateLimits(per_key=f"4/{60 + uuid.uuid4().int % 1000} seconds"),
             }
         )
-        with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        with (
+            TestClient(create_app(shared, composition.features())) as first,
+            TestClient(create_app(shared, composition.features())) as second,
+        ):
             statuses = [
                 c.get("/v1/workspace", headers=workspace.headers).status_code
                 for c in (first, second, first, second, first)

@@ -135,13 +135,13 @@ def test_an_import_of_a_rendered_file_becomes_a_ready_asset(served: Served) -> N
 def test_webhook_endpoints_and_their_signatures(served: Served) -> None:
     with Framelane(served.api_key, base_url=served.url) as fl:
         created = fl.webhooks.create("http://127.0.0.1:9/hook", ["render.completed"])
-        listed = [hook["id"] for hook in fl.webhooks.list()]
-        rotated = fl.webhooks.rotate_secret(created["id"])
-        disabled = fl.webhooks.update(created["id"], enabled=False)
-        fl.webhooks.delete(created["id"])
+        listed = [hook.id for hook in fl.webhooks.list()]
+        rotated = fl.webhooks.rotate_secret(created.id)
+        disabled = fl.webhooks.update(created.id, enabled=False)
+        fl.webhooks.delete(created.id)
 
-    assert created["secret"].startswith("whsec_") and created["id"] in listed
-    assert rotated["secret"] != created["secret"] and disabled["enabled"] is False
+    assert created.secret.startswith("whsec_") and created.id in listed
+    assert rotated.secret != created.secret and disabled.enabled is False
 
 
 def test_pages_workspace_keys_usage_and_capabilities(served: Served) -> None:

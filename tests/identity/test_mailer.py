@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 
@@ -60,7 +61,7 @@ def test_signup_code_is_mailed_and_verifies(
     mailing = settings.model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False}
     )
-    with TestClient(create_app(mailing)) as client:
+    with TestClient(create_app(mailing, composition.features())) as client:
         created = client.post("/v1/signup", json={"workspace_name": "Mail", "email": "m@x.test"})
         assert created.status_code == 201
         messages: list[str] = smtp_server.messages  # type: ignore[attr-defined]

@@ -6,9 +6,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
+from framelane import composition
+from framelane.api.app import create_app
+from framelane.core.settings import Settings
 from tests.ingest import media
+from tests.ingest.helpers import EVENT_RECORDER
 from tests.ingest.http_server import SourceServer, serve
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """The product's app, with the domain events it publishes recorded (`helpers.EVENTS`)."""
+    return create_app(settings, (*composition.features(), EVENT_RECORDER))
 
 
 @pytest.fixture

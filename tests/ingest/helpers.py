@@ -8,12 +8,21 @@ from urllib.parse import urlsplit
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
-from framelane.core.events import DomainEvent, subscribe
+from framelane.core.events import DomainEvent
+from framelane.kit.feature import Feature
 from tests.fixtures.identity import VerifiedWorkspace
 
 EVENTS: list[DomainEvent] = []
-subscribe(lambda _session, event: EVENTS.append(event))
+
+
+def record_event(_session: Session, event: DomainEvent) -> None:
+    EVENTS.append(event)
+
+
+# Composed next to the product's features, it records every domain event the app publishes.
+EVENT_RECORDER = Feature(name="ingest_test_events", event_subscribers=(record_event,))
 
 
 def events_of(workspace_id: str, prefix: str = "asset.") -> list[DomainEvent]:

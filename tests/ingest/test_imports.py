@@ -185,10 +185,11 @@ class TestImportApi:
         workspace: VerifiedWorkspace,
         url: str,
     ) -> None:
+        from framelane import composition
         from framelane.api.app import create_app
 
         strict = settings.model_copy(update={"allow_private_urls": False})
-        with TestClient(create_app(strict)) as client:
+        with TestClient(create_app(strict, composition.features())) as client:
             response = client.post("/v1/imports", headers=workspace.headers, json={"url": url})
         assert response.status_code == 422
         assert response.json()["error"]["code"] == "url_not_allowed"

@@ -13,6 +13,7 @@ import av
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def live(settings: Settings) -> Iterator[TestClient]:
     with TestClient(
-        create_app(settings, start_background=True), raise_server_exceptions=False
+        create_app(settings, composition.features(), start_background=True),
+        raise_server_exceptions=False,
     ) as client:
         yield client
 

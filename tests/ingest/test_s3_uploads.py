@@ -15,6 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
@@ -41,7 +42,9 @@ def s3_settings(settings: Settings, s3_storage_url: str) -> Settings:
 
 @pytest.fixture
 def s3_client(s3_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(s3_settings), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(s3_settings, composition.features()), raise_server_exceptions=False
+    ) as client:
         yield client
 
 
@@ -143,7 +146,8 @@ def test_render_from_an_s3_upload_end_to_end(
 ) -> None:
     studio = make_workspace(s3_settings, name="S3 Studio", email="s3@studio.test", plan="pro")
     with TestClient(
-        create_app(s3_settings, start_background=True), raise_server_exceptions=False
+        create_app(s3_settings, composition.features(), start_background=True),
+        raise_server_exceptions=False,
     ) as live:
         upload = request_upload(live, studio, "video/webm", filename="clip.webm")
         job = live.post(

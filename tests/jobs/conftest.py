@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from framelane.core.events import DomainEvent, subscribe
+from framelane.core.events import DomainEvent
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.db.session import session_scope
 from framelane.jobs.models import Job
 from framelane.jobs.repository import JobRepository
-from framelane.jobs.runner import RunContext, RunResult, register_runner
+from framelane.kit.feature import Feature
+from framelane.kit.running import RunContext, RunResult
+from framelane.kit.wiring import Wiring
 
 EVENTS: list[DomainEvent] = []
+GATE_OPEN = threading.Event()
 
 
-@subscribe
 def record_event(_session: Session, event: DomainEvent) -> None:
     EVENTS.append(event)
 
@@ -54,7 +57,38 @@ def echo_runner(ctx: RunContext) -> RunResult:
     )
 
 
-register_runner("jobs_test.echo", echo_runner)
+def gate(_session: object, job: object) -> bool:
+    """Holds back jobs whose request says `gated` until `GATE_OPEN` is set."""
+    return getattr(job, "request", {}).get("gated") is not True or GATE_OPEN.is_set()
+
+
+class NothingToCopy:
+    """A source copier for the `ingesting` step of these tests' jobs: they have no sources."""
+
+    copied: list[str] = []
+
+    def copy(
+        self, _settings: Settings, workspace_id: str, _request: Any, _stop: Callable[[], bool]
+    ) -> str:
+        self.copied.append(workspace_id)
+        return workspace_id
+
+    def attach(self, _session: Session, _settings: Settings, _job: Job, _copied: Any) -> None:
+        return None
+
+    def discard(self, _settings: Settings, _copied: Any) -> None:
+        return None
+
+
+# The feature these tests run jobs with: one runner, one gate, one subscriber, one copier.
+ECHO = Feature(
+    name="jobs_test",
+    runners={"jobs_test.echo": echo_runner},
+    readiness_gates=(gate,),
+    event_subscribers=(record_event,),
+    source_copier=NothingToCopy(),
+)
+WIRING = Wiring.of([ECHO])
 
 
 def add_job(
@@ -94,6 +128,13 @@ def load(settings: Settings, job_id: str) -> Job:
         assert job is not None
         session.expunge(job)
         return job
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The shared settings; sessions on its database publish to `record_event`."""
+    WIRING.bind_events(settings.resolved_database_url)
+    return settings
 
 
 @pytest.fixture

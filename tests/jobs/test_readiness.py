@@ -7,6 +7,7 @@ import time
 
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 
@@ -19,7 +20,7 @@ def closed_port() -> int:
 
 def test_an_unreachable_queue_is_not_ready(settings: Settings) -> None:
     down = settings.model_copy(update={"queue_url": f"redis://127.0.0.1:{closed_port()}/0"})
-    with TestClient(create_app(down)) as client:
+    with TestClient(create_app(down, composition.features())) as client:
         started = time.monotonic()
         answer = client.get("/readyz")
     assert answer.status_code == 503
@@ -28,6 +29,6 @@ def test_an_unreachable_queue_is_not_ready(settings: Settings) -> None:
 
 
 def test_the_default_queue_is_ready(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings, composition.features())) as client:
         answer = client.get("/readyz")
     assert answer.status_code == 200 and answer.json()["checks"]["queue"] == "ok"

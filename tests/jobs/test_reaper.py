@@ -15,7 +15,7 @@ from framelane.jobs.retention import purge_expired_artifacts
 from framelane.jobs.runner import _claim, execute_job
 from framelane.storage.factory import storage_for
 from tests.fixtures.identity import VerifiedWorkspace
-from tests.jobs.conftest import add_job, events_of, load
+from tests.jobs.conftest import WIRING, add_job, events_of, load
 
 
 def expire_lease(settings: Settings, job_id: str) -> None:
@@ -30,7 +30,7 @@ def test_a_lost_job_is_requeued_then_fails_worker_lost(
 ) -> None:
     # Given a job whose worker died after claiming it (its lease expires)
     job_id = add_job(fast_settings, workspace.id)
-    assert _claim(fast_settings, job_id) is not None
+    assert _claim(fast_settings, WIRING, job_id) is not None
     assert reap(fast_settings)["requeued"] == 0  # the lease is still valid
     expire_lease(fast_settings, job_id)
     # When the reaper runs, the job goes back to the queue for a second attempt
@@ -39,7 +39,7 @@ def test_a_lost_job_is_requeued_then_fails_worker_lost(
     assert job.status == "queued" and job.attempts == 1 and job.lease_expires_at is None
     assert job_id in [t.args[0] for t in queue_for(fast_settings).huey.pending()]
     # And when the second worker dies too, the job fails with worker_lost
-    assert _claim(fast_settings, job_id) is not None
+    assert _claim(fast_settings, WIRING, job_id) is not None
     expire_lease(fast_settings, job_id)
     assert reap(fast_settings)["failed"] == 1
     job = load(fast_settings, job_id)
@@ -52,10 +52,10 @@ def test_a_requeued_job_completes_once(
     fast_settings: Settings, workspace: VerifiedWorkspace
 ) -> None:
     job_id = add_job(fast_settings, workspace.id)
-    assert _claim(fast_settings, job_id) is not None
+    assert _claim(fast_settings, WIRING, job_id) is not None
     expire_lease(fast_settings, job_id)
     reap(fast_settings)
-    execute_job(fast_settings, job_id)
+    execute_job(fast_settings, WIRING, job_id)
     job = load(fast_settings, job_id)
     assert job.status == "completed" and job.attempts == 2
     assert events_of(job_id).count("task.completed") == 1
@@ -78,7 +78,7 @@ def test_retention_removes_old_artifacts(settings: Settings, workspace: Verified
     old, recent = add_job(settings, workspace.id), add_job(settings, workspace.id)
     crashed = add_job(settings, workspace.id, {"fail": "crash"})
     for job_id in (old, recent, crashed):
-        execute_job(settings, job_id)
+        execute_job(settings, WIRING, job_id)
     storage = storage_for(settings)
     leftover = f"{workspace.id}/jobs/{crashed}/partial.bin"  # what a killed attempt left
     storage.put_stream(leftover, [b"x"], "application/octet-stream", 10)
@@ -114,5 +114,5 @@ def test_an_ingest_whose_worker_died_is_handed_to_another(
     assert job.status == "ingesting" and job.lease_expires_at is None
     assert job_id in [t.args[0] for t in queue_for(settings).huey.pending()]
     # And the next delivery copies (nothing to copy here) and renders it
-    execute_job(settings, job_id)
+    execute_job(settings, WIRING, job_id)
     assert load(settings, job_id).status == "completed"

@@ -11,19 +11,18 @@ from framelane.db.session import session_scope
 from framelane.jobs import states
 from framelane.jobs.queue import queue_for
 from framelane.jobs.runner import RunResult, _claim, _complete, execute_job
-from framelane.jobs.service import register_readiness_gate
 from framelane.jobs.watch import ProgressReporter
 from framelane.storage.factory import storage_for
 from framelane.usage.repository import UsageRepository, calendar_month
 from tests.fixtures.identity import VerifiedWorkspace
-from tests.jobs.conftest import EVENTS, add_job, events_of, load
+from tests.jobs.conftest import EVENTS, GATE_OPEN, WIRING, add_job, events_of, load
 
 
 def test_a_job_runs_to_completion_with_events_and_usage(
     settings: Settings, workspace: VerifiedWorkspace
 ) -> None:
     job_id = add_job(settings, workspace.id, {"text": "rendered bytes"})
-    execute_job(settings, job_id)
+    execute_job(settings, WIRING, job_id)
     job = load(settings, job_id)
     assert job.status == "completed" and job.attempts == 1 and job.progress_percent == 100
     assert job.output is not None and job.output["size_bytes"] == len("rendered bytes")
@@ -47,8 +46,8 @@ def test_engine_errors_keep_their_code_and_crashes_are_internal(
 ) -> None:
     engine = add_job(settings, workspace.id, {"fail": "engine"})
     crash = add_job(settings, workspace.id, {"fail": "crash"})
-    execute_job(settings, engine)
-    execute_job(settings, crash)
+    execute_job(settings, WIRING, engine)
+    execute_job(settings, WIRING, crash)
     assert load(settings, engine).error == {
         "code": "source_not_found",
         "message": "Source URL returned 404.",
@@ -62,8 +61,8 @@ def test_a_duplicate_delivery_never_runs_a_job_twice(
     settings: Settings, workspace: VerifiedWorkspace
 ) -> None:
     job_id = add_job(settings, workspace.id)
-    execute_job(settings, job_id)
-    execute_job(settings, job_id)
+    execute_job(settings, WIRING, job_id)
+    execute_job(settings, WIRING, job_id)
     assert load(settings, job_id).attempts == 1
     assert events_of(job_id).count("task.completed") == 1
 
@@ -74,7 +73,7 @@ def test_the_state_machine_refuses_moves_it_does_not_allow(
     job_id = add_job(settings, workspace.id)
     with session_scope(settings.resolved_database_url) as session:
         assert states.move(session, settings, job_id, "completed") is None
-    claimed = _claim(settings, job_id)
+    claimed = _claim(settings, WIRING, job_id)
     assert claimed is not None and claimed.attempts == 1
     with session_scope(settings.resolved_database_url) as session:
         assert states.move(session, settings, job_id, "completed", attempt=2) is None
@@ -86,7 +85,7 @@ def test_the_state_machine_refuses_moves_it_does_not_allow(
 
 def test_a_stale_attempt_cannot_complete(settings: Settings, workspace: VerifiedWorkspace) -> None:
     job_id = add_job(settings, workspace.id)
-    job = _claim(settings, job_id)
+    job = _claim(settings, WIRING, job_id)
     assert job is not None
     with session_scope(settings.resolved_database_url) as session:
         states.move(session, settings, job_id, "queued", attempt=1)
@@ -101,7 +100,7 @@ def test_progress_is_monotonic_and_evented_at_most_every_two_seconds(
     settings: Settings, workspace: VerifiedWorkspace
 ) -> None:
     job_id = add_job(settings, workspace.id)
-    assert _claim(settings, job_id) is not None
+    assert _claim(settings, WIRING, job_id) is not None
     status_changed_at = load(settings, job_id).updated_at
     report = ProgressReporter(settings, job_id, 1)
     report("compositing", 40)
@@ -124,7 +123,7 @@ def test_a_running_job_stops_when_cancelled(
     settings: Settings, workspace: VerifiedWorkspace
 ) -> None:
     job_id = add_job(settings, workspace.id, {"sleep": 30})
-    worker = threading.Thread(target=execute_job, args=(settings, job_id))
+    worker = threading.Thread(target=execute_job, args=(settings, WIRING, job_id))
     worker.start()
     deadline = time.monotonic() + 10
     while load(settings, job_id).status != "processing" and time.monotonic() < deadline:
@@ -149,18 +148,10 @@ def test_a_job_running_too_long_fails_with_timeout(
     quick = settings.model_copy(update={"job_timeout_seconds": 1})
     job_id = add_job(settings, workspace.id, {"sleep": 30})
     started = time.monotonic()
-    execute_job(quick, job_id)
+    execute_job(quick, WIRING, job_id)
     assert time.monotonic() - started < 3
     job = load(settings, job_id)
     assert job.status == "failed" and job.error["code"] == "timeout"  # type: ignore[index]
-
-
-_gate_open = threading.Event()
-
-
-@register_readiness_gate
-def gate(_session: object, job: object) -> bool:
-    return getattr(job, "request", {}).get("gated") is not True or _gate_open.is_set()
 
 
 def test_a_job_waits_for_its_readiness_gates(
@@ -169,13 +160,13 @@ def test_a_job_waits_for_its_readiness_gates(
     job_id = add_job(settings, workspace.id, {"gated": True})
     queue = queue_for(settings)
     waiting = queue.huey.pending()
-    execute_job(settings, job_id)
+    execute_job(settings, WIRING, job_id)
     assert load(settings, job_id).status == "queued"
     retries = [t for t in queue.huey.pending()[len(waiting) :] if t.args == (job_id,)]
     assert len(retries) == 1 and retries[0].eta is not None
-    _gate_open.set()
+    GATE_OPEN.set()
     try:
-        execute_job(settings, job_id)
+        execute_job(settings, WIRING, job_id)
     finally:
-        _gate_open.clear()
+        GATE_OPEN.clear()
     assert load(settings, job_id).status == "completed"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
@@ -16,7 +17,7 @@ from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 
 @pytest.fixture
 def live(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings, start_background=True)
+    app = create_app(settings, composition.features(), start_background=True)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

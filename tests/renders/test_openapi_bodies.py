@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.render.spec.models import RenderSpec
@@ -12,7 +13,7 @@ from framelane.renders.schemas import PreviewOptions
 
 
 def document(settings: Settings) -> dict[str, Any]:
-    return create_app(settings).openapi()
+    return create_app(settings, composition.features()).openapi()
 
 
 def body_schema(doc: dict[str, Any], path: str) -> dict[str, Any]:

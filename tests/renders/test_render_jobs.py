@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
-from framelane.renders.service import register_preprocessor
+from framelane.kit.feature import Feature
+from framelane.kit.wiring import Wiring
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.renders.conftest import long_render, tiny, wait_for
 
@@ -278,18 +280,32 @@ def widen(_session: object, _ctx: object, body: dict[str, Any]) -> dict[str, Any
     return {k: (64 if v == "{test.width}" else v) for k, v in body.items()}
 
 
-register_preprocessor(widen)
+WIDEN = Feature(name="widen_test", render_preprocessors=(widen,))
 
 
-def test_preprocessors_run_before_validation(client: TestClient, pro: VerifiedWorkspace) -> None:
-    answer = client.post("/v1/renders", json=tiny(width="{test.width}"), headers=pro.headers)
+def test_preprocessors_run_before_validation(settings: Settings, pro: VerifiedWorkspace) -> None:
+    app = create_app(settings, (*composition.features(), WIDEN))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer, dry, refused = submit_widened(client, pro)
     assert answer.status_code == 202, answer.text
+    assert dry.json()["width"] == 64
+    assert refused.status_code == 422
+
+
+def test_preprocessors_are_only_those_of_the_composed_features(
+    client: TestClient, pro: VerifiedWorkspace
+) -> None:
+    answer, dry, _ = submit_widened(client, pro)
+    assert answer.status_code == 422 and dry.status_code == 422
+
+
+def submit_widened(client: TestClient, pro: VerifiedWorkspace) -> tuple[Any, Any, Any]:
+    answer = client.post("/v1/renders", json=tiny(width="{test.width}"), headers=pro.headers)
     dry = client.post(
         "/v1/preview", json={**tiny(width="{test.width}"), "dry_run": True}, headers=pro.headers
     )
-    assert dry.json()["width"] == 64
     refused = client.post("/v1/renders", json=tiny(width="{other}"), headers=pro.headers)
-    assert refused.status_code == 422
+    return answer, dry, refused
 
 
 @pytest.mark.slow
@@ -297,17 +313,17 @@ def test_shutdown_hands_running_renders_back_to_the_queue(
     settings: Settings, pro: VerifiedWorkspace
 ) -> None:
     # Given a render in progress inside `serve`
-    with TestClient(create_app(settings, start_background=True)) as first:
+    with TestClient(create_app(settings, composition.features(), start_background=True)) as first:
         job = first.post("/v1/renders", json=long_render(), headers=pro.headers).json()
         wait_for(first, pro, job["id"], lambda j: j["status"] == "processing")
         stopping = time.monotonic()
     # When the server stops, it does not wait for the render: the job goes back to the queue
     assert time.monotonic() - stopping < 3.0
-    with TestClient(create_app(settings)) as reader:
+    with TestClient(create_app(settings, composition.features())) as reader:
         parked = reader.get(f"/v1/renders/{job['id']}", headers=pro.headers).json()
     assert (parked["status"], parked["attempts"]) == ("queued", 0)
     # And the next server start picks it up again (without spending an attempt)
-    with TestClient(create_app(settings, start_background=True)) as second:
+    with TestClient(create_app(settings, composition.features(), start_background=True)) as second:
         resumed = wait_for(second, pro, job["id"], lambda j: j["status"] == "processing")
         assert resumed["attempts"] == 1
         second.delete(f"/v1/renders/{job['id']}", headers=pro.headers)
@@ -327,8 +343,6 @@ def test_a_webhook_url_the_dispatcher_may_not_call_is_refused_at_submission(
 
 
 def test_worker_processes_also_run_the_webhook_dispatcher() -> None:
-    from framelane.jobs import consumer, wiring
     from framelane.webhooks.dispatcher import start_background
 
-    wiring.install()
-    assert start_background in consumer._worker_services
+    assert start_background in Wiring.of(composition.features()).worker_services

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
@@ -26,7 +27,9 @@ def s3_settings(settings: Settings, s3_storage_url: str) -> Settings:  # noqa: F
 
 @pytest.fixture
 def s3_live(s3_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(s3_settings, start_background=True)) as client:
+    with TestClient(
+        create_app(s3_settings, composition.features(), start_background=True)
+    ) as client:
         yield client
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.storage.base import ObjectMissing, Storage
@@ -150,7 +151,7 @@ class TestS3Only:
         self, settings: Settings, seaweedfs: SeaweedServer
     ) -> None:
         missing = settings.model_copy(update={"storage_url": seaweedfs.storage_url("nope")})
-        with TestClient(create_app(missing)) as client:
+        with TestClient(create_app(missing, composition.features())) as client:
             response = client.get("/readyz")
         assert response.status_code == 503
         assert response.json()["checks"]["storage"].startswith("error")

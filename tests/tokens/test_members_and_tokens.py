@@ -3,6 +3,7 @@ workspace delete, and the per-token rate limit."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.cli import main
 from framelane.core.settings import RateLimits, Settings
@@ -22,7 +24,6 @@ from framelane.storage.keys import artifact_key
 from framelane.tokens.models import Mode, Token, Tokenset
 from framelane.usage.models import UsageRecord
 from framelane.usage.repository import UsageRepository
-from framelane.workspaces import service as workspaces_service
 from tests.fixtures.identity import VerifiedWorkspace
 from tests.identity.test_console_login import login
 from tests.tokens.conftest import Api, TokenUser, make_token_user
@@ -288,7 +289,9 @@ class TestCascadeDelete:
         def broken_hook(*_args: object) -> None:
             raise RuntimeError("storage is down")
 
-        monkeypatch.setattr(workspaces_service, "_deletion_hooks", [broken_hook])
+        wiring = client.app.state.wiring  # type: ignore[attr-defined]
+        broken = dataclasses.replace(wiring, deletion_hooks=(broken_hook,))
+        monkeypatch.setattr(client.app.state, "wiring", broken)  # type: ignore[attr-defined]
         assert api.call("DELETE", f"/workspaces/{workspace_id}", 500) == {
             "error": "Failed to delete workspace"
         }
@@ -321,7 +324,7 @@ class TestRateLimit:
                 "rate_limits": RateLimits(tokens_per_token="5/minute"),
             }
         )
-        with TestClient(create_app(limited)) as client:
+        with TestClient(create_app(limited, composition.features())) as client:
             statuses = []
             for _ in range(6):
                 response = client.get("/api/v1/workspaces", headers=owner.headers)
@@ -339,7 +342,7 @@ class TestRateLimit:
         defaults = settings.model_copy(
             update={"rate_limits_enabled": True, "rate_limits": RateLimits()}
         )
-        with TestClient(create_app(defaults)) as client:
+        with TestClient(create_app(defaults, composition.features())) as client:
             remaining = [
                 client.get("/api/v1/workspaces", headers=owner.headers) for _ in range(101)
             ]

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from framelane.api.app import create_app
+from framelane.composition import features as product_features
 from framelane.core.settings import Settings
 from framelane.tokens.aliases import Entry
 from framelane.tokens.errors import TokenNotFound, TokenNotRenderable
@@ -260,7 +261,8 @@ class TestPreview:
 @pytest.fixture
 def live(settings: Settings) -> Iterator[TestClient]:
     with TestClient(
-        create_app(settings, start_background=True), raise_server_exceptions=False
+        create_app(settings, product_features(), start_background=True),
+        raise_server_exceptions=False,
     ) as client:
         yield client
 

@@ -7,6 +7,7 @@ import time
 
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.db.session import session_scope, sessionmaker_for
@@ -71,7 +72,7 @@ class TestCreate:
         self, settings: Settings, workspace: VerifiedWorkspace
     ) -> None:
         strict = settings.model_copy(update={"allow_private_urls": False})
-        with TestClient(create_app(strict)) as client:
+        with TestClient(create_app(strict, composition.features())) as client:
             for url in (
                 "http://127.0.0.1:8000/hook",
                 "http://169.254.169.254/",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.webhooks import verify
@@ -37,7 +38,7 @@ TINY = {
 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, start_background=True)) as client:
+    with TestClient(create_app(settings, composition.features(), start_background=True)) as client:
         yield client
 
 
@@ -112,7 +113,7 @@ def test_events_of_a_render_run_by_a_framelane_worker_process_are_delivered(
         "FRAMELANE_ALLOW_PRIVATE_URLS": "true",
         "FRAMELANE_ENV": "testing",
     }
-    with live_server() as receiver, TestClient(create_app(settings)) as api:
+    with live_server() as receiver, TestClient(create_app(settings, composition.features())) as api:
         create_webhook(api, pro, receiver.url("/hook"), ["render.*"])
         worker = subprocess.Popen(
             [sys.executable, "-m", "framelane.cli", "worker", "--workers", "1"],

@@ -1,11 +1,17 @@
-"""What the agents feature plugs into the service: the schema and llms.txt routes, the
-remote CLI commands (and `framelane mcp`). `/mcp` itself is an ASGI mount with a lifespan,
-added by `framelane.agents.http.mount_mcp(app)`."""
+"""What the agents feature plugs in: the MCP server at `/mcp` (a router with its own
+lifespan), `GET /v1/schema/render.json`, `/llms.txt`, `/llms-full.txt`, and the remote command
+line (`framelane submit|validate|task|jobs|mcp`)."""
 
 from __future__ import annotations
 
-from framelane.agents.endpoints import router
-from framelane.client.cli import register
-from framelane.kit.feature import Feature
+from framelane.client import cli
+from framelane.kit.feature import CommandRegistrar, Feature
 
-FEATURE = Feature(name="agents", routers=(router,), commands=(register,))
+COMMANDS: tuple[CommandRegistrar, ...] = (cli.register,)
+
+
+def feature() -> Feature:
+    from framelane.agents.endpoints import router
+    from framelane.agents.http import mcp_router
+
+    return Feature(name="agents", routers=(router, mcp_router()), commands=COMMANDS)

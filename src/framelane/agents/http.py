@@ -7,12 +7,12 @@ Stateless mode: any API process can answer any request (no session affinity need
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.streamable_http_manager import (
     StreamableHTTPASGIApp,
@@ -59,9 +59,9 @@ class KeyGate:
     """Refuses `/mcp` requests without a key the API accepts (the API's own 401/403 answer,
     with `WWW-Authenticate: Bearer`), before any MCP processing."""
 
-    def __init__(self, inner: ASGIApp, api: ASGIApp) -> None:
+    def __init__(self, inner: ASGIApp, api: Callable[[], ASGIApp | None]) -> None:
         self.inner = inner
-        self.api = api
+        self.api = api  # the running app, known once its lifespan started
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -69,7 +69,11 @@ class KeyGate:
         if key is None:
             await refuse(send, 401, MISSING_KEY)
             return
-        async with in_process_client(self.api, key) as fl:
+        app = self.api()
+        if app is None:
+            await refuse(send, 503, STARTING)
+            return
+        async with in_process_client(app, key) as fl:
             answer = await fl.http.get(CHECK_PATH, headers={"Authorization": f"Bearer {key}"})
         if answer.status_code != 200:
             await refuse(send, answer.status_code, answer.content)
@@ -102,23 +106,25 @@ class McpEndpoint:
         await StreamableHTTPASGIApp(self.manager)(scope, receive, send)
 
 
-def mount_mcp(app: FastAPI) -> None:
-    """Serve MCP at `/mcp` and run its session manager with the app's lifespan."""
+def mcp_router() -> APIRouter:
+    """`/mcp` as a router with its own lifespan (FastAPI merges it into the app's): a session
+    manager runs while the app does, and the tools call that same app in-process."""
+    running: dict[str, ASGIApp] = {}
 
     def connect(ctx: Context | None) -> AsyncFramelane:
-        return in_process_client(app, caller_key(ctx.headers if ctx is not None else None))
+        return in_process_client(running["app"], caller_key(ctx.headers if ctx else None))
 
     endpoint = McpEndpoint(build_server(connect))
-    gated = KeyGate(endpoint, app)
-    app.router.routes.append(Route(MCP_PATH, endpoint=gated, methods=["GET", "POST", "DELETE"]))
-    app.router.lifespan_context = with_session_manager(app.router.lifespan_context, endpoint)
 
-
-def with_session_manager(lifespan: Any, endpoint: McpEndpoint) -> Any:
     @asynccontextmanager
-    async def lifespan_with_mcp(app: Any) -> AsyncIterator[Any]:
-        async with endpoint.fresh_manager().run(), lifespan(app) as state:
-            yield state
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        running["app"] = app
+        async with endpoint.fresh_manager().run():
+            yield
         endpoint.manager = None
+        running.pop("app", None)
 
-    return lifespan_with_mcp
+    router = APIRouter(lifespan=lifespan)
+    gate = KeyGate(endpoint, lambda: running.get("app"))
+    router.routes.append(Route(MCP_PATH, endpoint=gate, methods=["GET", "POST", "DELETE"]))
+    return router

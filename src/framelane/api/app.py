@@ -1,25 +1,30 @@
-"""The application factory: routers, error handlers and middleware in a fixed order."""
+"""The application factory: the features' routers, error handlers and middleware in a fixed
+order, and one lifespan that runs the features' services.
+
+It imports no feature: `create_app(settings, features)` gets them from the composition root
+(`framelane.composition`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+import anyio
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from sqlalchemy.orm import Session
 
-from framelane.agents.http import mount_mcp
 from framelane.api.cors import SignedUrlCorsMiddleware
-from framelane.api.deps import forget_workspace
 from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
 from framelane.api.middleware import RequestContextMiddleware
 from framelane.api.openapi import add_components
 from framelane.api.ratelimit import RateLimiter, RateLimitMiddleware
-from framelane.core.settings import Settings, get_settings
+from framelane.core.settings import Settings
 from framelane.db.session import sessionmaker_for
-from framelane.workspaces.service import register_deletion_hook
+from framelane.jobs.consumer import embedded_workers
+from framelane.kit.feature import Feature, Service
+from framelane.kit.wiring import Wiring
 
 DESCRIPTION = """Framelane: one JSON composition in, a frame-exact video out.
 
@@ -27,44 +32,6 @@ Every error answers `{"error": {"code", "message", "details"}}` with a stable `c
 Authenticate with `Authorization: Bearer fl_live_…`. Job-creating `POST`s accept
 `Idempotency-Key`. Lists are cursor-paginated: `{data, next_cursor, has_more}`.
 """
-
-Startup = Callable[[FastAPI], None]
-_startup_hooks: list[Startup] = []
-
-
-def register_startup(hook: Startup) -> Startup:
-    """Features that start background work with the app (embedded workers) register here."""
-    _startup_hooks.append(hook)
-    return hook
-
-
-def feature_routers() -> list[APIRouter]:
-    from framelane.agents import endpoints as agents
-    from framelane.api import system
-    from framelane.capabilities import endpoints as capabilities
-    from framelane.identity import endpoints as identity
-    from framelane.ingest import endpoints as ingest
-    from framelane.renders import endpoints as renders
-    from framelane.storage import endpoints as files
-    from framelane.tasks import endpoints as tasks
-    from framelane.tokens import routes as tokens
-    from framelane.webhooks import endpoints as webhooks
-    from framelane.workspaces import endpoints as workspaces
-
-    return [
-        system.router,
-        identity.router,
-        workspaces.router,
-        files.router,
-        renders.router,
-        webhooks.router,
-        tokens.router,
-        ingest.router,
-        tasks.router,
-        capabilities.router,
-        agents.router,
-    ]
-
 
 TOKEN_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -116,20 +83,51 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def forget_deleted_workspace(session: Session, _settings: Settings, workspace_id: str) -> None:
-    """Workspace-delete hook: its keys stop authenticating cached reads too."""
-    forget_workspace(session, workspace_id)
+def background_services(settings: Settings, wiring: Wiring) -> tuple[Service, ...]:
+    """What `framelane serve` runs beside the API: the features' API services, their worker
+    services and the embedded job consumers (with every feature's runners)."""
+    return (*wiring.api_services, *wiring.worker_services, embedded_workers(wiring))
 
 
-def create_app(settings: Settings | None = None, *, start_background: bool = False) -> FastAPI:
-    settings = settings or get_settings()
-    app = FastAPI(title="Framelane API", version="0.1.0", description=DESCRIPTION)
+def lifespan_with(
+    services: Sequence[Service],
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """One lifespan for every service: started in order, stopped in reverse, in one exit stack
+    (a service that fails to start stops those already started)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings: Settings = app.state.settings
+        async with AsyncExitStack() as stack:
+            for service in services:
+                stop = await anyio.to_thread.run_sync(service, settings)
+                stack.push_async_callback(anyio.to_thread.run_sync, stop)
+            yield
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings, features: Sequence[Feature], *, start_background: bool = False
+) -> FastAPI:
+    """The API of `features` (`framelane.composition.features()` in production).
+    `start_background`: run the features' services and embedded workers with the app
+    (`framelane serve`); tests that only send requests leave it off."""
+    wiring = Wiring.of(features)
+    services = background_services(settings, wiring) if start_background else ()
+    app = FastAPI(
+        title="Framelane API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan_with(services),
+    )
     app.state.settings = settings
+    app.state.wiring = wiring
+    wiring.bind_events(settings.resolved_database_url)
     install_error_handlers(app)
-    register_deletion_hook(forget_deleted_workspace)
-    for router in feature_routers():
-        app.include_router(router)
-    mount_mcp(app)
+    for feature in wiring.features:
+        for router in feature.routers:
+            app.include_router(router)
     app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]
     sessions = sessionmaker_for(settings.resolved_database_url)
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
@@ -140,7 +138,4 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Fal
     )
     app.add_middleware(SignedUrlCorsMiddleware)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
-    if start_background:
-        for hook in _startup_hooks:
-            hook(app)
     return app

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Annotated
 
 import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from framelane.api.auth_cache import TtlCache
 from framelane.core.errors import Forbidden, NotFound, Unauthorized
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.db.base import utcnow
 from framelane.db.session import sessionmaker_for
+from framelane.identity import key_cache
 from framelane.identity.keys import USER_TOKEN_PREFIX, WORKSPACE_KEY_PREFIX, hash_secret
 from framelane.identity.models import Membership, User, Workspace
 from framelane.identity.repository import IdentityRepository
+from framelane.kit.context import Principal, WorkspaceContext
+from framelane.kit.wiring import Wiring
 
 SESSION_COOKIE = "fl_session"
 CSRF_COOKIE = "fl_csrf"
@@ -56,20 +57,15 @@ async def get_settings(request: Request) -> Settings:
     return settings_of(request)
 
 
+async def get_wiring(request: Request) -> Wiring:
+    """The features of this app, merged (`framelane.kit.wiring`)."""
+    wiring: Wiring = request.app.state.wiring
+    return wiring
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+WiringDep = Annotated[Wiring, Depends(get_wiring)]
 SessionDep = Annotated[Session, Depends(get_session)]
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: a workspace key, a user token or a console session."""
-
-    kind: Literal["workspace_key", "user_token", "session"]
-    user_id: str | None
-    workspace_id: str | None
-    key_id: str | None
-    scopes: tuple[str, ...] = ()
-    csrf_token: str | None = None
 
 
 def bearer_token(request: Request) -> str | None:
@@ -82,21 +78,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-@dataclass(frozen=True, slots=True)
-class KnownKey:
-    """A key found live: who it is, and when its `last_used_at` was last written."""
-
-    principal: Principal
-    key_hash: str
-    touched_at: datetime
-
-
-# Keys and workspaces a read may trust for `Settings.api_key_cache_seconds` without a query.
-known_keys: TtlCache[KnownKey] = TtlCache()
-verified_workspaces: TtlCache[bool] = TtlCache()
-
-
-def known_key(session: Session, token: str) -> KnownKey:
+def known_key(session: Session, token: str) -> key_cache.KnownKey:
     """Look the key up (401 unless live); `last_used_at` is written at most once a minute."""
     if not token.startswith((WORKSPACE_KEY_PREFIX, USER_TOKEN_PREFIX)):
         raise Unauthorized("Invalid API key.")
@@ -112,7 +94,7 @@ def known_key(session: Session, token: str) -> KnownKey:
         principal = Principal("workspace_key", None, key.workspace_id, key.id)
     else:
         principal = Principal("user_token", key.user_id, None, key.id, tuple(key.scopes))
-    return KnownKey(principal, key.key_hash, touched_at)
+    return key_cache.KnownKey(principal, key.key_hash, touched_at)
 
 
 def principal_from_token(session: Session, token: str) -> Principal:
@@ -123,7 +105,7 @@ def trusted_principal(settings: Settings, token: str) -> Principal | None:
     """A key seen live within `api_key_cache_seconds` (and whose `last_used_at` is not due to
     be written): reads trust it without a query."""
     ttl = settings.api_key_cache_seconds
-    known = known_keys.get(hash_secret(token), ttl) if ttl > 0 else None
+    known = key_cache.known_keys.get(hash_secret(token), ttl) if ttl > 0 else None
     if known is None or utcnow() - known.touched_at > TOUCH_INTERVAL:
         return None
     return known.principal
@@ -131,36 +113,15 @@ def trusted_principal(settings: Settings, token: str) -> Principal | None:
 
 def remembered_principal(session: Session, settings: Settings, token: str) -> Principal:
     """Look the key up, and remember it for the reads of the next seconds."""
-    generation = known_keys.generation
+    generation = key_cache.known_keys.generation
     known = known_key(session, token)
     if settings.api_key_cache_seconds > 0:
-        known_keys.put(known.key_hash, known, generation)
+        key_cache.known_keys.put(known.key_hash, known, generation)
     return known.principal
 
 
 def cached_principal(session: Session, settings: Settings, token: str) -> Principal:
     return trusted_principal(settings, token) or remembered_principal(session, settings, token)
-
-
-def forget_key(session: Session, key_hash: str) -> None:
-    """A revoked key: dropped from the cache now, and again once the revoke commits."""
-
-    def drop() -> None:
-        known_keys.forget(lambda cached_hash, _known: cached_hash == key_hash)
-
-    drop()
-    unit_of_work.after_commit(session, drop)
-
-
-def forget_workspace(session: Session, workspace_id: str) -> None:
-    """A deleted workspace: its keys and verification dropped now and after the commit."""
-
-    def drop() -> None:
-        known_keys.forget(lambda _hash, known: known.principal.workspace_id == workspace_id)
-        verified_workspaces.forget(lambda cached_id, _verified: cached_id == workspace_id)
-
-    drop()
-    unit_of_work.after_commit(session, drop)
 
 
 def principal_from_cookie(session: Session, request: Request) -> Principal | None:
@@ -200,34 +161,14 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-class WorkspaceContext:
-    """The calling workspace. Its row is loaded on first use of `workspace`: a read whose
-    workspace was verified moments ago needs only the id."""
+def workspace_loader(session: Session, workspace_id: str) -> Callable[[], Workspace]:
+    def load() -> Workspace:
+        workspace = IdentityRepository.from_session(session).workspace(workspace_id)
+        if workspace is None:
+            raise Unauthorized("Invalid API key.")
+        return workspace
 
-    __slots__ = ("_session", "_workspace", "id", "principal", "role")
-
-    def __init__(
-        self,
-        workspace_id: str,
-        principal: Principal,
-        role: str,
-        session: Session,
-        workspace: Workspace | None = None,
-    ) -> None:
-        self.id = workspace_id
-        self.principal = principal
-        self.role = role
-        self._session = session
-        self._workspace = workspace
-
-    @property
-    def workspace(self) -> Workspace:
-        if self._workspace is None:
-            workspace = IdentityRepository.from_session(self._session).workspace(self.id)
-            if workspace is None:
-                raise Unauthorized("Invalid API key.")
-            self._workspace = workspace
-        return self._workspace
+    return load
 
 
 def session_workspace(session: Session, request: Request, user_id: str) -> Membership:
@@ -257,14 +198,16 @@ async def get_workspace_context(
     else:
         assert principal.workspace_id is not None
         workspace_id, role = principal.workspace_id, "owner"
-    context = WorkspaceContext(workspace_id, principal, role, session)
+    context = WorkspaceContext(
+        workspace_id, principal, role, workspace_loader(session, workspace_id)
+    )
     ttl = settings_of(request).api_key_cache_seconds
     trusted = request.method in SAFE_METHODS and ttl > 0
-    if not (trusted and verified_workspaces.get(workspace_id, ttl)):
-        generation = verified_workspaces.generation
+    if not (trusted and key_cache.verified_workspaces.get(workspace_id, ttl)):
+        generation = key_cache.verified_workspaces.generation
         check_verified(context.workspace)
         if trusted:
-            verified_workspaces.put(workspace_id, True, generation)
+            key_cache.verified_workspaces.put(workspace_id, True, generation)
     request.state.workspace_id = workspace_id
     return context
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib.metadata import version as package_version
 from typing import Any
 
@@ -12,24 +11,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from framelane.db.session import engine_for
+from framelane.kit.wiring import Wiring
 
 router = APIRouter(tags=["system"])
-
-ReadinessCheck = Callable[[Request], None]
-_readiness_checks: dict[str, ReadinessCheck] = {}
-
-
-def register_readiness_check(name: str, check: ReadinessCheck) -> None:
-    """Storage and the queue add their own checks; each raises when not reachable."""
-    _readiness_checks[name] = check
 
 
 def check_database(request: Request) -> None:
     with engine_for(request.app.state.settings.resolved_database_url).connect() as connection:
         connection.execute(text("SELECT 1"))
-
-
-register_readiness_check("database", check_database)
 
 
 @router.get("/healthz")
@@ -40,9 +29,10 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """Database, storage and queue are reachable."""
+    """Database, storage and queue are reachable (every feature's readiness check passes)."""
+    wiring: Wiring = request.app.state.wiring
     results: dict[str, Any] = {}
-    for name, check in _readiness_checks.items():
+    for name, check in wiring.readiness_checks.items():
         try:
             check(request)
             results[name] = "ok"

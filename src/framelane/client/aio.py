@@ -20,6 +20,7 @@ from framelane.ingest.schemas import AssetOut, ImportOut, UploadOut, UploadRecei
 from framelane.jobs.schemas import JobOut
 from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
+from framelane.webhooks.schemas import DeliveryAttemptOut, SecretOut, WebhookCreated, WebhookOut
 from framelane.workspaces.schemas import UsageOut
 
 T = TypeVar("T")
@@ -291,31 +292,33 @@ class AsyncAssets(AsyncResource):
 
 
 class AsyncWebhooks(AsyncResource):
-    async def create(self, url: str, events: list[str], *, enabled: bool = True) -> dict[str, Any]:
+    async def create(self, url: str, events: list[str], *, enabled: bool = True) -> WebhookCreated:
         return await self.client.send(calls.create_webhook(url, events, enabled))
 
-    def list(self) -> AsyncIterator[dict[str, Any]]:
-        return self.client.pages(calls.list_webhooks(), calls.dict_item)
+    def list(self) -> AsyncIterator[WebhookOut]:
+        return self.client.pages(calls.list_webhooks(), calls.model_item(WebhookOut))
 
-    async def get(self, webhook_id: str) -> dict[str, Any]:
+    async def get(self, webhook_id: str) -> WebhookOut:
         return await self.client.send(calls.get_webhook(webhook_id))
 
-    async def update(self, webhook_id: str, **changes: Any) -> dict[str, Any]:
+    async def update(self, webhook_id: str, **changes: Any) -> WebhookOut:
         return await self.client.send(calls.update_webhook(webhook_id, **changes))
 
     async def delete(self, webhook_id: str) -> None:
         await self.client.send(calls.delete_webhook(webhook_id))
 
-    async def test(self, webhook_id: str) -> dict[str, Any]:
+    async def test(self, webhook_id: str) -> DeliveryAttemptOut:
         return await self.client.send(calls.test_webhook(webhook_id))
 
-    async def rotate_secret(self, webhook_id: str) -> dict[str, Any]:
+    async def rotate_secret(self, webhook_id: str) -> SecretOut:
         return await self.client.send(calls.rotate_webhook_secret(webhook_id))
 
-    def deliveries(self, webhook_id: str) -> AsyncIterator[dict[str, Any]]:
-        return self.client.pages(calls.list_deliveries(webhook_id), calls.dict_item)
+    def deliveries(self, webhook_id: str) -> AsyncIterator[DeliveryAttemptOut]:
+        return self.client.pages(
+            calls.list_deliveries(webhook_id), calls.model_item(DeliveryAttemptOut)
+        )
 
-    async def retry_delivery(self, webhook_id: str, delivery_id: str) -> dict[str, Any]:
+    async def retry_delivery(self, webhook_id: str, delivery_id: str) -> DeliveryAttemptOut:
         return await self.client.send(calls.retry_delivery(webhook_id, delivery_id))
 
 

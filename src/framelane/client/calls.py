@@ -21,6 +21,7 @@ from framelane.ingest.schemas import AssetOut, ImportOut, UploadOut, UploadRecei
 from framelane.jobs.schemas import JobOut
 from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
+from framelane.webhooks.schemas import DeliveryAttemptOut, SecretOut, WebhookCreated, WebhookOut
 from framelane.workspaces.schemas import UsageOut
 
 T = TypeVar("T")
@@ -312,44 +313,45 @@ def get_capabilities() -> Call[dict[str, Any]]:
 
 
 # --- webhooks ------------------------------------------------------------------------------------
-# Their models live beside the webhook dispatcher, read here as plain JSON for now: importing
-# `framelane.webhooks` still installs the outbox subscriber as a side effect.
 
 
-def create_webhook(url: str, events: list[str], enabled: bool = True) -> Call[dict[str, Any]]:
-    return post("/v1/webhooks", {"url": url, "events": events, "enabled": enabled}, read_json)
+def create_webhook(url: str, events: list[str], enabled: bool = True) -> Call[WebhookCreated]:
+    body = {"url": url, "events": events, "enabled": enabled}
+    return post("/v1/webhooks", body, reader(WebhookCreated))
 
 
 def list_webhooks() -> Call[Any]:
     return Call("GET", "/v1/webhooks", read_json)
 
 
-def get_webhook(webhook_id: str) -> Call[dict[str, Any]]:
-    return Call("GET", f"/v1/webhooks/{webhook_id}", read_json)
+def get_webhook(webhook_id: str) -> Call[WebhookOut]:
+    return Call("GET", f"/v1/webhooks/{webhook_id}", reader(WebhookOut))
 
 
-def update_webhook(webhook_id: str, **changes: Any) -> Call[dict[str, Any]]:
-    return Call("PATCH", f"/v1/webhooks/{webhook_id}", read_json, json=clean(changes))
+def update_webhook(webhook_id: str, **changes: Any) -> Call[WebhookOut]:
+    path = f"/v1/webhooks/{webhook_id}"
+    return Call("PATCH", path, reader(WebhookOut), json=clean(changes))
 
 
 def delete_webhook(webhook_id: str) -> Call[None]:
     return Call("DELETE", f"/v1/webhooks/{webhook_id}", read_nothing)
 
 
-def test_webhook(webhook_id: str) -> Call[dict[str, Any]]:
-    return post(f"/v1/webhooks/{webhook_id}/test", None, read_json)
+def test_webhook(webhook_id: str) -> Call[DeliveryAttemptOut]:
+    return post(f"/v1/webhooks/{webhook_id}/test", None, reader(DeliveryAttemptOut))
 
 
-def rotate_webhook_secret(webhook_id: str) -> Call[dict[str, Any]]:
-    return post(f"/v1/webhooks/{webhook_id}/rotate-secret", None, read_json)
+def rotate_webhook_secret(webhook_id: str) -> Call[SecretOut]:
+    return post(f"/v1/webhooks/{webhook_id}/rotate-secret", None, reader(SecretOut))
 
 
 def list_deliveries(webhook_id: str) -> Call[Any]:
     return Call("GET", f"/v1/webhooks/{webhook_id}/deliveries", read_json)
 
 
-def retry_delivery(webhook_id: str, delivery_id: str) -> Call[dict[str, Any]]:
-    return post(f"/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", None, read_json)
+def retry_delivery(webhook_id: str, delivery_id: str) -> Call[DeliveryAttemptOut]:
+    path = f"/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"
+    return post(path, None, reader(DeliveryAttemptOut))
 
 
 # --- pagination ------------------------------------------------------------------------------
@@ -371,10 +373,6 @@ def model_item(model: type[M]) -> Callable[[Any], M]:
         return model.model_validate(entry, by_name=True)
 
     return item
-
-
-def dict_item(entry: Any) -> dict[str, Any]:
-    return dict(entry)
 
 
 def clean(values: Mapping[str, Any]) -> dict[str, Any]:

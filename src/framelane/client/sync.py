@@ -19,6 +19,7 @@ from framelane.ingest.schemas import AssetOut, ImportOut, UploadOut, UploadRecei
 from framelane.jobs.schemas import JobOut
 from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
+from framelane.webhooks.schemas import DeliveryAttemptOut, SecretOut, WebhookCreated, WebhookOut
 from framelane.workspaces.schemas import UsageOut
 
 T = TypeVar("T")
@@ -313,32 +314,34 @@ class Assets(Resource):
 
 
 class Webhooks(Resource):
-    def create(self, url: str, events: list[str], *, enabled: bool = True) -> dict[str, Any]:
+    def create(self, url: str, events: list[str], *, enabled: bool = True) -> WebhookCreated:
         """A webhook endpoint; the answer carries the workspace signing `secret`."""
         return self.client.send(calls.create_webhook(url, events, enabled))
 
-    def list(self) -> Iterator[dict[str, Any]]:
-        return self.client.pages(calls.list_webhooks(), calls.dict_item)
+    def list(self) -> Iterator[WebhookOut]:
+        return self.client.pages(calls.list_webhooks(), calls.model_item(WebhookOut))
 
-    def get(self, webhook_id: str) -> dict[str, Any]:
+    def get(self, webhook_id: str) -> WebhookOut:
         return self.client.send(calls.get_webhook(webhook_id))
 
-    def update(self, webhook_id: str, **changes: Any) -> dict[str, Any]:
+    def update(self, webhook_id: str, **changes: Any) -> WebhookOut:
         return self.client.send(calls.update_webhook(webhook_id, **changes))
 
     def delete(self, webhook_id: str) -> None:
         self.client.send(calls.delete_webhook(webhook_id))
 
-    def test(self, webhook_id: str) -> dict[str, Any]:
+    def test(self, webhook_id: str) -> DeliveryAttemptOut:
         return self.client.send(calls.test_webhook(webhook_id))
 
-    def rotate_secret(self, webhook_id: str) -> dict[str, Any]:
+    def rotate_secret(self, webhook_id: str) -> SecretOut:
         return self.client.send(calls.rotate_webhook_secret(webhook_id))
 
-    def deliveries(self, webhook_id: str) -> Iterator[dict[str, Any]]:
-        return self.client.pages(calls.list_deliveries(webhook_id), calls.dict_item)
+    def deliveries(self, webhook_id: str) -> Iterator[DeliveryAttemptOut]:
+        return self.client.pages(
+            calls.list_deliveries(webhook_id), calls.model_item(DeliveryAttemptOut)
+        )
 
-    def retry_delivery(self, webhook_id: str, delivery_id: str) -> dict[str, Any]:
+    def retry_delivery(self, webhook_id: str, delivery_id: str) -> DeliveryAttemptOut:
         return self.client.send(calls.retry_delivery(webhook_id, delivery_id))
 
 

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from framelane.client.errors import FramelaneAPIError
+from framelane.webhooks.signing import DEFAULT_TOLERANCE, SIGNATURE_HEADER, verify
 
-SIGNATURE_HEADER = "Framelane-Signature"
-DEFAULT_TOLERANCE = 300
+__all__ = ["SIGNATURE_HEADER", "construct_event", "verify_signature"]
 
 
 def verify_signature(
@@ -17,8 +17,6 @@ def verify_signature(
 ) -> bool:
     """True when `header` signs the raw request body `payload` with `secret`, sent within
     `tolerance` seconds."""
-    from framelane.webhooks.signing import verify
-
     return verify(payload, header, secret, tolerance)
 
 

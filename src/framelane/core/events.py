@@ -2,7 +2,8 @@
 
 Producers (jobs, assets) call `publish(session, event)` in the same transaction as the state
 change; subscribers (the webhook outbox) write their rows in that transaction too, so an event
-is stored exactly when its cause is committed and never otherwise.
+is stored exactly when its cause is committed and never otherwise. Subscribers are the ones
+the features of the process declare (`Feature.event_subscribers`), carried by the session.
 """
 
 from __future__ import annotations
@@ -25,15 +26,17 @@ class DomainEvent:
 
 
 Subscriber = Callable[[Session, DomainEvent], None]
-_subscribers: list[Subscriber] = []
+# `session.info` key of the subscribers a session publishes to. The process's wiring puts its
+# features' subscribers there (for every session of its database); a session without any
+# publishes to nobody.
+SUBSCRIBERS = "framelane.event_subscribers"
 
 
-def subscribe(subscriber: Subscriber) -> Subscriber:
-    if subscriber not in _subscribers:
-        _subscribers.append(subscriber)
-    return subscriber
+def subscribers_of(session: Session) -> tuple[Subscriber, ...]:
+    subscribers: tuple[Subscriber, ...] = session.info.get(SUBSCRIBERS, ())
+    return subscribers
 
 
 def publish(session: Session, event: DomainEvent) -> None:
-    for subscriber in list(_subscribers):
+    for subscriber in subscribers_of(session):
         subscriber(session, event)

@@ -62,6 +62,12 @@ def sessionmaker_for(url: str) -> sessionmaker[Session]:
         return _sessionmakers[url]
 
 
+def configure_sessions(url: str, info: dict[str, Any]) -> None:
+    """Every session opened on `url` from now on starts with a copy of `info` in its `info`
+    (e.g. the event subscribers of the process's features)."""
+    sessionmaker_for(url).configure(info=dict(info))
+
+
 def dispose_engine(url: str) -> None:
     """Close every pooled connection of `url` and forget the engine."""
     with _lock:

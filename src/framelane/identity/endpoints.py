@@ -12,7 +12,6 @@ from framelane.api.deps import (
     SettingsDep,
 )
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.pagination import Page, PageDep, paginate
 from framelane.identity import service
 from framelane.identity.models import ApiKey
 from framelane.identity.repository import IdentityRepository
@@ -28,6 +27,7 @@ from framelane.identity.schemas import (
     VerifyIn,
     WorkspaceOut,
 )
+from framelane.kit.pagination import Page, PageDep, paginate
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import forget_key
 from framelane.core.errors import BadRequest, FramelaneError, NotFound, TooManyRequests
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.identity import keys, mailer
+from framelane.identity.key_cache import forget_key
 from framelane.identity.models import (
     ApiKey,
     ConsoleSession,

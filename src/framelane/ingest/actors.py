@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import asynccontextmanager
-from typing import Any
-
-from fastapi import FastAPI
 
 from framelane.core.settings import Settings
 
@@ -98,25 +94,15 @@ def watch_once(settings: Settings) -> None:
         submit_probe(settings, asset_id)
 
 
-def start_watcher(app: FastAPI) -> None:
-    """`register_startup` hook: the watcher runs for the lifetime of `framelane serve`."""
-    settings: Settings = app.state.settings
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(asgi_app: Any) -> AsyncIterator[Any]:
-        stop = threading.Event()
-        thread = threading.Thread(
-            target=_watch_loop, args=(settings, stop), name="framelane-ingest-watch", daemon=True
-        )
-        thread.start()
-        try:
-            async with previous(asgi_app) as state:
-                yield state
-        finally:
-            stop.set()
-
-    app.router.lifespan_context = lifespan
+def start_watcher(settings: Settings) -> Callable[[], None]:
+    """The ingest feature's API service: the watcher runs for the lifetime of `framelane
+    serve` (it notices uploads that went straight to object storage)."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=_watch_loop, args=(settings, stop), name="framelane-ingest-watch", daemon=True
+    )
+    thread.start()
+    return stop.set
 
 
 def _watch_loop(settings: Settings, stop: threading.Event) -> None:

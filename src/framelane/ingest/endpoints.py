@@ -11,12 +11,9 @@ import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response, status
 
-from framelane.api.app import register_startup
 from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.pagination import Page, PageDep, page_of, paginate
-from framelane.ingest import gate, service
-from framelane.ingest.actors import start_watcher
+from framelane.ingest import service
 from framelane.ingest.models import Asset
 from framelane.ingest.repository import IngestRepository
 from framelane.ingest.schemas import (
@@ -27,11 +24,10 @@ from framelane.ingest.schemas import (
     UploadOut,
     UploadReceived,
 )
+from framelane.kit.pagination import Page, PageDep, page_of, paginate
 from framelane.storage.local import UPLOAD_ROUTE
 
 router = APIRouter(tags=["uploads"], responses=ERROR_RESPONSES)
-register_startup(start_watcher)
-READINESS_GATE = gate.uploads_ready  # registered with the jobs service at import
 REQUEST_ARRIVAL_CHECKS = 10
 UPLOAD_THREADS = 32
 

@@ -13,7 +13,6 @@ from framelane.db.base import utcnow
 from framelane.ingest.models import Asset
 from framelane.ingest.repository import IngestRepository
 from framelane.jobs.models import Job
-from framelane.jobs.service import register_readiness_gate
 from framelane.storage.local import FILES_ROUTE
 
 WAITING = ("awaiting_upload", "receiving", "processing")
@@ -52,6 +51,3 @@ def abandoned(asset: Asset) -> bool:
         and asset.upload_expires_at is not None
         and asset.upload_expires_at < utcnow()
     )
-
-
-register_readiness_gate(uploads_ready)

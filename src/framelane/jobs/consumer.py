@@ -6,19 +6,16 @@ Each consumer also runs the reaper, so a deployment with any consumer alive reco
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from collections.abc import Sequence
 
-import anyio
-from fastapi import FastAPI
 from huey.consumer import Consumer
 
 from framelane.core.settings import Settings
-from framelane.jobs.plugins import load_runners
-from framelane.jobs.queue import queue_for
+from framelane.jobs.queue import JobQueue
 from framelane.jobs.reaper import ReaperThread
 from framelane.jobs.watch import begin_shutdown, end_shutdown
+from framelane.kit.feature import Service, Stop
+from framelane.kit.wiring import Wiring
 
 log = logging.getLogger("framelane.jobs.consumer")
 HAND_BACK_SECONDS = 5.0
@@ -31,9 +28,9 @@ class EmbeddedConsumer(Consumer):  # type: ignore[misc]
         return None
 
 
-def make_consumer(settings: Settings, workers: int, *, embedded: bool) -> Consumer:
-    load_runners()
-    huey = queue_for(settings).huey
+def make_consumer(settings: Settings, wiring: Wiring, workers: int, *, embedded: bool) -> Consumer:
+    """A consumer with its own queue instance, running the jobs with `wiring`'s runners."""
+    huey = JobQueue(settings, wiring).huey
     cls = EmbeddedConsumer if embedded else Consumer
     return cls(
         huey,
@@ -52,9 +49,9 @@ def make_consumer(settings: Settings, workers: int, *, embedded: bool) -> Consum
 class EmbeddedWorkers:
     """The consumer threads and the reaper of one API process."""
 
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, wiring: Wiring, workers: int) -> None:
         self.settings = settings
-        self.consumer = make_consumer(settings, workers, embedded=True)
+        self.consumer = make_consumer(settings, wiring, workers, embedded=True)
         self.reaper = ReaperThread(settings)
 
     def start(self) -> None:
@@ -71,68 +68,50 @@ class EmbeddedWorkers:
         self.consumer.huey.notify_interrupted_tasks()
 
 
-Lifespan = Callable[[Any], AbstractAsyncContextManager[Any]]
+def embedded_workers(wiring: Wiring) -> Service:
+    """The service `framelane serve` starts: consumer threads inside the API process.
+    `FRAMELANE_EMBEDDED_WORKERS=0` serves the API only (scale out with `framelane worker`)."""
 
-
-def start_embedded_workers(app: FastAPI) -> None:
-    """`register_startup` hook: consume inside the server, stop cleanly on shutdown.
-    `FRAMELANE_EMBEDDED_WORKERS=0` serves the API only (scale-out with `framelane worker`)."""
-    settings: Settings = app.state.settings
-    if settings.embedded_workers <= 0:
-        return
-    previous: Lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(asgi_app: Any) -> AsyncIterator[Any]:
-        workers = EmbeddedWorkers(settings, settings.embedded_workers)
+    def start(settings: Settings) -> Stop:
+        if settings.embedded_workers <= 0:
+            return lambda: None
+        workers = EmbeddedWorkers(settings, wiring, settings.embedded_workers)
         workers.start()
-        app.state.embedded_workers = workers
-        try:
-            async with previous(asgi_app) as state:
-                yield state
-        finally:
-            await anyio.to_thread.run_sync(workers.stop)
+        return workers.stop
 
-    app.router.lifespan_context = lifespan
+    return start
 
 
-WorkerService = Callable[[Settings], Callable[[], None]]
-_worker_services: list[WorkerService] = []
+def start_services(settings: Settings, services: Sequence[Service]) -> list[Stop]:
+    """Start each service; if one fails to start, stop those already started."""
+    stops: list[Stop] = []
+    try:
+        for service in services:
+            stops.append(service(settings))
+    except BaseException:
+        stop_services(stops)
+        raise
+    return stops
 
 
-def register_worker_service(service: WorkerService) -> WorkerService:
-    """Background work that must also run in `framelane worker` processes (e.g. the webhook
-    dispatcher): `service(settings)` starts it and returns its stop function."""
-    if service not in _worker_services:
-        _worker_services.append(service)
-    return service
+def stop_services(stops: Sequence[Stop]) -> None:
+    for stop in reversed(stops):
+        stop()
 
 
-def start_worker_services(settings: Settings) -> list[Callable[[], None]]:
-    return [service(settings) for service in list(_worker_services)]
-
-
-def load_features() -> None:
-    """Import every feature as the API does, so a worker process has the same event
-    subscribers (webhooks), readiness gates and preprocessors as `serve`."""
-    from framelane.api.app import feature_routers
-
-    feature_routers()
-
-
-def run_worker(settings: Settings, workers: int) -> None:
-    """`framelane worker`: consume until SIGINT/SIGTERM (graceful), with the reaper."""
-    load_features()
-    consumer = make_consumer(settings, workers, embedded=False)
+def run_worker(settings: Settings, wiring: Wiring, workers: int) -> None:
+    """`framelane worker`: consume until SIGINT/SIGTERM (graceful), with the reaper and the
+    features' worker services (e.g. the webhook dispatcher)."""
+    wiring.bind_events(settings.resolved_database_url)
+    consumer = make_consumer(settings, wiring, workers, embedded=False)
     reaper = ReaperThread(settings)
     reaper.start()
-    stops = start_worker_services(settings)
+    stops = start_services(settings, wiring.worker_services)
     try:
         consumer.run()
     finally:
         begin_shutdown(settings)  # SIGTERM/SIGINT: running jobs go back to the queue
-        for stop in stops:
-            stop()
+        stop_services(stops)
         reaper.stop()
         for _, thread in consumer.worker_threads:
             thread.join(timeout=HAND_BACK_SECONDS)

@@ -6,7 +6,6 @@ reaper can hand the step to another worker if this one dies.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -20,6 +19,7 @@ from framelane.jobs import states
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.runner_support import fail, job_session, worker_id
 from framelane.jobs.watch import POLL_SECONDS
+from framelane.kit.feature import SourceCopier
 
 log = logging.getLogger("framelane.jobs.ingesting")
 
@@ -65,8 +65,9 @@ class IngestLease:
                 return
 
 
-def ingest_if_needed(settings: Settings, job_id: str) -> bool:
-    """True when the job may go on to be claimed (it is, or now is, `queued`)."""
+def ingest_if_needed(settings: Settings, copier: SourceCopier | None, job_id: str) -> bool:
+    """True when the job may go on to be claimed (it is, or now is, `queued`). `copier`: the
+    feature that copies external sources (none: an `ingesting` job fails, unsupported)."""
     me = worker_id()
     with job_session(settings) as session:
         repo = JobRepository.from_session(session)
@@ -78,9 +79,18 @@ def ingest_if_needed(settings: Settings, job_id: str) -> bool:
             job_id, me, now, now + timedelta(seconds=settings.job_lease_seconds)
         ):
             return False  # another worker is copying the sources
+    if copier is None:
+        fail(
+            settings,
+            job_id,
+            None,
+            "capability_unsupported",
+            "ingest_external is not available on this server.",
+        )
+        return False
     try:
         with IngestLease(settings, job_id, me) as lease:
-            return _ingest(settings, job_id, lease)
+            return _ingest(settings, copier, job_id, lease)
     except FramelaneError as exc:
         fail(settings, job_id, None, exc.code, exc.message)
     except Exception as exc:
@@ -89,21 +99,20 @@ def ingest_if_needed(settings: Settings, job_id: str) -> bool:
     return False
 
 
-def _ingest(settings: Settings, job_id: str, lease: IngestLease) -> bool:
-    external = importlib.import_module("framelane.ingest.external")
+def _ingest(settings: Settings, copier: SourceCopier, job_id: str, lease: IngestLease) -> bool:
     with job_session(settings) as session:
         job = JobRepository.from_session(session).get(job_id)
         if job is None or job.status != "ingesting":
             return False
         workspace_id, request = job.workspace_id, job.request
     # Downloads run outside any transaction and stop when the job is cancelled.
-    copied = external.copy_external_sources(settings, workspace_id, request, lease.should_stop)
+    copied = copier.copy(settings, workspace_id, request, lease.should_stop)
     with job_session(settings) as session:
         job = JobRepository.from_session(session).get(job_id)
         if job is None or job.status != "ingesting":
-            external.discard_copied_sources(settings, copied)
+            copier.discard(settings, copied)
             return False
-        external.attach_copied_sources(session, settings, job, copied)
+        copier.attach(session, settings, job, copied)
         return (
             states.move(
                 session,

@@ -11,13 +11,13 @@ import anyio
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.jobs import service
 from framelane.jobs.models import Job
 from framelane.jobs.schemas import JobOut, job_out
+from framelane.kit.context import WorkspaceContext
 from framelane.storage.factory import storage_for
 
 

@@ -22,6 +22,7 @@ from huey.api import Huey
 from redis import ConnectionPool
 
 from framelane.core.settings import Settings
+from framelane.kit.wiring import Wiring
 
 log = logging.getLogger("framelane.jobs.queue")
 RUN_TASK = "jobs.run"
@@ -75,21 +76,29 @@ def queue_name(settings: Settings) -> str:
 
 @dataclass
 class JobQueue:
-    """One Huey instance with our tasks bound to the settings of this process."""
+    """One Huey instance with our tasks bound to the settings of this process.
+
+    `queue_for(settings)` is the process's queue to enqueue on (no `wiring`); a consumer builds
+    its own instance on the same storage with the `wiring` of its features, whose runners and
+    gates its task runs (Huey finds a task by name, so either instance's messages are the
+    same)."""
 
     settings: Settings
+    wiring: Wiring | None = None
     huey: Huey = field(init=False)
     _run: Any = field(init=False)
 
     def __post_init__(self) -> None:
         self.huey = make_huey(self.settings.resolved_queue_url, queue_name(self.settings))
-        settings = self.settings
+        settings, wiring = self.settings, self.wiring
 
         @self.huey.task(name=RUN_TASK)  # type: ignore[untyped-decorator]
         def run_job(job_id: str) -> None:
             from framelane.jobs.runner import execute_job
 
-            execute_job(settings, job_id)
+            if wiring is None:  # only consumers execute tasks, and they have a wiring
+                raise RuntimeError("this queue only enqueues; consumers run jobs")
+            execute_job(settings, wiring, job_id)
 
         @self.huey.periodic_task(crontab(minute="17"), name=RETENTION_TASK)  # type: ignore[untyped-decorator]
         def retention() -> None:

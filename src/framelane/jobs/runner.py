@@ -1,17 +1,15 @@
-"""Running one job: claim it, run its registered runner, upload the artifact, finish it.
+"""Running one job: claim it, run its runner, upload the artifact, finish it.
 
-The runner of a kind or task type is a plain function `fn(ctx) -> RunResult`; everything
-around it (lease, cancellation, progress, storage, events, usage) lives here.
+The runner of a kind or task type is a plain function `fn(ctx) -> RunResult`
+(`framelane.kit.running`), declared by a feature and handed over in the process's `Wiring`;
+everything around it (lease, cancellation, progress, storage, events, usage) lives here.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from framelane.core.errors import FramelaneError
@@ -21,11 +19,12 @@ from framelane.db.unit_of_work import after_commit
 from framelane.jobs import queue, states
 from framelane.jobs.ingesting import ingest_if_needed
 from framelane.jobs.models import Job
-from framelane.jobs.plugins import load_runners
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.runner_support import fail, job_session, worker_id
 from framelane.jobs.service import is_ready
 from framelane.jobs.watch import JobStopped, LeaseWatch, ProgressReporter, shutting_down
+from framelane.kit.running import RunContext, Runner, RunResult
+from framelane.kit.wiring import Wiring
 from framelane.storage.factory import storage_for
 from framelane.storage.keys import artifact_key
 from framelane.usage.repository import UsageRepository
@@ -34,72 +33,32 @@ log = logging.getLogger("framelane.jobs.runner")
 GATE_RETRY_SECONDS = 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class RunContext:
-    job_id: str
-    workspace_id: str
-    kind: str
-    task_type: str | None
-    request: dict[str, Any]
-    metadata: dict[str, Any]
-    attempt: int
-    settings: Settings
-    workdir: Path
-    on_progress: Callable[[str, float], None]
-    should_cancel: Callable[[], bool]
+def runner_for(wiring: Wiring, job: Job) -> Runner | None:
+    """The runner of the job's task type, else of its kind."""
+    if job.task_type and job.task_type in wiring.runners:
+        return wiring.runners[job.task_type]
+    return wiring.runners.get(job.kind)
 
 
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    path: Path
-    content_type: str
-    filename: str
-    width: int | None = None
-    height: int | None = None
-    duration: float | None = None
-    warnings: Sequence[Any] = ()
-    extra_files: Sequence[tuple[str, Path, str]] = ()
-    """More artifacts as (filename, path, content_type), e.g. a transcript's .srt."""
-    extra: dict[str, Any] = field(default_factory=dict)
-    """More public fields of `output`."""
-
-
-Runner = Callable[[RunContext], RunResult]
-_runners: dict[str, Runner] = {}
-
-
-def register_runner(kind_or_task_type: str, runner: Runner) -> Runner:
-    """The function that runs jobs of this task type (or, for renders, this kind)."""
-    _runners[kind_or_task_type] = runner
-    return runner
-
-
-def runner_for(job: Job) -> Runner | None:
-    load_runners()
-    if job.task_type and job.task_type in _runners:
-        return _runners[job.task_type]
-    return _runners.get(job.kind)
-
-
-def execute_job(settings: Settings, job_id: str) -> None:
+def execute_job(settings: Settings, wiring: Wiring, job_id: str) -> None:
     """The queue task: claim the job if it is still queued and run it to a terminal status."""
     if shutting_down(settings):  # taken from the queue while this process stops: put it back
         queue.enqueue(settings, job_id)
         return
-    claimed = _claim(settings, job_id)
+    claimed = _claim(settings, wiring, job_id)
     if claimed is not None:
-        _run_claimed(settings, claimed)
+        _run_claimed(settings, wiring, claimed)
 
 
-def _claim(settings: Settings, job_id: str) -> Job | None:
-    if not ingest_if_needed(settings, job_id):
+def _claim(settings: Settings, wiring: Wiring, job_id: str) -> Job | None:
+    if not ingest_if_needed(settings, wiring.source_copier, job_id):
         return None
     with job_session(settings) as session:
         repo = JobRepository.from_session(session)
         job = repo.get(job_id)
         if job is None or job.status != "queued":
             return None  # already taken, finished or cancelled: a duplicate delivery
-        if not is_ready(session, job):
+        if not is_ready(session, wiring.readiness_gates, job):
             after_commit(session, lambda: queue.enqueue(settings, job_id, GATE_RETRY_SECONDS))
             return None
         now = utcnow()
@@ -113,7 +72,7 @@ def _claim(settings: Settings, job_id: str) -> Job | None:
         return job
 
 
-def _run_claimed(settings: Settings, job: Job) -> None:
+def _run_claimed(settings: Settings, wiring: Wiring, job: Job) -> None:
     attempt = job.attempts
     workdir = settings.data_dir / "work" / f"{job.id}-{attempt}"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -134,7 +93,7 @@ def _run_claimed(settings: Settings, job: Job) -> None:
     )
     watch.start()
     try:
-        runner = runner_for(job)
+        runner = runner_for(wiring, job)
         if runner is None:
             raise FramelaneError(
                 f"No runner for {job.task_type or job.kind!r}.", code="capability_unsupported"

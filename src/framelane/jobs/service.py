@@ -1,33 +1,29 @@
 """Job rules shared by every job kind (renders and AI tasks).
 
 Adding a new job kind or task type:
-1. Write a runner `fn(ctx: RunContext) -> RunResult` (see `framelane.jobs.runner`): read
+1. Write a runner `fn(ctx: RunContext) -> RunResult` (see `framelane.kit.running`): read
    `ctx.request`, work inside `ctx.workdir`, call `ctx.on_progress(stage, percent)` and check
    `ctx.should_cancel()` between units of work, return the local artifact path.
-2. Register it once at import: `register_runner("<kind or task_type>", fn)`; the worker imports
-   `framelane.jobs.plugins.RUNNER_MODULES` so list your module there.
+2. Declare it in your feature: `Feature(runners={"<kind or task_type>": fn})` (`feature.py`).
 3. In your endpoints call `create_job(session, ctx, settings=…, kind=…, task_type=…, request=…)`
    then `get_job`, `list_jobs`, `cancel_job`, `download_redirect`, `wait_for_job` with the same
    `kind`; answer with `job_out(...)` (`framelane.jobs.schemas.JobOut`).
 Uploading the artifact, leases, retries after a lost worker, cancellation, events
 (`<kind>.processing|progress|completed|failed|cancelled`), usage and quotas come for free.
-A job that must wait (e.g. for an upload probe) is held back by `register_readiness_gate`;
-background work that must also run in `framelane worker` processes registers with
-`framelane.jobs.consumer.register_worker_service`.
+A job that must wait (e.g. for an upload probe) is held back by a gate the feature declares
+(`Feature.readiness_gates`); background work that must also run in `framelane worker`
+processes is a `Feature.worker_services` entry.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
-from framelane.api.pagination import PageParams, paginate
 from framelane.core.errors import Conflict, NotFound, ValidationFailed
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
@@ -37,11 +33,12 @@ from framelane.db.unit_of_work import after_commit
 from framelane.jobs import queue, quotas, states
 from framelane.jobs.models import TERMINAL_STATUSES, Job
 from framelane.jobs.repository import JobRepository
+from framelane.kit.context import WorkspaceContext
+from framelane.kit.feature import ReadinessGate
+from framelane.kit.pagination import PageParams, paginate
 from framelane.storage.factory import storage_for
 from framelane.usage.repository import UsageRepository
 
-ReadinessGate = Callable[[Session, Job], bool]
-_readiness_gates: list[ReadinessGate] = []
 MAX_WAIT_SECONDS = 30
 WAIT_POLL_SECONDS = 0.2
 
@@ -64,15 +61,9 @@ class ArtifactExpired(NotFound):
     code = "artifact_expired"
 
 
-def register_readiness_gate(gate: ReadinessGate) -> ReadinessGate:
+def is_ready(session: Session, gates: Sequence[ReadinessGate], job: Job) -> bool:
     """A queued job runs only once every gate returns True; otherwise it is re-enqueued."""
-    if gate not in _readiness_gates:
-        _readiness_gates.append(gate)
-    return gate
-
-
-def is_ready(session: Session, job: Job) -> bool:
-    return all(gate(session, job) for gate in list(_readiness_gates))
+    return all(gate(session, job) for gate in gates)
 
 
 def create_job(
@@ -88,9 +79,12 @@ def create_job(
     warnings: Sequence[Any] = (),
     estimated_seconds: float = 0.0,
     ingest_external: bool = False,
+    can_ingest_external: bool = False,
 ) -> Job:
-    """Check the quotas, insert the job and enqueue it once the transaction commits."""
-    if ingest_external and importlib.util.find_spec("framelane.ingest.external") is None:
+    """Check the quotas, insert the job and enqueue it once the transaction commits.
+    `can_ingest_external`: a feature of this process copies external sources (the
+    `ingesting` step)."""
+    if ingest_external and not can_ingest_external:
         raise ValidationFailed(
             "ingest_external is not available on this server yet.",
             code="capability_unsupported",

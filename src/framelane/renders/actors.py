@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framelane.jobs.runner import RunContext, RunResult, register_runner
+from framelane.kit.running import RunContext, RunResult
 from framelane.render.spec import parse_spec
 from framelane.renders.resolver import service_resolver
 
@@ -39,6 +39,3 @@ def run_render(ctx: RunContext) -> RunResult:
         duration=result.duration,
         warnings=[dict(w) for w in result.warnings],
     )
-
-
-register_runner("render", run_render)

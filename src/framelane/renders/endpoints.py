@@ -7,22 +7,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
+from framelane.api.deps import SessionDep, SettingsDep, WiringDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.api.openapi import request_body
-from framelane.api.pagination import Page, PageDep
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.jobs import service as jobs
-from framelane.jobs import wiring
 from framelane.jobs.polling import job_response, present
 from framelane.jobs.schemas import JobOut, JobStatus
+from framelane.kit.pagination import Page, PageDep
 from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service
 from framelane.renders.schemas import PreviewOptions, PreviewValidation
 
-wiring.install()
 router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
 KIND = "render"
 
@@ -64,10 +62,12 @@ def create_render(
     ctx: WorkspaceDep,
     session: SessionDep,
     settings: SettingsDep,
+    wiring: WiringDep,
     strict: StrictHeader = None,
 ) -> JobOut:
     """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay)."""
-    return present(service.submit(session, settings, ctx, body, strict=is_strict(strict)), settings)
+    job = service.submit(session, settings, ctx, body, wiring, strict=is_strict(strict))
+    return present(job, settings)
 
 
 @router.get("/v1/renders", response_model=Page[JobOut])
@@ -133,11 +133,12 @@ def preview(
     ctx: WorkspaceDep,
     session: SessionDep,
     settings: SettingsDep,
+    wiring: WiringDep,
     strict: StrictHeader = None,
 ) -> Any:
     """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
     `contact_sheet` evenly spaced frames."""
-    plan = previews.plan(session, ctx, body, strict=is_strict(strict))
+    plan = previews.plan(session, ctx, body, wiring.render_preprocessors, strict=is_strict(strict))
     if plan.options.dry_run:
         return plan.validation
     unit_of_work.commit(session)  # hold no database lock while drawing

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.settings import Settings
+from framelane.kit.context import WorkspaceContext
+from framelane.kit.feature import RenderPreprocessor
 from framelane.render.spec import RenderSpec, parse_spec
 from framelane.renders.resolver import service_resolver
 from framelane.renders.schemas import PreviewOptions, PreviewValidation, split_preview_body
@@ -25,11 +27,16 @@ class PreviewPlan:
 
 
 def plan(
-    session: Session, ctx: WorkspaceContext, body: dict[str, Any], *, strict: bool = False
+    session: Session,
+    ctx: WorkspaceContext,
+    body: dict[str, Any],
+    preprocessors: Sequence[RenderPreprocessor],
+    *,
+    strict: bool = False,
 ) -> PreviewPlan:
     """Validate like a submission (same 422s); never billed."""
     options, request = split_preview_body(body)
-    request = preprocess(session, ctx, request)
+    request = preprocess(session, ctx, request, preprocessors)
     parsed = parse_spec(request, strict=strict)
     seconds = estimated_seconds(parsed.spec)
     check_limits(parsed.spec, seconds)

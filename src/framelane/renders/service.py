@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.settings import Settings
 from framelane.jobs.models import Job
 from framelane.jobs.service import create_job
+from framelane.kit.context import WorkspaceContext
+from framelane.kit.feature import RenderPreprocessor
+from framelane.kit.wiring import Wiring
 from framelane.render.limits import DEFAULT_LIMITS, check_output
 from framelane.render.spec import parse_spec
 from framelane.render.spec.models import RenderSpec
-from framelane.webhooks import validate_webhook_url
-
-Preprocessor = Callable[[Session, WorkspaceContext, dict[str, Any]], dict[str, Any]]
-_preprocessors: list[Preprocessor] = []
+from framelane.webhooks.service import validate_webhook_url
 
 
-def register_preprocessor(preprocessor: Preprocessor) -> Preprocessor:
-    """Rewrite the request body before validation (e.g. brand tokens `{a.b.c}`)."""
-    if preprocessor not in _preprocessors:
-        _preprocessors.append(preprocessor)
-    return preprocessor
-
-
-def preprocess(session: Session, ctx: WorkspaceContext, body: dict[str, Any]) -> dict[str, Any]:
-    for preprocessor in list(_preprocessors):
+def preprocess(
+    session: Session,
+    ctx: WorkspaceContext,
+    body: dict[str, Any],
+    preprocessors: Sequence[RenderPreprocessor],
+) -> dict[str, Any]:
+    """Rewrite the request body before validation with the preprocessors the features of this
+    process declare (e.g. brand tokens `{a.b.c}`)."""
+    for preprocessor in preprocessors:
         body = preprocessor(session, ctx, body)
     return body
 
@@ -72,11 +71,12 @@ def submit(
     settings: Settings,
     ctx: WorkspaceContext,
     body: dict[str, Any],
+    wiring: Wiring,
     *,
     strict: bool = False,
 ) -> Job:
     """Validate a render request and create its job; raises 422 / 429 before any row exists."""
-    body = preprocess(session, ctx, body)
+    body = preprocess(session, ctx, body, wiring.render_preprocessors)
     parsed = parse_spec(body, strict=strict)
     spec = parsed.spec
     seconds = estimated_seconds(spec)
@@ -95,4 +95,5 @@ def submit(
         warnings=parsed.warnings,
         estimated_seconds=seconds,
         ingest_external=bool(spec.ingest_external),
+        can_ingest_external=wiring.source_copier is not None,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from framelane.core.errors import FramelaneError
-from framelane.jobs.runner import RunContext, RunResult, register_runner
+from framelane.kit.running import RunContext, Runner, RunResult
 from framelane.render.errors import CodecUnsupported
 from framelane.renders.resolver import service_resolver
 from framelane.storage.keys import artifact_key
@@ -105,5 +105,6 @@ def run_task(ctx: RunContext) -> RunResult:
     )
 
 
-for _operation in all_operations():
-    register_runner(_operation.task_type, run_task)
+def task_runners() -> dict[str, Runner]:
+    """Every task type runs through `run_task` (the operation is looked up by type)."""
+    return {operation.task_type: run_task for operation in all_operations()}

@@ -10,19 +10,17 @@ from fastapi.responses import RedirectResponse, Response
 
 from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.pagination import Page, PageDep
 from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
 from framelane.jobs import service as jobs
-from framelane.jobs import wiring
 from framelane.jobs.polling import job_response, present
 from framelane.jobs.schemas import JobOut, JobStatus
+from framelane.kit.pagination import Page, PageDep
 from framelane.tasks import service
 from framelane.tasks.operations.base import TaskOperation
 from framelane.tasks.operations.registry import all_operations, get_operation
 from framelane.tasks.schemas import DownloadFormat, TaskCommon, TaskType
 
-wiring.install()
 router = APIRouter(tags=["tasks"], responses=ERROR_RESPONSES)
 KIND = service.KIND
 

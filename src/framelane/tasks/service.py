@@ -11,12 +11,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.errors import FramelaneError, NotFound, ValidationFailed
 from framelane.core.settings import Settings
 from framelane.ingest.urls import own_storage_key
 from framelane.jobs import service as jobs
 from framelane.jobs.models import Job
+from framelane.kit.context import WorkspaceContext
 from framelane.net.ssrf import check_url, parse_target
 from framelane.storage.factory import storage_for
 from framelane.tasks.operations.base import TaskParams

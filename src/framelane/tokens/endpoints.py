@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from framelane.api.deps import SessionDep, SettingsDep
+from framelane.api.deps import SessionDep, SettingsDep, WiringDep
 from framelane.tokens import service
 from framelane.tokens.access import (
     Caller,
@@ -114,10 +114,10 @@ def update_workspace(access: WritableWorkspace, body: JsonBody) -> WorkspaceOut:
 
 @router.delete("/workspaces/{id}", response_model=MessageOut)
 def delete_workspace(
-    access: WritableWorkspace, session: SessionDep, settings: SettingsDep
+    access: WritableWorkspace, session: SessionDep, settings: SettingsDep, wiring: WiringDep
 ) -> MessageOut:
     """Irreversible: tokensets, modes, tokens and every video job, file and key go too."""
-    service.delete_workspace(session, settings, access)
+    service.delete_workspace(session, settings, access, wiring.deletion_hooks)
     return MessageOut(message="Workspace deleted successfully")
 
 

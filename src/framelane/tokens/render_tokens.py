@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import WorkspaceContext
 from framelane.core.errors import NotFound, ValidationFailed
+from framelane.kit.context import WorkspaceContext
 from framelane.tokens import aliases
 from framelane.tokens.aliases import Entry
 from framelane.tokens.errors import TokenModeNotFound, TokenNotFound, TokenNotRenderable
@@ -146,10 +146,3 @@ def brand_tokens(session: Session, ctx: WorkspaceContext, body: dict[str, Any]) 
     rest = {key: value for key, value in body.items() if key != "tokens"}
     result: dict[str, Any] = substitute(rest, lookup_for(mode_entries(session, mode.id), mode.name))
     return result
-
-
-def install() -> None:
-    """Register the preprocessor with the render submission (idempotent)."""
-    from framelane.renders.service import register_preprocessor
-
-    register_preprocessor(brand_tokens)

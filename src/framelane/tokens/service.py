@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.identity.models import Membership, User, Workspace
 from framelane.identity.service import normalise_email
+from framelane.kit.feature import DeletionHook
 from framelane.tokens.access import (
     MEMBER_ADMIN_ROLES,
     WORKSPACE_LIMITS,
@@ -82,12 +84,17 @@ def update_workspace(
     return workspace
 
 
-def delete_workspace(session: Session, settings: Settings, access: WorkspaceAccess) -> None:
+def delete_workspace(
+    session: Session,
+    settings: Settings,
+    access: WorkspaceAccess,
+    hooks: Sequence[DeletionHook],
+) -> None:
     """Owner only: the same irreversible cascade as `DELETE /v1/workspace` (video data too)."""
     if not access.is_owner:
         raise Forbidden("Only the workspace owner can delete this workspace.")
     try:
-        workspaces.delete_workspace(session, settings, access.workspace.id)
+        workspaces.delete_workspace(session, settings, access.workspace.id, hooks)
     except FramelaneError:
         raise
     except Exception as exc:

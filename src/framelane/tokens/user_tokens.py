@@ -15,11 +15,11 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from framelane.api.deps import PrincipalDep, SessionDep, UserDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.pagination import Page, PageDep, paginate
 from framelane.core.errors import Forbidden
 from framelane.identity import service
 from framelane.identity.models import ApiKey, User
 from framelane.identity.service import USER_TOKEN_SCOPES
+from framelane.kit.pagination import Page, PageDep, paginate
 from framelane.tokens.repository import TokenRepository
 
 router = APIRouter(prefix="/v1/user-tokens", tags=["user tokens"], responses=ERROR_RESPONSES)

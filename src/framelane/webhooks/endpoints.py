@@ -6,8 +6,8 @@ from fastapi import APIRouter, Response, status
 
 from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.pagination import Page, PageDep, paginate
-from framelane.webhooks import install, service
+from framelane.kit.pagination import Page, PageDep, paginate
+from framelane.webhooks import service
 from framelane.webhooks.models import WebhookAttempt, WebhookEndpoint
 from framelane.webhooks.repository import WebhookRepository
 from framelane.webhooks.schemas import (
@@ -120,6 +120,3 @@ def retry_delivery(
     """Send a delivery again now (also a `dead` one); returns the pending attempt."""
     endpoint = service.get_endpoint(session, context.id, webhook_id)
     return DeliveryAttemptOut.model_validate(service.retry_delivery(session, endpoint, delivery_id))
-
-
-install()

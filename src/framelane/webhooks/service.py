@@ -1,7 +1,7 @@
 """Webhook rules: the workspace secret, endpoints, and the outbox written with each event.
 
-Importing this module subscribes `record_event` to `framelane.core.events`, so every process
-that imports the webhooks package (the API app, `framelane worker`) writes outbox rows in the
+`record_event` is the feature's event subscriber (`webhooks/feature.py`): every process
+composed with the webhooks feature (the API app, `framelane worker`) writes outbox rows in the
 producer's transaction.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Session
 
 from framelane.core.errors import NotFound, ValidationFailed
-from framelane.core.events import DomainEvent, subscribe
+from framelane.core.events import DomainEvent
 from framelane.core.ids import new_id
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
@@ -282,6 +282,3 @@ def retry_delivery(
     session.flush()
     wake_after_commit(session)
     return attempt
-
-
-subscribe(record_event)

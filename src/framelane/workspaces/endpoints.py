@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WorkspaceDep
+from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WiringDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
 from framelane.core.errors import Forbidden
 from framelane.identity.schemas import WorkspaceOut
@@ -31,10 +31,10 @@ def get_usage(context: WorkspaceDep, session: SessionDep, settings: SettingsDep)
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT)
 def delete_workspace(
-    context: AdminWorkspaceDep, session: SessionDep, settings: SettingsDep
+    context: AdminWorkspaceDep, session: SessionDep, settings: SettingsDep, wiring: WiringDep
 ) -> Response:
     """Irreversible: deletes every row and stored object of this workspace."""
     if context.role != "owner":
         raise Forbidden("Only the workspace owner can delete it.")
-    service.delete_workspace(session, settings, context.id)
+    service.delete_workspace(session, settings, context.id, wiring.deletion_hooks)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

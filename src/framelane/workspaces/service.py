@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -11,21 +11,11 @@ from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.identity.models import Workspace
 from framelane.identity.repository import IdentityRepository
+from framelane.kit.feature import DeletionHook
 from framelane.usage.repository import UsageRepository, calendar_month
 from framelane.workspaces.schemas import UsageOut
 
 log = logging.getLogger("framelane.workspaces")
-
-DeletionHook = Callable[[Session, Settings, str], None]
-_deletion_hooks: list[DeletionHook] = []
-
-
-def register_deletion_hook(hook: DeletionHook) -> DeletionHook:
-    """Features that keep data outside the cascading tables (stored objects, running jobs)
-    register a hook; hooks run inside the delete transaction, before the rows go."""
-    if hook not in _deletion_hooks:
-        _deletion_hooks.append(hook)
-    return hook
 
 
 def rename(workspace: Workspace, name: str) -> Workspace:
@@ -49,9 +39,15 @@ def usage(session: Session, settings: Settings, workspace: Workspace) -> UsageOu
     )
 
 
-def delete_workspace(session: Session, settings: Settings, workspace_id: str) -> None:
-    """Every row (by foreign-key cascade) and every stored object of the workspace."""
-    for hook in list(_deletion_hooks):
+def delete_workspace(
+    session: Session, settings: Settings, workspace_id: str, hooks: Sequence[DeletionHook]
+) -> None:
+    """Every row (by foreign-key cascade) and every stored object of the workspace.
+
+    Features that keep data outside the cascading tables (stored objects, running jobs, cached
+    keys) declare a deletion hook; `hooks` are the ones of this process's features, run inside
+    the delete transaction, before the rows go."""
+    for hook in hooks:
         hook(session, settings, workspace_id)
     IdentityRepository.from_session(session).delete_workspace_row(workspace_id)
     log.info("workspace deleted", extra={"workspace_id": workspace_id})

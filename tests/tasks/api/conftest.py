@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from PIL import Image
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import PlanLimits, Settings
 
@@ -49,7 +50,7 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def live(settings: Settings) -> Iterator[TestClient]:
     """The API with its embedded worker running, as `framelane serve` starts it."""
-    app = create_app(settings, start_background=True)
+    app = create_app(settings, composition.features(), start_background=True)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.tasks.api.conftest import TRIAL_TASKS
 
+from framelane import composition
 from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.tasks.operations.transcript_format import words_to_word_animation
@@ -102,7 +103,9 @@ def test_private_webhook_and_source_urls_are_refused(
     settings: Settings, workspace: VerifiedWorkspace
 ) -> None:
     strict = settings.model_copy(update={"allow_private_urls": False})
-    with TestClient(create_app(strict), raise_server_exceptions=False) as guarded:
+    with TestClient(
+        create_app(strict, composition.features()), raise_server_exceptions=False
+    ) as guarded:
         answer = submit(guarded, workspace, "gaze-redirect", webhook_url="http://127.0.0.1:9/hook")
         assert answer.status_code == 422
         assert answer.json()["error"]["code"] == "url_not_allowed"

@@ -8,13 +8,11 @@ from sqlalchemy.orm import Session
 
 from framelane.api.deps import SettingsDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.system import register_readiness_check
 from framelane.core.settings import Settings
 from framelane.db.unit_of_work import after_commit
 from framelane.storage import signing
 from framelane.storage.factory import storage_for
 from framelane.storage.keys import workspace_prefix
-from framelane.workspaces.service import register_deletion_hook
 
 router = APIRouter(tags=["files"], responses=ERROR_RESPONSES)
 
@@ -70,7 +68,3 @@ def delete_workspace_objects(session: Session, settings: Settings, workspace_id:
         storage.delete_prefix(workspace_prefix(workspace_id))
 
     after_commit(session, delete_objects)
-
-
-register_readiness_check("storage", check_storage)
-register_deletion_hook(delete_workspace_objects)
