@@ -41,3 +41,5 @@ def test_llms_txt_lists_every_doc_and_the_catalog(client: TestClient) -> None:
     assert docs and all(f"(/docs/{doc.name})" in index.text for doc in docs)
     assert "cross_dissolve" in index.text and "transcribe" in index.text
     assert all(doc.read_text().strip()[:200] in full for doc in docs)
+    assert client.get("/docs/renders.md").text == (DOCS_DIR / "renders.md").read_text()
+    assert client.get("/docs/nothing.md").json()["error"]["code"] == "not_found"

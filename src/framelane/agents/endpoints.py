@@ -1,4 +1,5 @@
-"""`GET /v1/schema/render.json`, `/llms.txt` and `/llms-full.txt` (no authentication)."""
+"""`GET /v1/schema/render.json`, `/llms.txt`, `/llms-full.txt` and the doc pages they link
+to, `/docs/{page}.md` (no authentication)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from framelane.agents.llms import llms_full_txt, llms_txt
+from framelane.agents.llms import doc_files, llms_full_txt, llms_txt
 from framelane.agents.schema import render_schema
 from framelane.api.deps import SettingsDep
 from framelane.capabilities.service import build_capabilities
+from framelane.core.errors import NotFound
 
 router = APIRouter(tags=["agents"])
 CACHE = {"Cache-Control": "public, max-age=300"}
@@ -33,6 +35,15 @@ def llms(settings: SettingsDep) -> PlainTextResponse:
 def llms_full(settings: SettingsDep) -> PlainTextResponse:
     """Every doc page in full, with the catalog."""
     return text(llms_full_txt(build_capabilities(settings)))
+
+
+@router.get("/docs/{page}.md", response_class=PlainTextResponse)
+def doc_page(page: str) -> PlainTextResponse:
+    """One page of the user documentation, as Markdown."""
+    for path in doc_files():
+        if path.stem == page:
+            return text(path.read_text())
+    raise NotFound(f"No doc page {page!r}.")
 
 
 def text(body: str) -> PlainTextResponse:

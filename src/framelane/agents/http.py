@@ -37,7 +37,7 @@ STARTING = b'{"error":{"code":"unavailable","message":"MCP is starting.","detail
 
 def in_process_client(app: ASGIApp, api_key: str | None) -> AsyncFramelane:
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
-    return AsyncFramelane(api_key, base_url=IN_PROCESS_URL, transport=transport, max_retries=0)
+    return AsyncFramelane(api_key, base_url=IN_PROCESS_URL, transport=transport)
 
 
 def caller_key(headers: Any) -> str | None:

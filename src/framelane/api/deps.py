@@ -65,7 +65,9 @@ async def get_wiring(request: Request) -> Wiring:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 WiringDep = Annotated[Wiring, Depends(get_wiring)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the answer is sent, so a client that acts
+# on the answer (GET the job it just created) finds what it was told exists.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
