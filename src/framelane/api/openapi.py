@@ -27,6 +27,14 @@ def request_body(*models: type[BaseModel], description: str = "") -> dict[str, A
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
+def request_body_any(*models: type[BaseModel], description: str = "") -> dict[str, Any]:
+    """`openapi_extra` for a JSON body that is any one of `models` (alternative shapes)."""
+    extra = request_body(*models, description=description)
+    schema = extra["requestBody"]["content"]["application/json"]["schema"]
+    schema["anyOf"] = schema.pop("allOf")
+    return extra
+
+
 def add_components(document: dict[str, Any]) -> None:
     """Put the registered body models (and the models they use) into the document, and drop
     what FastAPI generated for the raw `dict` parameter beside each `$ref`."""
@@ -40,6 +48,6 @@ def add_components(document: dict[str, Any]) -> None:
         for operation in path.values():
             content = operation.get("requestBody", {}).get("content", {})
             schema = content.get("application/json", {}).get("schema", {})
-            if "$ref" in schema or "allOf" in schema:
+            if "$ref" in schema or "allOf" in schema or "anyOf" in schema:
                 for generated in ("type", "additionalProperties", "title"):
                     schema.pop(generated, None)

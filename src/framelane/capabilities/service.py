@@ -172,6 +172,7 @@ def _static_part() -> dict[str, Any]:
     catalog["motion_scopes"] = list(MOTION_SCOPES)
     catalog["animation_presets"] = ANIMATION_PRESETS
     catalog["tasks"] = task_capabilities()
+    catalog["projects"] = project_capabilities()
     catalog["limits"]["ranges"].update(_spec_ranges())
     catalog["limits"]["fields"] = field_ranges()
     return catalog
@@ -181,6 +182,16 @@ def task_capabilities() -> dict[str, Any]:
     """Parameter schemas of the AI tasks (empty when the tasks package is not installed)."""
     try:
         from framelane.tasks.operations.registry import capabilities
+    except ImportError:
+        return {}
+    return capabilities()
+
+
+def project_capabilities() -> dict[str, Any]:
+    """Project edit ops with their parameter schemas, and template variable types (empty
+    when the projects package is not installed)."""
+    try:
+        from framelane.projects.capabilities import capabilities
     except ImportError:
         return {}
     return capabilities()

@@ -26,6 +26,7 @@ PREFIXES = frozenset(
         "sess",
         "otp",
         "att",
+        "batch",
     }
 )
 

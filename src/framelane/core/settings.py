@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     job_max_attempts: int = 2
     job_timeout_seconds: int = Field(4 * 3600, description="a running job fails `timeout` after")
     session_days: int = 14
+    billing_portal_url: str | None = Field(
+        None, description="`POST /v1/billing/portal` answers it (default: the console's plan page)"
+    )
 
     @field_validator("data_dir")
     @classmethod

@@ -58,6 +58,15 @@ class JobRepository:
             return None
         return job
 
+    def owned_request(self, workspace_id: str, job_id: str, kind: str) -> dict[str, Any] | None:
+        """The stored request body of one of the workspace's jobs."""
+        row = self.session.execute(
+            select(Job.request).where(
+                Job.id == job_id, Job.workspace_id == workspace_id, Job.kind == kind
+            )
+        ).first()
+        return None if row is None else dict(row[0])
+
     def list_statement(
         self,
         workspace_id: str,

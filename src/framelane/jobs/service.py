@@ -80,10 +80,12 @@ def create_job(
     estimated_seconds: float = 0.0,
     ingest_external: bool = False,
     can_ingest_external: bool = False,
+    quota_checked: bool = False,
 ) -> Job:
     """Check the quotas, insert the job and enqueue it once the transaction commits.
     `can_ingest_external`: a feature of this process copies external sources (the
-    `ingesting` step)."""
+    `ingesting` step). `quota_checked`: the caller already checked the quotas for a group of
+    jobs as a whole (a batch render), so this job is not checked on its own."""
     if ingest_external and not can_ingest_external:
         raise ValidationFailed(
             "ingest_external is not available on this server yet.",
@@ -96,7 +98,8 @@ def create_job(
                 }
             ],
         )
-    quotas.check_submission(session, settings, ctx.workspace, kind, estimated_seconds)
+    if not quota_checked:
+        quotas.check_submission(session, settings, ctx.workspace, kind, estimated_seconds)
     now = utcnow()
     job = JobRepository.from_session(session).add(
         Job(
@@ -128,6 +131,14 @@ def get_job(session: Session, ctx: WorkspaceContext, job_id: str, kind: str) -> 
     if job is None:
         raise NotFound(f"No {kind} {job_id!r} in this workspace.")
     return job
+
+
+def get_request(session: Session, ctx: WorkspaceContext, job_id: str, kind: str) -> dict[str, Any]:
+    """The body a job was submitted with (404 for another workspace's job)."""
+    request = JobRepository.from_session(session).owned_request(ctx.id, job_id, kind)
+    if request is None:
+        raise NotFound(f"No {kind} {job_id!r} in this workspace.")
+    return request
 
 
 def list_jobs(

@@ -5,36 +5,20 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from pydantic import BaseModel
-
 from framelane.render.easing import EASINGS
 from framelane.render.effects import EFFECTS
+from framelane.render.elements import ELEMENT_TYPES
 from framelane.render.encode import CONTENT_TYPES
 from framelane.render.fonts import FALLBACKS, bundled_families, family_category
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
 from framelane.render.motions import MOTIONS
+from framelane.render.schema_fields import model_fields
 from framelane.render.spec.fields import BlendMode
-from framelane.render.spec.models import (
-    ALPHA_FORMATS,
-    AudioElement,
-    CompositionElement,
-    ImageElement,
-    OutputFormat,
-    RenderSpec,
-    TextElement,
-    VideoElement,
-)
+from framelane.render.spec.models import ALPHA_FORMATS, OutputFormat, RenderSpec
 from framelane.render.transitions import TRANSITIONS
 from framelane.render.word_animations import WORD_ANIMATIONS
 
 CATALOG_VERSION = "2026-11-22"
-ELEMENT_MODELS: dict[str, type[BaseModel]] = {
-    "video": VideoElement,
-    "image": ImageElement,
-    "text": TextElement,
-    "audio": AudioElement,
-    "composition": CompositionElement,
-}
 INPUT_FORMATS = {
     "video": ["mp4", "mov", "webm", "mkv", "avi", "mpeg"],
     "image": ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tiff"],
@@ -42,23 +26,6 @@ INPUT_FORMATS = {
     "font": ["ttf", "otf"],
     "lut": ["cube"],
 }
-
-
-def model_fields(model: type[BaseModel]) -> dict[str, Any]:
-    """Every field of a model with its JSON schema, default and description."""
-    schema = model.model_json_schema()
-    if "$ref" in schema:  # a recursive model (composition) is emitted as a reference
-        schema = schema["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
-    required = set(schema.get("required", []))
-    fields: dict[str, Any] = {}
-    for name, prop in schema["properties"].items():
-        info = model.model_fields[name]
-        fields[name] = {
-            "required": name in required,
-            "description": info.description or "",
-            "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
-        }
-    return fields
 
 
 def _names(values: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
@@ -83,10 +50,7 @@ def limits(limits: RenderLimits = DEFAULT_LIMITS) -> dict[str, Any]:
 
 
 def build_catalog(render_limits: RenderLimits = DEFAULT_LIMITS) -> dict[str, Any]:
-    element_types = [
-        {"name": name, "supported": True, "fields": model_fields(model)}
-        for name, model in ELEMENT_MODELS.items()
-    ]
+    element_types = [element.catalog_entry() for element in ELEMENT_TYPES.values()]
     output_formats = [
         {
             "name": name,

@@ -13,6 +13,7 @@ import numpy.typing as npt
 import skia
 
 from framelane.render.evaluate import LayerState
+from framelane.render.fast_paths import HANDOVER, SNAPPED_SHADOW_SIGMA, SOURCE_OVER, WARPED
 from framelane.render.pixels import Pixels, to_image
 from framelane.render.sources.layers import LayerImage, on_screen_scale
 from framelane.render.spec.units import Rgba
@@ -66,19 +67,7 @@ class Painter:
         opaque: bool,
     ) -> bool:
         """`covered_by` for a picture of `size` drawn at `dst`, showing `content`."""
-        placement, style, modifier = state.layer.placement, state.layer.style, state.modifier
-        if not (
-            opaque
-            and placement.opacity * state.motion.opacity * modifier.opacity == 1.0
-            and placement.blend_mode == "none"
-            and modifier.canvas_clip == FULL_CANVAS
-            and state.motion.reveal == (0.0, 0.0, 1.0, 1.0)
-            and not _motion_changes_pixels(state)
-            and style.border_radius <= 0
-            and style.shadow_color is None
-            and not _needs_group(state, opaque)
-            and size == (self.width, self.height)
-        ):
+        if not (opaque and HANDOVER.accepts(state) and size == (self.width, self.height)):
             return False
         canvas = self.canvas
         canvas.save()
@@ -121,7 +110,7 @@ class Painter:
         canvas.save()
         self._clip_to_transition(state)
         self._transform(state)
-        if only_transformed(state, picture):
+        if only_transformed(state):
             warped = _warped(canvas, picture)
             if warped is not None:
                 canvas.restore()  # drawn 1:1 with no transform: skia bounds it tightly
@@ -241,22 +230,9 @@ this wide, then drawn enlarged: same look, the cost of a small kernel on a small
 
 def draws_source_over(state: LayerState) -> bool:
     """Whether the layer's pixels only ever go over what is under them (normal blending):
-    the result never depends on the values under them, only on their own colour and alpha."""
-    motion = state.motion
-    return state.layer.placement.blend_mode == "none" and not (
-        motion.blend is not None and motion.blend_mix > 0
-    )
-
-
-def _motion_changes_pixels(state: LayerState) -> bool:
-    m = state.motion
-    return bool(
-        m.blur > 0
-        or (m.blend is not None and m.blend_mix > 0)
-        or m.rotation_x
-        or m.rotation_y
-        or m.scatter > 0
-    )
+    the result never depends on the values under them, only on their own colour and alpha
+    (`fast_paths.SOURCE_OVER`)."""
+    return SOURCE_OVER.accepts(state)
 
 
 def blurred(picture: LayerImage, state: LayerState) -> LayerImage:
@@ -334,11 +310,6 @@ def _draw_box_shadow(
     canvas.drawRRect(shadow, paint)
 
 
-SNAPPED_SHADOW_SIGMA = 8.0
-"""From this blur on, a shadow is a cached picture (per quarter-pixel phase) drawn at whole
-pixels: its edge is soft enough that the ≤ 1/8 pixel left moves no level by more than ~2. skia
-blits a blurred round-rect mask at ~5 ns a pixel (1.8 ms for the reference's inset shadow); an
-aligned picture at ~0.3 ns."""
 SHADOW_PHASES = 4
 
 
@@ -500,20 +471,10 @@ def _content_paint(
     return paint
 
 
-def only_transformed(state: LayerState, picture: LayerImage) -> bool:
+def only_transformed(state: LayerState) -> bool:
     """Whether the layer is its picture drawn through the transform and nothing else: no
-    clip, reveal, shadow, radius, border, overlay or motion blend."""
-    style = state.layer.style
-    return (
-        state.modifier.canvas_clip == FULL_CANVAS
-        and state.motion.reveal == (0.0, 0.0, 1.0, 1.0)
-        and state.motion.blend is None
-        and state.motion.scatter == 0
-        and style.shadow_color is None
-        and style.border_radius <= 0
-        and not state.layer.placement.clip
-        and not _needs_group(state, picture.opaque)
-    )
+    clip, reveal, shadow, radius, border, overlay or motion blend (`fast_paths.WARPED`)."""
+    return WARPED.accepts(state)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from framelane.render.pixels import Pixels
 from framelane.render.scene import SceneRenderer
 from framelane.render.sources.resolve import DefaultResolver, SourceResolver
 from framelane.render.spec import RenderSpec, parse_spec
-from framelane.render.spec.units import Rgba, rgba
+from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Timeline, frame_at_or_after, seconds
 
 ProgressCallback = Callable[[str, float], None]
@@ -84,12 +84,6 @@ class Hooks:
 
 def _as_spec(spec: RenderSpec | dict[str, Any]) -> RenderSpec:
     return spec if isinstance(spec, RenderSpec) else parse_spec(spec).spec
-
-
-def _background(spec: RenderSpec, transparent: bool) -> Rgba | None:
-    if spec.background_color:
-        return rgba(spec.background_color)
-    return None if transparent else BLACK
 
 
 @contextmanager
@@ -312,23 +306,31 @@ def render_contact_sheet_png(
     *,
     resolver: SourceResolver | None = None,
     limits: RenderLimits | None = None,
+    window: tuple[float, float] | None = None,
 ) -> bytes:
-    """`count` evenly spaced frames as thumbnails in a grid, as one PNG."""
+    """`count` evenly spaced frames as thumbnails in a grid, as one PNG; `window`
+    (start, end seconds) spreads them over that stretch instead of the whole timeline."""
     parsed = _as_spec(spec)
     limits = limits or DEFAULT_LIMITS
     with _resolving(resolver, limits) as chosen:
         fonts = FontLibrary()
         timeline = _timeline(parsed, chosen, limits, fonts)
-        thumbs = _thumbnails(timeline, fonts, max(1, count))
+        first, last = 0, timeline.frame_count - 1
+        if window is not None:
+            first = _frame_index(timeline, seconds(window[0]))
+            last = max(first, _frame_index(timeline, seconds(window[1])))
+        thumbs = _thumbnails(timeline, fonts, max(1, count), first, last)
     return still_bytes(_grid(thumbs), "png")
 
 
-def _thumbnails(timeline: Timeline, fonts: FontLibrary, count: int) -> list[Pixels]:
+def _thumbnails(
+    timeline: Timeline, fonts: FontLibrary, count: int, first: int, last: int
+) -> list[Pixels]:
     scene = SceneRenderer(timeline, fonts, _background_of(timeline, False))
     height = max(1, round(THUMB_WIDTH * timeline.height / timeline.width))
     try:
         picks = sorted(
-            {round(i * (timeline.frame_count - 1) / max(1, count - 1)) for i in range(count)}
+            {first + round(i * (last - first) / max(1, count - 1)) for i in range(count)}
         )
         return [_thumbnail(scene.render(i), (THUMB_WIDTH, height)) for i in picks]
     finally:

@@ -33,17 +33,14 @@ import skia
 from av.video.reformatter import VideoReformatter
 
 from framelane.render.compositor import (
-    SNAPPED_SHADOW_SIGMA,
-    draws_source_over,
     layer_matrix,
-    only_transformed,
     opencv_affine,
     picture_to_canvas,
     rounded,
     snapped_shadow,
 )
 from framelane.render.evaluate import LayerState
-from framelane.render.motions import REST
+from framelane.render.fast_paths import DIRECT_SPRITE, inset_ready
 from framelane.render.pixels import Pixels
 from framelane.render.planar import (
     ROW_ALIGN,
@@ -57,10 +54,8 @@ from framelane.render.planar import (
     subsampled,
 )
 from framelane.render.sources.layers import LayerImage
-from framelane.render.sources.picture import NO_CROP, needs_processing
 from framelane.render.spec.units import Rgba
 from framelane.render.timeline import Layer
-from framelane.render.transitions.base import FULL_CANVAS, UNCHANGED
 
 CONVERTED_PICTURES = 8
 """Pictures kept converted to Y'CbCrA (a text that changes every frame needs only the last)."""
@@ -92,13 +87,10 @@ class DirectSprites:
         self._converted: dict[int, Yuva] = {}
 
     def transformed(self, state: LayerState, picture: LayerImage) -> Planned | None:
-        """The picture, warped and faded, as a sprite, when it is all the layer draws
-        (`only_transformed`, no blur), over what is under it (normal blending), and the
-        transform is affine."""
+        """The picture, warped and faded, as a sprite, when it is all the layer draws, over
+        what is under it, and the transform is affine (`fast_paths.DIRECT_SPRITE`)."""
         if not (
-            only_transformed(state, picture)
-            and draws_source_over(state)
-            and state.motion.blur == 0
+            DIRECT_SPRITE.accepts(state)
             and picture.pixels.ndim == 3
             and picture.pixels.shape[2] == 4
         ):
@@ -239,50 +231,6 @@ class DirectSprites:
                 self._converted.pop(next(iter(self._converted)))
         self._converted[key] = converted
         return converted.planes
-
-
-def may_be_inset(layer: Layer) -> bool:
-    """Whether a video layer could be drawn as an inset (`inset_ready`): what does not change
-    from frame to frame."""
-    placement, style, media = layer.placement, layer.style, layer.media
-    width, height = placement.width, placement.height
-    return (
-        layer.kind == "video"
-        and media is not None
-        and not media.has_alpha
-        and layer.picture.crop == NO_CROP
-        and not needs_processing(layer.picture)
-        and placement.blend_mode == "none"
-        and placement.color_overlay is None
-        and not (style.border_color is not None and style.border_width > 0)
-        and (style.shadow_color is None or style.shadow_blur / 2 >= SNAPPED_SHADOW_SIGMA)
-        and placement.rotation_x == placement.rotation_y == placement.rotation_z == 0
-        and placement.scale_x == placement.scale_y == 1
-        and not placement.flip_horizontal
-        and not placement.flip_vertical
-        and float(width).is_integer()
-        and float(height).is_integer()
-        and int(width) % 2 == 0
-        and int(height) % 2 == 0
-    )
-
-
-def inset_ready(state: LayerState) -> bool:
-    """Whether this frame of a layer that `may_be_inset` is an inset: only moved and faded by
-    its motions, and whole (no transition clip or tint). The scene asks only for such layers
-    (their decode worker delivers inset frames), so the layer's own fields are not checked
-    again here, on every frame."""
-    motion, modifier = state.motion, state.modifier
-    return (
-        motion.scale == 1
-        and motion.rotation == motion.rotation_x == motion.rotation_y == 0
-        and motion.reveal == REST.reveal
-        and motion.blur == 0
-        and motion.scatter == 0
-        and (motion.blend is None or motion.blend_mix <= 0)
-        and modifier.canvas_clip == FULL_CANVAS
-        and modifier.tint_amount == UNCHANGED.tint_amount
-    )
 
 
 def inset_size(layer: Layer) -> tuple[int, int]:

@@ -13,7 +13,9 @@ from av.video.reformatter import VideoReformatter
 
 from framelane.render import evaluate
 from framelane.render.compositor import Canvas, Painter, draws_source_over, record
+from framelane.render.elements import ELEMENT_TYPES, SourceContext
 from framelane.render.evaluate import FrameState, LayerState, frame_state
+from framelane.render.fast_paths import inset_ready, may_be_inset, may_pass_through
 from framelane.render.fonts import FontLibrary
 from framelane.render.pairs import PicturePair, picture_pairs
 from framelane.render.pixels import Pixels, to_image
@@ -25,18 +27,17 @@ from framelane.render.planar import (
     to_planar,
     union_of,
 )
-from framelane.render.planar_sprites import DirectSprites, inset_ready, inset_size, may_be_inset
+from framelane.render.planar_sprites import DirectSprites, inset_size
 from framelane.render.sources.layers import (
-    LAYER_SOURCES,
+    DecodePolicy,
     LayerImage,
     LayerSource,
     VideoSource,
     fitted,
     load_image_pixels,
 )
-from framelane.render.sources.picture import NO_CROP, needs_processing
 from framelane.render.spec.units import Rgba
-from framelane.render.timeline import Layer, Timeline, frame_at_or_after
+from framelane.render.timeline import Layer, Timeline
 
 BACKGROUND_RETRY_FRAMES = 15
 """After two refusals in a row, frames before the background path is tried again (sooner
@@ -82,35 +83,31 @@ class SceneRenderer:
 
     def _source(self, layer: Layer) -> LayerSource:
         if layer.key not in self._sources:
-            if layer.kind == "composition":
-                self._sources[layer.key] = CompositionSource(layer, self.fonts)
-            else:
-                source = LAYER_SOURCES[layer.kind](layer, self.fonts)
-                if self.sequential and isinstance(source, VideoSource):
-                    source.plan = partial(evaluate.layer_state, self.timeline, layer)
-                    source.reader.decode_in_one_thread()
-                if self.planar and isinstance(source, VideoSource) and self._may_cover(layer):
-                    source.passthrough_size = (self.timeline.width, self.timeline.height)
-                    source.passthrough_on = partial(self._nothing_under, layer)
-                elif self.planar and isinstance(source, VideoSource) and may_be_inset(layer):
-                    source.inset_size = inset_size(layer)
-                    source.inset_on = inset_ready
-                self._sources[layer.key] = source
+            context = SourceContext(self.fonts, self._decode_policy(layer), self._nested)
+            self._sources[layer.key] = ELEMENT_TYPES[layer.kind].open_source(layer, context)
         return self._sources[layer.key]
 
-    def _may_cover(self, layer: Layer) -> bool:
-        """Whether a video layer's decoded frames might become the output picture as they are:
-        box of the canvas size, nothing done to its pixels (what changes per frame is checked
-        per frame; a frame that then cannot pass through is converted on the compositor's
-        thread instead of the decode thread)."""
-        assert layer.media is not None
-        return (
-            layer.picture.crop == NO_CROP
-            and not needs_processing(layer.picture)
-            and not layer.media.has_alpha
-            and (layer.placement.width, layer.placement.height)
-            == (self.timeline.width, self.timeline.height)
-        )
+    def _video(self, layer: Layer) -> VideoSource | None:
+        """The layer's source when it decodes a video: it also offers the decoded frames
+        themselves (passed through, scaled as an inset) and seeks."""
+        source = self._source(layer)
+        return source if isinstance(source, VideoSource) else None
+
+    def _decode_policy(self, layer: Layer) -> DecodePolicy:
+        """Decoding ahead when frames come in order; in planes, frames handed over as they
+        are when the video may be the whole picture, or scaled in their own planes when it
+        may be an inset (`fast_paths`)."""
+        plan = partial(evaluate.layer_state, self.timeline, layer) if self.sequential else None
+        canvas = (self.timeline.width, self.timeline.height)
+        if self.planar and may_pass_through(layer, canvas):
+            on = partial(self._nothing_under, layer)
+            return DecodePolicy(plan, passthrough_size=canvas, passthrough_on=on)
+        if self.planar and may_be_inset(layer):
+            return DecodePolicy(plan, inset_size=inset_size(layer), inset_on=inset_ready)
+        return DecodePolicy(plan)
+
+    def _nested(self, timeline: Timeline) -> SceneRenderer:
+        return SceneRenderer(timeline, self.fonts, timeline.background)
 
     def _nothing_under(self, layer: Layer, index: int) -> bool:
         """Whether no other layer is under `layer` on frame `index`."""
@@ -127,9 +124,9 @@ class SceneRenderer:
         so a single preview frame after a seek costs one GOP decode, not one per source."""
         state = frame_state(self.timeline, index)
         readers = [
-            (source.reader, layer_state.source_time)
+            (video.reader, layer_state.source_time)
             for layer_state in state.layers
-            if isinstance(source := self._source(layer_state.layer), VideoSource)
+            if (video := self._video(layer_state.layer)) is not None
         ]
         if len(readers) > 1:
             with ThreadPoolExecutor(max_workers=len(readers)) as pool:
@@ -202,10 +199,8 @@ class SceneRenderer:
         if not state.layers:
             return None
         bottom = state.layers[0]
-        source = self._source(bottom.layer)
-        if not isinstance(source, VideoSource):
-            return None
-        frame = source.passthrough_frame(bottom, index)
+        video = self._video(bottom.layer)
+        frame = video.passthrough_frame(bottom, index) if video is not None else None
         if frame is None:
             return None
         size = (frame.width, frame.height)
@@ -219,7 +214,8 @@ class SceneRenderer:
     ) -> PlanarLayer:
         key = layer_state.layer.key
         source = self._source(layer_state.layer)
-        inset = source.inset_frame(layer_state, index) if isinstance(source, VideoSource) else None
+        video = self._video(layer_state.layer)
+        inset = video.inset_frame(layer_state, index) if video is not None else None
         if inset is not None:
             sprites = self._direct_sprites().inset(layer_state, inset)
             if sprites is not None:
@@ -271,10 +267,12 @@ class SceneRenderer:
         drawn_with_partner = {pair.lower_key for pair in pairs.values()}
         layers = list(state.layers)
         first: LayerImage | None = None
-        if handover and layers and layers[0].layer.kind == "video":
+        if handover and layers:
             bottom = layers[0]
-            if bottom.layer.key not in pairs and bottom.layer.key not in drawn_with_partner:
-                first = self._source(bottom.layer).image(bottom, index)
+            key = bottom.layer.key
+            video = self._video(bottom.layer)
+            if video is not None and key not in pairs and key not in drawn_with_partner:
+                first = video.image(bottom, index)
                 if first.fresh and self.canvas.covered_by(bottom, first):
                     canvas = Canvas.over(first.pixels)
                     self._draw_layers(canvas, layers[1:], index, pairs, drawn_with_partner, None)
@@ -362,22 +360,3 @@ def release_free_memory() -> None:
             _LIBC = False
     if _LIBC:
         _LIBC.malloc_trim(0)
-
-
-class CompositionSource:
-    """A nested scene drawn into its own canvas, then placed like an image."""
-
-    def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
-        assert layer.scene is not None
-        self.layer = layer
-        self.scene = SceneRenderer(layer.scene, fonts, layer.scene.background)
-
-    def image(self, state: LayerState, frame_index: int) -> LayerImage:
-        scene = self.scene.timeline
-        index = min(frame_at_or_after(state.local_time, scene.fps), scene.frame_count - 1)
-        pixels = self.scene.render(index)
-        box = skia.Rect.MakeWH(self.layer.placement.width, self.layer.placement.height)
-        return LayerImage(to_image(pixels, opaque=False), box, box, False, pixels)
-
-    def close(self) -> None:
-        self.scene.close()

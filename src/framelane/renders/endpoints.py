@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from framelane.api.deps import SessionDep, SettingsDep, WiringDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.openapi import request_body
+from framelane.api.openapi import request_body, request_body_any
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.jobs import service as jobs
@@ -19,7 +19,7 @@ from framelane.kit.pagination import Page, PageDep
 from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service
-from framelane.renders.schemas import PreviewOptions, PreviewValidation
+from framelane.renders.schemas import PreviewOptions, PreviewValidation, ProjectRenderBody
 
 router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
 KIND = "render"
@@ -55,7 +55,8 @@ def is_strict(value: str | None) -> bool:
     "/v1/renders",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobOut,
-    openapi_extra=request_body(RenderSpec),
+    # an inline composition, or a saved project version with variable values
+    openapi_extra=request_body_any(RenderSpec, ProjectRenderBody),
 )
 def create_render(
     body: RenderBody,
@@ -65,7 +66,8 @@ def create_render(
     wiring: WiringDep,
     strict: StrictHeader = None,
 ) -> JobOut:
-    """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay)."""
+    """Queue a render: 202 with the Job (200 on an `Idempotency-Key` replay). The body is a
+    composition, or `{project_id, version?, variables?}` to render a saved project."""
     job = service.submit(session, settings, ctx, body, wiring, strict=is_strict(strict))
     return present(job, settings)
 
@@ -105,6 +107,12 @@ def cancel_render(
 ) -> JobOut:
     """Cancel a queued, ingesting or processing render (409 `job_not_cancellable` after)."""
     return present(jobs.cancel_job(session, settings, ctx, render_id, KIND), settings)
+
+
+@router.get("/v1/renders/{render_id}/request", response_model=dict[str, Any])
+def get_render_request(render_id: str, ctx: WorkspaceDep, session: SessionDep) -> dict[str, Any]:
+    """The request body this render was submitted with, as stored."""
+    return jobs.get_request(session, ctx, render_id, KIND)
 
 
 @router.get(

@@ -53,12 +53,21 @@ def plan(
     return PreviewPlan(options, parsed.spec, validation)
 
 
-def draw(settings: Settings, workspace_id: str, spec: RenderSpec, options: PreviewOptions) -> bytes:
-    """The PNG; call it outside any open transaction (sources may be fetched and cached)."""
+def draw(
+    settings: Settings,
+    workspace_id: str,
+    spec: RenderSpec,
+    options: PreviewOptions,
+    window: tuple[float, float] | None = None,
+) -> bytes:
+    """The PNG; call it outside any open transaction (sources may be fetched and cached).
+    `window` (start, end seconds): the contact sheet covers only that stretch (projects)."""
     from framelane.render.pipeline import render_contact_sheet_png, render_still_png
 
     with tempfile.TemporaryDirectory(prefix="framelane-preview-") as tmp:
         resolver = service_resolver(settings, workspace_id, Path(tmp))
         if options.contact_sheet:
-            return render_contact_sheet_png(spec, options.contact_sheet, resolver=resolver)
+            return render_contact_sheet_png(
+                spec, options.contact_sheet, resolver=resolver, window=window
+            )
         return render_still_png(spec, options.time, resolver=resolver)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from framelane.core.errors import ValidationFailed
 
@@ -43,3 +43,23 @@ def split_preview_body(body: dict[str, Any]) -> tuple[PreviewOptions, dict[str, 
         ]
         raise ValidationFailed("invalid preview options", details=details) from error
     return options, {k: v for k, v in body.items() if k not in PREVIEW_FIELDS}
+
+
+# Rendering a saved project (the projects feature expands these bodies into a composition).
+class ProjectRenderFields(BaseModel):
+    """A render of a project version with values for its template variables."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(None, ge=1, description="Default: the newest version.")
+    variables: dict[str, Any] = Field(
+        default_factory=dict, description="Values of the project's declared variables."
+    )
+    metadata: dict[str, str] | None = Field(None, description="Merged into the job metadata.")
+    webhook_url: str | None = Field(None, min_length=1, max_length=2083)
+
+
+class ProjectRenderBody(ProjectRenderFields):
+    """`POST /v1/renders` alternative to an inline composition."""
+
+    project_id: str = Field(min_length=1, description="A project of this workspace.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -66,6 +67,64 @@ def check_limits(spec: RenderSpec, seconds: float) -> None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedRender:
+    """A validated render request, ready to become a job."""
+
+    body: dict[str, Any]
+    spec: RenderSpec
+    warnings: list[str]
+    seconds: float
+
+
+def prepare(
+    session: Session,
+    settings: Settings,
+    ctx: WorkspaceContext,
+    body: dict[str, Any],
+    wiring: Wiring,
+    *,
+    strict: bool = False,
+) -> PreparedRender:
+    """Preprocess and validate a render request; raises 422 before any row exists."""
+    body = preprocess(session, ctx, body, wiring.render_preprocessors)
+    parsed = parse_spec(body, strict=strict)
+    spec = parsed.spec
+    seconds = estimated_seconds(spec)
+    check_limits(spec, seconds)
+    if spec.webhook_url is not None:
+        validate_webhook_url(settings, spec.webhook_url)
+    return PreparedRender(body, spec, parsed.warnings, seconds)
+
+
+def create(
+    session: Session,
+    settings: Settings,
+    ctx: WorkspaceContext,
+    prepared: PreparedRender,
+    wiring: Wiring,
+    *,
+    quota_checked: bool = False,
+) -> Job:
+    """The job of a prepared render (`quota_checked`: a batch checked its quotas as a whole)."""
+    spec = prepared.spec
+    return create_job(
+        session,
+        ctx,
+        settings=settings,
+        kind="render",
+        task_type=None,
+        request=prepared.body,
+        metadata=dict(spec.metadata or {}),
+        webhook_url=spec.webhook_url,
+        warnings=prepared.warnings,
+        estimated_seconds=prepared.seconds,
+        ingest_external=bool(spec.ingest_external),
+        can_ingest_external=wiring.source_copier is not None,
+        quota_checked=quota_checked,
+    )
+
+
 def submit(
     session: Session,
     settings: Settings,
@@ -76,24 +135,5 @@ def submit(
     strict: bool = False,
 ) -> Job:
     """Validate a render request and create its job; raises 422 / 429 before any row exists."""
-    body = preprocess(session, ctx, body, wiring.render_preprocessors)
-    parsed = parse_spec(body, strict=strict)
-    spec = parsed.spec
-    seconds = estimated_seconds(spec)
-    check_limits(spec, seconds)
-    if spec.webhook_url is not None:
-        validate_webhook_url(settings, spec.webhook_url)
-    return create_job(
-        session,
-        ctx,
-        settings=settings,
-        kind="render",
-        task_type=None,
-        request=body,
-        metadata=dict(spec.metadata or {}),
-        webhook_url=spec.webhook_url,
-        warnings=parsed.warnings,
-        estimated_seconds=seconds,
-        ingest_external=bool(spec.ingest_external),
-        can_ingest_external=wiring.source_copier is not None,
-    )
+    prepared = prepare(session, settings, ctx, body, wiring, strict=strict)
+    return create(session, settings, ctx, prepared, wiring)

@@ -118,6 +118,12 @@ async def get_task(
     return await job_response(session, settings, ctx, task_id, KIND, wait)
 
 
+@router.get("/v1/tasks/{task_id}/request", response_model=dict[str, Any])
+def get_task_request(task_id: str, ctx: WorkspaceDep, session: SessionDep) -> dict[str, Any]:
+    """The request body this task was submitted with, as stored."""
+    return jobs.get_request(session, ctx, task_id, KIND)
+
+
 @router.delete("/v1/tasks/{task_id}", response_model=JobOut)
 def cancel_task(
     task_id: str, ctx: WorkspaceDep, session: SessionDep, settings: SettingsDep

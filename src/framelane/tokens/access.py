@@ -14,7 +14,13 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import SessionDep, principal_from_token
+from framelane.api.deps import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SessionDep,
+    principal_from_cookie,
+    principal_from_token,
+)
 from framelane.core.errors import FramelaneError, Unauthorized
 from framelane.identity.keys import USER_TOKEN_PREFIX
 from framelane.identity.models import User, Workspace
@@ -93,8 +99,26 @@ def write_refusal(owner_plan: str, role: str | None) -> FramelaneError | None:
 # the dependencies
 
 
+def caller_from_console_session(request: Request, session: Session) -> Caller | None:
+    """A signed-in console user acts with every scope; a write also needs the CSRF header,
+    as on `/v1` (the cookie alone never authorizes a change)."""
+    principal = principal_from_cookie(session, request)
+    if principal is None:
+        return None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if not sent or sent != principal.csrf_token:
+            raise Unauthorized("Missing or wrong X-CSRF-Token header.")
+    user = TokenRepository.from_session(session).user(principal.user_id or "")
+    return None if user is None else Caller(user, frozenset({READ, WRITE, EXPORT}))
+
+
 def caller_from_request(request: Request, session: Session) -> Caller:
     header = request.headers.get("authorization", "")
+    if not header:
+        caller = caller_from_console_session(request, session)
+        if caller is not None:
+            return caller
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token.startswith(USER_TOKEN_PREFIX):

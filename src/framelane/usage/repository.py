@@ -46,3 +46,21 @@ class UsageRepository:
             .group_by(UsageRecord.kind)
         )
         return {kind: float(total) for kind, total in self.session.execute(stmt).all()}
+
+    def daily(
+        self, workspace_id: str, kind: str, start: datetime, end: datetime
+    ) -> dict[str, float]:
+        """`kind`'s total per UTC day (`YYYY-MM-DD`) in [start, end), days without records
+        left out."""
+        day = func.date(UsageRecord.created_at)
+        stmt = (
+            select(day, func.sum(UsageRecord.amount))
+            .where(
+                UsageRecord.workspace_id == workspace_id,
+                UsageRecord.kind == kind,
+                UsageRecord.created_at >= start,
+                UsageRecord.created_at < end,
+            )
+            .group_by(day)
+        )
+        return {str(date): float(total) for date, total in self.session.execute(stmt).all()}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WorkspaceDep
 from framelane.api.errors import ERROR_RESPONSES
-from framelane.kit.pagination import Page, PageDep, paginate
+from framelane.kit.pagination import Page, PageDep, PageParams, paginate
 from framelane.webhooks import service
 from framelane.webhooks.models import WebhookAttempt, WebhookEndpoint
 from framelane.webhooks.repository import WebhookRepository
@@ -20,6 +22,17 @@ from framelane.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=ERROR_RESPONSES)
+
+
+def attempts_page(
+    session: Session, stmt: Select[WebhookAttempt], page: PageParams
+) -> Page[DeliveryAttemptOut]:
+    rows, next_cursor, has_more = paginate(session, stmt, WebhookAttempt.id, page)
+    return Page[DeliveryAttemptOut](
+        data=[DeliveryAttemptOut.model_validate(row) for row in rows],
+        next_cursor=next_cursor,
+        has_more=has_more,
+    )
 
 
 def created(endpoint: WebhookEndpoint, secret: str) -> WebhookCreated:
@@ -46,6 +59,16 @@ def list_webhooks(context: WorkspaceDep, session: SessionDep, page: PageDep) -> 
         next_cursor=next_cursor,
         has_more=has_more,
     )
+
+
+@router.get("/deliveries", response_model=Page[DeliveryAttemptOut])
+def list_job_deliveries(
+    job_id: str, context: WorkspaceDep, session: SessionDep, page: PageDep
+) -> Page[DeliveryAttemptOut]:
+    """Every attempt about one job (`?job_id=`), newest first, to every endpoint and to the
+    job's own `webhook_url`; a job of another workspace has none."""
+    stmt = WebhookRepository.from_session(session).attempts_for_job(context.id, job_id)
+    return attempts_page(session, stmt, page)
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
@@ -101,12 +124,7 @@ def list_deliveries(
     """Every attempt, newest first, including the `pending` next attempt of each delivery."""
     service.get_endpoint(session, context.id, webhook_id)
     stmt = WebhookRepository.from_session(session).attempts_statement(context.id, webhook_id)
-    rows, next_cursor, has_more = paginate(session, stmt, WebhookAttempt.id, page)
-    return Page[DeliveryAttemptOut](
-        data=[DeliveryAttemptOut.model_validate(row) for row in rows],
-        next_cursor=next_cursor,
-        has_more=has_more,
-    )
+    return attempts_page(session, stmt, page)
 
 
 @router.post(

@@ -13,6 +13,7 @@ KNOWN_EVENTS: tuple[str, ...] = (
     "asset.ready",
     "asset.failed",
     "webhook.test",
+    "batch.completed",  # every render of a project batch is terminal
 )
 FAMILIES = frozenset(name.split(".", 1)[0] for name in KNOWN_EVENTS)
 
@@ -21,7 +22,7 @@ def pattern_problem(pattern: str) -> str | None:
     """Why `pattern` is not a valid subscription, or None.
 
     Valid: an exact event name, `*` (every event), or `<family>.*` (`render.*`, `task.*`,
-    `asset.*`, `webhook.*`).
+    `asset.*`, `webhook.*`, `batch.*`).
     """
     if pattern == "*" or pattern in KNOWN_EVENTS:
         return None

@@ -95,6 +95,12 @@ class WebhookRepository:
             WebhookAttempt.workspace_id == workspace_id, WebhookAttempt.webhook_id == webhook_id
         )
 
+    def attempts_for_job(self, workspace_id: str, job_id: str) -> Select[WebhookAttempt]:
+        """Every attempt of every event about one job, to any endpoint or per-request URL."""
+        return select(WebhookAttempt).where(
+            WebhookAttempt.workspace_id == workspace_id, WebhookAttempt.subject_id == job_id
+        )
+
     def attempts_of(self, delivery_id: str) -> Sequence[WebhookAttempt]:
         return self.session.scalars(
             select(WebhookAttempt)

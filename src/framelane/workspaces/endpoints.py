@@ -9,9 +9,15 @@ from framelane.api.errors import ERROR_RESPONSES
 from framelane.core.errors import Forbidden
 from framelane.identity.schemas import WorkspaceOut
 from framelane.workspaces import service
-from framelane.workspaces.schemas import UsageOut, WorkspacePatch
+from framelane.workspaces.schemas import (
+    BillingPortalOut,
+    DailyUsageOut,
+    UsageOut,
+    WorkspacePatch,
+)
 
 router = APIRouter(prefix="/v1/workspace", tags=["workspace"], responses=ERROR_RESPONSES)
+billing_router = APIRouter(prefix="/v1/billing", tags=["billing"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=WorkspaceOut)
@@ -27,6 +33,18 @@ def update_workspace(body: WorkspacePatch, context: AdminWorkspaceDep) -> Worksp
 @router.get("/usage", response_model=UsageOut)
 def get_usage(context: WorkspaceDep, session: SessionDep, settings: SettingsDep) -> UsageOut:
     return service.usage(session, settings, context.workspace)
+
+
+@router.get("/usage/daily", response_model=DailyUsageOut)
+def get_daily_usage(context: WorkspaceDep, session: SessionDep) -> DailyUsageOut:
+    """This billing period's usage per UTC day, up to today."""
+    return service.daily_usage(session, context.workspace)
+
+
+@billing_router.post("/portal", response_model=BillingPortalOut)
+def billing_portal(_context: AdminWorkspaceDep, settings: SettingsDep) -> BillingPortalOut:
+    """`{url}`: the operator-configured billing page, or the console's plan page."""
+    return service.billing_portal(settings)
 
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT)

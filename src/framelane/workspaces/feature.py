@@ -1,4 +1,5 @@
-"""What the workspaces feature plugs in: `/v1/workspace` (rename, usage, delete)."""
+"""What the workspaces feature plugs in: `/v1/workspace` (rename, usage, delete) and
+`/v1/billing/portal`."""
 
 from __future__ import annotations
 
@@ -10,4 +11,8 @@ COMMANDS: tuple[CommandRegistrar, ...] = ()
 def feature() -> Feature:
     from framelane.workspaces import endpoints
 
-    return Feature(name="workspaces", routers=(endpoints.router,), commands=COMMANDS)
+    return Feature(
+        name="workspaces",
+        routers=(endpoints.router, endpoints.billing_router),
+        commands=COMMANDS,
+    )

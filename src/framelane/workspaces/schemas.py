@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from framelane.identity.schemas import Name
 
@@ -19,3 +19,21 @@ class UsageOut(BaseModel):
     egress_bytes: int
     render_minutes_limit: float | None
     task_limit: int | None
+
+
+class UsageDay(BaseModel):
+    date: str = Field(description="UTC day, YYYY-MM-DD")
+    render_minutes: float
+    task_count: int
+
+
+class DailyUsageOut(BaseModel):
+    """One entry per day of the current billing period up to today (zeros included)."""
+
+    period_start: datetime
+    period_end: datetime
+    days: list[UsageDay]
+
+
+class BillingPortalOut(BaseModel):
+    url: str = Field(description="Where to manage the plan and payment details.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,7 @@ from framelane.identity.models import Workspace
 from framelane.identity.repository import IdentityRepository
 from framelane.kit.feature import DeletionHook
 from framelane.usage.repository import UsageRepository, calendar_month
-from framelane.workspaces.schemas import UsageOut
+from framelane.workspaces.schemas import BillingPortalOut, DailyUsageOut, UsageDay, UsageOut
 
 log = logging.getLogger("framelane.workspaces")
 
@@ -37,6 +38,34 @@ def usage(session: Session, settings: Settings, workspace: Workspace) -> UsageOu
         render_minutes_limit=plan.render_minutes if plan else None,
         task_limit=plan.tasks if plan else None,
     )
+
+
+def daily_usage(session: Session, workspace: Workspace) -> DailyUsageOut:
+    """Render minutes and tasks per UTC day of this month, from its first day to today."""
+    now = utcnow()
+    start, end = calendar_month(now)
+    repo = UsageRepository.from_session(session)
+    seconds = repo.daily(workspace.id, "render_seconds", start, end)
+    tasks = repo.daily(workspace.id, "task", start, end)
+    days = []
+    for offset in range((now - start).days + 1):
+        date = (start + timedelta(days=offset)).date().isoformat()
+        days.append(
+            UsageDay(
+                date=date,
+                render_minutes=round(seconds.get(date, 0.0) / 60.0, 4),
+                task_count=int(tasks.get(date, 0)),
+            )
+        )
+    return DailyUsageOut(period_start=start, period_end=end, days=days)
+
+
+def billing_portal(settings: Settings) -> BillingPortalOut:
+    """The operator's billing page when configured, else the console's plan page."""
+    url = settings.billing_portal_url or (
+        settings.public_base_url.rstrip("/") + "/console/settings#plan"
+    )
+    return BillingPortalOut(url=url)
 
 
 def delete_workspace(

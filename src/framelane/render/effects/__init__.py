@@ -21,25 +21,20 @@ from framelane.render.effects import (
     trails,
 )
 from framelane.render.effects.base import Effect, EffectInput, Pixels
-from framelane.render.effects.catalog_names import EFFECT_DESCRIPTIONS
 from framelane.render.effects.invert import Invert
 from framelane.render.effects.sepia import Sepia
-from framelane.render.registry import Registry, Unsupported
+from framelane.render.registry import Registry
 
 EFFECTS: Registry[Effect] = Registry("effect")
 
-for _name, _description in EFFECT_DESCRIPTIONS.items():
-    EFFECTS.register(Unsupported(_name, _description))
-
-# Implemented effects (one line each).
-EFFECTS.register(Sepia())
-EFFECTS.register(Invert())
+# In catalog order (one line each).
 EFFECTS.register(film.VINTAGE)
 EFFECTS.register(film.POLAROID)
 EFFECTS.register(film.PORTRA)
 EFFECTS.register(film.SUPER8)
 EFFECTS.register(film.FILMIC)
 EFFECTS.register(film.ADD_GRAIN)
+EFFECTS.register(Sepia())
 EFFECTS.register(light.LIGHT_LEAKS)
 EFFECTS.register(light.FILM_BURN)
 EFFECTS.register(distort.RGB_SPLIT)
@@ -56,6 +51,7 @@ EFFECTS.register(halftone.CC_HALFTONE)
 EFFECTS.register(halftone.CC_HALFTONE_BLUE)
 EFFECTS.register(halftone.CC_HALFTONE_GREEN)
 EFFECTS.register(halftone.CC_HALFTONE_RED)
+EFFECTS.register(Invert())
 EFFECTS.register(distort.OPTICS_COMPENSATION)
 EFFECTS.register(camera.VIEWFINDER)
 EFFECTS.register(camera.NIGHT_VISION)

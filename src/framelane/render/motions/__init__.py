@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from framelane.render.motions import basic, ken_burns, looks, loops, packs
 from framelane.render.motions.base import REST, Motion, MotionContext, MotionState
-from framelane.render.motions.catalog_names import MOTION_DESCRIPTIONS
 from framelane.render.motions.fade import Fade
 from framelane.render.motions.slide import Slide
 from framelane.render.motions.zoom import ZoomIn, ZoomOut
-from framelane.render.registry import Registry, Unsupported
+from framelane.render.registry import Registry
 
 MOTIONS: Registry[Motion] = Registry("motion")
 
-for _name, _description in MOTION_DESCRIPTIONS.items():
-    MOTIONS.register(Unsupported(_name, _description))
-
-# Implemented motions (one line each).
+# In catalog order (one line each).
 MOTIONS.register(Fade())
 MOTIONS.register(Slide("up"))
 MOTIONS.register(Slide("down"))
@@ -40,8 +36,14 @@ MOTIONS.register(ken_burns.KEN_BURNS_IN_OUT)
 MOTIONS.register(loops.LOOP_WIGGLE)
 MOTIONS.register(loops.LOOP_ROTATE)
 MOTIONS.register(loops.LOOP_ROTATE_SMOOTH)
+MOTIONS.register(loops.LOOP_3D_SPIN)
+MOTIONS.register(loops.LOOP_3D_SWAY)
+MOTIONS.register(looks.BLUR)
 MOTIONS.register(loops.BOUNCE_MOTION)
+MOTIONS.register(looks.EXPLODE)
 MOTIONS.register(basic.EVAPORATE)
+MOTIONS.register(looks.OVERLAY)
+MOTIONS.register(looks.DIFFERENCE)
 MOTIONS.register(packs.RUBBER_IN)
 MOTIONS.register(packs.WHIP_UP)
 MOTIONS.register(packs.WHIP_DOWN)
@@ -57,11 +59,5 @@ MOTIONS.register(packs.ELASTIC_DROP)
 MOTIONS.register(packs.TILT_ZOOM)
 MOTIONS.register(loops.LOOP_ORBIT)
 MOTIONS.register(packs.SMOOTH_POP)
-MOTIONS.register(loops.LOOP_3D_SPIN)
-MOTIONS.register(loops.LOOP_3D_SWAY)
-MOTIONS.register(looks.BLUR)
-MOTIONS.register(looks.EXPLODE)
-MOTIONS.register(looks.OVERLAY)
-MOTIONS.register(looks.DIFFERENCE)
 
 __all__ = ["MOTIONS", "REST", "Motion", "MotionContext", "MotionState"]

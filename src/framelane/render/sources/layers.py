@@ -1,4 +1,5 @@
-"""Pixel providers per layer kind: video, image, text, composition (registry by `kind`).
+"""Pixel providers of the video, image and text element types (`elements.ELEMENT_TYPES`
+says which type uses which).
 
 Each provider turns a `LayerState` into a `LayerImage`: a skia image plus the rectangle it
 fills in the element's box coordinates.
@@ -88,10 +89,37 @@ PREFETCH_FRAMES = 2
 """Converted frames a video source keeps ready (each pins one decoded-size BGRA frame)."""
 
 
+def _every_frame(_index: int) -> bool:
+    return True
+
+
+def _no_frame(_state: LayerState) -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class DecodePolicy:
+    """How a scene wants a video layer's frames, decided when the source is built."""
+
+    plan: LayerPlan | None = None
+    """Frames will be asked for one after the other: a worker thread decodes ahead, following
+    this plan (a scene rendered frame after frame)."""
+    passthrough_size: tuple[int, int] | None = None
+    """The output is yuv420p of this size: frames that could be the output picture as they
+    are come unconverted (`VideoSource.passthrough_frame`)..."""
+    passthrough_on: Callable[[int], bool] = _every_frame
+    """...on the frames this says (the scene: when no layer is under this one)."""
+    inset_size: tuple[int, int] | None = None
+    """The output is yuv420p: frames come scaled to this size in their own planes
+    (`VideoSource.inset_frame`)..."""
+    inset_on: Callable[[LayerState], bool] = _no_frame
+    """...on the frames whose state this accepts (`fast_paths.inset_ready`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """A video layer's frame: converted BGRA pixels, or the decoded frame itself when it may
-    become the output picture as it is (`VideoSource.passthrough_size`)."""
+    become the output picture as it is (`DecodePolicy.passthrough_size`)."""
 
     pixels: Pixels | None
     fresh: bool = False
@@ -103,22 +131,16 @@ class Decoded:
 
 
 class VideoSource:
-    def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
+    def __init__(self, layer: Layer, policy: DecodePolicy = DecodePolicy()) -> None:
         assert layer.source is not None and layer.media is not None
         self.layer = layer
+        self.policy = policy
         self.reader = VideoReader(layer.source, layer.media)
-        self.plan: LayerPlan | None = None
-        """Set by a scene rendered frame after frame: decoding then runs on a worker thread."""
-        self.passthrough_size: tuple[int, int] | None = None
-        """Set by a scene whose output is yuv420p of this size: frames that could be the
-        output picture as they are come unconverted (`passthrough_frame`)..."""
-        self.passthrough_on: Callable[[int], bool] = lambda _index: True
-        """...on the frames this says (the scene: when no layer is under this one)."""
-        self.inset_size: tuple[int, int] | None = None
-        """Set by a scene whose output is yuv420p: frames come scaled to this size in their
-        own planes (`inset_frame`)..."""
-        self.inset_on: Callable[[LayerState], bool] = lambda _state: False
-        """...on the frames whose state this accepts (planar_sprites.inset_ready)."""
+        self.plan = policy.plan
+        """Decoding runs on a worker thread while there is a plan (dropped when the frames
+        asked for stop following it)."""
+        if self.plan is not None:
+            self.reader.decode_in_one_thread()
         self._prefetch: _Prefetch | None = None
         self._taken: tuple[tuple[int, Fraction], Decoded] | None = None
         self._handed: tuple[int, Fraction] | None = None
@@ -141,8 +163,9 @@ class VideoSource:
     def decoded(self, state: LayerState, frame_index: int) -> Decoded:
         size = self._decode_size(state)
         frame = self.reader.frame_at(state.source_time)
-        canvas = self.passthrough_size
-        if canvas is not None and self.passthrough_on(frame_index):
+        policy = self.policy
+        canvas = policy.passthrough_size
+        if canvas is not None and policy.passthrough_on(frame_index):
             colorspace = source_colorspace(frame)
             if size == canvas and is_passthrough(frame, colorspace, size):
                 return Decoded(None, frame=frame, size=size)
@@ -153,11 +176,11 @@ class VideoSource:
             ):
                 # Another size of the same shape: scaled to the canvas in its own planes.
                 return Decoded(None, frame=scaled_planar(self._scaler, frame, canvas), size=canvas)
-        inset = self.inset_size
+        inset = policy.inset_size
         if (
             inset is not None
             and size == inset
-            and self.inset_on(state)
+            and policy.inset_on(state)
             and fills(frame, inset)
             and is_planar_source(frame, source_colorspace(frame))
         ):
@@ -425,12 +448,3 @@ class TextSource:
 
     def close(self) -> None:
         self.cache.clear()
-
-
-SourceFactory = Callable[[Layer, FontLibrary], LayerSource]
-
-LAYER_SOURCES: dict[str, SourceFactory] = {
-    "video": VideoSource,
-    "image": ImageSource,
-    "text": TextSource,
-}

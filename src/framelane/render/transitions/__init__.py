@@ -6,20 +6,17 @@ To add a transition: write `transitions/<name>.py` with a frozen dataclass imple
 
 from __future__ import annotations
 
-from framelane.render.registry import Registry, Unsupported
+from framelane.render.registry import Registry
 from framelane.render.transitions import shapes, spatial, warps
 from framelane.render.transitions.base import UNCHANGED, LayerModifier, Role, Transition
-from framelane.render.transitions.catalog_names import TRANSITION_DESCRIPTIONS
 from framelane.render.transitions.cross_dissolve import CrossDissolve
 from framelane.render.transitions.dip import Dip
 from framelane.render.transitions.wipe import Wipe
 
 TRANSITIONS: Registry[Transition] = Registry("transition")
 
-for _name, _description in TRANSITION_DESCRIPTIONS.items():
-    TRANSITIONS.register(Unsupported(_name, _description))
-
-# Implemented transitions (one line each).
+# In catalog order (one line each). Those of shapes, spatial and warps blend pictures: the
+# scene renderer draws both layers alone and calls `blend` (pairs.py).
 TRANSITIONS.register(CrossDissolve())
 TRANSITIONS.register(Dip("black", (0, 0, 0)))
 TRANSITIONS.register(Dip("white", (255, 255, 255)))
@@ -27,7 +24,6 @@ TRANSITIONS.register(Wipe("left"))
 TRANSITIONS.register(Wipe("right"))
 TRANSITIONS.register(Wipe("up"))
 TRANSITIONS.register(Wipe("down"))
-# Pixel blends: the scene renderer draws both layers alone and calls `blend` (pairs.py).
 TRANSITIONS.register(shapes.DIAGONAL_WIPE)
 TRANSITIONS.register(shapes.BARN_DOORS_HORIZONTAL)
 TRANSITIONS.register(shapes.BARN_DOORS_VERTICAL)
