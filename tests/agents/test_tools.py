@@ -39,6 +39,10 @@ TOOLS = {
     "get_task_download",
     "upload_from_url",
     "list_assets",
+    "create_project",
+    "edit_project",
+    "preview_project",
+    "render_project",
 }
 
 
@@ -194,3 +198,33 @@ def test_media_and_task_tools(served: Served) -> None:
     with Image.open(io.BytesIO(upscaled.content)) as picture:
         assert picture.size == (128, 72)
     assert seen["cancelled"]["status"] == "cancelled"
+
+
+def test_project_tools_edit_preview_and_render(served: Served, tmp_path: Path) -> None:
+    edit = {"op": "set_request_fields", "fields": {"background_color": "#0000ff"}}
+
+    async def scenario(client: Client) -> dict[str, Any]:
+        project = structured(await client.call_tool("create_project", {"render": tiny_render()}))
+        edited = structured(
+            await client.call_tool("edit_project", {"project_id": project["id"], "ops": [edit]})
+        )
+        stale = await client.call_tool(
+            "edit_project", {"project_id": project["id"], "ops": [edit], "if_version": 1}
+        )
+        preview = await client.call_tool("preview_project", {"project_id": project["id"]})
+        job = structured(await client.call_tool("render_project", {"project_id": project["id"]}))
+        await client.call_tool("wait_for_render", {"render_id": job["id"]})
+        download = structured(
+            await client.call_tool("get_render_download", {"render_id": job["id"]})
+        )
+        return {"edited": edited, "stale": stale, "preview": preview, "download": download}
+
+    seen = run(over_http, served, scenario)
+    (tmp_path / "out.mp4").write_bytes(httpx.get(seen["download"]["url"]).content)
+    png = base64.b64decode(seen["preview"].content[0].data)
+
+    assert seen["edited"]["version"] == 2 and seen["edited"]["ok"]
+    assert seen["stale"].is_error and "conflict" in seen["stale"].content[0].text
+    with Image.open(io.BytesIO(png)) as picture:
+        assert picture.convert("RGB").getpixel((60, 33)) == (0, 0, 255)
+    assert near(corner_colour(decoded_frames(tmp_path / "out.mp4")[0]), (0, 0, 255))

@@ -160,3 +160,22 @@ def test_pages_workspace_keys_usage_and_capabilities(served: Served) -> None:
     assert "elements" in capabilities or capabilities
     assert validation.valid and (validation.width, validation.height) == (64, 36)
     assert png.startswith(b"\x89PNG")
+
+
+def test_projects_through_the_sdk(served: Served) -> None:
+    with Framelane(served.api_key, base_url=served.url) as fl:
+        project = fl.projects.create(tiny_render(), name="sdk")
+        result = fl.projects.edit(project.id, [{"op": "remove_element", "id": "t"}])
+        checked = fl.projects.validate(project.id)
+        full = fl.projects.get(project.id, full=True)
+        listed = [found.id for found in fl.projects.list()]
+        with pytest.raises(FramelaneAPIError) as conflict:
+            fl.projects.edit(project.id, [{"op": "remove_element", "id": "t"}], if_version=1)
+        fl.projects.delete(project.id)
+        with pytest.raises(FramelaneAPIError) as gone:
+            fl.projects.get(project.id)
+
+    assert result.version == 2 and result.diff.removed_ids == ["t"]
+    assert checked.valid and full.render_request is not None
+    assert full.render_request["elements"] == [] and project.id in listed
+    assert conflict.value.status == 409 and gone.value.code == "not_found"

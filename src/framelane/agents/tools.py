@@ -23,6 +23,7 @@ from framelane.agents.schema import render_schema
 from framelane.client import AsyncFramelane, FramelaneAPIError
 from framelane.ingest.schemas import AssetOut, ImportOut
 from framelane.jobs.schemas import JobOut
+from framelane.projects.schemas import OpsResult, ProjectOut
 from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
 
@@ -33,6 +34,8 @@ RenderArg = Annotated[
     dict[str, Any], Field(description="The render request (see framelane://schema/render).")
 ]
 JobId = Annotated[str, Field(description="The id returned by the create call.")]
+ProjectId = Annotated[str, Field(description="The project's id (proj_…).")]
+VARIABLES = "Values of the project's declared template variables."
 
 INSTRUCTIONS = """Framelane renders video from one JSON request and runs AI media tasks.
 Read framelane://capabilities for what is supported and framelane://schema/render for the
@@ -101,13 +104,17 @@ def progress_reporter(ctx: Context) -> Callable[[JobOut], Awaitable[None]]:
     return report
 
 
-RENDER_TOOLS = frozenset({"create_render", "validate_render", "create_preview"})
+RENDER_TOOLS = frozenset({"create_render", "validate_render", "create_preview", "create_project"})
 
 
 def build_server(connect: Connector) -> MCPServer:
     tools = [
         Tool.from_function(fn, name=fn.__name__, description=description)
-        for fn, description in (*job_tools(connect), *media_tools(connect))
+        for fn, description in (
+            *job_tools(connect),
+            *media_tools(connect),
+            *project_tools(connect),
+        )
     ]
     server: MCPServer = MCPServer(
         name="framelane",
@@ -117,7 +124,7 @@ def build_server(connect: Connector) -> MCPServer:
         # MCPServer calls logging.basicConfig: WARNING keeps Python's default root level where
         # nothing configured logging yet (`framelane serve` configures it first: a no-op there).
         log_level="WARNING",
-        tools=[with_render_schema(tool) if tool.name in RENDER_TOOLS else tool for tool in tools],
+        tools=[advertised(tool) for tool in tools],
     )
     add_resources(server, connect)
     playbooks.add_prompts(server)
@@ -233,6 +240,59 @@ def media_tools(connect: Connector) -> list[Described]:
     return [(upload_from_url, UPLOAD_FROM_URL), (list_assets, LIST_ASSETS)]
 
 
+def project_tools(connect: Connector) -> list[Described]:
+    async def create_project(
+        ctx: Context,
+        name: Annotated[str | None, Field(description="A name for people.")] = None,
+        render: Annotated[dict[str, Any] | None, Field(description="The first version.")] = None,
+    ) -> ProjectOut:
+        return await acting(connect, ctx, lambda fl: fl.projects.create(render, name=name))
+
+    async def edit_project(
+        project_id: ProjectId,
+        ops: list[dict[str, Any]],
+        ctx: Context,
+        if_version: Annotated[
+            int | None, Field(description="Refuse (409 conflict) unless this is the newest.")
+        ] = None,
+    ) -> OpsResult:
+        return await acting(
+            connect, ctx, lambda fl: fl.projects.edit(project_id, ops, if_version=if_version)
+        )
+
+    async def preview_project(
+        project_id: ProjectId,
+        ctx: Context,
+        time: Annotated[float, Field(ge=0, description="Seconds: the frame to draw.")] = 0,
+        variables: Annotated[dict[str, Any] | None, Field(description=VARIABLES)] = None,
+    ) -> Image:
+        png = await acting(
+            connect,
+            ctx,
+            lambda fl: fl.projects.preview(project_id, time=time, variables=variables),
+        )
+        return Image(data=png, format="png")
+
+    async def render_project(
+        project_id: ProjectId,
+        ctx: Context,
+        variables: Annotated[dict[str, Any] | None, Field(description=VARIABLES)] = None,
+        version: Annotated[int | None, Field(ge=1, description="Default: the newest.")] = None,
+    ) -> JobOut:
+        return await acting(
+            connect,
+            ctx,
+            lambda fl: fl.projects.render(project_id, variables=variables, version=version),
+        )
+
+    return [
+        (create_project, CREATE_PROJECT),
+        (edit_project, EDIT_PROJECT),
+        (preview_project, PREVIEW_PROJECT),
+        (render_project, RENDER_PROJECT),
+    ]
+
+
 async def wait_for(
     connect: Connector, ctx: Context, kind: str, job_id: str, timeout: float
 ) -> JobOut:
@@ -259,15 +319,30 @@ async def download_of(
     return await acting(connect, ctx, located)
 
 
-def with_render_schema(tool: Tool) -> Tool:
-    """Advertise the render request's own JSON Schema as the tool's `render` argument (the
-    tool accepts any object and lets the API's validator answer, at JSON paths)."""
-    schema = render_schema()
+def with_argument_schema(tool: Tool, argument: str, schema: dict[str, Any]) -> Tool:
+    """Advertise `schema` (a model's own JSON Schema) as the tool's `argument`: the tool
+    accepts the JSON as it is and lets the API's validator answer, at JSON paths."""
     body = {k: v for k, v in schema.items() if k not in {"$defs", "$schema", "$id"}}
     parameters = dict(tool.parameters)
-    parameters["properties"] = {**parameters["properties"], "render": body}
+    parameters["properties"] = {**parameters["properties"], argument: body}
     parameters["$defs"] = {**parameters.get("$defs", {}), **schema.get("$defs", {})}
     return tool.model_copy(update={"parameters": parameters})
+
+
+def ops_schema() -> dict[str, Any]:
+    """The `ops` list of `POST /v1/projects/{id}/ops`, from its model."""
+    from framelane.projects.schemas import OpsRequest
+
+    schema = OpsRequest.model_json_schema()
+    return {**schema["properties"]["ops"], "$defs": schema.get("$defs", {})}
+
+
+def advertised(tool: Tool) -> Tool:
+    if tool.name in RENDER_TOOLS:
+        return with_argument_schema(tool, "render", render_schema())
+    if tool.name == "edit_project":
+        return with_argument_schema(tool, "ops", ops_schema())
+    return tool
 
 
 def add_resources(server: MCPServer, connect: Connector) -> None:
@@ -341,3 +416,25 @@ source_too_large) — check the URL is public and points at a supported file."""
 LIST_ASSETS = """List the workspace's uploaded and imported media (newest first) with their
 source_url, kind, duration, width, height and status. Use a ready asset's source_url in
 create_render or run_task."""
+
+CREATE_PROJECT = """Create a project: a saved render request that is then edited by small ops
+instead of being rewritten. `render` (optional) is its first version, the same JSON as
+create_render. Returns the project (`id`, `version` 1, a summary of its elements). Errors:
+validation_error at JSON paths (fix and call again)."""
+
+EDIT_PROJECT = """Apply ops to a project, all or none, making a new version: shift_element,
+trim_element, swap_source, set_fields, set_request_fields, add_element, remove_element, reorder,
+add_transition, remove_transition, change_transition, add_caption, edit_caption, … (each
+addresses elements by id; the schema lists every op and its fields). Returns the new version,
+the changed ids and `violations` (problems that would block a render, with paths). Errors:
+validation_error naming the failing op (fix it; nothing was applied), conflict when
+`if_version` is not the newest (get the project again), not_found."""
+
+PREVIEW_PROJECT = """Draw one frame of a project's newest version at `time` seconds, with
+`variables`, and return it as a PNG image. Errors: validation_error (a violation blocks drawing:
+fix it with edit_project), source errors (a media URL is not usable), not_found."""
+
+RENDER_PROJECT = """Render a project's newest (or given) version with `variables`. Returns the
+job; follow with wait_for_render and get_render_download. Errors: validation_error (a missing
+required variable or a violation; fix with edit_project), not_found, rate_limited,
+quota_exceeded."""

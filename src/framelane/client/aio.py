@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import httpx
@@ -22,6 +22,9 @@ from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
 from framelane.webhooks.schemas import DeliveryAttemptOut, SecretOut, WebhookCreated, WebhookOut
 from framelane.workspaces.schemas import UsageOut
+
+if TYPE_CHECKING:
+    from framelane.projects.schemas import OpsResult, ProjectOut, ProjectPreviewValidation
 
 T = TypeVar("T")
 Progress = Callable[[JobOut], Awaitable[None] | None]
@@ -49,6 +52,7 @@ class AsyncFramelane:
         self.webhooks = AsyncWebhooks(self)
         self.keys = AsyncKeys(self)
         self.workspace = AsyncWorkspace(self)
+        self.projects = AsyncProjects(self)
 
     async def __aenter__(self) -> AsyncFramelane:
         return self
@@ -339,3 +343,37 @@ class AsyncWorkspace(AsyncResource):
 
     async def rename(self, name: str) -> WorkspaceOut:
         return await self.client.send(calls.rename_workspace(name))
+
+
+class AsyncProjects(AsyncResource):
+    async def create(
+        self,
+        render_request: Any = None,
+        *,
+        name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+    ) -> ProjectOut:
+        return await self.client.send(calls.create_project(name, render_request, variables))
+
+    async def get(self, project_id: str, *, full: bool = False) -> ProjectOut:
+        return await self.client.send(calls.get_project(project_id, full))
+
+    def list(self) -> AsyncIterator[ProjectOut]:
+        return self.client.pages(calls.list_projects(), calls.project_item)
+
+    async def delete(self, project_id: str) -> None:
+        await self.client.send(calls.delete_project(project_id))
+
+    async def edit(
+        self, project_id: str, ops: Sequence[Any], *, if_version: int | None = None
+    ) -> OpsResult:
+        return await self.client.send(calls.edit_project(project_id, ops, if_version))
+
+    async def preview(self, project_id: str, **options: Any) -> bytes:
+        return await self.client.send(calls.preview_project(project_id, options))
+
+    async def validate(self, project_id: str, **options: Any) -> ProjectPreviewValidation:
+        return await self.client.send(calls.validate_project(project_id, options))
+
+    async def render(self, project_id: str, **options: Any) -> JobOut:
+        return await self.client.send(calls.render_project(project_id, options))

@@ -8,9 +8,9 @@ Answers are read into the server's own pydantic models. The render request model
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -23,6 +23,9 @@ from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
 from framelane.webhooks.schemas import DeliveryAttemptOut, SecretOut, WebhookCreated, WebhookOut
 from framelane.workspaces.schemas import UsageOut
+
+if TYPE_CHECKING:
+    from framelane.projects.schemas import OpsResult, ProjectOut, ProjectPreviewValidation
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -352,6 +355,66 @@ def list_deliveries(webhook_id: str) -> Call[Any]:
 def retry_delivery(webhook_id: str, delivery_id: str) -> Call[DeliveryAttemptOut]:
     path = f"/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"
     return post(path, None, reader(DeliveryAttemptOut))
+
+
+# --- projects ------------------------------------------------------------------------------------
+# Their models import the render engine (ops validate elements), so they are read lazily.
+
+
+def project_reader(model: str) -> Callable[[httpx.Response], Any]:
+    def read(response: httpx.Response) -> Any:
+        from framelane.projects import schemas
+
+        return getattr(schemas, model).model_validate_json(response.content, by_name=True)
+
+    return read
+
+
+def project_item(entry: Any) -> Any:
+    from framelane.projects.schemas import ProjectOut
+
+    return ProjectOut.model_validate(entry, by_name=True)
+
+
+def create_project(
+    name: str | None, render_request: Any, variables: Mapping[str, Any] | None
+) -> Call[ProjectOut]:
+    body = clean({"name": name, "variables": variables})
+    if render_request is not None:
+        body["render_request"] = body_of(render_request)
+    return post("/v1/projects", body, project_reader("ProjectOut"))
+
+
+def get_project(project_id: str, full: bool) -> Call[ProjectOut]:
+    params = {"view": "full" if full else "summary"}
+    return Call("GET", f"/v1/projects/{project_id}", project_reader("ProjectOut"), params=params)
+
+
+def list_projects() -> Call[Any]:
+    return Call("GET", "/v1/projects", read_json)
+
+
+def delete_project(project_id: str) -> Call[None]:
+    return Call("DELETE", f"/v1/projects/{project_id}", read_nothing)
+
+
+def edit_project(project_id: str, ops: Sequence[Any], if_version: int | None) -> Call[OpsResult]:
+    body = clean({"ops": list(ops), "if_version": if_version, "author": "user"})
+    return post(f"/v1/projects/{project_id}/ops", body, project_reader("OpsResult"))
+
+
+def preview_project(project_id: str, options: Mapping[str, Any]) -> Call[bytes]:
+    return Call("POST", f"/v1/projects/{project_id}/preview", read_bytes, json=clean(options))
+
+
+def validate_project(project_id: str, options: Mapping[str, Any]) -> Call[ProjectPreviewValidation]:
+    body = {**clean(options), "dry_run": True}
+    path = f"/v1/projects/{project_id}/preview"
+    return Call("POST", path, project_reader("ProjectPreviewValidation"), json=body)
+
+
+def render_project(project_id: str, options: Mapping[str, Any]) -> Call[JobOut]:
+    return post(f"/v1/projects/{project_id}/renders", clean(options), reader(JobOut))
 
 
 # --- pagination ------------------------------------------------------------------------------

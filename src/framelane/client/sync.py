@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -21,6 +21,9 @@ from framelane.renders.schemas import PreviewValidation
 from framelane.tasks.schemas import TaskType
 from framelane.webhooks.schemas import DeliveryAttemptOut, SecretOut, WebhookCreated, WebhookOut
 from framelane.workspaces.schemas import UsageOut
+
+if TYPE_CHECKING:
+    from framelane.projects.schemas import OpsResult, ProjectOut, ProjectPreviewValidation
 
 T = TypeVar("T")
 Progress = Callable[[JobOut], None]
@@ -54,6 +57,7 @@ class Framelane:
         self.webhooks = Webhooks(self)
         self.keys = Keys(self)
         self.workspace = Workspace(self)
+        self.projects = Projects(self)
 
     def __enter__(self) -> Framelane:
         return self
@@ -363,3 +367,43 @@ class Workspace(Resource):
 
     def rename(self, name: str) -> WorkspaceOut:
         return self.client.send(calls.rename_workspace(name))
+
+
+class Projects(Resource):
+    """Saved compositions edited by ops, previewed and rendered with variables."""
+
+    def create(
+        self,
+        render_request: Any = None,
+        *,
+        name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+    ) -> ProjectOut:
+        return self.client.send(calls.create_project(name, render_request, variables))
+
+    def get(self, project_id: str, *, full: bool = False) -> ProjectOut:
+        """The summary; `full=True` adds the newest version's `render_request`."""
+        return self.client.send(calls.get_project(project_id, full))
+
+    def list(self) -> Iterator[ProjectOut]:
+        return self.client.pages(calls.list_projects(), calls.project_item)
+
+    def delete(self, project_id: str) -> None:
+        self.client.send(calls.delete_project(project_id))
+
+    def edit(
+        self, project_id: str, ops: Sequence[Any], *, if_version: int | None = None
+    ) -> OpsResult:
+        """Apply ops atomically (422 names the failing op; a stale `if_version` is 409)."""
+        return self.client.send(calls.edit_project(project_id, ops, if_version))
+
+    def preview(self, project_id: str, **options: Any) -> bytes:
+        """A PNG (`time`, `contact_sheet`, `window`, `version`, `variables`)."""
+        return self.client.send(calls.preview_project(project_id, options))
+
+    def validate(self, project_id: str, **options: Any) -> ProjectPreviewValidation:
+        return self.client.send(calls.validate_project(project_id, options))
+
+    def render(self, project_id: str, **options: Any) -> JobOut:
+        """A render job of the newest (or `version=`) version with `variables=`."""
+        return self.client.send(calls.render_project(project_id, options))
