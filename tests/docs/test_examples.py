@@ -23,6 +23,8 @@ from tests.ingest.media import make_png, make_video, make_wav
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 BLOCK = re.compile(r"```json\n(.*?)\n```", re.DOTALL)
+# A block may open with the request line of the call it is the body of: `POST /v1/projects`.
+REQUEST_LINE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) /\S*\n")
 MEDIA_URL = re.compile(r"^https?://\S+\.(mp4|mov|webm|png|jpe?g|wav|mp3)$")
 
 
@@ -39,7 +41,7 @@ def examples() -> list[tuple[str, str]]:
     found = []
     for path in PAGES:
         for index, block in enumerate(BLOCK.findall(path.read_text())):
-            found.append((f"{path.name}#{index}", block))
+            found.append((f"{path.name}#{index}", REQUEST_LINE.sub("", block, count=1)))
     return found
 
 
