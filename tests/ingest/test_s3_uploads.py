@@ -24,6 +24,7 @@ from framelane.storage.factory import storage_for
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.fixtures.seaweedfs import s3_storage_url, seaweedfs
 from tests.ingest.helpers import (
+    EVENT_RECORDER,
     events_of,
     request_upload,
     video_render,
@@ -43,7 +44,8 @@ def s3_settings(settings: Settings, s3_storage_url: str) -> Settings:
 @pytest.fixture
 def s3_client(s3_settings: Settings) -> Iterator[TestClient]:
     with TestClient(
-        create_app(s3_settings, composition.features()), raise_server_exceptions=False
+        create_app(s3_settings, (*composition.features(), EVENT_RECORDER)),
+        raise_server_exceptions=False,
     ) as client:
         yield client
 

@@ -91,7 +91,9 @@ class TestCli:
         code = cli.main(["render", str(path), "-o", str(tmp_path / "o.webm"), "--json"])
         result = json.loads(capsys.readouterr().out)
         assert code == 0 and result["content_type"] == "video/webm" and result["size_bytes"] > 0
-        assert {"code": "unknown_field", "message": "shiny"} in result["warnings"]
+        assert ("unknown_field", "shiny") in [
+            (w["code"], w.get("path")) for w in result["warnings"]
+        ]
 
     def test_invalid_spec_exits_2_with_the_envelope(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -11,13 +12,22 @@ from framelane.render.effects import EFFECTS
 from framelane.render.motions import MOTIONS
 from framelane.render.registry import Registry, Unsupported
 from framelane.render.spec import RenderSpec, parse_spec
-from framelane.render.spec.unknown import json_path
+from framelane.render.spec.unknown import json_path, unknown_fields
 from framelane.render.transitions import TRANSITIONS
 from framelane.render.word_animations import WORD_ANIMATIONS
 
 VIDEO = {"type": "video", "id": "v", "source_url": "a.mp4"}
 TEXT = {"type": "text", "id": "t", "text": "hi", "duration": 2}
 IMAGE = {"type": "image", "id": "i", "source_url": "a.png", "duration": 2}
+
+
+def unknown_warning(data: dict[str, Any], field: str) -> dict[str, str]:
+    """The warning of the unknown `field` (the request may be invalid otherwise)."""
+    with contextlib.suppress(ValidationFailed):
+        return next(w for w in parse_spec(data).warnings if w["path"].endswith(field))
+    found = unknown_fields(data, RenderSpec)
+    assert len(found) == 1
+    return {"suggestion": found[0].suggestion or "", "message": found[0].hint}
 
 
 def violations(data: dict[str, Any]) -> set[tuple[str, str]]:
@@ -64,9 +74,42 @@ class TestUnknownFields:
         "extra_top": {},
     }
 
-    def test_are_ignored_and_reported_as_json_paths(self) -> None:
+    def test_are_ignored_and_reported_with_their_json_paths(self) -> None:
         warnings = parse_spec(self.DATA).warnings
-        assert set(warnings) == {"elements[0].colour", "elements[0].motion[0].speedy", "extra_top"}
+        assert {w["path"] for w in warnings} == {
+            "elements[0].colour",
+            "elements[0].motion[0].speedy",
+            "extra_top",
+        }
+        assert {w["code"] for w in warnings} == {"unknown_field"}
+
+    @pytest.mark.parametrize(
+        ("element", "field", "meant"),
+        [
+            (TEXT, "fontsize", "font_size"),
+            (TEXT, "colour", "text_color"),
+            (TEXT, "fontWeight", "font_weight"),
+            (TEXT, "bacground_color", "background_color"),
+            (VIDEO, "volumne", "volume"),
+            ({"type": "image", "duration": 1}, "src", "source_url"),
+        ],
+    )
+    def test_name_the_closest_valid_field(
+        self, element: dict[str, Any], field: str, meant: str
+    ) -> None:
+        body = {"elements": [{**element, field: "a.png"}]}
+        warning = unknown_warning(body, field)
+        assert warning["suggestion"] == meant
+        assert f"did you mean `{meant}`?" in warning["message"]
+        with pytest.raises(ValidationFailed) as caught:
+            parse_spec(body, strict=True)
+        extra = [d for d in caught.value.details if d["type"] == "extra_forbidden"]
+        assert f"did you mean `{meant}`?" in extra[0]["msg"]
+        assert extra[0]["suggestion"] == meant
+
+    def test_a_name_far_from_every_field_gets_no_guess(self) -> None:
+        [warning] = parse_spec({"elements": [{**TEXT, "zzqx": 1}]}).warnings
+        assert "suggestion" not in warning and "did you mean" not in warning["message"]
 
     def test_are_violations_in_strict_mode(self) -> None:
         with pytest.raises(ValidationFailed) as caught:
@@ -93,7 +136,13 @@ RULES = [
         {"elements": [{**TEXT, "background": True, "shadow": True}]},
         ("elements[0].shadow", "text_style_conflict"),
     ),
-    ({"elements": [VIDEO, {**TEXT, "id": "v"}]}, ("elements[1].id", "duplicate_element_id")),
+    (
+        {
+            "elements": [VIDEO, {**TEXT, "id": "v"}, IMAGE],
+            "transitions": [{"type": "fade", "duration": 1, "from_id": "v", "to_id": "i"}],
+        },
+        ("transitions[0].from_id", "ambiguous_transition"),
+    ),
     (
         {
             "elements": [VIDEO],
@@ -107,14 +156,6 @@ RULES = [
             "transitions": [{"type": "wipe_left", "duration": 1, "from_id": "v", "to_id": "x"}],
         },
         ("transitions[0].to_id", "dangling_transition"),
-    ),
-    (
-        {"elements": [{"type": "image", "source_url": "a.png", "duration": 1}]},
-        ("elements[0].id", "missing"),
-    ),
-    (
-        {"elements": [{"type": "image", "id": "", "source_url": "a.png", "duration": 1}]},
-        ("elements[0].id", "string_too_short"),
     ),
     (
         {"elements": [{"type": "image", "id": "i", "source_url": "a.png"}]},
@@ -153,10 +194,18 @@ RULES = [
         ("elements[0].word_animation.words[0].end", "word_end"),
     ),
     (
-        {"elements": [{"type": "composition", "elements": [VIDEO, {**TEXT, "id": "v"}]}]},
-        ("elements[0].elements[1].id", "duplicate_element_id"),
+        {
+            "elements": [
+                {
+                    "type": "composition",
+                    "elements": [VIDEO, {**TEXT, "id": "v"}, IMAGE],
+                    "transitions": [{"type": "fade", "duration": 1, "from_id": "i", "to_id": "v"}],
+                }
+            ]
+        },
+        ("elements[0].transitions[0].to_id", "ambiguous_transition"),
     ),
-    ({"elements": [{"type": "hologram"}]}, ("elements[0]", "union_tag_invalid")),
+    ({"elements": [{"type": "hologram"}]}, ("elements[0].type", "union_tag_invalid")),
 ]
 
 
@@ -176,15 +225,15 @@ class TestRules:
                 {**TEXT, "id": "v", "background": True, "stroke": True},
                 {"type": "image", "source_url": "a.png"},
             ],
+            "output_format": "webp",
             "transitions": [{"type": "fade", "duration": 1, "from_id": "zz", "to_id": "zz"}],
         }
         assert violations(data) >= {
             ("height", "size_pair"),
             ("alpha", "alpha_unsupported_format"),
             ("elements[0].out_point", "out_point"),
-            ("elements[1].id", "duplicate_element_id"),
+            ("output_format", "literal_error"),
             ("elements[1].stroke", "text_style_conflict"),
-            ("elements[2].id", "missing"),
             ("elements[2].duration", "missing"),
             ("transitions[0].to_id", "transition_self"),
             ("transitions[0].from_id", "dangling_transition"),
@@ -333,3 +382,42 @@ class TestTransitionZIndex:
         assert caught.value.details[0]["name"] == "z_index"
         del data["transitions"][0]["z_index"]  # type: ignore[attr-defined]
         parse_spec(data)
+
+
+class TestFriendlierRequests:
+    def codes(self, data: dict[str, Any]) -> dict[str, str]:
+        return {w["path"]: w["code"] for w in parse_spec(data).warnings}
+
+    def test_fractions_of_a_percentage_are_flagged_with_the_unit(self) -> None:
+        data = {"elements": [{**TEXT, "opacity": 0.5, "x_scale": 1.5, "y_scale": "150%"}]}
+        warnings = {w["path"]: w["message"] for w in parse_spec(data).warnings}
+        assert set(warnings) == {"elements[0].opacity", "elements[0].x_scale"}
+        assert "percent" in warnings["elements[0].opacity"]
+        assert "write 50" in warnings["elements[0].opacity"]
+        assert '"150%"' in warnings["elements[0].x_scale"]
+
+    def test_plain_percentages_are_not_flagged(self) -> None:
+        data = {"elements": [{**TEXT, "opacity": 50, "x_scale": 150, "y_scale": 0}]}
+        assert parse_spec(data).warnings == []
+
+    def test_an_odd_canvas_says_it_is_padded(self) -> None:
+        warnings = parse_spec({"width": 641, "height": 361, "elements": [TEXT]}).warnings
+        assert [w["code"] for w in warnings] == ["canvas_padded"]
+        assert "642x362" in warnings[0]["message"]
+        assert parse_spec({"width": 641, "height": 361, "output_format": "gif"}).warnings == []
+
+    def test_shared_ids_no_transition_names_are_accepted_with_a_warning(self) -> None:
+        captions = [{**TEXT, "id": "caption", "time": t} for t in (0, 2, 4)]
+        assert self.codes({"elements": captions}) == {"elements[1].id": "duplicate_element_id"}
+
+    def test_duration_and_loop_on_timed_media_and_images_without_id(self) -> None:
+        image = {k: v for k, v in IMAGE.items() if k != "id"}
+        music = {"type": "audio", "source_url": "a.mp3", "loop": True, "duration": 9}
+        spec = parse_spec({"elements": [{**VIDEO, "duration": 3, "loop": True}, image, music]})
+        assert spec.warnings == []
+        video, still, audio = spec.spec.elements
+        assert (video.duration, video.loop, still.id, audio.loop) == (3, True, "", True)
+
+    def test_tokens_are_part_of_the_schema(self) -> None:
+        spec = parse_spec({"elements": [TEXT], "tokens": {"tokenset_id": "ts_1", "mode": "dark"}})
+        assert spec.warnings == [] and spec.spec.tokens is not None

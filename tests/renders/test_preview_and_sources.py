@@ -64,7 +64,7 @@ def test_dry_run_validates_for_free(live: TestClient, pro: VerifiedWorkspace) ->
     answer = live.post("/v1/preview", json={**tiny(extra=1), "dry_run": True}, headers=pro.headers)
     assert answer.status_code == 200
     body = answer.json()
-    assert body["valid"] and body["warnings"] == ["extra"]
+    assert body["valid"] and [w["path"] for w in body["warnings"]] == ["extra"]
     assert (body["width"], body["height"], body["duration"]) == (64, 36, 1.0)
     assert live.get("/v1/renders", headers=pro.headers).json()["data"] == []
     usage = live.get("/v1/workspace/usage", headers=pro.headers).json()

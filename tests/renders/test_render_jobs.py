@@ -50,7 +50,8 @@ def test_submit_poll_download_and_decode(live: TestClient, pro: VerifiedWorkspac
     job = created.json()
     assert job["id"].startswith("render_") and job["kind"] == "render"
     assert job["status"] in {"queued", "processing"}
-    assert job["warnings"] == ["surprise"] and job["metadata"] == {"order": "42"}
+    assert [w["path"] for w in job["warnings"]] == ["surprise"]
+    assert job["warnings"][0]["code"] == "unknown_field" and job["metadata"] == {"order": "42"}
     # When it completes
     done = wait_for(live, pro, job["id"], lambda j: j["status"] in TERMINAL)
     assert done["status"] == "completed", done

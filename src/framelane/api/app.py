@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from framelane.api.cors import SignedUrlCorsMiddleware
+from framelane.api.docs import install_docs
 from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
 from framelane.api.middleware import RequestContextMiddleware
@@ -129,6 +130,7 @@ def create_app(
         for router in feature.routers:
             app.include_router(router)
     app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]
+    install_docs(app)
     sessions = sessionmaker_for(settings.resolved_database_url)
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
     app.add_middleware(

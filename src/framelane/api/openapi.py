@@ -16,20 +16,55 @@ REF = "#/components/schemas/{model}"
 _models: dict[str, type[BaseModel]] = {}
 
 
-def request_body(*models: type[BaseModel], description: str = "") -> dict[str, Any]:
-    """`openapi_extra` for a JSON body that is every one of `models` at once."""
+def request_body(
+    *models: type[BaseModel],
+    description: str = "",
+    examples: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """`openapi_extra` for a JSON body that is every one of `models` at once; `examples`:
+    named OpenAPI examples (`{name: {"summary", "value"}}`)."""
     refs = [{"$ref": REF.format(model=model.__name__)} for model in models]
     for model in models:
         _models[model.__name__] = model
     schema: dict[str, Any] = refs[0] if len(refs) == 1 else {"allOf": refs}
     if description:
         schema = {**schema, "description": description}
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+    media: dict[str, Any] = {"schema": schema}
+    if examples:
+        media["examples"] = examples
+    return {"requestBody": {"required": True, "content": {"application/json": media}}}
 
 
-def request_body_any(*models: type[BaseModel], description: str = "") -> dict[str, Any]:
+BEARER = "bearer"
+SECURITY_SCHEMES = {
+    BEARER: {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "fl_live_…",
+        "description": "An API key of the workspace: `Authorization: Bearer fl_live_…`.",
+    }
+}
+
+
+def add_security(document: dict[str, Any], public_operations: set[tuple[str, str]]) -> None:
+    """Declare the bearer scheme (Swagger UI's "Authorize") and require it on every operation
+    except `public_operations` ((path, method) pairs that need no key)."""
+    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            public = (path, method.upper()) in public_operations
+            operation["security"] = [] if public else [{BEARER: []}]
+
+
+def request_body_any(
+    *models: type[BaseModel],
+    description: str = "",
+    examples: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """`openapi_extra` for a JSON body that is any one of `models` (alternative shapes)."""
-    extra = request_body(*models, description=description)
+    extra = request_body(*models, description=description, examples=examples)
     schema = extra["requestBody"]["content"]["application/json"]["schema"]
     schema["anyOf"] = schema.pop("allOf")
     return extra

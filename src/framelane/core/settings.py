@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_MARKER = "dev-"
@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     download_url_ttl_seconds: int = 900
     artifact_retention_days: int = 30
     plans: dict[str, PlanLimits] = Field(default_factory=default_plans)
+    signup_plan: str = Field(
+        "free", description="the plan a workspace created by self-service signup starts on"
+    )
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     rate_limits_enabled: bool = True
     api_key_cache_seconds: float = Field(
@@ -84,6 +87,13 @@ class Settings(BaseSettings):
     billing_portal_url: str | None = Field(
         None, description="`POST /v1/billing/portal` answers it (default: the console's plan page)"
     )
+
+    @model_validator(mode="after")
+    def _known_signup_plan(self) -> Settings:
+        if self.signup_plan not in self.plans:
+            known = ", ".join(sorted(self.plans))
+            raise ValueError(f"FRAMELANE_SIGNUP_PLAN {self.signup_plan!r} is not a plan ({known})")
+        return self
 
     @field_validator("data_dir")
     @classmethod

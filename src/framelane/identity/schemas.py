@@ -16,7 +16,12 @@ Email = Annotated[
     ),
 ]
 OtpCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
+    # documented: surrounding whitespace is stripped, so a name needs a visible character
+    Field(json_schema_extra={"pattern": r"\S"}),
+]
 
 
 class ORMModel(BaseModel):

@@ -196,7 +196,7 @@ def consume_code(session: Session, email: str, purpose: str, code: str) -> None:
 def signup(
     session: Session, settings: Settings, *, workspace_name: str, email: str
 ) -> NewWorkspace:
-    created = create_workspace(session, name=workspace_name, email=email)
+    created = create_workspace(session, name=workspace_name, email=email, plan=settings.signup_plan)
     if not created.user.email_verified:
         issue_code(session, settings, created.user.email, "signup")
     else:

@@ -79,6 +79,16 @@ class IngestRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    def take_over(self, asset_id: str, status: str, silent_since: datetime) -> bool:
+        """Claim an asset left in `status` by work silent since `silent_since` (its process
+        died); False when it is still alive or moved on."""
+        result = self.session.execute(
+            update(Asset)
+            .where(Asset.id == asset_id, Asset.status == status, Asset.updated_at < silent_since)
+            .values(updated_at=utcnow())
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     def touch(self, asset_id: str) -> None:
         self.session.execute(update(Asset).where(Asset.id == asset_id).values(updated_at=utcnow()))
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from framelane.core.errors import FramelaneError
+from framelane.ingest.mime import ALLOWED
+
+ACCEPTED_TYPES: list[JsonValue] = [*sorted(ALLOWED)]
+"""Documented in the schema, so clients (and fuzzers) see the allow-list."""
 
 
 class UploadCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     content_type: str = Field(
-        min_length=1, max_length=100, description="MIME type from the §15.1 allow-list."
+        min_length=1,
+        max_length=100,
+        description="MIME type from the allow-list (parameters and case are ignored).",
+        json_schema_extra={"enum": ACCEPTED_TYPES},
     )
     filename: str | None = Field(
         None, max_length=255, description="Only used to pick the extension."

@@ -60,6 +60,9 @@ log = logging.getLogger("framelane.ingest")
 UPLOAD_URL_TTL_SECONDS = 3600
 ARRIVAL_GRACE = timedelta(minutes=10)
 HEARTBEAT_SECONDS = 15.0
+SILENT_RECEIVER = timedelta(seconds=2 * HEARTBEAT_SECONDS)
+"""A PUT that sent nothing for this long (two missed heartbeats: its client or its server
+died) may be taken over by a new PUT of the same upload."""
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -226,9 +229,16 @@ def receive_upload(
                 f"The upload is {content_length} bytes; the limit is {max_bytes}.",
                 details={"max_bytes": max_bytes},
             )
-        if not repo.move(asset_id, "awaiting_upload", "receiving"):
+        if not repo.move(asset_id, "awaiting_upload", "receiving") and not repo.take_over(
+            asset_id, "receiving", utcnow() - SILENT_RECEIVER
+        ):
             raise UploadAlreadyReceived(
-                f"This upload is already {asset.status.replace('_', ' ')}.",
+                f"This upload is already {asset.status.replace('_', ' ')}"
+                + (
+                    f"; a PUT silent for {SILENT_RECEIVER.seconds} s can be sent again"
+                    if asset.status == "receiving"
+                    else "."
+                ),
                 details={"status": asset.status},
             )
     try:

@@ -46,7 +46,9 @@ class JobOut(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     warnings: list[str | dict[str, Any]] = Field(
         default_factory=list,
-        description="JSON paths of ignored unknown fields, then engine warnings {code, message}.",
+        description="Request warnings {code, message, path} (unknown fields with a "
+        "`suggestion`, doubtful units, shared ids, a padded canvas), then engine warnings "
+        "{code, message}.",
     )
     attempts: int = 0
     created_at: datetime

@@ -73,6 +73,8 @@ NAT64_NETWORK = ipaddress.ip_network("64:ff9b::/96")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
 _CANONICAL_OCTET = re.compile(r"^(0|[1-9][0-9]{0,2})$")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+ALLOW_PRIVATE_SETTING = "FRAMELANE_ALLOW_PRIVATE_URLS"
+PRIVATE_HINT = f"set {ALLOW_PRIVATE_SETTING}=true to allow private targets (local development)"
 
 
 class UrlNotAllowed(FramelaneError):
@@ -154,9 +156,9 @@ def address_problem(address: IPAddress, *, allow_private: bool) -> str | None:
     if allow_private:
         return None
     if any(address in network for network in PRIVATE_NETWORKS):
-        return f"{address} is a private, loopback, link-local or CGNAT address"
+        return f"{address} is a private, loopback, link-local or CGNAT address; {PRIVATE_HINT}"
     if address.is_multicast or address.is_reserved or not address.is_global:
-        return f"{address} is not a public address"
+        return f"{address} is not a public address; {PRIVATE_HINT}"
     return None
 
 
@@ -195,7 +197,7 @@ def parse_target(url: str, *, allow_private: bool = False) -> tuple[httpx.URL, s
     if ":" not in host and _looks_numeric_ipv4(host) and not _is_canonical_ipv4(host):
         raise refuse(url, "IPv4 addresses must be written as four decimal numbers (a.b.c.d)")
     if not allow_private and (host == "localhost" or host.endswith(".localhost")):
-        raise refuse(url, "localhost is a loopback name")
+        raise refuse(url, f"localhost is a loopback name; {PRIVATE_HINT}")
     return parsed, host, port
 
 

@@ -4,7 +4,6 @@ fades and short de-click ramps at hard cuts."""
 
 from __future__ import annotations
 
-import math
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,19 +14,16 @@ import av
 import numpy as np
 import numpy.typing as npt
 
+from framelane.render.audio_mix import SAMPLE_RATE as SAMPLE_RATE
+from framelane.render.audio_mix import audible_length, clip_gain, looped_samples, samples_to_decode
+from framelane.render.audio_mix import sample_index as sample_index
 from framelane.render.errors import RenderCancelled, SourceCorrupt
 from framelane.render.sources.probe import open_media
 from framelane.render.timeline import AudioClip
 
-SAMPLE_RATE = 48_000
-DECLICK_SECONDS = 0.005
 CANCEL_EVERY = 200
 """Audio frames decoded between two cancellation checks (about 4 s of sound)."""
 Samples = npt.NDArray[np.float32]
-
-
-def sample_index(time: Fraction) -> int:
-    return math.floor(time * SAMPLE_RATE + Fraction(1, 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +122,8 @@ class AudioMix:
 
     def _prepare(self, clip: AudioClip, workdir: Path) -> PreparedClip:
         start = sample_index(clip.start)
-        length = max(0, sample_index(clip.end) - start)
-        needed = int(np.ceil(length * float(clip.speed))) + 2
+        length = audible_length(clip, start, self.total)
+        needed = samples_to_decode(clip, length)
         samples = decode_region(clip.source, clip.in_point, needed, workdir, self.should_cancel)
         return PreparedClip(clip, samples, start, length)
 
@@ -150,8 +146,11 @@ def _add_clip(mixed: Samples, prepared: PreparedClip, start: int) -> None:
     if lo >= hi:
         return
     relative = np.arange(lo - prepared.start, hi - prepared.start, dtype=np.float64)
-    chunk = _source_samples(prepared, relative)
-    chunk *= _gain(prepared, relative)[:, None]
+    if prepared.clip.loop is not None:
+        chunk = looped_samples(prepared.samples, prepared.clip, relative)
+    else:
+        chunk = _source_samples(prepared, relative)
+    chunk *= clip_gain(prepared.clip, prepared.start, prepared.length, relative)[:, None]
     mixed[lo - start : hi - start] += chunk
 
 
@@ -169,12 +168,3 @@ def _source_samples(prepared: PreparedClip, relative: npt.NDArray[np.float64]) -
     left = np.interp(positions, grid, window[:, 0])
     right = np.interp(positions, grid, window[:, 1])
     return np.stack([left, right], axis=1).astype(np.float32)
-
-
-def _gain(prepared: PreparedClip, relative: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    clip, length = prepared.clip, prepared.length
-    fade_in = max(clip.fade_in, DECLICK_SECONDS) * SAMPLE_RATE
-    fade_out = max(clip.fade_out, DECLICK_SECONDS) * SAMPLE_RATE
-    ramp_in = np.clip((relative + 0.5) / fade_in, 0.0, 1.0)
-    ramp_out = np.clip((length - relative - 0.5) / fade_out, 0.0, 1.0)
-    return clip.volume * ramp_in * ramp_out

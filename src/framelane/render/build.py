@@ -21,6 +21,7 @@ from framelane.render.elements import (
 from framelane.render.invariants import scene_warnings
 from framelane.render.placement import box_size, box_style, placement
 from framelane.render.sources.resolve import WorkspaceFonts
+from framelane.render.spans import close_open_loops, follow_transitions, scene_end
 from framelane.render.spec.models import RenderSpec, TransitionSpec, VisualElement
 from framelane.render.spec.units import rgba
 from framelane.render.timeline import (
@@ -81,14 +82,15 @@ def _scene(ctx: BuildContext, request: SceneRequest) -> Timeline:
             layers.append(layer)
         if kind.sound is not None:
             audio += kind.sound(ctx, element, layer)
-    ends = [layer.own_end for layer in layers] + [clip.end for clip in audio]
     duration = request.duration
-    total = duration if duration is not None else max(ends, default=Fraction(0))
+    total = duration if duration is not None else scene_end(layers, audio)
     if total <= 0:
         raise empty_timeline_error()
+    layers, audio = close_open_loops(layers, audio, total)
     for warning in scene_warnings(request.elements, layers, total, request.prefix):
         ctx.warn(warning)
     layers = _apply_transitions(layers, request.transitions, request.elements, request.prefix)
+    audio = follow_transitions(audio, layers)
     layers.sort(key=lambda layer: (layer.element.z_index, -layer.order))
     return Timeline(
         width=request.size[0],
@@ -165,14 +167,14 @@ def _apply_transitions(
             outgoing.with_window(outgoing.start, cut + half),
             transitions=(
                 *outgoing.transitions,
-                TransitionRole(name, window_start, span, "from", to_key),
+                TransitionRole(name, window_start, span, "from", to_key, spec.audio),
             ),
         )
         by_key[to_key] = replace(
             incoming.with_window(window_start, incoming.end),
             transitions=(
                 *incoming.transitions,
-                TransitionRole(name, window_start, span, "to", from_key),
+                TransitionRole(name, window_start, span, "to", from_key, spec.audio),
             ),
         )
     return [by_key[layer.key] for layer in layers]

@@ -117,7 +117,9 @@ class _Bar:
             self.progress.update(self.task, completed=done, total=total, fps=fps)
 
 
-def _result_json(result: RenderResult, warnings: list[str], seconds: float) -> dict[str, Any]:
+def _result_json(
+    result: RenderResult, warnings: list[dict[str, str]], seconds: float
+) -> dict[str, Any]:
     return {
         "path": str(result.path),
         "width": result.width,
@@ -125,8 +127,7 @@ def _result_json(result: RenderResult, warnings: list[str], seconds: float) -> d
         "duration": result.duration,
         "size_bytes": result.size_bytes,
         "content_type": result.content_type,
-        "warnings": result.warnings
-        + [{"code": "unknown_field", "message": path} for path in warnings],
+        "warnings": warnings + result.warnings,
         "render_seconds": round(seconds, 3),
     }
 

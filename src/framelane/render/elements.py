@@ -38,6 +38,7 @@ from framelane.render.sources.layers import (
 from framelane.render.sources.probe import MediaInfo, probe
 from framelane.render.sources.resolve import SourceResolver
 from framelane.render.sources.text import measure
+from framelane.render.spans import media_span
 from framelane.render.spec.models import (
     AudioElement,
     CompositionElement,
@@ -158,7 +159,9 @@ def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
         raise CodecUnsupported(f"not a readable image: {path.name}") from error
     if width * height > limits.max_image_pixels:
         raise LimitExceeded(
-            f"image {path.name} is {width}x{height}, over {limits.max_image_pixels} pixels",
+            f"image {path.name} is {width}x{height}, over {limits.max_image_pixels} pixels: use "
+            f"an image {(width * height / limits.max_image_pixels) ** 0.5:.2f} times smaller "
+            "on each side",
             details=[
                 {
                     "limit": "max_image_pixels",
@@ -219,17 +222,18 @@ def _video_layer(ctx: BuildContext, element: VideoElement, request: LayerRequest
     out_point = seconds(element.out_point) if element.out_point else media.duration
     out_point = min(out_point, media.duration) if media.duration > 0 else out_point
     speed = seconds(element.speed)
-    length = max(out_point - in_point, Fraction(0))
+    span = media_span(element, request.start, in_point, out_point, speed)
     fields = {"source": path, "media": media, "in_point": in_point, "speed": speed}
-    fields["picture"] = _picture(ctx, element)
-    return LayerParts(fields, request.start + length / speed)
+    fields.update(picture=_picture(ctx, element), loop=span.loop, open_ended=span.open_ended)
+    return LayerParts(fields, span.end)
 
 
 def _video_sound(ctx: BuildContext, element: VideoElement, layer: Layer | None) -> list[AudioClip]:
     """The video's own sound, cut where its picture ends."""
     assert layer is not None
     if element.volume > 0 and layer.media is not None and layer.media.has_audio:
-        return [replace(_audio_clip(ctx, element), end=layer.own_end)]
+        clip = _audio_clip(ctx, element)
+        return [replace(clip, end=layer.own_end, loop=layer.loop, layer=layer.key)]
     return []
 
 
@@ -281,7 +285,8 @@ def _check_glyph_motions(ctx: BuildContext, element: TextElement) -> None:
     if glyphs > ctx.limits.max_glyph_motions:
         raise LimitExceeded(
             f"text element {element.id!r} has {glyphs} characters under a per-character "
-            f"motion; at most {ctx.limits.max_glyph_motions} move one by one",
+            f"motion; at most {ctx.limits.max_glyph_motions} move one by one: shorten the text by "
+            f'{glyphs - ctx.limits.max_glyph_motions} characters or use scope "element"',
             details=[
                 {
                     "limit": "max_glyph_motions",
@@ -299,7 +304,9 @@ def _text_layer(ctx: BuildContext, element: TextElement, request: LayerRequest) 
     if size[0] * size[1] > ctx.limits.max_image_pixels:
         raise LimitExceeded(
             f"text element {element.id or element.text[:20]!r} would be "
-            f"{size[0]:.0f}x{size[1]:.0f} pixels",
+            f"{size[0]:.0f}x{size[1]:.0f} pixels, over {ctx.limits.max_image_pixels}: reduce its "
+            f"font_size (or its text) about "
+            f"{(size[0] * size[1] / ctx.limits.max_image_pixels) ** 0.5:.2f} times",
             details=[
                 {
                     "limit": "max_image_pixels",
@@ -324,10 +331,14 @@ def _composition_layer(
 ) -> LayerParts:
     size = request.size
     if request.depth + 1 > ctx.limits.max_nesting:
-        raise LimitExceeded(f"compositions nested deeper than {ctx.limits.max_nesting}")
+        raise LimitExceeded(
+            f"compositions nested deeper than {ctx.limits.max_nesting}: move the innermost "
+            "compositions' elements up a level"
+        )
     if size[0] > ctx.limits.max_width or size[1] > ctx.limits.max_height:
         raise LimitExceeded(
-            f"composition {element.id!r} is {size[0]:.0f}x{size[1]:.0f} pixels",
+            f"composition {element.id!r} is {size[0]:.0f}x{size[1]:.0f} pixels: reduce its width "
+            f"and height to at most {ctx.limits.max_width}x{ctx.limits.max_height}",
             details=[{"limit": "max_width/max_height", "value": [size[0], size[1]]}],
         )
     scene = request.nested(
@@ -374,15 +385,18 @@ def _audio_clip(ctx: BuildContext, element: AudioElement | VideoElement) -> Audi
     out_point = seconds(element.out_point) if element.out_point else media.duration
     speed = seconds(element.speed)
     start = seconds(element.time)
+    span = media_span(element, start, in_point, out_point, speed)
     return AudioClip(
         source=path,
         start=start,
-        end=start + max(out_point - in_point, Fraction(0)) / speed,
+        end=span.end,
         in_point=in_point,
         speed=speed,
         volume=element.volume / 100.0,
         fade_in=element.fade_in_duration,
         fade_out=element.fade_out_duration,
+        loop=span.loop,
+        open_ended=span.open_ended,
     )
 
 

@@ -98,7 +98,7 @@ def _layer_state(
     return LayerState(
         layer=layer,
         local_time=local,
-        source_time=layer.in_point + local * layer.speed,
+        source_time=layer.source_time(local),
         motion=motion_state(layer, time, canvas),
         modifier=transition_modifier(layer, time, positions),
     )

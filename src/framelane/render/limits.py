@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 
@@ -37,11 +38,53 @@ class RenderLimits:
 DEFAULT_LIMITS = RenderLimits()
 
 
-def _refuse(what: str, value: float, limit: float) -> LimitExceeded:
+def _refuse(what: str, value: float, limit: float, unit: str = "") -> LimitExceeded:
+    over = value - limit
     return LimitExceeded(
-        f"{what} {value:g} exceeds the limit {limit:g}",
-        details=[{"limit": what, "value": value, "maximum": limit}],
+        f"{what} is {value:g}{unit}, over the limit of {limit:g}{unit}: "
+        f"reduce {what} by at least {over:g}{unit}",
+        details=[{"limit": what, "value": value, "maximum": limit, "reduce": {what: limit}}],
     )
+
+
+def _largest_duration(limits: RenderLimits, width: int, height: int, fps: Fraction) -> float:
+    return math.floor(limits.max_pixel_frames / (width * height * fps) * 100) / 100
+
+
+def _refuse_pixel_frames(
+    limits: RenderLimits, width: int, height: int, fps: Fraction, duration: Fraction
+) -> LimitExceeded:
+    """Name the request values that multiply into pixel_frames, and what each alone would
+    have to come down to."""
+    pixel_frames = float(width * height * duration * fps)
+    factor = pixel_frames / limits.max_pixel_frames
+    scale = math.sqrt(factor)
+    reduce = {
+        "duration": _largest_duration(limits, width, height, fps),
+        "frame_rate": math.floor(float(fps) / factor),
+        "width": _even_down(width / scale),
+        "height": _even_down(height / scale),
+    }
+    return LimitExceeded(
+        f"the output is too large: {width}x{height} at {float(fps):g} fps for "
+        f"{float(duration):g} s is {pixel_frames:.3g} pixel-frames (width × height × frames), "
+        f"{factor:.3g} times the limit of {limits.max_pixel_frames:.3g}. Reduce any of them: "
+        f"duration to at most {reduce['duration']:g} s, or frame_rate to at most "
+        f"{reduce['frame_rate']}, or the canvas to at most {reduce['width']}x{reduce['height']}",
+        details=[
+            {
+                "limit": "pixel_frames",
+                "value": pixel_frames,
+                "maximum": limits.max_pixel_frames,
+                "factor": factor,
+                "reduce": reduce,
+            }
+        ],
+    )
+
+
+def _even_down(value: float) -> int:
+    return max(2, int(value) // 2 * 2)
 
 
 def check_output(
@@ -49,13 +92,12 @@ def check_output(
 ) -> None:
     """Refuse an output that is too large, before any source is decoded."""
     if width > limits.max_width:
-        raise _refuse("width", width, limits.max_width)
+        raise _refuse("width", width, limits.max_width, " px")
     if height > limits.max_height:
-        raise _refuse("height", height, limits.max_height)
+        raise _refuse("height", height, limits.max_height, " px")
     if fps > limits.max_frame_rate:
-        raise _refuse("frame_rate", float(fps), limits.max_frame_rate)
+        raise _refuse("frame_rate", float(fps), limits.max_frame_rate, " fps")
     if duration > limits.max_duration:
-        raise _refuse("duration", float(duration), limits.max_duration)
-    pixel_frames = float(width * height * duration * fps)
-    if pixel_frames > limits.max_pixel_frames:
-        raise _refuse("pixel_frames", pixel_frames, limits.max_pixel_frames)
+        raise _refuse("duration", float(duration), limits.max_duration, " s")
+    if float(width * height * duration * fps) > limits.max_pixel_frames:
+        raise _refuse_pixel_frames(limits, width, height, fps, duration)

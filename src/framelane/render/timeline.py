@@ -39,6 +39,8 @@ class TransitionRole:
     """`from` (outgoing) or `to` (incoming)."""
     partner: str
     """Key of the other layer."""
+    audio: str = "crossfade"
+    """How the two layers' sound crosses: `crossfade` (equal power) or `cut`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,15 @@ class Layer:
     picture: Picture = field(default_factory=Picture)
     text: TextLook | None = None
     scene: Timeline | None = None
+    loop: Fraction | None = None
+    """Source seconds of one pass when the media repeats (`loop: true`)."""
+    open_ended: bool = False
+    """A loop without a duration: it lasts until the scene's end (set once that is known)."""
+
+    def source_time(self, local: Fraction) -> Fraction:
+        """Seconds into the source `local` seconds after the element's start."""
+        played = local * self.speed
+        return self.in_point + (played % self.loop if self.loop else played)
 
     def first_frame(self, fps: Fraction) -> int:
         return frame_at_or_after(self.start, fps)
@@ -102,6 +113,16 @@ class AudioClip:
     volume: float
     fade_in: float
     fade_out: float
+    loop: Fraction | None = None
+    """Source seconds of one pass when the sound repeats."""
+    open_ended: bool = False
+    """A loop without a duration: it lasts until the scene's end."""
+    layer: str | None = None
+    """Key of the video layer whose sound this is."""
+    crossfade_in: tuple[Fraction, Fraction] | None = None
+    """Output seconds (start, end) over which the sound rises on an equal-power curve."""
+    crossfade_out: tuple[Fraction, Fraction] | None = None
+    """Output seconds (start, end) over which the sound falls on an equal-power curve."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from framelane.kit.pagination import Page, PageDep
 from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service
+from framelane.renders.examples import RENDER_EXAMPLES
 from framelane.renders.schemas import PreviewOptions, PreviewValidation, ProjectRenderBody
 
 router = APIRouter(tags=["renders"], responses=ERROR_RESPONSES)
@@ -56,7 +57,7 @@ def is_strict(value: str | None) -> bool:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobOut,
     # an inline composition, or a saved project version with variable values
-    openapi_extra=request_body_any(RenderSpec, ProjectRenderBody),
+    openapi_extra=request_body_any(RenderSpec, ProjectRenderBody, examples=RENDER_EXAMPLES),
 )
 def create_render(
     body: RenderBody,
@@ -146,7 +147,14 @@ def preview(
 ) -> Any:
     """`dry_run: true` validates for free; otherwise a PNG of the frame at `time`, or of
     `contact_sheet` evenly spaced frames."""
-    plan = previews.plan(session, ctx, body, wiring.render_preprocessors, strict=is_strict(strict))
+    plan = previews.plan(
+        session,
+        ctx,
+        body,
+        wiring.render_preprocessors,
+        strict=is_strict(strict),
+        settings=settings,
+    )
     if plan.options.dry_run:
         return plan.validation
     unit_of_work.commit(session)  # hold no database lock while drawing

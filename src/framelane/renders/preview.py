@@ -14,6 +14,7 @@ from framelane.core.settings import Settings
 from framelane.kit.context import WorkspaceContext
 from framelane.kit.feature import RenderPreprocessor
 from framelane.render.spec import RenderSpec, parse_spec
+from framelane.renders.refusals import refuse_empty, refuse_unusable_sources
 from framelane.renders.resolver import service_resolver
 from framelane.renders.schemas import PreviewOptions, PreviewValidation, split_preview_body
 from framelane.renders.service import check_limits, estimated_seconds, preprocess
@@ -33,11 +34,16 @@ def plan(
     preprocessors: Sequence[RenderPreprocessor],
     *,
     strict: bool = False,
+    settings: Settings | None = None,
 ) -> PreviewPlan:
-    """Validate like a submission (same 422s); never billed."""
+    """Validate like a submission (same 422s; source URLs are checked when `settings` is
+    given); never billed."""
     options, request = split_preview_body(body)
     request = preprocess(session, ctx, request, preprocessors)
     parsed = parse_spec(request, strict=strict)
+    refuse_empty(parsed.spec)
+    if settings is not None:
+        refuse_unusable_sources(settings, parsed.spec)
     seconds = estimated_seconds(parsed.spec)
     check_limits(parsed.spec, seconds)
     width, height = parsed.spec.canvas_size

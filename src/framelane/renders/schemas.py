@@ -21,7 +21,11 @@ class PreviewOptions(BaseModel):
 
 class PreviewValidation(BaseModel):
     valid: bool = True
-    warnings: list[str] = Field(default_factory=list, description="Ignored unknown fields.")
+    warnings: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="`{code, message, path}`: ignored unknown fields (with a `suggestion`), "
+        "values in a doubtful unit, shared ids, a padded canvas.",
+    )
     width: int
     height: int
     frame_rate: int

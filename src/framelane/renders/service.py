@@ -18,6 +18,7 @@ from framelane.kit.wiring import Wiring
 from framelane.render.limits import DEFAULT_LIMITS, check_output
 from framelane.render.spec import parse_spec
 from framelane.render.spec.models import RenderSpec
+from framelane.renders.refusals import refuse_empty, refuse_unusable_sources
 from framelane.webhooks.service import validate_webhook_url
 
 
@@ -73,7 +74,7 @@ class PreparedRender:
 
     body: dict[str, Any]
     spec: RenderSpec
-    warnings: list[str]
+    warnings: list[dict[str, str]]
     seconds: float
 
 
@@ -90,6 +91,8 @@ def prepare(
     body = preprocess(session, ctx, body, wiring.render_preprocessors)
     parsed = parse_spec(body, strict=strict)
     spec = parsed.spec
+    refuse_empty(spec)
+    refuse_unusable_sources(settings, spec)
     seconds = estimated_seconds(spec)
     check_limits(spec, seconds)
     if spec.webhook_url is not None:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from framelane.render.spec.base import EffectName, MotionName, SpecModel
-from framelane.render.spec.units import Dimension, HexColor
+from framelane.render.spec.units import URL_SCHEMA, Dimension, HexColor
 
 BlendMode = Literal[
     "none",
@@ -115,17 +115,45 @@ class PictureFields(SpecModel):
     noise: float = Field(0, ge=0, le=100, description="Film-grain noise strength.")
     vignette: float = Field(0, ge=0, le=100, description="Darkening of the corners.")
     hue_rotate: float = Field(0, ge=-360, le=360, description="Hue rotation in degrees.")
-    lut_url: str | None = Field(None, max_length=2083, description="URL of a .cube 3D LUT.")
+    lut_url: str | None = Field(
+        None, max_length=2083, description="URL of a .cube 3D LUT.", json_schema_extra=URL_SCHEMA
+    )
     lut_intensity: float = Field(100, ge=0, le=100, description="LUT strength in percent.")
     effects: list[EffectSpec] = Field(default_factory=list, description="Effects, in order.")
 
 
-class SourceFields(SpecModel):
-    source_url: str = Field(min_length=1, max_length=2083, description="Media URL or path.")
+class Looping(SpecModel):
+    """Timed media that can repeat (video, audio)."""
+
+    loop: bool = Field(
+        False,
+        description="Repeat the media (from in_point to out_point) until the element's "
+        "`duration`, or until the render's end when no duration is given.",
+    )
+
+
+class SourceFields(Looping):
+    source_url: str = Field(
+        min_length=1,
+        max_length=2083,
+        description="Media URL: http(s), or the source_url of an upload.",
+        json_schema_extra=URL_SCHEMA,
+    )
     in_point: float = Field(0, ge=0, description="Seconds into the source where playback starts.")
     out_point: float | None = Field(
         None, gt=0, description="Seconds into the source where playback ends (default: its end)."
     )
     speed: float = Field(1, ge=0.25, le=4, description="Playback speed; audio follows it.")
+    duration: float | None = Field(
+        None,
+        gt=0,
+        description="Seconds on the timeline (a trim): the element stops after this long. "
+        "Default: until out_point (or the source's end); with `loop`, the render's end.",
+    )
     fade_in_duration: float = Field(0, ge=0, description="Audio fade-in, seconds.")
-    fade_out_duration: float = Field(0, ge=0, description="Audio fade-out, seconds.")
+    fade_out_duration: float = Field(
+        0,
+        ge=0,
+        description="Audio fade-out, seconds, ending where the element stops being heard "
+        "(its trim, its out_point, or the render's end, whichever comes first).",
+    )

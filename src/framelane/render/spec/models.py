@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from framelane.render.spec.fields import (
     StyleFields,
     VisualFields,
 )
-from framelane.render.spec.units import Dimension, HexColor
+from framelane.render.spec.units import URL_SCHEMA, Dimension, HexColor
 
 OutputFormat = Literal["mp4", "webm", "mov", "gif", "png", "jpg"]
 ALPHA_FORMATS = ("webm", "mov")
@@ -27,8 +28,12 @@ class VideoElement(CommonFields, VisualFields, StyleFields, PictureFields, Sourc
 
 class ImageElement(CommonFields, VisualFields, StyleFields, PictureFields):
     type: Literal["image"] = Field("image", description="Element type.")
-    id: str = Field(min_length=1, max_length=255, description="Required, non-empty.")
-    source_url: str = Field(min_length=1, max_length=2083, description="Image URL or path.")
+    source_url: str = Field(
+        min_length=1,
+        max_length=2083,
+        description="Image URL: http(s), or the source_url of an upload.",
+        json_schema_extra=URL_SCHEMA,
+    )
     duration: float = Field(gt=0, description="Seconds on screen (required).")
 
 
@@ -96,6 +101,18 @@ class TransitionSpec(SpecModel):
         description="Not supported yet (capability_unsupported when set): the pair is "
         "drawn where its two elements stack.",
     )
+    audio: Literal["crossfade", "cut"] = Field(
+        "crossfade",
+        description="`crossfade`: the two elements' sound crosses with an equal-power curve "
+        "over the transition; `cut`: each sound stops and starts at the cut.",
+    )
+
+
+class TokensChoice(SpecModel):
+    """Brand tokens: every string written exactly `"{group.token}"` becomes the token's value."""
+
+    tokenset_id: str = Field(min_length=1, description="Tokenset of this workspace.")
+    mode: str | None = Field(None, description="Mode id or name (default: the default mode).")
 
 
 class CompositionElement(CommonFields, VisualFields, StyleFields):
@@ -115,6 +132,11 @@ Element = Annotated[
     Field(discriminator="type"),
 ]
 VisualElement = VideoElement | ImageElement | TextElement | CompositionElement
+ELEMENT_TYPES: tuple[str, ...] = tuple(
+    str(model.model_fields["type"].default)
+    for model in typing.get_args(typing.get_args(Element)[0])
+)
+"""The values of an element's `type`, in the order of the union."""
 
 
 class RenderSpec(SpecModel):
@@ -126,7 +148,11 @@ class RenderSpec(SpecModel):
     output_filename: str | None = Field(None, max_length=255, description="No extension.")
     background_color: HexColor | None = Field(None, description="Canvas colour (RGBA hex).")
     background_image_url: str | None = Field(
-        None, min_length=1, max_length=2083, description="Image drawn behind every element."
+        None,
+        min_length=1,
+        max_length=2083,
+        description="Image drawn behind every element.",
+        json_schema_extra=URL_SCHEMA,
     )
     alpha: bool = Field(False, description="Transparent output (webm or mov only).")
     snapshot_time: float = Field(0, ge=0, description="Time of the still for png/jpg.")
@@ -136,9 +162,16 @@ class RenderSpec(SpecModel):
     )
     metadata: dict[str, str] | None = Field(None, description="Echoed in webhooks.")
     webhook_url: str | None = Field(
-        None, min_length=1, max_length=2083, description="Per-request webhook (service)."
+        None,
+        min_length=1,
+        max_length=2083,
+        description="Per-request webhook (service).",
+        json_schema_extra=URL_SCHEMA,
     )
     ingest_external: bool | None = Field(None, description="Copy outside files first.")
+    tokens: TokensChoice | None = Field(
+        None, description="Brand tokens substituted into the request before it is validated."
+    )
 
     @property
     def canvas_size(self) -> tuple[int, int]:

@@ -13,8 +13,10 @@ from framelane.render.effects import EFFECTS
 from framelane.render.motions import MOTIONS
 from framelane.render.motions.scope import character_capable
 from framelane.render.registry import Registry
+from framelane.render.spec.advice import request_warnings
 from framelane.render.spec.fields import EffectSpec, MotionSpec
 from framelane.render.spec.models import (
+    ELEMENT_TYPES,
     CompositionElement,
     ImageElement,
     RenderSpec,
@@ -23,18 +25,19 @@ from framelane.render.spec.models import (
     VideoElement,
 )
 from framelane.render.spec.rules import Violation, cross_field_violations
-from framelane.render.spec.unknown import Loc, json_path, unknown_fields
+from framelane.render.spec.unknown import Loc, UnknownField, json_path, unknown_fields
 from framelane.render.transitions import TRANSITIONS
 from framelane.render.word_animations import WORD_ANIMATIONS
 
-_UNION_TAGS = frozenset({"video", "image", "audio", "text", "composition"})
+_UNION_TAGS = frozenset(ELEMENT_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedSpec:
     spec: RenderSpec
-    warnings: list[str] = field(default_factory=list)
-    """JSON paths of the unknown fields that were ignored."""
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    """`{code, message, path}`: unknown fields that were ignored (`unknown_field`, with a
+    `suggestion` when a valid name is close), values in a doubtful unit, shared ids…"""
 
 
 def parse_spec(data: dict[str, Any], *, strict: bool = False) -> ParsedSpec:
@@ -54,11 +57,24 @@ def parse_spec(data: dict[str, Any], *, strict: bool = False) -> ParsedSpec:
         violations += [_from_pydantic(e) for e in error.errors(include_url=False)]
     violations += cross_field_violations(data)
     if strict:
-        violations += [_extra(loc) for loc in unknown]
+        violations += [_extra(field) for field in unknown]
     if violations or spec is None:
         raise ValidationFailed(_summary(violations), details=_deduplicated(violations))
     _check_capabilities(spec)
-    return ParsedSpec(spec=spec, warnings=[json_path(loc) for loc in unknown])
+    warnings = [_ignored(field) for field in unknown] + request_warnings(data)
+    return ParsedSpec(spec=spec, warnings=warnings)
+
+
+def _ignored(field: UnknownField) -> dict[str, str]:
+    path = json_path(field.loc)
+    found = {
+        "code": "unknown_field",
+        "message": f"{path} is not a field here and was ignored{field.hint}",
+        "path": path,
+    }
+    if field.suggestion:
+        found["suggestion"] = field.suggestion
+    return found
 
 
 def _from_pydantic(error: Any) -> Violation:
@@ -69,11 +85,37 @@ def _from_pydantic(error: Any) -> Violation:
         for i, part in enumerate(loc)
         if not (part in _UNION_TAGS and i > 0 and isinstance(loc[i - 1], int))
     ]
-    return {"loc": cleaned, "msg": str(error["msg"]), "type": str(error["type"])}
+    kind = str(error["type"])
+    if kind in _TAG_ERRORS:
+        return {"loc": [*cleaned, "type"], "msg": _TAG_ERRORS[kind](error), "type": kind}
+    return {"loc": cleaned, "msg": str(error["msg"]), "type": kind}
 
 
-def _extra(loc: Loc) -> Violation:
-    return {"loc": list(loc), "msg": "unknown field (strict mode)", "type": "extra_forbidden"}
+def _element_types() -> str:
+    return ", ".join(f"`{name}`" for name in ELEMENT_TYPES)
+
+
+def _missing_type(_error: Any) -> str:
+    return f"missing `type`: each element needs one of {_element_types()}"
+
+
+def _unknown_type(error: Any) -> str:
+    tag = (error.get("ctx") or {}).get("tag", "")
+    return f"unknown element type {tag!r}; expected one of {_element_types()}"
+
+
+_TAG_ERRORS = {"union_tag_not_found": _missing_type, "union_tag_invalid": _unknown_type}
+
+
+def _extra(field: UnknownField) -> Violation:
+    found = {
+        "loc": list(field.loc),
+        "msg": f"unknown field (strict mode){field.hint}",
+        "type": "extra_forbidden",
+    }
+    if field.suggestion:
+        found["suggestion"] = field.suggestion
+    return found
 
 
 def _deduplicated(violations: list[Violation]) -> list[Violation]:

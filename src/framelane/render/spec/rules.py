@@ -40,7 +40,7 @@ def _canvas_rules(data: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-def _elements(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+def scene_elements(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     elements = data.get("elements")
     if not isinstance(elements, list):
         return []
@@ -48,8 +48,8 @@ def _elements(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _scene_rules(data: dict[str, Any], prefix: Loc) -> Iterator[Violation]:
-    elements = _elements(data)
-    yield from _duplicate_ids(elements, prefix)
+    elements = scene_elements(data)
+    yield from _ambiguous_transitions(data, prefix)
     for index, element in elements:
         loc = (*prefix, "elements", index)
         yield from _element_rules(element, loc)
@@ -66,20 +66,35 @@ def _composition_rules(element: dict[str, Any], loc: Loc) -> Iterator[Violation]
             yield _violation((*loc, field), "a size cannot be an angle", "dimension_unit")
 
 
-def _duplicate_ids(elements: list[tuple[int, dict[str, Any]]], prefix: Loc) -> Iterator[Violation]:
-    seen: dict[str, int] = {}
+def duplicate_ids(elements: list[tuple[int, dict[str, Any]]]) -> dict[str, list[int]]:
+    """Ids used by more than one element of a scene → the indexes that use them."""
+    users: dict[str, list[int]] = {}
     for index, element in elements:
         element_id = element.get("id")
-        if not isinstance(element_id, str) or element_id == "":
+        if isinstance(element_id, str) and element_id != "":
+            users.setdefault(element_id, []).append(index)
+    return {element_id: found for element_id, found in users.items() if len(found) > 1}
+
+
+def _ambiguous_transitions(data: dict[str, Any], prefix: Loc) -> Iterator[Violation]:
+    """A transition naming an id that several elements share cannot know which one it means."""
+    shared = duplicate_ids(scene_elements(data))
+    transitions = data.get("transitions")
+    if not shared or not isinstance(transitions, list):
+        return
+    for index, transition in enumerate(transitions):
+        if not isinstance(transition, dict):
             continue
-        if element_id in seen:
-            yield _violation(
-                (*prefix, "elements", index, "id"),
-                f"duplicate element id {element_id!r} (first used by elements[{seen[element_id]}])",
-                "duplicate_element_id",
-            )
-        else:
-            seen[element_id] = index
+        for field in ("from_id", "to_id"):
+            ref = transition.get(field)
+            if isinstance(ref, str) and ref in shared:
+                users = ", ".join(f"elements[{i}]" for i in shared[ref])
+                yield _violation(
+                    (*prefix, "transitions", index, field),
+                    f"id {ref!r} is used by {users}: the transition cannot tell which one it "
+                    "means; give each element its own id",
+                    "ambiguous_transition",
+                )
 
 
 def _element_rules(element: dict[str, Any], loc: Loc) -> Iterator[Violation]:

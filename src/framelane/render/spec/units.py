@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
@@ -23,6 +23,12 @@ Dimension = Annotated[float | str, AfterValidator(_check_dimension)]
 """A pixel number, or a string in %, px, deg or °."""
 
 HexColor = Annotated[str, Field(pattern=HEX_COLOR_PATTERN, examples=["#000000ff"])]
+
+FETCHED_URL_PATTERN = r"^https?://[^\s/@]+/\S*$"
+"""What the service fetches: http(s) URLs (our own upload URLs are http(s) too). The CLI also
+reads local paths, so this is documented in the schema, not enforced by the model."""
+
+URL_SCHEMA: dict[str, Any] = {"pattern": FETCHED_URL_PATTERN, "format": "uri"}
 
 
 def _split(value: float | str) -> tuple[float, str]:
