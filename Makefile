@@ -28,6 +28,7 @@ run: bootstrap
 lint: bootstrap
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 test: bootstrap lint

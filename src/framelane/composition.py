@@ -18,6 +18,7 @@ def feature_modules() -> tuple[FeatureModule, ...]:
     from framelane.agents import feature as agents
     from framelane.api import feature as system
     from framelane.capabilities import feature as capabilities
+    from framelane.chunking import feature as chunking
     from framelane.console import feature as console
     from framelane.files import feature as files
     from framelane.gallery import feature as gallery
@@ -38,6 +39,7 @@ def feature_modules() -> tuple[FeatureModule, ...]:
         files,
         jobs,
         renders,
+        chunking,
         projects,  # before tokens: template variables resolve before brand tokens
         webhooks,
         tokens,

@@ -6,13 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
-from framelane.api import deps
 from framelane.core.errors import Unauthorized
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
 from framelane.db.base import utcnow
 from framelane.db.session import session_scope, sessionmaker_for
-from framelane.identity import key_cache
+from framelane.identity import auth, key_cache
 from framelane.identity.models import ApiKey, User, Workspace
 from framelane.identity.service import create_user_token, revoke_user_token
 from framelane.kit.ttl_cache import TtlCache
@@ -76,7 +75,7 @@ class TestInvalidationInThisProcess:
         second = client.post("/v1/api-keys", json={"name": "ci"}, headers=workspace.headers).json()
         headers = {"Authorization": f"Bearer {second['key']}"}
         assert client.get("/v1/renders", headers=headers).status_code == 200
-        assert key_cache.known_keys.get(deps.hash_secret(second["key"]), ttl=5) is not None
+        assert key_cache.known_keys.get(auth.hash_secret(second["key"]), ttl=5) is not None
         # When it is revoked
         revoked = client.delete(f"/v1/api-keys/{second['id']}", headers=workspace.headers)
         assert revoked.status_code == 204
@@ -105,12 +104,12 @@ class TestInvalidationInThisProcess:
             assert user is not None
             token = create_user_token(session, user.id, name="t", scopes=["read:tokens"])
             unit_of_work.commit(session)
-            principal = deps.cached_principal(session, settings, token.plaintext)
+            principal = auth.cached_principal(session, settings, token.plaintext)
             assert principal.kind == "user_token"
             revoke_user_token(session, user.id, token.record.id)
             unit_of_work.commit(session)
             with pytest.raises(Unauthorized):
-                deps.cached_principal(session, settings, token.plaintext)
+                auth.cached_principal(session, settings, token.plaintext)
 
 
 class TestAnotherProcess:
@@ -155,10 +154,10 @@ class TestAnotherProcess:
     ) -> None:
         off = settings.model_copy(update={"api_key_cache_seconds": 0})
         with sessionmaker_for(off.resolved_database_url)() as session:
-            deps.cached_principal(session, off, workspace.key)
+            auth.cached_principal(session, off, workspace.key)
         revoke_elsewhere(off, workspace.key_id)
         with sessionmaker_for(off.resolved_database_url)() as session, pytest.raises(Unauthorized):
-            deps.cached_principal(session, off, workspace.key)
+            auth.cached_principal(session, off, workspace.key)
 
 
 class TestUnverifiedWorkspaces:

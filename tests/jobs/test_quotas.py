@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
+from framelane import composition
+from framelane.api.app import create_app
 from framelane.core.ids import new_id
 from framelane.core.settings import PlanLimits, Settings
 from framelane.db.session import session_scope
 from framelane.identity.models import Workspace
 from framelane.jobs.models import Job
-from framelane.jobs.quotas import QuotaExceeded, check_submission
+from framelane.jobs.quotas import QueueFull, QuotaExceeded, check_submission, may_start
 from framelane.usage.repository import UsageRepository
-from tests.fixtures.identity import VerifiedWorkspace
+from tests.fixtures.identity import VerifiedWorkspace, make_workspace
 from tests.jobs.conftest import add_job
+from tests.renders.conftest import tiny, wait_for
 
 
 @pytest.fixture
@@ -58,15 +63,42 @@ def test_monthly_tasks_count_only_tasks(small_plan: Settings, workspace: Verifie
     assert refused.value.details["limit"] == "tasks"
 
 
-def test_concurrency_counts_every_active_job(
+def test_concurrency_never_refuses_a_submission(
     small_plan: Settings, workspace: VerifiedWorkspace
 ) -> None:
-    for status in ("ingesting", "queued", "processing"):
+    for status in ("ingesting", "queued", "processing", "processing", "processing"):
         add_job(small_plan, workspace.id, kind="render", status=status)
-    add_job(small_plan, workspace.id, kind="render", status="completed")
-    with pytest.raises(QuotaExceeded) as refused:
-        check(small_plan, workspace.id, "render", 1)
-    assert refused.value.details == {"limit": "concurrent_jobs", "active": 3, "maximum": 3}
+    check(small_plan, workspace.id, "render", 1)  # 3 running of 3 allowed: it will wait
+
+
+def test_the_waiting_jobs_of_a_workspace_are_bounded(
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
+    bounded = small_plan.model_copy(update={"queued_jobs_per_workspace": 2})
+    add_job(bounded, workspace.id, kind="render", status="queued")
+    add_job(bounded, workspace.id, kind="render", status="processing")
+    check(bounded, workspace.id, "render", 1)
+    add_job(bounded, workspace.id, kind="render", status="ingesting")
+    with pytest.raises(QueueFull) as refused:
+        check(bounded, workspace.id, "render", 1)
+    assert refused.value.status_code == 429 and refused.value.code == "queue_full"
+    assert refused.value.details == {"limit": "queued_jobs", "queued": 2, "maximum": 2}
+
+
+def test_at_most_the_plan_s_limit_runs_at_once(
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
+    for _ in range(2):
+        add_job(small_plan, workspace.id, kind="render", status="processing")
+    add_job(small_plan, workspace.id, kind="render", status="queued")
+    assert starts(small_plan, workspace.id)
+    add_job(small_plan, workspace.id, kind="render", status="processing")
+    assert not starts(small_plan, workspace.id)
+
+
+def starts(settings: Settings, workspace_id: str) -> bool:
+    with session_scope(settings.resolved_database_url) as session:
+        return may_start(session, settings, workspace_id)
 
 
 def test_unlimited_plans_are_not_checked(settings: Settings) -> None:
@@ -80,7 +112,8 @@ def test_unlimited_plans_are_not_checked(settings: Settings) -> None:
 def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
     small_plan: Settings, workspace: VerifiedWorkspace
 ) -> None:
-    # Given two jobs already running, one slot is left on this plan
+    # Given two jobs already waiting, one waiting place is left for this workspace
+    small_plan = small_plan.model_copy(update={"queued_jobs_per_workspace": 3})
     add_job(small_plan, workspace.id, kind="render")
     add_job(small_plan, workspace.id, kind="render")
     outcome: list[str] = []
@@ -91,12 +124,12 @@ def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
         try:
             check(small_plan, workspace.id, "render", 1)
             outcome.append("accepted")
-        except QuotaExceeded:
+        except QueueFull:
             outcome.append("refused")
 
     racer = threading.Thread(target=second)
     racer.start()
-    # When a first submission takes the last slot and commits a moment later
+    # When a first submission takes the last place and commits a moment later
     with session_scope(small_plan.resolved_database_url) as session:
         ws = session.get(Workspace, workspace.id)
         assert ws is not None
@@ -122,3 +155,60 @@ def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
     racer.join(timeout=20)
     # Then the concurrent submission saw it and was refused
     assert outcome == ["refused"]
+
+
+@pytest.fixture
+def two_workers(settings: Settings) -> Iterator[tuple[Settings, TestClient]]:
+    busy = settings.model_copy(update={"embedded_workers": 2, "queued_jobs_per_workspace": 3})
+    with TestClient(create_app(busy, composition.features(), start_background=True)) as client:
+        yield busy, client
+
+
+def status_of(client: TestClient, ws: VerifiedWorkspace, job_id: str) -> str:
+    return str(client.get(f"/v1/renders/{job_id}", headers=ws.headers).json()["status"])
+
+
+@pytest.mark.slow
+def test_a_free_workspace_s_renders_wait_their_turn_while_another_workspace_runs(
+    two_workers: tuple[Settings, TestClient], workspace: VerifiedWorkspace
+) -> None:
+    settings, client = two_workers
+    other = make_workspace(settings, name="Other", email="o@other.test", plan="free")
+    # Given a free workspace (one job at a time) that submits renders back to back
+    body = {**tiny(), "duration": 3, "frame_rate": 30, "width": 320, "height": 180}
+    answers = []
+    while len(answers) < 5 and (not answers or answers[-1].status_code == 202):
+        answers.append(client.post("/v1/renders", json=body, headers=workspace.headers))
+    # Then they are accepted until 3 wait (this server's bound): one running, three waiting
+    refused = answers.pop()
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "queue_full"
+    assert all(answer.status_code == 202 for answer in answers) and len(answers) in (3, 4)
+    ids = [answer.json()["id"] for answer in answers]
+    # When another workspace submits after them, it does not wait behind them
+    theirs = client.post("/v1/renders", json=tiny(), headers=other.headers).json()["id"]
+    wait_for(client, other, theirs, lambda j: j["status"] == "completed", 60)
+    assert sum(status_of(client, workspace, i) == "completed" for i in ids) < len(ids)
+    # And the first workspace's renders ran one at a time, and all completed
+    running_at_once = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        statuses = [status_of(client, workspace, i) for i in ids]
+        running_at_once = max(running_at_once, statuses.count("processing"))
+        if all(status == "completed" for status in statuses):
+            break
+        time.sleep(0.05)
+    assert all(status_of(client, workspace, i) == "completed" for i in ids)
+    assert running_at_once == 1
+
+
+def test_many_jobs_submitted_at_once_count_against_the_bound(
+    small_plan: Settings, workspace: VerifiedWorkspace
+) -> None:
+    bounded = small_plan.model_copy(update={"queued_jobs_per_workspace": 3})
+    add_job(bounded, workspace.id, kind="render", status="queued")
+    with session_scope(bounded.resolved_database_url) as session:
+        ws = session.get(Workspace, workspace.id)
+        assert ws is not None
+        check_submission(session, bounded, ws, "render", 1, count=2)
+        with pytest.raises(QueueFull):
+            check_submission(session, bounded, ws, "render", 1, count=3)

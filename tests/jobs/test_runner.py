@@ -170,3 +170,22 @@ def test_a_job_waits_for_its_readiness_gates(
     finally:
         GATE_OPEN.clear()
     assert load(settings, job_id).status == "completed"
+
+
+def test_workers_take_workspaces_in_turn(settings: Settings, workspace: VerifiedWorkspace) -> None:
+    from tests.fixtures.identity import make_workspace
+
+    heavy = make_workspace(settings, name="Heavy", email="h@heavy.test", plan="enterprise")
+    light = make_workspace(settings, name="Light", email="l@light.test", plan="enterprise")
+    # Given a workspace that submitted four jobs, then another that submitted one after them
+    many = [add_job(settings, heavy.id) for _ in range(4)]
+    one = add_job(settings, light.id)
+    # When one worker takes the messages in the order they were sent
+    for job_id in [*many, one]:
+        execute_job(settings, WIRING, job_id)
+    for job_id in many:  # the messages of the jobs passed over come back
+        execute_job(settings, WIRING, job_id)
+    # Then the second workspace's job ran second, and the first's in their own order
+    started = sorted([*many, one], key=lambda job_id: load(settings, job_id).started_at)
+    assert started == [many[0], one, *many[1:]]
+    assert all(load(settings, job_id).status == "completed" for job_id in [*many, one])

@@ -170,12 +170,13 @@ def test_quotas_apply_to_the_batch_as_a_whole(
         f"/v1/projects/{pid}/renders/batch", json={"rows": [each] * 3}, headers=workspace.headers
     )
     assert fits.status_code == 202, fits.text
-    busy = client.post(
+    # A batch while another runs waits in the queue (one job of the free plan runs at a time)
+    waiting = client.post(
         f"/v1/projects/{pid}/renders/batch",
         json={"rows": [{"name": "B"}]},
         headers=workspace.headers,
     )
-    assert failed(busy, 429, "quota_exceeded")["details"]["limit"] == "concurrent_jobs"
+    assert waiting.status_code == 202, waiting.text
 
 
 def test_another_workspace_cannot_read_a_batch(

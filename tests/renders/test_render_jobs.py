@@ -198,18 +198,27 @@ def test_limits_are_refused_before_queueing(live: TestClient, pro: VerifiedWorks
 
 
 @pytest.mark.slow
-def test_quota_concurrency_and_minutes(live: TestClient, workspace: VerifiedWorkspace) -> None:
-    # The free plan: 60 render minutes per month, one job at a time
+def test_quota_minutes_refuse_and_concurrency_queues(
+    live: TestClient, workspace: VerifiedWorkspace
+) -> None:
+    # The free plan: 60 render minutes per month, one job running at a time
     too_long = live.post("/v1/renders", json=tiny(duration=61 * 60), headers=workspace.headers)
     assert too_long.status_code == 429
     assert too_long.json()["error"]["code"] == "quota_exceeded"
     first = live.post("/v1/renders", json=long_render(), headers=workspace.headers)
     assert first.status_code == 202
+    wait_for(live, workspace, first.json()["id"], lambda j: j["status"] == "processing")
+    # A second render submitted meanwhile is accepted and waits for the first
     second = live.post("/v1/renders", json=tiny(), headers=workspace.headers)
-    assert second.status_code == 429
-    assert second.json()["error"]["details"]["limit"] == "concurrent_jobs"
+    assert second.status_code == 202
+    time.sleep(1.5)
+    assert (
+        live.get(f"/v1/renders/{second.json()['id']}", headers=workspace.headers).json()["status"]
+        == "queued"
+    )
     live.delete(f"/v1/renders/{first.json()['id']}", headers=workspace.headers)
-    assert live.post("/v1/renders", json=tiny(), headers=workspace.headers).status_code == 202
+    done = wait_for(live, workspace, second.json()["id"], lambda j: j["status"] == "completed", 30)
+    assert done["attempts"] == 1
 
 
 @pytest.mark.slow

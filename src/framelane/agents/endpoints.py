@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from framelane.agents.llms import doc_files, llms_full_txt, llms_txt
 from framelane.agents.schema import render_schema
-from framelane.api.deps import SettingsDep
 from framelane.capabilities.service import build_capabilities
 from framelane.core.errors import NotFound
+from framelane.kit.web import SettingsDep
 
 router = APIRouter(tags=["agents"])
 CACHE = {"Cache-Control": "public, max-age=300"}

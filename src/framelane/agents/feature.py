@@ -4,10 +4,11 @@ line (`framelane submit|validate|task|jobs|mcp`)."""
 
 from __future__ import annotations
 
-from framelane.client import cli
+from framelane.agents import cli as mcp_command
+from framelane.client import cli as remote_commands
 from framelane.kit.feature import CommandRegistrar, Feature
 
-COMMANDS: tuple[CommandRegistrar, ...] = (cli.register,)
+COMMANDS: tuple[CommandRegistrar, ...] = (remote_commands.register, mcp_command.register)
 
 
 def feature() -> Feature:

@@ -16,15 +16,15 @@ from fastapi.openapi.utils import get_openapi
 
 from framelane.api.cors import SignedUrlCorsMiddleware
 from framelane.api.docs import install_docs
-from framelane.api.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.api.idempotency import IdempotencyMiddleware
 from framelane.api.middleware import RequestContextMiddleware
-from framelane.api.openapi import add_components
 from framelane.api.ratelimit import RateLimiter, RateLimitMiddleware
 from framelane.core.settings import Settings
 from framelane.db.session import sessionmaker_for
 from framelane.jobs.consumer import embedded_workers
+from framelane.kit.errors import TOKEN_API_PREFIX, ErrorEnvelope, install_error_handlers
 from framelane.kit.feature import Feature, Service
+from framelane.kit.openapi import add_components
 from framelane.kit.wiring import Wiring
 
 DESCRIPTION = """Framelane: one JSON composition in, a frame-exact video out.

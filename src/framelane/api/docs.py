@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute, Route
 
-from framelane.api.openapi import add_security
+from framelane.kit.openapi import add_security
 
 SWAGGER_UI_VERSION = "5.36.0"
 ASSETS = Path(__file__).with_name("swagger_ui")

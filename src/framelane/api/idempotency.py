@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from framelane.api.deps import SESSION_COOKIE
 from framelane.api.middleware import PayloadTooLarge, client_ip, header, send_error
 from framelane.db.base import utcnow
+from framelane.identity.auth import SESSION_COOKIE
 from framelane.identity.keys import hash_secret
 from framelane.identity.models import ApiKey, ConsoleSession, IdempotencyRecord
 

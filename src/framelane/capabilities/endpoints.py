@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from framelane.api.deps import SettingsDep
 from framelane.capabilities.service import build_capabilities
+from framelane.kit.web import SettingsDep
 
 router = APIRouter(prefix="/v1", tags=["capabilities"])
 

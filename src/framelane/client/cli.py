@@ -1,4 +1,4 @@
-"""The remote command line: `submit`, `validate`, `task`, `jobs`, and `mcp` (stdio server).
+"""The remote command line: `submit`, `validate`, `task`, `jobs`.
 
 Configured by FRAMELANE_API_URL and FRAMELANE_API_KEY. Exit codes:
 0 success · 1 the job failed · 2 invalid input · 3 a source problem · 4 transient (try again).
@@ -65,8 +65,6 @@ def register(subparsers: Subparsers) -> None:
     task.set_defaults(func=cmd_task)
 
     register_jobs(subparsers)
-    mcp = subparsers.add_parser("mcp", help="serve the MCP tools over stdio for a local agent")
-    mcp.set_defaults(func=cmd_mcp)
 
 
 def add_job_options(parser: argparse.ArgumentParser) -> None:
@@ -170,13 +168,6 @@ def cmd_jobs_download(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return reported(run)
-
-
-def cmd_mcp(_args: argparse.Namespace) -> int:
-    from framelane.agents.stdio import serve_stdio
-
-    serve_stdio()
-    return EXIT_OK
 
 
 # --- shared pieces ------------------------------------------------------------------------------

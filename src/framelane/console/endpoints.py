@@ -16,11 +16,12 @@ import anyio
 from fastapi import APIRouter, Header
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from framelane.api.deps import PrincipalDep, SettingsDep
-from framelane.api.errors import ERROR_RESPONSES
 from framelane.console import previews
 from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
+from framelane.identity.auth import PrincipalDep
+from framelane.kit.errors import ERROR_RESPONSES
+from framelane.kit.web import SettingsDep
 
 router = APIRouter(tags=["console"], include_in_schema=False, responses=ERROR_RESPONSES)
 

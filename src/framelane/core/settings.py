@@ -80,9 +80,21 @@ class Settings(BaseSettings):
         "takes effect here within this time (in the same process at once); 0 turns it off",
     )
     embedded_workers: int = Field(1, description="worker threads started inside `serve`")
+    embedded_worker_processes: int = Field(
+        0, ge=0, description="`framelane worker` processes `serve` starts beside its threads"
+    )
     job_lease_seconds: int = 30
     job_max_attempts: int = 2
     job_timeout_seconds: int = Field(4 * 3600, description="a running job fails `timeout` after")
+    chunk_seconds: float = Field(
+        10.0, gt=0, description="length of the parts a long mp4/webm/mov render is split into"
+    )
+    chunk_min_seconds: float = Field(
+        30.0, ge=0, description="the shortest render that is split into parts"
+    )
+    queued_jobs_per_workspace: int = Field(
+        1000, ge=1, description="jobs one workspace may have waiting; more answer 429 queue_full"
+    )
     session_days: int = 14
     billing_portal_url: str | None = Field(
         None, description="`POST /v1/billing/portal` answers it (default: the console's plan page)"

@@ -3,6 +3,7 @@
 Each feature package owns its `models.py`; add one import line here when a feature adds tables.
 """
 
+from framelane.chunking import models as chunking_models
 from framelane.db.base import Base
 from framelane.identity import models as identity_models
 from framelane.ingest import models as ingest_models
@@ -15,6 +16,7 @@ from framelane.webhooks import models as webhooks_models
 metadata = Base.metadata
 
 __all__ = [
+    "chunking_models",
     "identity_models",
     "ingest_models",
     "jobs_models",

@@ -27,7 +27,14 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def load_schema() -> None:
+    """Every feature's tables, so the ORM resolves foreign keys across them (e.g. a webhook
+    attempt's workspace) whichever features this process imported."""
+    import framelane.db.models  # noqa: F401
+
+
 def make_engine(url: str) -> Engine:
+    load_schema()
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(

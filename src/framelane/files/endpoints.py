@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import SettingsDep
-from framelane.api.errors import ERROR_RESPONSES
 from framelane.core.settings import Settings
 from framelane.db.unit_of_work import after_commit
+from framelane.kit.errors import ERROR_RESPONSES
+from framelane.kit.web import SettingsDep
 from framelane.storage import signing
 from framelane.storage.factory import storage_for
 from framelane.storage.keys import workspace_prefix

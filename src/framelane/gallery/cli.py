@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from framelane.gallery.service import KINDS, Entry, build_gallery
-from framelane.gallery.specs import Frame
+if TYPE_CHECKING:  # the engine loads when the gallery is built, not for `--help`
+    from framelane.gallery.service import Entry
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,9 +20,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--kind",
         action="append",
-        choices=sorted(KINDS),
         default=[],
-        help="only these kinds (repeatable; default all)",
+        metavar="KIND",
+        help="only these catalog kinds (repeatable; default all)",
     )
     parser.add_argument(
         "--only",
@@ -47,6 +48,13 @@ def _report(entry: Entry) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from framelane.gallery.service import KINDS, build_gallery
+    from framelane.gallery.specs import Frame
+
+    unknown = sorted(set(args.kind) - set(KINDS))
+    if unknown:
+        print(f"framelane: unknown --kind {unknown}; one of {sorted(KINDS)}", file=sys.stderr)
+        return 2
     if args.width % 2 or args.height % 2:
         print("framelane: --width and --height must be even (H.264)", file=sys.stderr)
         return 2

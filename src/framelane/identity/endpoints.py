@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from framelane.api.deps import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    AdminWorkspaceDep,
-    SessionDep,
-    SettingsDep,
-)
-from framelane.api.errors import ERROR_RESPONSES
 from framelane.identity import service
+from framelane.identity.auth import CSRF_COOKIE, SESSION_COOKIE, AdminWorkspaceDep
 from framelane.identity.models import ApiKey
 from framelane.identity.repository import IdentityRepository
 from framelane.identity.schemas import (
@@ -27,7 +20,9 @@ from framelane.identity.schemas import (
     VerifyIn,
     WorkspaceOut,
 )
+from framelane.kit.errors import ERROR_RESPONSES
 from framelane.kit.pagination import Page, PageDep, paginate
+from framelane.kit.web import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 

@@ -11,9 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from framelane.db.base import Base, Timestamped, UTCDateTime, id_column, utcnow
 
 ROLES = ("owner", "admin", "editor", "viewer")
-PLANS = ("free", "pro", "enterprise")
 PLAN_STATUSES = ("active", "past_due", "cancelled", "trialing")
-TOKEN_PLANS = ("FREE", "PRO", "TEAM")
 
 
 class User(Timestamped, Base):

@@ -11,8 +11,7 @@ import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response, status
 
-from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
-from framelane.api.errors import ERROR_RESPONSES
+from framelane.identity.auth import WorkspaceDep
 from framelane.ingest import service
 from framelane.ingest.models import Asset
 from framelane.ingest.repository import IngestRepository
@@ -24,7 +23,9 @@ from framelane.ingest.schemas import (
     UploadOut,
     UploadReceived,
 )
+from framelane.kit.errors import ERROR_RESPONSES
 from framelane.kit.pagination import Page, PageDep, page_of, paginate
+from framelane.kit.web import SessionDep, SettingsDep
 from framelane.storage.local import UPLOAD_ROUTE
 
 router = APIRouter(tags=["uploads"], responses=ERROR_RESPONSES)

@@ -26,6 +26,7 @@ from framelane.kit.wiring import Wiring
 
 log = logging.getLogger("framelane.jobs.queue")
 RUN_TASK = "jobs.run"
+PART_TASK = "jobs.part"
 RETENTION_TASK = "jobs.retention"
 
 
@@ -87,6 +88,7 @@ class JobQueue:
     wiring: Wiring | None = None
     huey: Huey = field(init=False)
     _run: Any = field(init=False)
+    _part: Any = field(init=False)
 
     def __post_init__(self) -> None:
         self.huey = make_huey(self.settings.resolved_queue_url, queue_name(self.settings))
@@ -106,13 +108,26 @@ class JobQueue:
 
             purge_expired_artifacts(settings)
 
+        @self.huey.task(name=PART_TASK)  # type: ignore[untyped-decorator]
+        def run_part(kind: str, job_id: str, part_id: str) -> None:
+            from framelane.jobs.parts import execute_part
+
+            if wiring is None:  # only consumers execute tasks, and they have a wiring
+                raise RuntimeError("this queue only enqueues; consumers run parts")
+            execute_part(settings, wiring, kind, job_id, part_id)
+
         self._run = run_job
+        self._part = run_part
 
     def enqueue(self, job_id: str, delay: float = 0.0) -> None:
         if delay > 0:
             self._run.schedule((job_id,), delay=delay)
         else:
             self._run(job_id)
+
+    def enqueue_part(self, kind: str, job_id: str, part_id: str) -> None:
+        """One part of a job's work (see `framelane.jobs.parts`)."""
+        self._part(kind, job_id, part_id)
 
     def pending(self) -> int:
         return int(self.huey.pending_count())

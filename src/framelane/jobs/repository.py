@@ -237,6 +237,66 @@ class JobRepository:
             stmt = stmt.where(Job.kind == kind)
         return int(self.session.scalar(stmt) or 0)
 
+    def waiting_count(self, workspace_id: str) -> int:
+        """Jobs of the workspace not started yet (ingesting or queued)."""
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.workspace_id == workspace_id, Job.status.in_(("ingesting", "queued")))
+            )
+            or 0
+        )
+
+    def processing_count(self, workspace_id: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.workspace_id == workspace_id, Job.status == "processing")
+            )
+            or 0
+        )
+
+    def queued_of_less_served_workspaces(
+        self, workspace_id: str, since: datetime, limit: int = 5
+    ) -> Sequence[str]:
+        """Queued jobs of other workspaces that started a job less recently than
+        `workspace_id` since `since` (never counts as least), least served first, then
+        oldest; none when `workspace_id` itself started none since then."""
+        mine = self.session.scalar(
+            select(func.max(Job.started_at)).where(
+                Job.workspace_id == workspace_id, Job.started_at >= since
+            )
+        )
+        if mine is None:
+            return []  # this workspace has not been served in the window: it is its turn
+        last = (
+            select(Job.workspace_id.label("ws"), func.max(Job.started_at).label("last"))
+            .where(Job.started_at >= since)
+            .group_by(Job.workspace_id)
+            .subquery()
+        )
+        return self.session.scalars(
+            select(Job.id)
+            .outerjoin(last, last.c.ws == Job.workspace_id)
+            .where(
+                Job.status == "queued",
+                Job.workspace_id != workspace_id,
+                or_(last.c.last.is_(None), last.c.last < mine),
+            )
+            .order_by(last.c.last.asc().nulls_first(), Job.enqueued_at, Job.id)
+            .limit(limit)
+        ).all()
+
+    def oldest_queued(self, workspace_id: str) -> str | None:
+        return self.session.scalar(
+            select(Job.id)
+            .where(Job.workspace_id == workspace_id, Job.status == "queued")
+            .order_by(Job.enqueued_at, Job.id)
+            .limit(1)
+        )
+
     def active_estimated_seconds(self, workspace_id: str, kind: str) -> float:
         return float(
             self.session.scalar(

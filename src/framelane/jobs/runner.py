@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from framelane.core.errors import FramelaneError
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
 from framelane.db.unit_of_work import after_commit
-from framelane.jobs import queue, states
+from framelane.jobs import queue, quotas, states
 from framelane.jobs.ingesting import ingest_if_needed
 from framelane.jobs.models import Job
 from framelane.jobs.repository import JobRepository
@@ -62,14 +64,61 @@ def _claim(settings: Settings, wiring: Wiring, job_id: str) -> Job | None:
             after_commit(session, lambda: queue.enqueue(settings, job_id, GATE_RETRY_SECONDS))
             return None
         now = utcnow()
-        lease = now + timedelta(seconds=settings.job_lease_seconds)
-        if not repo.claim(job_id, worker_id(), now, lease):
+        chosen = _fairest(session, settings, wiring, repo, job, now)
+        # One workspace lock per claim (taken by may_start), so two claims never deadlock.
+        if not quotas.may_start(session, settings, chosen.workspace_id):
+            if chosen.id != job_id:  # lost a race for that workspace's last slot: later
+                after_commit(session, lambda: queue.enqueue(settings, job_id, GATE_RETRY_SECONDS))
+                return None
+            # Waits in `queued`, holding no worker and no message: the job of its workspace
+            # that ends next enqueues it again (states.move), and the reaper after a while.
+            repo.mark_enqueued([job_id], now)
             return None
-        job = repo.get(job_id)
+        if chosen.id != job_id:  # this message's job runs later, on a message of its own
+            after_commit(session, lambda: queue.enqueue(settings, job_id))
+        lease = now + timedelta(seconds=settings.job_lease_seconds)
+        if not repo.claim(chosen.id, worker_id(), now, lease):
+            return None
+        job = repo.get(chosen.id)
         assert job is not None
         states.publish_job_event(session, settings, job, "processing")
         session.expunge(job)
         return job
+
+
+FAIRNESS_WINDOW = timedelta(hours=1)
+"""How far back a workspace's last start counts when choosing whose job runs next."""
+
+
+def _fairest(
+    session: Session,
+    settings: Settings,
+    wiring: Wiring,
+    repo: JobRepository,
+    job: Job,
+    now: datetime,
+) -> Job:
+    """The job a free worker should start instead of `job`: the oldest waiting job of a
+    workspace served less recently than `job`'s (none started a job in the window, or its
+    last start is older) and below its concurrency limit, else the oldest waiting job of
+    `job`'s workspace. Workers thus take workspaces in turn rather than in submission order.
+    `job` itself when the choice is not ready. Reads only: no lock is taken here."""
+    since = now - FAIRNESS_WINDOW
+    for candidate_id in repo.queued_of_less_served_workspaces(job.workspace_id, since):
+        candidate = repo.get(candidate_id)
+        if (
+            candidate is not None
+            and quotas.below_limit(session, settings, candidate.workspace_id)
+            and is_ready(session, wiring.readiness_gates, candidate)
+        ):
+            return candidate
+    oldest_id = repo.oldest_queued(job.workspace_id)
+    if oldest_id is None or oldest_id == job.id:
+        return job
+    oldest = repo.get(oldest_id)
+    if oldest is None or not is_ready(session, wiring.readiness_gates, oldest):
+        return job
+    return oldest
 
 
 def _run_claimed(settings: Settings, wiring: Wiring, job: Job) -> None:

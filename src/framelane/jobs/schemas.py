@@ -24,6 +24,9 @@ class JobOutput(BaseModel):
     duration: float | None = Field(None, description="Seconds.")
     size_bytes: int | None = None
     content_type: str | None = None
+    chunks: int | None = Field(
+        None, description="Renders: parts it was rendered in, side by side (1: one piece)."
+    )
 
 
 class JobError(BaseModel):

@@ -17,6 +17,8 @@ from framelane.core.errors import FramelaneError
 from framelane.core.events import DomainEvent, publish
 from framelane.core.settings import Settings
 from framelane.db.base import utcnow
+from framelane.db.unit_of_work import after_commit
+from framelane.jobs import queue
 from framelane.jobs.models import Job
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.schemas import job_out
@@ -84,7 +86,17 @@ def move(
     assert job is not None
     if target in EVENT_STATUSES:
         publish_job_event(session, settings, job, target)
+    if target in ("completed", "failed", "cancelled"):
+        _start_next_of_workspace(session, settings, job.workspace_id)
     return job
+
+
+def _start_next_of_workspace(session: Session, settings: Settings, workspace_id: str) -> None:
+    """A job that ends frees a running slot of its workspace: its oldest waiting job (held
+    back by the plan's concurrency limit) is enqueued again once this commits."""
+    next_id = JobRepository.from_session(session).oldest_queued(workspace_id)
+    if next_id is not None:
+        after_commit(session, lambda: queue.enqueue(settings, next_id))
 
 
 def failure(code: str, message: str) -> dict[str, Any]:

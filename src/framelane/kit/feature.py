@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # types only: declaring a feature (and `framelane --help`) im
     from framelane.kit.running import Runner
 
 Stop = Callable[[], None]
+# `run(settings, job_id, part_id)`: one part of a job's work, taken from the queue
+# (`framelane.jobs.parts`); the feature that made the parts keeps their state.
+PartRunner = Callable[["Settings", str, str], None]
 # `service(settings)` starts background work (threads) and returns its stop function.
 Service = Callable[["Settings"], Stop]
 # `register(subparsers)` adds the feature's `framelane …` subcommands.
@@ -65,6 +68,8 @@ class Feature:
     routers: tuple[APIRouter, ...] = ()
     # job kind (renders) or task type (AI tasks) → its runner
     runners: Mapping[str, Runner] = field(default_factory=dict)
+    # part kind → the runner of one part of a job (e.g. a time range of a split render)
+    part_runners: Mapping[str, PartRunner] = field(default_factory=dict)
     readiness_checks: Mapping[str, ReadinessCheck] = field(default_factory=dict)
     readiness_gates: tuple[ReadinessGate, ...] = ()
     deletion_hooks: tuple[DeletionHook, ...] = ()

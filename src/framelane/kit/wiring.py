@@ -19,6 +19,7 @@ from framelane.kit.feature import (
     DeletionHook,
     EventSubscriber,
     Feature,
+    PartRunner,
     ReadinessCheck,
     ReadinessGate,
     RenderPreprocessor,
@@ -49,6 +50,7 @@ def merged(name: str, mappings: Iterable[tuple[str, Mapping[str, V]]]) -> dict[s
 class Wiring:
     features: tuple[Feature, ...]
     runners: Mapping[str, Runner]
+    part_runners: Mapping[str, PartRunner]
     readiness_checks: Mapping[str, ReadinessCheck]
     readiness_gates: tuple[ReadinessGate, ...]
     deletion_hooks: tuple[DeletionHook, ...]
@@ -69,6 +71,7 @@ class Wiring:
         return cls(
             features=features,
             runners=merged("runner", ((f.name, f.runners) for f in features)),
+            part_runners=merged("part runner", ((f.name, f.part_runners) for f in features)),
             readiness_checks=merged(
                 "readiness check", ((f.name, f.readiness_checks) for f in features)
             ),

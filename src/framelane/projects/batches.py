@@ -133,7 +133,9 @@ def create_batch(
             details=problems[:MAX_REPORTED_PROBLEMS],
         )
     total_seconds = sum(p.seconds for p in prepared)
-    quotas.check_submission(session, settings, ctx.workspace, "render", total_seconds)
+    quotas.check_submission(
+        session, settings, ctx.workspace, "render", total_seconds, count=len(prepared)
+    )
     jobs = [renders.create(session, settings, ctx, p, wiring, quota_checked=True) for p in prepared]
     now = utcnow()
     batch = Batch(

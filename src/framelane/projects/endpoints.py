@@ -8,14 +8,15 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import ValidationError
 
-from framelane.api.deps import SessionDep, SettingsDep, WiringDep, WorkspaceDep
-from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.openapi import request_body
 from framelane.core.errors import ValidationFailed
 from framelane.db import unit_of_work
+from framelane.identity.auth import WorkspaceDep
 from framelane.jobs.polling import present
 from framelane.jobs.schemas import JobOut
+from framelane.kit.errors import ERROR_RESPONSES
+from framelane.kit.openapi import request_body
 from framelane.kit.pagination import Page, PageDep, paginate
+from framelane.kit.web import SessionDep, SettingsDep, WiringDep
 from framelane.projects import batches, previews, service
 from framelane.projects.models import Project
 from framelane.projects.repository import ProjectRepository

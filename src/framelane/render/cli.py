@@ -1,4 +1,5 @@
-"""`framelane render SPEC.json -o OUT [--json]`: render locally, without a server.
+"""`framelane render SPEC.json -o OUT [--json] [--workers N]`: render locally, without a server
+(`--workers N`: a long mp4/webm/mov in parts on N processes, joined as a worker fleet does).
 
 Exit codes: 0 ok, 2 invalid spec (the error envelope is printed with JSON paths), 3 a source
 problem, 1 anything else.
@@ -11,14 +12,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framelane.core.errors import FramelaneError
 from framelane.render.errors import SourceError
-from framelane.render.pipeline import RenderResult, render
-from framelane.render.sources.resolve import DefaultResolver
-from framelane.render.spec import parse_spec
-from framelane.render.spec.unknown import json_path
+
+if TYPE_CHECKING:  # the engine (media libraries) loads when a render runs, not for `--help`
+    from framelane.render.pipeline import RenderResult
+    from framelane.render.spec import RenderSpec
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_SOURCE = 0, 1, 2, 3
 OUTPUT_FORMATS = frozenset({"mp4", "webm", "mov", "gif", "png", "jpg"})
@@ -36,9 +37,18 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, help="output file")
     parser.add_argument("--json", action="store_true", help="print a machine-readable result")
     parser.add_argument("--strict", action="store_true", help="unknown fields are errors")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes rendering parts side by side (FRAMELANE_CHUNK_SECONDS long, from "
+        "FRAMELANE_CHUNK_MIN_SECONDS on; mp4, webm and mov only)",
+    )
 
 
 def _envelope(error: FramelaneError) -> dict[str, Any]:
+    from framelane.render.spec.unknown import json_path
+
     body = error.to_dict()
     if isinstance(body.get("details"), list):
         body["details"] = [
@@ -118,7 +128,7 @@ class _Bar:
 
 
 def _result_json(
-    result: RenderResult, warnings: list[dict[str, str]], seconds: float
+    result: RenderResult, warnings: list[dict[str, str]], seconds: float, chunks: int
 ) -> dict[str, Any]:
     return {
         "path": str(result.path),
@@ -129,16 +139,41 @@ def _result_json(
         "content_type": result.content_type,
         "warnings": warnings + result.warnings,
         "render_seconds": round(seconds, 3),
+        "chunks": chunks,
     }
 
 
+def _in_parts(spec: RenderSpec, args: argparse.Namespace, bar: _Bar) -> tuple[RenderResult, int]:
+    from framelane.core.settings import get_settings
+    from framelane.render.chunked import render_in_parts
+
+    settings = get_settings()
+    return render_in_parts(
+        spec,
+        args.output,
+        workers=args.workers,
+        chunk_seconds=settings.chunk_seconds,
+        min_seconds=settings.chunk_min_seconds,
+        base_dir=args.spec.resolve().parent,
+        on_part=bar.frame,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    from framelane.render.pipeline import render
+    from framelane.render.sources.resolve import DefaultResolver
+    from framelane.render.spec import parse_spec
+
     started = time.perf_counter()
     resolver = DefaultResolver(base_dir=args.spec.resolve().parent)
     try:
         parsed = parse_spec(_with_output_format(_load(args.spec), args.output), strict=args.strict)
         with _Bar(enabled=sys.stderr.isatty() and not args.json) as bar:
-            result = render(parsed.spec, args.output, resolver=resolver, on_frame=bar.frame)
+            if args.workers > 1:
+                result, chunks = _in_parts(parsed.spec, args, bar)
+            else:
+                result = render(parsed.spec, args.output, resolver=resolver, on_frame=bar.frame)
+                chunks = 1
     except FramelaneError as error:
         print(json.dumps(_envelope(error), indent=None if args.json else 2))
         return _exit_code(error)
@@ -148,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     finally:
         resolver.close()
-    summary = _result_json(result, parsed.warnings, time.perf_counter() - started)
+    summary = _result_json(result, parsed.warnings, time.perf_counter() - started, chunks)
     if args.json:
         print(json.dumps(summary))
     else:

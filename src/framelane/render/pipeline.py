@@ -124,9 +124,16 @@ def render(
     should_cancel: CancelCheck | None = None,
     limits: RenderLimits | None = None,
     on_frame: FrameCallback | None = None,
+    frames: range | None = None,
 ) -> RenderResult:
-    """Render `spec` to `out_path`; the file is deleted again if anything fails."""
+    """Render `spec` to `out_path`; the file is deleted again if anything fails.
+
+    `frames`: only frames [start, stop) of the full timeline, as a video-only part that starts
+    with a key frame and holds no frame of another part (a fresh encoder: a closed GOP), its
+    timestamps starting at 0 (chunked.py joins the parts and adds the audio track)."""
     parsed = _as_spec(spec)
+    if frames is not None and parsed.output_format in (*STILL_FORMATS, "gif"):
+        raise ValueError(f"a {parsed.output_format} output is rendered in one piece")
     out = Path(out_path)
     progress = Progress(on_progress)
     progress.report("downloading", 0.0)
@@ -140,20 +147,32 @@ def render(
                 _write_still(parsed, timeline, out, fonts)
             else:
                 hooks = Hooks(progress, should_cancel, on_frame)
-                _write_motion(parsed, timeline, out, fonts, hooks)
+                chosen_frames = _clamped(frames, timeline.frame_count)
+                _write_motion(parsed, timeline, out, fonts, hooks, chosen_frames)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
     progress.report("encoding", 1.0)
+    duration = timeline.duration if frames is None else Fraction(len(frames)) / timeline.fps
     return RenderResult(
         path=out,
         width=_encoded(timeline.width, parsed.output_format),
         height=_encoded(timeline.height, parsed.output_format),
-        duration=0.0 if parsed.output_format in STILL_FORMATS else float(timeline.duration),
+        duration=0.0 if parsed.output_format in STILL_FORMATS else float(duration),
         size_bytes=out.stat().st_size,
         content_type=CONTENT_TYPES[parsed.output_format],
         warnings=list(timeline.warnings),
     )
+
+
+def _clamped(frames: range | None, frame_count: int) -> range | None:
+    """The requested frames that exist (None: all of them, with the audio)."""
+    if frames is None:
+        return None
+    chosen = range(max(frames.start, 0), min(frames.stop, frame_count))
+    if not chosen:
+        raise ValueError(f"no frame of {frames} is in a timeline of {frame_count} frames")
+    return chosen
 
 
 def _encoded(size: int, output_format: str) -> int:
@@ -222,8 +241,10 @@ def _write_motion(
     out: Path,
     fonts: FontLibrary,
     hooks: Hooks,
+    frames: range | None = None,
 ) -> None:
-    clips = timeline.audio if spec.output_format != "gif" else ()
+    """`frames`: a video-only part (see `render`)."""
+    clips = timeline.audio if spec.output_format != "gif" and frames is None else ()
     mix = AudioMix(clips, timeline.duration, hooks.should_cancel)
     try:
         writer = _open_writer(spec, timeline, fonts, out, hooks, mix.has_audio)
@@ -236,7 +257,7 @@ def _write_motion(
     )
     first_half = 0.5 if spec.output_format == "gif" else 0.0
     try:
-        _frame_loop(timeline, scene, writer, mix, hooks, first_half)
+        _frame_loop(timeline, scene, writer, mix, hooks, first_half, frames)
         hooks.progress.report("encoding", 0.0)
         writer.close()
     except BaseException:
@@ -254,32 +275,34 @@ def _frame_loop(
     mix: AudioMix,
     hooks: Hooks,
     done_before: float = 0.0,
+    frames: range | None = None,
 ) -> None:
-    total = timeline.frame_count
+    chosen = frames if frames is not None else range(timeline.frame_count)
+    total = len(chosen)
     audio_done = 0
-    for index in range(total):
+    for done, index in enumerate(chosen):
         _check_cancel(hooks)
-        _composite_frame(scene, writer, index)
+        _composite_frame(scene, writer, index, index - chosen.start)
         if mix.has_audio:
             until = min(sample_index(Fraction(index + 1) / timeline.fps), mix.total)
             writer.write_audio(mix.read(audio_done, until - audio_done))
             audio_done = until
-        hooks.progress.report("compositing", done_before + (1 - done_before) * (index + 1) / total)
+        hooks.progress.report("compositing", done_before + (1 - done_before) * (done + 1) / total)
         if hooks.on_frame is not None:
-            hooks.on_frame(index + 1, total)
+            hooks.on_frame(done + 1, total)
 
 
-def _composite_frame(scene: SceneRenderer, writer: Writer, index: int) -> None:
-    """Frame `index` to the writer: composited in the output's own 4:2:0 format when the scene
-    can (planar.py), else in BGRA."""
+def _composite_frame(scene: SceneRenderer, writer: Writer, index: int, pts: int) -> None:
+    """Frame `index` to the writer at `pts`: composited in the output's own 4:2:0 format when
+    the scene can (planar.py), else in BGRA."""
     if scene.planar and isinstance(writer, VideoWriter):
         planar = writer.planar_frame()
         if scene.render_planar(index, planar):
-            writer.write_planar(planar, index)
+            writer.write_planar(planar, pts)
             return
         writer.release_planar(planar)
     pixels, frame = scene.render_handover(index)
-    writer.write_frame(pixels, index, frame)
+    writer.write_frame(pixels, pts, frame)
 
 
 def render_still_png(

@@ -7,15 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from framelane.api.deps import SessionDep, SettingsDep, WiringDep, WorkspaceDep
-from framelane.api.errors import ERROR_RESPONSES
-from framelane.api.openapi import request_body, request_body_any
 from framelane.core.settings import Settings
 from framelane.db import unit_of_work
+from framelane.identity.auth import WorkspaceDep
 from framelane.jobs import service as jobs
 from framelane.jobs.polling import job_response, present
 from framelane.jobs.schemas import JobOut, JobStatus
+from framelane.kit.errors import ERROR_RESPONSES
+from framelane.kit.openapi import request_body, request_body_any
 from framelane.kit.pagination import Page, PageDep
+from framelane.kit.web import SessionDep, SettingsDep, WiringDep
 from framelane.render.spec.models import RenderSpec
 from framelane.renders import preview as previews
 from framelane.renders import service

@@ -1,5 +1,6 @@
-"""What the renders feature plugs in: `/v1/renders` and `/v1/preview`, the `render` job runner,
-and the engine's `framelane render` command (a local render of a JSON file)."""
+"""What the renders feature plugs in: `/v1/renders` and `/v1/preview`, and the engine's
+`framelane render` command (a local render of a JSON file). Its one-piece `render` runner
+(`actors.run_render`) is run by the chunking feature's, which splits long renders."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ COMMANDS: tuple[CommandRegistrar, ...] = (cli.register,)
 
 
 def feature() -> Feature:
-    from framelane.renders import actors, endpoints
+    from framelane.renders import endpoints
 
     return Feature(
         name="renders",
         routers=(endpoints.router,),
-        runners={"render": actors.run_render},
+        # The `render` runner is the chunking feature's: it splits long renders and renders
+        # every other one in one piece with `actors.run_render`.
         commands=COMMANDS,
     )

@@ -8,14 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from framelane.api.deps import SessionDep, SettingsDep, WorkspaceDep
-from framelane.api.errors import ERROR_RESPONSES
 from framelane.core.errors import NotFound
 from framelane.core.settings import Settings
+from framelane.identity.auth import WorkspaceDep
 from framelane.jobs import service as jobs
 from framelane.jobs.polling import job_response, present
 from framelane.jobs.schemas import JobOut, JobStatus
+from framelane.kit.errors import ERROR_RESPONSES
 from framelane.kit.pagination import Page, PageDep
+from framelane.kit.web import SessionDep, SettingsDep
 from framelane.tasks import service
 from framelane.tasks.operations.base import TaskOperation
 from framelane.tasks.operations.registry import all_operations, get_operation

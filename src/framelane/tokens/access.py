@@ -14,16 +14,16 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import (
+from framelane.core.errors import FramelaneError, Unauthorized
+from framelane.identity.auth import (
     CSRF_HEADER,
     SAFE_METHODS,
-    SessionDep,
     principal_from_cookie,
     principal_from_token,
 )
-from framelane.core.errors import FramelaneError, Unauthorized
 from framelane.identity.keys import USER_TOKEN_PREFIX
 from framelane.identity.models import User, Workspace
+from framelane.kit.web import SessionDep
 from framelane.tokens.errors import (
     InvalidTokenRequest,
     PlanForbidsWrite,

@@ -5,19 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from framelane.core.errors import FramelaneError
-from framelane.core.ids import new_id
-from framelane.core.settings import get_settings
-from framelane.db.session import session_scope
-from framelane.identity.models import TOKEN_PLANS, User
-from framelane.identity.service import create_user_token, normalise_email
-from framelane.tokens.repository import TokenRepository
+from framelane.identity.plans import TOKEN_PLANS
+
+if TYPE_CHECKING:  # the database layer loads when a command runs, not for `--help`
+    from framelane.identity.models import User
+    from framelane.tokens.repository import TokenRepository
 
 
 def _user(repo: TokenRepository, email: str) -> User:
     """The user with `email`; operators vouch for new ones, so they start verified (PRO)."""
+    from framelane.core.ids import new_id
+    from framelane.identity.models import User
+
     user = repo.user_by_email(email)
     if user is None:
         user = User(id=new_id("usr"), email=email, email_verified=True)
@@ -26,6 +27,11 @@ def _user(repo: TokenRepository, email: str) -> User:
 
 
 def create_token(email: str, scopes: list[str], name: str, plan: str | None) -> dict[str, Any]:
+    from framelane.core.settings import get_settings
+    from framelane.db.session import session_scope
+    from framelane.identity.service import create_user_token, normalise_email
+    from framelane.tokens.repository import TokenRepository
+
     with session_scope(get_settings().resolved_database_url) as session:
         repo = TokenRepository.from_session(session)
         user = _user(repo, normalise_email(email))
@@ -44,6 +50,8 @@ def create_token(email: str, scopes: list[str], name: str, plan: str | None) -> 
 
 
 def cmd_create_token(args: argparse.Namespace) -> int:
+    from framelane.core.errors import FramelaneError
+
     scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
     try:
         out = create_token(args.email, scopes, args.name, args.plan)
@@ -55,6 +63,11 @@ def cmd_create_token(args: argparse.Namespace) -> int:
 
 
 def cmd_set_token_plan(args: argparse.Namespace) -> int:
+    from framelane.core.settings import get_settings
+    from framelane.db.session import session_scope
+    from framelane.identity.service import normalise_email
+    from framelane.tokens.repository import TokenRepository
+
     with session_scope(get_settings().resolved_database_url) as session:
         user = TokenRepository.from_session(session).user_by_email(normalise_email(args.email))
         if user is None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from framelane.api.deps import SessionDep, SettingsDep, WiringDep
+from framelane.kit.web import SessionDep, SettingsDep, WiringDep
 from framelane.tokens import service
 from framelane.tokens.access import (
     Caller,

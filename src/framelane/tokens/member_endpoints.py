@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, status
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import SessionDep
 from framelane.identity.models import Membership, User
+from framelane.kit.web import SessionDep
 from framelane.tokens import service
 from framelane.tokens.access import (
     JsonBody,

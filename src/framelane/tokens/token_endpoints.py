@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from framelane.api.deps import SessionDep
+from framelane.kit.web import SessionDep
 from framelane.tokens import exports, token_service
 from framelane.tokens.access import (
     ExportableMode,

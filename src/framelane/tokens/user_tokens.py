@@ -13,13 +13,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field, StringConstraints
 
-from framelane.api.deps import PrincipalDep, SessionDep, UserDep
-from framelane.api.errors import ERROR_RESPONSES
 from framelane.core.errors import Forbidden
 from framelane.identity import service
+from framelane.identity.auth import PrincipalDep, UserDep
 from framelane.identity.models import ApiKey, User
 from framelane.identity.service import USER_TOKEN_SCOPES
+from framelane.kit.errors import ERROR_RESPONSES
 from framelane.kit.pagination import Page, PageDep, paginate
+from framelane.kit.web import SessionDep
 from framelane.tokens.repository import TokenRepository
 
 router = APIRouter(prefix="/v1/user-tokens", tags=["user tokens"], responses=ERROR_RESPONSES)

@@ -2,11 +2,11 @@
 
 * `run_due_once(settings, now)` delivers everything due at `now` and returns the results (tests,
   cron-style callers); `now` is also the clock used for the schedule and the signature.
-* `start_background(settings) -> stop` runs a loop thread in `framelane serve` (a
-  `register_startup` hook) and in `framelane worker` processes. Several dispatchers, in one or
-  many processes, can run against one database: each attempt is claimed with a lease
-  (a conditional UPDATE), so it is sent by one of them; a dispatcher that dies mid-attempt
-  leaves the lease to expire and another one retries that attempt.
+* `start_background(settings) -> stop` runs a loop thread in `framelane serve` and in
+  `framelane worker` processes (the webhooks feature's worker service). Several
+  dispatchers, in one or many processes, can run against one database: each attempt is
+  claimed with a lease (a conditional UPDATE), so it is sent by one of them; a dispatcher that
+  dies mid-attempt leaves the lease to expire and another one retries that attempt.
 
 A try has a 10 s budget (connect, send, read), reads at most 64 KiB of the answer, follows no
 redirect (a 3xx is a failed attempt) and checks the URL with the SSRF guard first. At most

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WorkspaceDep
-from framelane.api.errors import ERROR_RESPONSES
+from framelane.identity.auth import AdminWorkspaceDep, WorkspaceDep
+from framelane.kit.errors import ERROR_RESPONSES
 from framelane.kit.pagination import Page, PageDep, PageParams, paginate
+from framelane.kit.web import SessionDep, SettingsDep
 from framelane.webhooks import service
 from framelane.webhooks.models import WebhookAttempt, WebhookEndpoint
 from framelane.webhooks.repository import WebhookRepository

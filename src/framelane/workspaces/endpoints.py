@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from framelane.api.deps import AdminWorkspaceDep, SessionDep, SettingsDep, WiringDep, WorkspaceDep
-from framelane.api.errors import ERROR_RESPONSES
 from framelane.core.errors import Forbidden
+from framelane.identity.auth import AdminWorkspaceDep, WorkspaceDep
 from framelane.identity.schemas import WorkspaceOut
+from framelane.kit.errors import ERROR_RESPONSES
+from framelane.kit.web import SessionDep, SettingsDep, WiringDep
 from framelane.workspaces import service
 from framelane.workspaces.schemas import (
     BillingPortalOut,

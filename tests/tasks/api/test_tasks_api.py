@@ -144,11 +144,13 @@ def test_monthly_task_quota(client: TestClient, settings: Settings) -> None:
     assert len(client.get("/v1/tasks", headers=trial.headers).json()["data"]) == TRIAL_TASKS
 
 
-def test_free_plan_runs_one_job_at_a_time(client: TestClient, workspace: VerifiedWorkspace) -> None:
+def test_free_plan_queues_a_second_job_instead_of_refusing_it(
+    client: TestClient, workspace: VerifiedWorkspace
+) -> None:
     assert submit(client, workspace, "transcribe").status_code == 202
     second = submit(client, workspace, "transcribe")
-    assert second.status_code == 429
-    assert second.json()["error"]["details"]["limit"] == "concurrent_jobs"
+    assert second.status_code == 202
+    assert second.json()["status"] == "queued"
 
 
 def test_list_filters_by_type_and_status_with_cursor(

@@ -156,6 +156,11 @@ class RenderSpec(SpecModel):
     )
     alpha: bool = Field(False, description="Transparent output (webm or mov only).")
     snapshot_time: float = Field(0, ge=0, description="Time of the still for png/jpg.")
+    chunking: Literal["auto", "off"] = Field(
+        "auto",
+        description="`auto`: a long mp4, webm or mov render may be split into parts rendered "
+        "side by side and joined without re-encoding; `off`: always rendered in one piece.",
+    )
     elements: list[Element] = Field(default_factory=list, description="What to draw and play.")
     transitions: list[TransitionSpec] = Field(
         default_factory=list, description="Transitions between elements of this scene."

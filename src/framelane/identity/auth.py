@@ -1,8 +1,9 @@
-"""Route dependencies, named so a route signature reads like a spec (SessionDep, WorkspaceDep)."""
+"""Who is calling: route dependencies that authenticate a request (API key, user token or
+console session) and name its workspace (`WorkspaceDep`, `AdminWorkspaceDep`, `UserDep`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -12,15 +13,13 @@ from sqlalchemy.orm import Session
 
 from framelane.core.errors import Forbidden, NotFound, Unauthorized
 from framelane.core.settings import Settings
-from framelane.db import unit_of_work
 from framelane.db.base import utcnow
-from framelane.db.session import sessionmaker_for
 from framelane.identity import key_cache
 from framelane.identity.keys import USER_TOKEN_PREFIX, WORKSPACE_KEY_PREFIX, hash_secret
 from framelane.identity.models import Membership, User, Workspace
 from framelane.identity.repository import IdentityRepository
 from framelane.kit.context import Principal, WorkspaceContext
-from framelane.kit.wiring import Wiring
+from framelane.kit.web import SessionDep, settings_of
 
 SESSION_COOKIE = "fl_session"
 CSRF_COOKIE = "fl_csrf"
@@ -28,46 +27,6 @@ CSRF_HEADER = "x-csrf-token"
 WORKSPACE_HEADER = "framelane-workspace"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error.
-
-    Async so the request needs no thread hop for it; a transaction that wrote something is
-    committed on a worker thread, a read-only one has nothing to commit and just ends when the
-    session closes."""
-    session = sessionmaker_for(settings_of(request).resolved_database_url)()
-    try:
-        yield session
-        if unit_of_work.has_writes(session):
-            await anyio.to_thread.run_sync(unit_of_work.commit, session)
-    except BaseException:
-        unit_of_work.rollback(session)
-        raise
-    finally:
-        session.close()
-
-
-async def get_settings(request: Request) -> Settings:
-    return settings_of(request)
-
-
-async def get_wiring(request: Request) -> Wiring:
-    """The features of this app, merged (`framelane.kit.wiring`)."""
-    wiring: Wiring = request.app.state.wiring
-    return wiring
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-WiringDep = Annotated[Wiring, Depends(get_wiring)]
-# scope="function": the transaction ends before the response is sent (the default "request"
-# scope would commit after the client has its answer, so an immediate read could miss the write).
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
