@@ -4,6 +4,7 @@ services, commands) while the rest keeps working."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -47,13 +48,7 @@ def test_every_feature_is_listed_once_and_declares_something() -> None:
     assert len(names) == len(set(names))
     assert {"system", "identity", "files", "jobs", "renders", "webhooks", "ingest"} <= set(names)
     for feature in features:
-        declared = (
-            feature.routers,
-            feature.runners,
-            feature.readiness_checks,
-            feature.deletion_hooks,
-            feature.commands,
-        )
+        declared = [getattr(feature, f.name) for f in fields(feature) if f.name != "name"]
         assert any(declared), f"{feature.name} plugs nothing in"
 
 
@@ -103,6 +98,21 @@ def test_a_product_without_webhooks_and_ingest_still_renders(settings: Settings)
     job = load(settings, submitted.json()["id"])
     assert job.status == "completed", job.error
     assert webhook_events(settings, workspace) == []
+
+
+def test_a_product_without_chunking_renders_in_one_piece(settings: Settings) -> None:
+    # Given a product without the chunking feature
+    wiring = Wiring.of(without("chunking"))
+    assert wiring.part_runners == {}
+    workspace = make_workspace(settings, name="Whole", email="owner@whole.test", plan="pro")
+    with TestClient(create_app(settings, wiring.features)) as client:
+        submitted = client.post("/v1/renders", json=TINY, headers=workspace.headers)
+    # When its worker runs the render
+    run_one_job(settings, wiring)
+    # Then the renders feature's own runner rendered it, in one piece
+    job = load(settings, submitted.json()["id"])
+    assert job.status == "completed", job.error
+    assert "chunks" not in (job.output or {})
 
 
 def test_the_full_product_stores_the_webhook_event(settings: Settings) -> None:

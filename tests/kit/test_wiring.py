@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import cast
+
 import pytest
 
 from framelane.kit.feature import Feature
-from framelane.kit.running import RunContext, RunResult
+from framelane.kit.running import RunContext, Runner, RunResult
 from framelane.kit.wiring import Wiring, WiringConflict
 
 
@@ -48,3 +53,30 @@ def test_declarations_are_merged_in_feature_order() -> None:
 def test_a_key_declared_twice_is_refused(features: list[Feature]) -> None:
     with pytest.raises(WiringConflict):
         Wiring.of(features)
+
+
+def tagged(tag: str) -> Callable[[Runner], Runner]:
+    """A wrapper that records, on the result's warnings, that it ran around its runner."""
+
+    def wrap(runner: Runner) -> Runner:
+        def wrapped(ctx: RunContext) -> RunResult:
+            result = runner(ctx)
+            return replace(result, warnings=[*result.warnings, {"code": tag}])
+
+        return wrapped
+
+    return wrap
+
+
+def test_wrappers_go_around_the_runner_in_feature_order() -> None:
+    result = RunResult(Path("out.mp4"), "video/mp4", "out.mp4")
+    base = Feature(name="base", runners={"x": lambda _ctx: result})
+    inner = Feature(name="inner", runner_wrappers={"x": tagged("inner")})
+    outer = Feature(name="outer", runner_wrappers={"x": tagged("outer")})
+    wrapped = Wiring.of([base, inner, outer]).runners["x"](cast(RunContext, None))
+    assert [w["code"] for w in wrapped.warnings] == ["inner", "outer"]
+
+
+def test_a_wrapper_without_its_runner_adds_nothing() -> None:
+    wiring = Wiring.of([Feature(name="outer", runner_wrappers={"x": tagged("outer")})])
+    assert dict(wiring.runners) == {}

@@ -1,4 +1,5 @@
-"""The `render` job runner (split when worth it, else one piece) and the render-part runner."""
+"""What chunking puts around the renders feature's `render` runner (split when worth it, else
+that runner renders in one piece), and the render-part runner."""
 
 from __future__ import annotations
 
@@ -16,34 +17,38 @@ from framelane.core.settings import Settings
 from framelane.jobs.repository import JobRepository
 from framelane.jobs.runner_support import job_session
 from framelane.jobs.watch import shutting_down
-from framelane.kit.running import RunContext, RunResult
+from framelane.kit.running import RunContext, Runner, RunResult
 from framelane.render.chunked import outline, split_refusal
 from framelane.render.spec import parse_spec
 from framelane.renders.actors import output_filename
-from framelane.renders.actors import run_render as run_in_one_piece
 from framelane.renders.resolver import service_resolver
 
 
-def run_render(ctx: RunContext) -> RunResult:
-    """A long mp4/webm/mov render in parts that every worker can take (see service.py); any
-    other render in one piece. The result says how many parts (`chunks`)."""
-    spec = parse_spec(ctx.request).spec
-    refusal = split_refusal(spec)
-    known_short = spec.duration is not None and spec.duration < ctx.settings.chunk_min_seconds
-    if refusal is not None or known_short:
-        return _in_one_piece(ctx, refusal)
-    resolver = service_resolver(
-        ctx.settings, ctx.workspace_id, ctx.workdir / "sources", ctx.should_cancel
-    )
-    shape = outline(spec, resolver=resolver)
-    split = split_of(spec, shape, ctx.settings)
-    if split is None:
-        return _in_one_piece(ctx, None)
-    filename = output_filename(ctx.request, spec.output_format)
-    return Coordinator(ctx, spec, split).run(resolver, shape, filename)
+def split_long_renders(run_in_one_piece: Runner) -> Runner:
+    """The `render` runner that splits a long mp4/webm/mov render into parts every worker can
+    take (see service.py) and leaves any other render to `run_in_one_piece`. The result says
+    how many parts (`chunks`)."""
+
+    def run_render(ctx: RunContext) -> RunResult:
+        spec = parse_spec(ctx.request).spec
+        refusal = split_refusal(spec)
+        known_short = spec.duration is not None and spec.duration < ctx.settings.chunk_min_seconds
+        if refusal is not None or known_short:
+            return _in_one_piece(run_in_one_piece, ctx, refusal)
+        resolver = service_resolver(
+            ctx.settings, ctx.workspace_id, ctx.workdir / "sources", ctx.should_cancel
+        )
+        shape = outline(spec, resolver=resolver)
+        split = split_of(spec, shape, ctx.settings)
+        if split is None:
+            return _in_one_piece(run_in_one_piece, ctx, None)
+        filename = output_filename(ctx.request, spec.output_format)
+        return Coordinator(ctx, spec, split).run(resolver, shape, filename)
+
+    return run_render
 
 
-def _in_one_piece(ctx: RunContext, refusal: str | None) -> RunResult:
+def _in_one_piece(run_in_one_piece: Runner, ctx: RunContext, refusal: str | None) -> RunResult:
     """Rendered by this worker alone; a long render that cannot be split says why."""
     result = run_in_one_piece(ctx)
     warnings = list(result.warnings)

@@ -68,6 +68,9 @@ class Feature:
     routers: tuple[APIRouter, ...] = ()
     # job kind (renders) or task type (AI tasks) → its runner
     runners: Mapping[str, Runner] = field(default_factory=dict)
+    # job kind → a wrapper around another feature's runner of that kind (applied in the order
+    # the features are listed; a wrapper whose runner is absent does nothing)
+    runner_wrappers: Mapping[str, Callable[[Runner], Runner]] = field(default_factory=dict)
     # part kind → the runner of one part of a job (e.g. a time range of a split render)
     part_runners: Mapping[str, PartRunner] = field(default_factory=dict)
     readiness_checks: Mapping[str, ReadinessCheck] = field(default_factory=dict)

@@ -46,6 +46,15 @@ def merged(name: str, mappings: Iterable[tuple[str, Mapping[str, V]]]) -> dict[s
     return merged_map
 
 
+def wrapped(runners: dict[str, Runner], features: Sequence[Feature]) -> dict[str, Runner]:
+    """The runners with the features' wrappers put around them, in the features' order."""
+    for feature in features:
+        for kind, wrap in feature.runner_wrappers.items():
+            if kind in runners:
+                runners[kind] = wrap(runners[kind])
+    return runners
+
+
 @dataclass(frozen=True, slots=True)
 class Wiring:
     features: tuple[Feature, ...]
@@ -70,7 +79,7 @@ class Wiring:
             raise WiringConflict("Only one feature may declare the source copier.")
         return cls(
             features=features,
-            runners=merged("runner", ((f.name, f.runners) for f in features)),
+            runners=wrapped(merged("runner", ((f.name, f.runners) for f in features)), features),
             part_runners=merged("part runner", ((f.name, f.part_runners) for f in features)),
             readiness_checks=merged(
                 "readiness check", ((f.name, f.readiness_checks) for f in features)

@@ -1,6 +1,6 @@
 """What the renders feature plugs in: `/v1/renders` and `/v1/preview`, and the engine's
-`framelane render` command (a local render of a JSON file). Its one-piece `render` runner
-(`actors.run_render`) is run by the chunking feature's, which splits long renders."""
+`framelane render` command (a local render of a JSON file), and the `render` runner, which
+renders in one piece (the chunking feature wraps it to split long renders)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ COMMANDS: tuple[CommandRegistrar, ...] = (cli.register,)
 
 
 def feature() -> Feature:
-    from framelane.renders import endpoints
+    from framelane.renders import actors, endpoints
 
     return Feature(
         name="renders",
         routers=(endpoints.router,),
-        # The `render` runner is the chunking feature's: it splits long renders and renders
-        # every other one in one piece with `actors.run_render`.
+        runners={"render": actors.run_render},
         commands=COMMANDS,
     )
