@@ -15,6 +15,7 @@ from framelane.kit.feature import CommandRegistrar, Feature, FeatureModule
 
 
 def feature_modules() -> tuple[FeatureModule, ...]:
+    from framelane.agents import feature as agents
     from framelane.api import feature as system
     from framelane.capabilities import feature as capabilities
     from framelane.chunking import feature as chunking
@@ -47,6 +48,7 @@ def feature_modules() -> tuple[FeatureModule, ...]:
         capabilities,
         gallery,
         console,
+        agents,
     )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from framelane.jobs.models import Job
-from framelane.storage.base import Storage
+if TYPE_CHECKING:  # the Python SDK imports these models without the database layer
+    from framelane.jobs.models import Job
+    from framelane.storage.base import Storage
 
 JobStatus = Literal["ingesting", "queued", "processing", "completed", "failed", "cancelled"]
 JobStage = Literal["downloading", "compositing", "encoding", "uploading"]

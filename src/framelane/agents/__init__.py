@@ -1,0 +1,1 @@
+"""For agents and tools: the MCP server, the published render JSON Schema and llms.txt."""

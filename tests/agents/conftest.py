@@ -1,0 +1,3 @@
+from tests.fixtures.served import served
+
+__all__ = ["served"]
