@@ -9,8 +9,8 @@ import av
 import numpy as np
 import pytest
 
+from framelane.media import decode
 from framelane.render.limits import DEFAULT_LIMITS
-from framelane.render.sources import video
 from framelane.render.sources.probe import probe
 from framelane.render.sources.video import VideoReader
 from tests.render.conftest import write_video
@@ -38,7 +38,7 @@ def test_forward_reads_never_seek(steps: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_backward_and_far_jumps_seek_to_the_exact_frame(
     steps: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(video, "SEEK_AHEAD", Fraction(1, 10))
+    monkeypatch.setattr(decode, "SEEK_AHEAD", Fraction(1, 10))
     reader = VideoReader(steps, probe(steps, DEFAULT_LIMITS))
     for n in (20, 3, 27, 9, 9, 29, 0):
         assert abs(grey(reader, Fraction(n, 30)) - 8 * n) <= 3, n

@@ -23,7 +23,8 @@ from framelane.ingest.sniff import (
     looks_like_markup,
     sniff_bytes,
 )
-from framelane.render.errors import CodecUnsupported, SourceCorrupt, SourceTooLarge
+from framelane.media.errors import CodecUnsupported, SourceCorrupt, SourceTooLarge
+from framelane.media.probe import demuxed_span, is_cover_art, probe_av, stream_duration
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
 
 TRUNCATION_TOLERANCE = 0.9
@@ -202,30 +203,7 @@ def _declared_duration(container: Any) -> float | None:
     names = set(str(container.format.name).split(","))
     if names & ESTIMATED_DURATION_FORMATS:
         return None
-    best = 0.0
-    for stream in [*container.streams.video, *container.streams.audio]:
-        if stream.duration is not None and stream.time_base is not None:
-            best = max(best, float(stream.duration * stream.time_base))
-    if best == 0.0 and container.duration:
-        best = container.duration / 1_000_000
-    return best or None
-
-
-def _demuxed_span(container: Any, path: Path) -> float:
-    """Read every packet (no decoding): seconds from the first to the last timestamp. A
-    truncated or damaged file fails here or ends early."""
-    first: float | None = None
-    end = 0.0
-    try:
-        for packet in container.demux():
-            if packet.pts is None or packet.time_base is None:
-                continue
-            start = float(packet.pts * packet.time_base)
-            first = start if first is None else min(first, start)
-            end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
-    except av.error.FFmpegError as error:
-        raise SourceCorrupt(f"{path.name}: damaged media data ({error}).") from error
-    return max(0.0, end - first) if first is not None else 0.0
+    return float(stream_duration(container)) or None
 
 
 def _measure_duration(container: Any, path: Path, limits: RenderLimits) -> float | None:
@@ -234,7 +212,7 @@ def _measure_duration(container: Any, path: Path, limits: RenderLimits) -> float
     estimate = container.duration / 1_000_000 if container.duration else None
     if max(declared or 0.0, estimate or 0.0) > limits.max_source_duration:
         raise SourceTooLarge(f"{path.name}: longer than {limits.max_source_duration:g} s.")
-    span = _demuxed_span(container, path)
+    span = float(demuxed_span(container, path.name))
     if declared and span < declared * TRUNCATION_TOLERANCE:
         raise SourceCorrupt(
             f"{path.name} is truncated: data ends at {span:.2f} s of {declared:.2f} s."
@@ -246,64 +224,31 @@ def _measure_duration(container: Any, path: Path, limits: RenderLimits) -> float
     return duration
 
 
-def _first_frame(path: Path, content_type: str, stream_index: int) -> Any:
-    """Decode one frame from a fresh open (some containers cannot seek back to the start)."""
-    with _open(path, content_type) as container:
-        try:
-            for frame in container.decode(container.streams[stream_index]):
-                return frame
-        except av.error.FFmpegError as error:
-            raise SourceCorrupt(
-                f"{path.name}: the first frame cannot be decoded ({error})."
-            ) from error
-    raise SourceCorrupt(f"{path.name}: no decodable frame.")
-
-
-CODEC_NAMES = {"mp3float": "mp3", "aac_fixed": "aac", "libdav1d": "av1", "libopus": "opus"}
-
-
-def _codec_name(stream: Any) -> str | None:
-    if stream is None:
-        return None
-    name = str(stream.codec_context.name)
-    return CODEC_NAMES.get(name, name)
-
-
 def _probe_media(path: Path, content_type: str, size: int, limits: RenderLimits) -> MediaProbe:
     with _open(path, content_type) as container:
-        videos = [s for s in container.streams.video if not _is_cover_art(s)]
+        videos = [s for s in container.streams.video if not is_cover_art(s)]
         audios = list(container.streams.audio)
         if not videos and not audios:
             raise CodecUnsupported(f"{path.name} has no audio or video stream.")
-        video = videos[0] if videos else None
-        audio = audios[0] if audios else None
-        for stream in (video, audio):
-            if stream is not None and stream.codec_context is None:
+        for stream in (*videos[:1], *audios[:1]):
+            if stream.codec_context is None:
                 raise CodecUnsupported(f"{path.name}: no decoder for stream {stream.index}.")
-        width = video.codec_context.width if video is not None else None
-        height = video.codec_context.height if video is not None else None
-        if video is not None:
-            _check_pixels(path.name, width or 0, height or 0, limits.max_video_pixels)
+        if videos:
+            context = videos[0].codec_context
+            _check_pixels(path.name, context.width, context.height, limits.max_video_pixels)
         duration = _measure_duration(container, path, limits)
-        first = video if video is not None else audio
-        assert first is not None
-        frame = _first_frame(path, content_type, first.index)
-        rotation = int(getattr(frame, "rotation", 0) or 0) if video is not None else None
-        fps = float(video.average_rate) if video is not None and video.average_rate else None
-        return MediaProbe(
-            content_type=content_type,
-            kind="video" if video is not None else "audio",
-            size_bytes=size,
-            duration=duration or None,
-            width=width,
-            height=height,
-            fps=fps,
-            video_codec=_codec_name(video),
-            audio_codec=_codec_name(audio),
-            has_audio=audio is not None,
-            rotation=rotation,
-        )
-
-
-def _is_cover_art(stream: Any) -> bool:
-    return bool(stream.disposition & av.stream.Disposition.attached_pic)
+    info = probe_av(path, limits.max_video_pixels)
+    width, height = info.stored_size
+    return MediaProbe(
+        content_type=content_type,
+        kind=info.kind,
+        size_bytes=size,
+        duration=duration or None,
+        width=width if info.has_video else None,
+        height=height if info.has_video else None,
+        fps=float(info.fps) if info.fps else None,
+        video_codec=info.video_codec,
+        audio_codec=info.audio_codec,
+        has_audio=info.has_audio,
+        rotation=info.rotation if info.has_video else None,
+    )

@@ -10,20 +10,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import numpy.typing as npt
 
-from framelane.render.audio_mix import SAMPLE_RATE as SAMPLE_RATE
+from framelane.media.decode import SAMPLE_RATE as SAMPLE_RATE
+from framelane.media.decode import Samples, decode_audio
+from framelane.media.decode import sample_index as sample_index
 from framelane.render.audio_mix import audible_length, clip_gain, looped_samples, samples_to_decode
-from framelane.render.audio_mix import sample_index as sample_index
-from framelane.render.errors import RenderCancelled, SourceCorrupt
-from framelane.render.sources.probe import open_media
+from framelane.render.errors import RenderCancelled
 from framelane.render.timeline import AudioClip
-
-CANCEL_EVERY = 200
-"""Audio frames decoded between two cancellation checks (about 4 s of sound)."""
-Samples = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,59 +39,21 @@ def decode_region(
     workdir: Path,
     should_cancel: Callable[[], bool] | None = None,
 ) -> Samples:
-    """`count` stereo samples of `path` from `in_point` on, at 48 kHz (zeros past the end)."""
+    """`count` stereo samples of `path` from `in_point` on, at 48 kHz (zeros past the end),
+    in a temp memmap so memory stays flat."""
     target = np.lib.format.open_memmap(
         workdir / f"{path.stem}-{len(list(workdir.iterdir()))}.npy",
         mode="w+",
         dtype=np.float32,
         shape=(max(count, 1), 2),
     )
-    with open_media(path) as container:
-        if not container.streams.audio:
-            return target
-        stream = container.streams.audio[0]
-        time_base = stream.time_base or Fraction(1, SAMPLE_RATE)
-        first = sample_index(in_point)
-        if in_point > 1:
-            container.seek(int((in_point - 1) / time_base), stream=stream, backward=True)
-        resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
-        _fill(container, stream, time_base, resampler, target, first, should_cancel)
+
+    def check_cancel() -> None:
+        if should_cancel is not None and should_cancel():
+            raise RenderCancelled("the render was cancelled")
+
+    decode_audio(path, in_point, target, check_cancel)
     return target
-
-
-def _fill(
-    container: av.container.InputContainer,
-    stream: av.AudioStream,
-    time_base: Fraction,
-    resampler: av.AudioResampler,
-    target: Samples,
-    first: int,
-    should_cancel: Callable[[], bool] | None,
-) -> None:
-    position: int | None = None
-    try:
-        for count, frame in enumerate(container.decode(stream)):
-            if should_cancel is not None and count % CANCEL_EVERY == 0 and should_cancel():
-                raise RenderCancelled("the render was cancelled")
-            if position is None:
-                position = sample_index(Fraction(frame.pts or 0) * time_base)
-            for out in resampler.resample(frame):
-                block = np.asarray(out.to_ndarray(), dtype=np.float32).reshape(-1, 2)
-                position = _place(target, block, position - first) + first
-                if position - first >= len(target):
-                    return
-    except av.error.FFmpegError as error:
-        if position is None:
-            raise SourceCorrupt(f"cannot decode audio: {error}") from error
-
-
-def _place(target: Samples, block: Samples, offset: int) -> int:
-    """Copy `block` to `target[offset:]` (clipping both ends); returns the next offset."""
-    end = offset + len(block)
-    lo, hi = max(offset, 0), min(end, len(target))
-    if lo < hi:
-        target[lo:hi] = block[lo - offset : hi - offset]
-    return end
 
 
 class AudioMix:

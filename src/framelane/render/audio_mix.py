@@ -10,16 +10,11 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from framelane.media.decode import SAMPLE_RATE, Samples, sample_index
 from framelane.render.timeline import AudioClip
 
-SAMPLE_RATE = 48_000
 DECLICK_SECONDS = 0.005
-Samples = npt.NDArray[np.float32]
 Positions = npt.NDArray[np.float64]
-
-
-def sample_index(time: Fraction) -> int:
-    return math.floor(time * SAMPLE_RATE + Fraction(1, 2))
 
 
 def audible_length(clip: AudioClip, start: int, total: int) -> int:

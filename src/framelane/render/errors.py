@@ -1,13 +1,34 @@
 """Engine errors: each carries a stable `code` the job runner copies into `job.error`.
 
-They subclass `framelane.core.errors.FramelaneError` and know nothing about HTTP; validation
-and limit failures use the core classes (`ValidationFailed`, `LimitExceeded`,
-`CapabilityUnsupported`) directly.
+They subclass `framelane.core.errors.FramelaneError` and know nothing about HTTP. What a source
+file or the encoder gets wrong is the media family (`framelane.media.errors`), re-exported here
+for the engine's own modules. Validation and limit failures use the core classes
+(`ValidationFailed`, `LimitExceeded`, `CapabilityUnsupported`) directly.
 """
 
 from __future__ import annotations
 
 from framelane.core.errors import FramelaneError
+from framelane.media.errors import (
+    CodecUnsupported,
+    EncodeFailed,
+    SourceCorrupt,
+    SourceError,
+    SourceNotFound,
+    SourceTooLarge,
+)
+
+__all__ = [
+    "CodecUnsupported",
+    "EncodeFailed",
+    "FontNotFound",
+    "RenderCancelled",
+    "RenderError",
+    "SourceCorrupt",
+    "SourceError",
+    "SourceNotFound",
+    "SourceTooLarge",
+]
 
 
 class RenderError(FramelaneError):
@@ -15,36 +36,6 @@ class RenderError(FramelaneError):
 
     code = "render_failed"
     status_code = 422
-
-
-class SourceError(RenderError):
-    """Raised when a source (video, image, audio, font, LUT) cannot be used."""
-
-    code = "source_error"
-
-
-class SourceNotFound(SourceError, FileNotFoundError):
-    """Raised when a source URL or path cannot be reached or does not exist."""
-
-    code = "source_not_found"
-
-
-class SourceCorrupt(SourceError):
-    """Raised when a source can be opened but its data is broken or truncated."""
-
-    code = "source_corrupt"
-
-
-class CodecUnsupported(SourceError):
-    """Raised when a source is not a media file the decoder can read."""
-
-    code = "codec_unsupported"
-
-
-class SourceTooLarge(SourceError):
-    """Raised when a source exceeds the size, duration or pixel limits."""
-
-    code = "source_too_large"
 
 
 class FontNotFound(SourceError):
@@ -58,10 +49,3 @@ class RenderCancelled(RenderError):
 
     code = "cancelled"
     status_code = 409
-
-
-class EncodeFailed(RenderError):
-    """Raised when the encoder or muxer rejects the frames."""
-
-    code = "encode_failed"
-    status_code = 500

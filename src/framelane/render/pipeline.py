@@ -13,12 +13,12 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from framelane.media.gif import GifWriter, PaletteBuilder
 from framelane.render.audio import AudioMix, sample_index
 from framelane.render.build import BuildContext, build_timeline
 from framelane.render.encode import CONTENT_TYPES, VideoWriter, still_bytes
 from framelane.render.errors import RenderCancelled
 from framelane.render.fonts import FontLibrary
-from framelane.render.gif import GifWriter, PaletteBuilder
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits, check_output
 from framelane.render.pixels import Pixels
 from framelane.render.scene import SceneRenderer

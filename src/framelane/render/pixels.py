@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
 import skia
 
-Pixels = npt.NDArray[np.uint8]
+from framelane.media.pixels import Pixels, is_opaque, premultiply, unpremultiply
 
-
-def premultiply(bgra: Pixels) -> Pixels:
-    """Straight alpha → premultiplied alpha (a copy)."""
-    alpha = bgra[..., 3:4].astype(np.uint16)
-    out = np.empty_like(bgra)
-    out[..., :3] = ((bgra[..., :3].astype(np.uint16) * alpha + 127) // 255).astype(np.uint8)
-    out[..., 3] = bgra[..., 3]
-    return out
-
-
-def unpremultiply(bgra: Pixels) -> Pixels:
-    """Premultiplied alpha → straight alpha (a copy). Only partly transparent pixels need
-    arithmetic: opaque ones are unchanged and fully transparent ones are already zero."""
-    out = bgra.copy()
-    alpha = bgra[..., 3]
-    partial = (alpha > 0) & (alpha < 255)
-    if partial.any():
-        a = alpha[partial].astype(np.uint32)[:, None]
-        colour = bgra[partial][:, :3].astype(np.uint32)
-        out[partial, :3] = np.minimum((colour * 255 + a // 2) // a, 255).astype(np.uint8)
-    return out
-
-
-def is_opaque(bgra: Pixels) -> bool:
-    return bool(bgra[..., 3].min() == 255)
+__all__ = ["Pixels", "is_opaque", "premultiply", "to_image", "unpremultiply"]
 
 
 def to_image(bgra: Pixels, *, opaque: bool) -> skia.Image:

@@ -36,9 +36,17 @@ import numpy.typing as npt
 import skia
 from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
 
-from framelane.render.pixels import Pixels
+from framelane.media.pixels import (
+    PLANAR_FORMAT,
+    Pixels,
+    bt709,
+    packed,
+    to_bgra,
+    to_planar,
+)
 
-PLANAR_FORMAT = "yuv420p"
+__all__ = ["PLANAR_FORMAT", "packed", "to_bgra", "to_planar"]
+
 MARGIN = 8
 """Context kept around a region while converting it (pixels; even)."""
 ROW_ALIGN = 16
@@ -98,7 +106,7 @@ def scaled_planar(
     """A planar source scaled to `size` in its own 4:2:0 planes (area when shrinking,
     bilinear when enlarging, as the BGRA path draws it): no trip through BGRA."""
     interpolation = "AREA" if size[0] < frame.width else "BILINEAR"
-    return _bt709(
+    return bt709(
         reformatter,
         frame,
         size,
@@ -106,60 +114,6 @@ def scaled_planar(
         src_color_range=ColorRange.MPEG,
         interpolation=interpolation,
     )
-
-
-def to_planar(
-    reformatter: VideoReformatter,
-    bgra: av.VideoFrame,
-    size: tuple[int, int],
-    pix_fmt: str = PLANAR_FORMAT,
-) -> av.VideoFrame:
-    """BGRA → the output's 4:2:0 format, BT.709 limited range (the encoder's conversion)."""
-    return _bt709(reformatter, bgra, size, pix_fmt)
-
-
-def _bt709(
-    reformatter: VideoReformatter,
-    frame: av.VideoFrame,
-    size: tuple[int, int],
-    pix_fmt: str,
-    **options: object,
-) -> av.VideoFrame:
-    """swscale to `pix_fmt`, BT.709 on both sides, limited range out, on this thread (x264's
-    frame threads already use the other core)."""
-    return reformatter.reformat(
-        frame,
-        width=size[0],
-        height=size[1],
-        format=pix_fmt,
-        src_colorspace=Colorspace.ITU709,
-        dst_colorspace=Colorspace.ITU709,
-        dst_color_range=ColorRange.MPEG,
-        threads=1,
-        **options,  # type: ignore[arg-type]
-    )
-
-
-def to_bgra(
-    reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int], colorspace: int
-) -> av.VideoFrame:
-    """A decoded frame → BGRA of `size` (the decoders' conversion: area when shrinking)."""
-    return reformatter.reformat(
-        frame,
-        width=size[0],
-        height=size[1],
-        format="bgra",
-        src_colorspace=colorspace,
-        interpolation="AREA" if size[0] < frame.width else "BILINEAR",
-        threads=1,  # sliced swscale threads only contend with the decoder and x264
-    )
-
-
-def packed(frame: av.VideoFrame) -> Pixels:
-    """A numpy view of a BGRA frame's pixels (row padding cut off; may be non-contiguous)."""
-    plane = frame.planes[0]
-    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(frame.height, plane.line_size // 4, 4)
-    return rows[:, : frame.width]
 
 
 @dataclass
@@ -458,7 +412,7 @@ def _converted_444(
     the alpha."""
     height, width = pixels.shape[:2]
     source = av.VideoFrame.from_numpy_buffer(pixels, format="bgra")
-    y, u, v = planes(_bt709(reformatter, source, (width, height), "yuv444p"))
+    y, u, v = planes(bt709(reformatter, source, (width, height), "yuv444p"))
     return y, u, v, as_u8(cv2.extractChannel(pixels, 3))
 
 

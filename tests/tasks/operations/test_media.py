@@ -16,9 +16,9 @@ from framelane.tasks.operations.errors import MediaTooLarge, SourceCorrupt, Unsu
 from framelane.tasks.operations.media import check_frame_limits, probe_media
 from framelane.tasks.operations.registry import get_operation
 from framelane.tasks.operations.video_io import (
-    VideoWriter,
     format_for,
     iter_video_frames,
+    open_writer,
     read_alpha_video,
 )
 
@@ -101,7 +101,7 @@ def test_alpha_video_formats_keep_alpha_and_odd_sizes_are_handled(
     frame = np.zeros((31, 45, 4), np.uint8)
     frame[..., 1] = 200
     frame[5:20, 10:30, 3] = 255
-    with VideoWriter(out, format_for(name, alpha=True), (45, 31), fps=Fraction(10)) as w:
+    with open_writer(out, format_for(name, alpha=True), (45, 31), fps=Fraction(10)) as w:
         for _ in range(3):
             w.write(frame)
     decoded = list(read_alpha_video(out))
@@ -172,7 +172,7 @@ def test_audio_survives_copy_or_transcode(
 ) -> None:
     source = person_video[0]
     out = tmp_path / f"out.{name}"
-    with VideoWriter(out, format_for(name, alpha=False), (320, 240), Fraction(25), source) as w:
+    with open_writer(out, format_for(name, alpha=False), (320, 240), Fraction(25), source) as w:
         for frame in iter_video_frames(source):
             w.write(frame)
     with av.open(str(out)) as container:

@@ -1,138 +1,28 @@
-"""Sequential video decoding: one open container per source, seeking only when needed."""
+"""The engine's video reader: `framelane.media.decode.VideoFrames` (frames at source times)
+plus the conversion of a frame to the premultiplied BGRA pixels the compositor draws."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, cast
 
 import av
 import numpy as np
-from av.video.codeccontext import VideoCodecContext
-from av.video.reformatter import Colorspace, VideoReformatter
+from av.video.reformatter import VideoReformatter
 
-from framelane.render.errors import SourceCorrupt
-from framelane.render.pixels import Pixels, premultiply
-from framelane.render.planar import packed, to_bgra
-from framelane.render.sources.probe import MediaInfo, open_media
+from framelane.media.decode import VideoFrames, quarter_turns, source_colorspace
+from framelane.media.pixels import Pixels, packed, premultiply, to_bgra
+from framelane.media.probe import MediaInfo
 
-SEEK_AHEAD = Fraction(3)
-"""Decode forward up to this many seconds; seek when the target is further away."""
-CATCH_UP_MARGIN = Fraction(1, 4)
-"""After a seek, non-reference frames more than this far before the target are not decoded."""
-
-DECODER_THREADS = 2
-"""Per source: frame threads cost a set of frame buffers each; two keep most of the speed."""
-
-_ALPHA_DECODERS = {"vp8": "libvpx", "vp9": "libvpx-vp9"}
+__all__ = ["VideoReader", "quarter_turns", "source_colorspace"]
 
 
-_UNSPECIFIED = 2
-
-
-def source_colorspace(frame: av.VideoFrame) -> int:
-    """The frame's matrix; untagged HD is taken as BT.709 and untagged SD as BT.601."""
-    if frame.colorspace not in (_UNSPECIFIED, 0):
-        return int(frame.colorspace)
-    return int(Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601)
-
-
-def quarter_turns(frame: av.VideoFrame) -> int:
-    """Counter-clockwise quarter turns from the display matrix (0 when there is none)."""
-    rotation = getattr(frame, "rotation", 0) or 0
-    return round(rotation / 90) % 4
-
-
-class VideoReader:
-    """Returns the frame on screen at a source time, decoding forward as time advances."""
+class VideoReader(VideoFrames):
+    """Frames at source times, converted to premultiplied BGRA of the size asked."""
 
     def __init__(self, path: Path, info: MediaInfo) -> None:
-        self.info = info
-        self._name = path.name
-        self._container = open_media(path)
-        self._stream = self._container.streams.video[0]
-        self._stream.thread_type = "AUTO"
-        self._stream.codec_context.thread_count = DECODER_THREADS
-        self._decoder = self._choose_decoder(info)
-        self._time_base = self._stream.time_base or Fraction(1, 1000)
+        super().__init__(path, info)
         self._reformatter = VideoReformatter()
-        self._frames: Iterator[av.VideoFrame] = self._decode()
-        self._current: av.VideoFrame | None = None
-        self._current_time = Fraction(-1)
-        self._pending: av.VideoFrame | None = None
-        self._skip_until: Fraction | None = None
-
-    def decode_in_one_thread(self) -> None:
-        """For a reader that already runs on its own worker thread, ahead of the compositor:
-        frame threads would only add CPU (~1.5 ms per 1080p frame) without being needed for
-        throughput. Call before the first frame is read."""
-        if self._current is None and self._decoder is self._stream.codec_context:
-            self._decoder.thread_count = 1
-
-    def _choose_decoder(self, info: MediaInfo) -> VideoCodecContext:
-        """The native VP8/VP9 decoders drop alpha; libvpx reads it from the side data."""
-        name = self._stream.codec_context.name
-        if info.has_alpha and name in _ALPHA_DECODERS:
-            return cast(VideoCodecContext, av.CodecContext.create(_ALPHA_DECODERS[name], "r"))
-        return self._stream.codec_context
-
-    def _decode(self) -> Iterator[av.VideoFrame]:
-        try:
-            for packet in self._container.demux(self._stream):
-                self._catch_up_mode(packet)
-                for frame in self._decoder.decode(packet):
-                    if isinstance(frame, av.VideoFrame):
-                        yield frame
-        except av.error.FFmpegError as error:
-            if self._current is None:
-                raise SourceCorrupt(f"cannot decode {self._name}: {error}") from error
-            # A truncated file: keep showing the last good frame.
-
-    def _catch_up_mode(self, packet: av.Packet[Any]) -> None:
-        """Skip non-reference frames nobody will see while catching up after a seek (they are
-        about half the frames of a typical GOP); decode everything near the target."""
-        if self._skip_until is None:
-            return
-        if packet.pts is not None and packet.pts * self._time_base >= self._skip_until:
-            self._decoder.skip_frame = "DEFAULT"
-            self._skip_until = None
-        else:
-            self._decoder.skip_frame = "NONREF"
-
-    def _time_of(self, frame: av.VideoFrame) -> Fraction:
-        if frame.pts is None:
-            return self._current_time + Fraction(1, 30)
-        return frame.pts * self._time_base
-
-    def _advance(self) -> bool:
-        upcoming = self._pending if self._pending is not None else next(self._frames, None)
-        if upcoming is None:
-            return False
-        self._current, self._current_time = upcoming, self._time_of(upcoming)
-        self._pending = next(self._frames, None)
-        return True
-
-    def _seek(self, time: Fraction) -> None:
-        self._container.seek(int(time / self._time_base), stream=self._stream, backward=True)
-        self._decoder.flush_buffers()
-        self._skip_until = time - CATCH_UP_MARGIN
-        self._frames = self._decode()
-        self._current, self._pending = None, None
-        self._current_time = Fraction(-1)
-        self._advance()
-
-    def frame_at(self, time: Fraction) -> av.VideoFrame:
-        """The last frame whose timestamp is ≤ `time` (the first frame before it starts)."""
-        if self._current is None and self._current_time == -1 and time < SEEK_AHEAD:
-            self._advance()
-        elif time < self._current_time or time > self._current_time + SEEK_AHEAD:
-            self._seek(time)
-        while self._pending is not None and self._time_of(self._pending) <= time:
-            self._advance()
-        if self._current is None:
-            raise SourceCorrupt(f"no decodable video frame in {self._name}")
-        return self._current
 
     def display_size(self, time: Fraction) -> tuple[int, int]:
         """Width and height of the frame at `time` as shown (after its display rotation)."""
@@ -177,6 +67,3 @@ class VideoReader:
         if self.info.has_alpha:
             return premultiply(view), True
         return view, copied or converted is not frame
-
-    def close(self) -> None:
-        self._container.close()

@@ -1,12 +1,24 @@
 """Engine errors of the AI operations, each with a stable code the runner copies to `job.error`.
 
-Nothing here knows about HTTP; `status_code` only says which status an API layer would use if
-the error surfaced at request time.
+A source that looks like media but does not decode is the media family's `SourceCorrupt`
+(re-exported here). Nothing here knows about HTTP; `status_code` only says which status an
+API layer would use if the error surfaced at request time.
 """
 
 from __future__ import annotations
 
 from framelane.core.errors import FramelaneError, LimitExceeded
+from framelane.media.errors import SourceCorrupt
+
+__all__ = [
+    "LanguageUnsupported",
+    "MediaTooLarge",
+    "NoFaceDetected",
+    "SourceCorrupt",
+    "TaskCancelled",
+    "TaskError",
+    "UnsupportedMedia",
+]
 
 
 class TaskError(FramelaneError):
@@ -20,12 +32,6 @@ class UnsupportedMedia(TaskError):
     """Raised when the source is not an image, video or audio file of the kind the task needs."""
 
     code = "unsupported_media"
-
-
-class SourceCorrupt(TaskError):
-    """Raised when the source looks like a media file but cannot be decoded."""
-
-    code = "source_corrupt"
 
 
 class NoFaceDetected(TaskError):

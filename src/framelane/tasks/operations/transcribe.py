@@ -210,7 +210,7 @@ class Transcribe:
         # A video without an audio track holds no speech: an empty transcript, like silence.
         utterances = recognise(input_path, p.word_boost, ctx, meter) if info.has_audio else []
         meter.report(0.95, "encoding")
-        document = transcript_json(utterances, info.duration, include_words=p.word_timings)
+        document = transcript_json(utterances, float(info.duration), include_words=p.word_timings)
         out = ctx.workdir / "transcript.json"
         out.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
         srt = ctx.workdir / "transcript.srt"
@@ -219,5 +219,8 @@ class Transcribe:
         vtt.write_text(to_vtt(utterances), encoding="utf-8")
         meter.report(1.0)
         return TaskResult(
-            out, "application/json", duration=info.duration, extra_outputs={"srt": srt, "vtt": vtt}
+            out,
+            "application/json",
+            duration=float(info.duration),
+            extra_outputs={"srt": srt, "vtt": vtt},
         )

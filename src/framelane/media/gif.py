@@ -11,9 +11,9 @@ from typing import Any, cast
 import av
 import numpy as np
 
-from framelane.render.audio import Samples
-from framelane.render.errors import EncodeFailed
-from framelane.render.pixels import Pixels
+from framelane.media.decode import Samples
+from framelane.media.errors import EncodeFailed
+from framelane.media.pixels import Pixels
 
 DITHER = "dither=sierra2_4a"
 
