@@ -24,7 +24,13 @@ from framelane.ingest.sniff import (
     sniff_bytes,
 )
 from framelane.media.errors import CodecUnsupported, SourceCorrupt, SourceTooLarge
-from framelane.media.probe import demuxed_span, is_cover_art, probe_av, stream_duration
+from framelane.media.probe import (
+    declared_end,
+    demuxed_span,
+    is_cover_art,
+    probe_av,
+    stream_duration,
+)
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
 
 TRUNCATION_TOLERANCE = 0.9
@@ -193,15 +199,9 @@ def _open(path: Path, content_type: str) -> Any:
         ) from error
 
 
-ESTIMATED_DURATION_FORMATS = frozenset({"mpeg", "mpegts", "mpegvideo", "mp3", "aac"})
-"""Containers whose stated duration FFmpeg derives from the bitrate: the packets decide."""
-
-
 def _declared_duration(container: Any) -> float | None:
-    """The duration the file states (streams, else the container's header), unless the
-    format only lets FFmpeg estimate it from the bitrate."""
-    names = set(str(container.format.name).split(","))
-    if names & ESTIMATED_DURATION_FORMATS:
+    """The duration the file states, unless the format only lets FFmpeg estimate it."""
+    if declared_end(container) is None:
         return None
     return float(stream_duration(container)) or None
 

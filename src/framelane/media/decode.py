@@ -21,10 +21,18 @@ from av.video.codeccontext import VideoCodecContext
 from av.video.reformatter import Colorspace
 
 from framelane.media.errors import SourceCorrupt
-from framelane.media.probe import MediaInfo, open_media, primary_video_stream
+from framelane.media.probe import (
+    MediaInfo,
+    open_media,
+    origin,
+    primary_audio_stream,
+    primary_video_stream,
+)
 
 SEEK_AHEAD = Fraction(3)
 """Decode forward up to this many seconds; seek when the target is further away."""
+SEEK_RETRIES = (Fraction(0), Fraction(1), Fraction(5))
+"""Seconds further back to seek again when a seek lands after the time wanted."""
 CATCH_UP_MARGIN = Fraction(1, 4)
 """After a seek, non-reference frames more than this far before the target are not decoded."""
 
@@ -40,6 +48,10 @@ Samples = npt.NDArray[np.float32]
 """(n, 2) float32 stereo samples in −1…1."""
 CANCEL_EVERY = 200
 """Audio frames decoded between two cancellation checks (about 4 s of sound)."""
+
+TIMESTAMP_TOLERANCE = Fraction(1, 1000)
+"""Timestamps are rounded to their time base: a frame stamped up to one tick (at most this)
+after the time asked is the frame meant for it."""
 
 Frame = npt.NDArray[np.uint8]
 """(H, W, C) uint8 pixels of one decoded frame."""
@@ -71,22 +83,28 @@ class VideoFrames:
 
     def __init__(self, path: Path, info: MediaInfo) -> None:
         self.info = info
+        self._path = path
         self._name = path.name
-        self._container = open_media(path)
-        stream = primary_video_stream(self._container)
-        if stream is None:
-            self._container.close()
-            raise SourceCorrupt(f"no video stream in {path.name}")
-        self._stream = stream
-        self._stream.thread_type = "AUTO"
-        self._stream.codec_context.thread_count = DECODER_THREADS
-        self._decoder = self._choose_decoder(info)
+        self._open()
         self._time_base = self._stream.time_base or Fraction(1, 1000)
+        self._origin = info.start
+        self._tolerance = min(Fraction(self._time_base), TIMESTAMP_TOLERANCE)
         self._frames: Iterator[av.VideoFrame] = self._decode()
         self._current: av.VideoFrame | None = None
         self._current_time = Fraction(-1)
         self._pending: av.VideoFrame | None = None
         self._skip_until: Fraction | None = None
+
+    def _open(self) -> None:
+        self._container = open_media(self._path)
+        stream = primary_video_stream(self._container)
+        if stream is None:
+            self._container.close()
+            raise SourceCorrupt(f"no video stream in {self._name}")
+        self._stream = stream
+        self._stream.thread_type = "AUTO"
+        self._stream.codec_context.thread_count = DECODER_THREADS
+        self._decoder = self._choose_decoder(self.info)
 
     def decode_in_one_thread(self) -> None:
         """For a reader that already runs on its own worker thread, ahead of the compositor:
@@ -118,16 +136,20 @@ class VideoFrames:
         about half the frames of a typical GOP); decode everything near the target."""
         if self._skip_until is None:
             return
-        if packet.pts is not None and packet.pts * self._time_base >= self._skip_until:
+        if packet.pts is not None and self._seconds(packet.pts) >= self._skip_until:
             self._decoder.skip_frame = "DEFAULT"
             self._skip_until = None
         else:
             self._decoder.skip_frame = "NONREF"
 
+    def _seconds(self, pts: int) -> Fraction:
+        """Source time of a timestamp: seconds from the source's first frame."""
+        return pts * self._time_base - self._origin
+
     def _time_of(self, frame: av.VideoFrame) -> Fraction:
         if frame.pts is None:
             return self._current_time + Fraction(1, 30)
-        return frame.pts * self._time_base
+        return self._seconds(frame.pts)
 
     def _advance(self) -> bool:
         upcoming = self._pending if self._pending is not None else next(self._frames, None)
@@ -138,8 +160,21 @@ class VideoFrames:
         return True
 
     def _seek(self, time: Fraction) -> None:
-        self._container.seek(int(time / self._time_base), stream=self._stream, backward=True)
-        self._decoder.flush_buffers()
+        """Restart decoding at the keyframe before `time`. Demuxers that seek by estimate
+        (MPEG-TS, MPEG-PS) may land after it: then further back, and at worst from the top."""
+        for back in SEEK_RETRIES:
+            self._restart(time, seek_to=time - back)
+            if self._current is None or self._current_time <= time + self._tolerance:
+                return
+        self._container.close()
+        self._open()
+        self._restart(time, seek_to=None)
+
+    def _restart(self, time: Fraction, *, seek_to: Fraction | None) -> None:
+        if seek_to is not None:
+            target = int((seek_to + self._origin) / self._time_base)
+            self._container.seek(target, stream=self._stream, backward=True)
+            self._decoder.flush_buffers()
         self._skip_until = time - CATCH_UP_MARGIN
         self._frames = self._decode()
         self._current, self._pending = None, None
@@ -147,12 +182,14 @@ class VideoFrames:
         self._advance()
 
     def frame_at(self, time: Fraction) -> av.VideoFrame:
-        """The last frame whose timestamp is ≤ `time` (the first frame before it starts)."""
+        """The last frame whose source time is ≤ `time` (the first frame before it starts).
+        Source time 0 is the first frame's timestamp; a frame stamped up to one tick of its
+        time base late (timestamps rounded to whole milliseconds, 90 kHz) still counts."""
         if self._current is None and self._current_time == -1 and time < SEEK_AHEAD:
             self._advance()
-        elif time < self._current_time or time > self._current_time + SEEK_AHEAD:
+        elif time + self._tolerance < self._current_time or time > self._current_time + SEEK_AHEAD:
             self._seek(time)
-        while self._pending is not None and self._time_of(self._pending) <= time:
+        while self._pending is not None and self._time_of(self._pending) <= time + self._tolerance:
             self._advance()
         if self._current is None:
             raise SourceCorrupt(f"no decodable video frame in {self._name}")
@@ -203,17 +240,21 @@ def decode_audio(
     target: Samples,
     check_cancel: Callable[[], None] | None = None,
 ) -> None:
-    """Fill `target` with the stereo 48 kHz samples of `path` from `in_point` on (what the
-    file does not have stays as it is: silence in a zeroed buffer). `check_cancel` is called
-    every few seconds of sound and may raise to stop."""
+    """Fill `target` with the stereo 48 kHz samples of `path` from source time `in_point` on
+    (what the file does not have stays as it is: silence in a zeroed buffer). Samples are
+    placed by their timestamps, from the source's origin (its first frame, else its first
+    sample after the encoder's priming). `check_cancel` is called every few seconds of sound
+    and may raise to stop."""
     with open_media(path) as container:
-        if not container.streams.audio:
+        stream = primary_audio_stream(container)
+        if stream is None:
             return
-        stream = container.streams.audio[0]
-        time_base = stream.time_base or Fraction(1, SAMPLE_RATE)
-        first = sample_index(in_point)
+        time_base = Fraction(stream.time_base or Fraction(1, SAMPLE_RATE))
+        start = origin(container)
+        first = sample_index(in_point + start)
         if in_point > 1:
-            container.seek(int((in_point - 1) / time_base), stream=stream, backward=True)
+            seek_to = int((in_point - 1 + start) / time_base)
+            container.seek(seek_to, stream=stream, backward=True)
         resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
         _fill(container, stream, time_base, resampler, target, first, check_cancel)
 

@@ -40,10 +40,13 @@ class MediaInfo:
     has_alpha: bool = False
     video_codec: str | None = None
     audio_codec: str | None = None
+    start: Fraction = Fraction(0)
+    """The timestamp that is source time 0 (`origin`): the first frame of the picture, else
+    the first sample of the sound."""
     video_start: Fraction = Fraction(0)
-    """Timestamp of the video stream's first frame: source time 0 of the picture."""
+    """Timestamp of the video stream's first frame."""
     audio_start: Fraction = Fraction(0)
-    """Timestamp of the audio stream's first sample: source time 0 of the sound."""
+    """Timestamp of the audio stream's first sample (after encoder priming)."""
     animated: bool = False
     """An image with more than one frame (GIF, WebP, APNG)."""
 
@@ -101,15 +104,65 @@ def stream_start(stream: Any) -> Fraction:
     return Fraction(stream.start_time) * Fraction(stream.time_base)
 
 
+ESTIMATED_DURATION_FORMATS = frozenset({"mpeg", "mpegts", "mpegvideo", "mp3", "aac"})
+"""Containers whose stated duration FFmpeg derives from the bitrate: the packets decide."""
+
+
+def origin(container: av.container.InputContainer) -> Fraction:
+    """The timestamp that is source time 0: the first frame of the picture (the first sample
+    of a file without one). Audio keeps its place against the picture: a sound that starts
+    40 ms after the first frame (MPEG program streams) still does, measured from here."""
+    video = primary_video_stream(container)
+    return stream_start(video if video is not None else primary_audio_stream(container))
+
+
+def declared_end(container: av.container.InputContainer) -> Fraction | None:
+    """The timestamp where the file says its streams end (a stream's start plus its stated
+    duration; else the container header's), unless the format only lets FFmpeg estimate it
+    from the bitrate (MPEG-PS/TS, MP3, ADTS): then None, and the packets decide."""
+    if set(str(container.format.name).split(",")) & ESTIMATED_DURATION_FORMATS:
+        return None
+    ends = [
+        stream_start(stream) + stream.duration * Fraction(stream.time_base)
+        for stream in (primary_video_stream(container), primary_audio_stream(container))
+        if stream is not None and stream.duration is not None and stream.time_base is not None
+    ]
+    if ends:
+        return max(ends)
+    if container.duration:
+        return Fraction((container.start_time or 0) + container.duration, 1_000_000)
+    return None
+
+
 def stream_duration(container: av.container.InputContainer) -> Fraction:
-    """The longest stream's stated duration, else the container's (0 when unknown)."""
-    best = Fraction(0)
-    for stream in [*container.streams.video, *container.streams.audio]:
-        if stream.duration is not None and stream.time_base is not None:
-            best = max(best, stream.duration * stream.time_base)
-    if best == 0 and container.duration is not None:
-        best = Fraction(container.duration, 1_000_000)
-    return best
+    """The duration the file states, from its origin (0 when unknown or only estimated)."""
+    end = declared_end(container)
+    return max(Fraction(0), end - origin(container)) if end is not None else Fraction(0)
+
+
+def demuxed_end(container: av.container.InputContainer, name: str) -> Fraction:
+    """Read every packet of the picture and the sound (no decoding): the timestamp where the
+    last one ends. A truncated or damaged file fails here or ends early."""
+    streams = [primary_video_stream(container), primary_audio_stream(container)]
+    end = Fraction(0)
+    try:
+        for packet in container.demux([s for s in streams if s is not None]):
+            if packet.pts is None or packet.time_base is None:
+                continue
+            end = max(end, (packet.pts + (packet.duration or 0)) * packet.time_base)
+    except av.error.FFmpegError as error:
+        raise SourceCorrupt(f"{name}: damaged media data ({error}).") from error
+    return end
+
+
+def measured_duration(container: av.container.InputContainer, name: str) -> Fraction:
+    """Seconds from the origin to the end: as stated, or from the packets where the
+    format only estimates it."""
+    start = origin(container)
+    end = declared_end(container)
+    if end is None:
+        end = demuxed_end(container, name)
+    return max(Fraction(0), end - start)
 
 
 def demuxed_span(container: av.container.InputContainer, name: str) -> Fraction:
@@ -161,12 +214,13 @@ def probe_av(path: Path, max_pixels: int | None = None) -> MediaInfo:
         audio = primary_audio_stream(container)
         if video is None and not audio:
             raise CodecUnsupported(f"no audio or video stream in {path.name}")
-        duration = stream_duration(container)
+        duration = measured_duration(container, path.name)
         info = MediaInfo(
             kind="video" if video is not None else "audio",
             duration=duration,
             has_audio=audio is not None,
             audio_codec=codec_name(audio),
+            start=origin(container),
             audio_start=stream_start(audio),
         )
         if video is None:
@@ -201,6 +255,7 @@ def probe_av(path: Path, max_pixels: int | None = None) -> MediaInfo:
         has_alpha=alpha,
         video_codec=codec,
         audio_codec=info.audio_codec,
+        start=start,
         video_start=start,
         audio_start=info.audio_start,
     )

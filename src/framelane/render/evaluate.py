@@ -39,9 +39,11 @@ def is_active(layer: Layer, index: int, fps: Fraction) -> bool:
 
 def local_time(layer: Layer, time: Fraction, fps: Fraction) -> Fraction:
     """Time inside the element; before its own start (a transition's lead-in) it holds the
-    first frame, after its own end (a transition's tail) the last one."""
-    length = layer.own_end - layer.own_start
-    last = max(Fraction(0), length - 1 / fps)
+    first frame, after its own end (a transition's tail) the last output frame inside it
+    (the last frame time before `own_end`, so a source frame that starts in the element's
+    final, partial output frame is shown)."""
+    last_frame = Fraction(math.ceil(layer.own_end * fps) - 1) / fps
+    last = max(Fraction(0), last_frame - layer.own_start)
     return min(max(time - layer.own_start, Fraction(0)), last)
 
 

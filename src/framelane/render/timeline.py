@@ -140,7 +140,9 @@ class Timeline:
 
     @property
     def frame_count(self) -> int:
-        return max(1, math.ceil(self.duration * self.fps))
+        """Frames of the output: the duration rounded to frames as element windows are (a
+        clip ending 0.1 frame past a frame boundary adds no frame it would not be on)."""
+        return max(1, frame_at_or_after(self.duration, self.fps))
 
     def frame_time(self, index: int) -> Fraction:
         return Fraction(index) / self.fps
