@@ -132,3 +132,45 @@ def test_exif_orientation_is_the_image_rotation(
     Image.new("RGB", (30, 20), (9, 9, 9)).save(tmp_path / "phone.jpg", "JPEG", exif=exif)
     probe = probe_file(tmp_path / "phone.jpg")
     assert (probe.width, probe.height, probe.rotation) == (30, 20, rotation)
+
+
+def test_images_people_use_are_probed_at_upload(tmp_path: Path) -> None:
+    import numpy as np
+
+    from tests.media.images import write_animation, write_heic, write_png_16, write_svg
+
+    svg = probe_file(write_svg(tmp_path / "logo.svg"))
+    assert (svg.content_type, svg.kind, svg.width, svg.height) == ("image/svg+xml", "image", 20, 10)
+    heic = probe_file(write_heic(tmp_path / "photo.heic", (10, 20, 30), (32, 24)))
+    assert (heic.content_type, heic.kind, heic.width, heic.height) == (
+        "image/heic",
+        "image",
+        32,
+        24,
+    )
+    for fmt, name, codec in (("WEBP", "s.webp", "webp"), ("PNG", "s.png", "apng")):
+        sticker = probe_file(write_animation(tmp_path / name, fmt))
+        assert (sticker.kind, sticker.video_codec, sticker.duration) == ("image", codec, 0.4)
+    deep = probe_file(write_png_16(tmp_path / "deep.png", np.zeros((4, 6), np.uint16)))
+    assert (deep.content_type, deep.width, deep.height) == ("image/png", 6, 4)
+
+
+def test_an_svg_that_carries_script_is_refused(tmp_path: Path) -> None:
+    from tests.media.images import write_svg
+
+    scripted = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    assert refused(write_svg(tmp_path / "x.svg", scripted)) == "source_corrupt"
+    handler = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
+    assert refused(write_svg(tmp_path / "y.svg", handler)) == "source_corrupt"
+    page = "<!doctype html><html><body><svg></svg></body></html>"
+    assert refused(write_svg(tmp_path / "page.svg", page)) == "codec_unsupported"
+
+
+def test_avif_is_read_and_jpeg_xl_is_refused_with_a_code(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (16, 8), (9, 9, 9)).save(tmp_path / "a.avif")
+    avif = probe_file(tmp_path / "a.avif")
+    assert (avif.content_type, avif.width, avif.height) == ("image/avif", 16, 8)
+    (tmp_path / "a.jxl").write_bytes(b"\xff\x0a" + bytes(64))  # a JPEG XL codestream
+    assert refused(tmp_path / "a.jxl") == "codec_unsupported"

@@ -51,7 +51,7 @@ class TestRequestUpload:
         [
             "text/html",
             "application/pdf",
-            "image/svg+xml",
+            "image/x-icon",
             "video/x-flv",
             "application/zip",
             "audio/x-ms-wma",

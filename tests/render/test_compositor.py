@@ -157,7 +157,7 @@ class TestLargeImages:
         data = canvas([image("big.png", "a", width=40, height=20)])
         timeline, fonts = timeline_of(data, tmp_path)
         source = ImageSource(timeline.layers[0], fonts)
-        assert source.original.shape[:2] == (40, 80)
+        assert source.frames[0].shape[:2] == (40, 80)
         frame = frame_rgba(data, tmp_path)
         assert tuple(centre(frame)[:3]) == (255, 0, 0)
 

@@ -7,14 +7,13 @@ polyglot), `codec_unsupported` (not a format we read), `source_too_large` (pixel
 
 from __future__ import annotations
 
+import re
 import struct
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import av
-from PIL import Image
 
 from framelane.ingest.mime import family
 from framelane.ingest.sniff import (
@@ -24,6 +23,7 @@ from framelane.ingest.sniff import (
     sniff_bytes,
 )
 from framelane.media.errors import CodecUnsupported, SourceCorrupt, SourceTooLarge
+from framelane.media.image import image_size, probe_image
 from framelane.media.probe import (
     declared_end,
     demuxed_span,
@@ -34,6 +34,7 @@ from framelane.media.probe import (
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
 
 TRUNCATION_TOLERANCE = 0.9
+SVG = "image/svg+xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def probe_file(path: Path, limits: RenderLimits = DEFAULT_LIMITS) -> MediaProbe:
     if content_type is None:
         what = "an HTML page" if looks_like_markup(head) else "no media format we read"
         raise CodecUnsupported(f"{path.name} is {what}.")
-    if looks_like_markup(head):
+    if content_type != SVG and looks_like_markup(head):
         raise SourceCorrupt(f"{path.name} mixes {content_type} with HTML/script (polyglot).")
     kind = family(content_type)
     if kind == "image":
@@ -111,11 +112,6 @@ def _check_pixels(name: str, width: int, height: int, limit: int) -> None:
         )
 
 
-EXIF_ORIENTATION = 0x0112
-EXIF_ROTATIONS = {3: 180, 6: 270, 8: 90}
-"""EXIF orientation → counter-clockwise degrees, as a video's display matrix reports them."""
-
-
 def check_image_header(path: Path, content_type: str, limits: RenderLimits) -> tuple[int, int]:
     """Dimensions from the header only; a decompression bomb is refused here, undecoded."""
     if content_type == "image/png":
@@ -126,45 +122,53 @@ def check_image_header(path: Path, content_type: str, limits: RenderLimits) -> t
         _check_pixels(path.name, *dims, limits.max_image_pixels)
         return dims
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
-    except Image.DecompressionBombError as error:
-        raise SourceTooLarge(f"{path.name}: {error}") from error
-    except (OSError, SyntaxError, ValueError, struct.error) as error:
+        width, height = image_size(path)
+    except CodecUnsupported as error:
+        raise SourceCorrupt(f"{path.name}: unreadable image header ({error.message}).") from error
+    except struct.error as error:
         raise SourceCorrupt(f"{path.name}: unreadable image header ({error}).") from error
     _check_pixels(path.name, width, height, limits.max_image_pixels)
     return width, height
+
+
+SVG_ACTIVE_CONTENT = re.compile(
+    rb"<script|<foreignobject|<iframe|<embed|<object|\son[a-z]+\s*=|javascript:", re.IGNORECASE
+)
+"""What makes an SVG a page rather than a picture: script, event handlers, embedded HTML."""
+
+
+def _refuse_markup(path: Path, content_type: str) -> None:
+    """An image that is also a web page or script (a polyglot) is refused; an SVG is markup
+    by nature, and is refused only when it carries active content."""
+    if content_type == SVG:
+        if SVG_ACTIVE_CONTENT.search(path.read_bytes()):
+            raise SourceCorrupt(f"{path.name}: the SVG carries script or embedded HTML.")
+    elif file_contains_markup(path):
+        raise SourceCorrupt(f"{path.name}: the image carries HTML/script (polyglot).")
 
 
 def _probe_image(path: Path, content_type: str, size: int, limits: RenderLimits) -> MediaProbe:
     width, height = check_image_header(path, content_type, limits)
     if content_type == "image/png" and png_trailing_bytes(path) > 0:
         raise SourceCorrupt(f"{path.name}: data after the end of the PNG image (polyglot).")
-    if file_contains_markup(path):
-        raise SourceCorrupt(f"{path.name}: the image carries HTML/script (polyglot).")
+    _refuse_markup(path, content_type)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                image.load()
-                frames = getattr(image, "n_frames", 1)
-                orientation = int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
-    except Image.DecompressionBombError as error:
-        raise SourceTooLarge(f"{path.name}: {error}") from error
-    except (OSError, SyntaxError, ValueError, struct.error) as error:
+        info = probe_image(path)
+    except CodecUnsupported as error:
+        raise SourceCorrupt(f"{path.name}: cannot decode the image ({error.message}).") from error
+    except struct.error as error:
         raise SourceCorrupt(f"{path.name}: cannot decode the image ({error}).") from error
-    animated = content_type == "image/gif" and frames > 1
     return MediaProbe(
         content_type,
         "image",
         size,
+        duration=float(info.duration) if info.animated else None,
         width=width,
         height=height,
+        fps=float(info.fps) if info.animated else None,
         has_audio=False,
-        rotation=EXIF_ROTATIONS.get(orientation, 0),
-        video_codec="gif" if animated else None,
+        rotation=info.rotation,
+        video_codec=info.video_codec,
     )
 
 

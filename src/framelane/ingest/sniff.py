@@ -41,7 +41,33 @@ def file_contains_markup(path: Path, chunk_size: int = 1 << 20) -> bool:
     return False
 
 
+HEIF_BRANDS = {
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"heim": "image/heic",
+    b"heis": "image/heic",
+    b"mif1": "image/heif",
+    b"msf1": "image/heif",
+    b"avif": "image/avif",
+    b"avis": "image/avif",
+}
+"""ISO-BMFF brands of HEIC/HEIF (iPhone photos) and AVIF stills, told apart from mp4."""
+
+
+def _svg(head: bytes) -> bool:
+    """SVG markup: an `<svg` root after an optional BOM, XML declaration, comments or
+    doctype (an HTML page that embeds an SVG starts otherwise)."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")):
+        return False
+    return b"<svg" in text and b"<html" not in text
+
+
 def _image(head: bytes) -> str | None:
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIF_BRANDS[head[8:12]]
+    if _svg(head):
+        return "image/svg+xml"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):

@@ -21,11 +21,39 @@ from framelane.render.word_animations import WORD_ANIMATIONS
 CATALOG_VERSION = "2026-11-22"
 INPUT_FORMATS = {
     "video": ["mp4", "mov", "webm", "mkv", "avi", "mpeg"],
-    "image": ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tiff"],
+    "image": [
+        "png",
+        "jpg",
+        "jpeg",
+        "webp",
+        "gif",
+        "bmp",
+        "tiff",
+        "apng",
+        "svg",
+        "heic",
+        "heif",
+        "avif",
+    ],
     "audio": ["mp3", "aac", "m4a", "wav", "ogg", "opus", "flac"],
     "font": ["ttf", "otf"],
     "lut": ["cube"],
 }
+UNSUPPORTED_INPUT_FORMATS = {
+    "image": [
+        {
+            "name": name,
+            "supported": False,
+            "error_code": "codec_unsupported",
+            "description": description,
+        }
+        for name, description in (
+            ("jxl", "JPEG XL: no decoder is installed."),
+            ("raw", "Camera raw files (DNG, CR2, NEF, ARW…): convert to JPEG, PNG or HEIC."),
+        )
+    ]
+}
+"""Image kinds people ask about that sources refuse, with the code they are refused with."""
 
 
 def _names(values: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
@@ -77,6 +105,7 @@ def build_catalog(render_limits: RenderLimits = DEFAULT_LIMITS) -> dict[str, Any
         "blend_modes": _names(get_args(BlendMode)),
         "output_formats": output_formats,
         "input_formats": INPUT_FORMATS,
+        "unsupported_input_formats": UNSUPPORTED_INPUT_FORMATS,
         "fonts": fonts,
         "font_fallbacks": FALLBACKS,
         "limits": limits(render_limits),

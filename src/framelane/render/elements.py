@@ -15,10 +15,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from pydantic import BaseModel
 
 from framelane.core.errors import LimitExceeded
+from framelane.media.image import image_size
 from framelane.render.adjust import Adjustments
 from framelane.render.effects import EffectInput
 from framelane.render.errors import CodecUnsupported, FontNotFound, SourceError
@@ -150,13 +150,7 @@ class ElementType:
 
 def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
     """Read only the header; refuse decompression bombs before decoding."""
-    try:
-        with Image.open(path) as image:
-            width, height = image.size
-    except Image.DecompressionBombError:
-        width, height = _header_size(path)
-    except OSError as error:
-        raise CodecUnsupported(f"not a readable image: {path.name}") from error
+    width, height = image_size(path)
     if width * height > limits.max_image_pixels:
         raise LimitExceeded(
             f"image {path.name} is {width}x{height}, over {limits.max_image_pixels} pixels: use "
@@ -171,17 +165,6 @@ def check_image(path: Path, limits: RenderLimits) -> tuple[int, int]:
             ],
         )
     return width, height
-
-
-def _header_size(path: Path) -> tuple[int, int]:
-    """Pillow refuses to even open a decompression bomb; read its size without the check."""
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None
-    try:
-        with Image.open(path) as image:
-            return image.size
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
 
 
 def _picture(ctx: BuildContext, element: VideoElement | ImageElement) -> Picture:

@@ -7,12 +7,14 @@ fills in the element's box coordinates.
 
 from __future__ import annotations
 
+import bisect
 import math
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 import av
@@ -20,9 +22,15 @@ import cv2
 import numpy as np
 import skia
 from av.video.reformatter import VideoReformatter
-from PIL import Image, ImageOps
 
-from framelane.render.errors import CodecUnsupported
+from framelane.media.image import (
+    animation_plays,
+    decode_still,
+    image_frames,
+    is_svg,
+    probe_image,
+    svg_size,
+)
 from framelane.render.evaluate import LayerState
 from framelane.render.fonts import FontLibrary
 from framelane.render.pixels import Pixels, is_opaque, premultiply, to_image
@@ -333,16 +341,17 @@ class _Prefetch:
 
 
 def load_image_pixels(path: Any) -> Pixels:
-    """Decode an image file to premultiplied BGRA."""
-    try:
-        with Image.open(path) as image:
-            # Phone photos are stored sideways with an EXIF orientation; show them upright.
-            rgba_image = ImageOps.exif_transpose(image).convert("RGBA")
-    except OSError as error:
-        raise CodecUnsupported(f"cannot decode image {getattr(path, 'name', path)}") from error
-    array = np.asarray(rgba_image)[..., [2, 1, 0, 3]]
-    return premultiply(np.ascontiguousarray(array))
+    """Decode an image file (its first frame; an SVG at its own size) to premultiplied BGRA."""
+    return bgra_of(decode_still(Path(path)))
 
+
+def bgra_of(rgba: Pixels) -> Pixels:
+    """Straight RGBA → premultiplied BGRA."""
+    return premultiply(np.ascontiguousarray(rgba[..., [2, 1, 0, 3]]))
+
+
+MAX_ANIMATION_PIXELS = 100_000_000
+"""Decoded pixels of all the frames of one animated image (≈ 400 MB of RGBA)."""
 
 OVERSAMPLE = 2.0
 """Images keep up to this many source pixels per on-screen pixel (room for zooms)."""
@@ -360,34 +369,87 @@ def downscaled_for(pixels: Pixels, layer: Layer) -> Pixels:
     return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 
+def svg_pixel_size(path: Path, layer: Layer) -> tuple[int, int]:
+    """An SVG drawn at the pixels its box covers on screen (its own aspect, fitted as the
+    box's `fit` says, times the element's scale), not rasterised small and scaled up."""
+    width, height = svg_size(path)
+    p = layer.placement
+    fit = max if p.clip else min
+    scale = fit(p.width / width, p.height / height) * max(abs(p.scale_x), abs(p.scale_y), 1.0)
+    return max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
+
+
+def image_frames_for(layer: Layer, limit: int) -> tuple[list[Pixels], list[Fraction]]:
+    """The layer's picture(s) as premultiplied BGRA, cropped and shrunk for its box, with the
+    time each frame ends (one frame, ending never, for a still)."""
+    path = layer.source
+    assert path is not None
+    if is_svg(path):
+        stills = [(decode_still(path, svg_pixel_size(path, layer)), Fraction(0))]
+    elif probe_image(path).animated:
+        stills = list(image_frames(path, limit))
+    else:
+        stills = [(decode_still(path), Fraction(0))]
+    frames, ends, elapsed = [], [], Fraction(0)
+    for picture, duration in stills:
+        frames.append(downscaled_for(crop_view(bgra_of(picture), layer.picture.crop), layer))
+        elapsed += duration
+        ends.append(elapsed)
+    return frames, ends
+
+
 class ImageSource:
     def __init__(self, layer: Layer, fonts: FontLibrary) -> None:
         assert layer.source is not None
         self.layer = layer
-        cropped = crop_view(load_image_pixels(layer.source), layer.picture.crop)
-        self.original = downscaled_for(cropped, layer)
-        self.opaque = is_opaque(self.original)
+        self.frames, self.ends = image_frames_for(layer, MAX_ANIMATION_PIXELS)
+        self.opaque = [is_opaque(frame) for frame in self.frames]
+        self.plays = self._plays(layer) if len(self.frames) > 1 else 1
         self.animated = is_animated(layer.picture)
-        self.cached: LayerImage | None = None
+        self.cache: dict[int, LayerImage] = {}
+
+    @staticmethod
+    def _plays(layer: Layer) -> int | None:
+        """How many times an animation plays (None: for as long as the element lasts)."""
+        loop = getattr(layer.element, "loop", None)
+        if loop is not None:
+            return None if loop else 1
+        assert layer.source is not None
+        return animation_plays(layer.source)
+
+    def frame_at(self, time: Fraction) -> int:
+        """Which frame shows `time` seconds into the element."""
+        if len(self.frames) == 1:
+            return 0
+        total = self.ends[-1]
+        if self.plays is None or time < total * self.plays:
+            time %= total
+        else:
+            return len(self.frames) - 1
+        return min(bisect.bisect_right(self.ends, time), len(self.frames) - 1)
 
     def image(self, state: LayerState, frame_index: int) -> LayerImage:
-        if self.cached is not None and not self.animated:
-            return self.cached
+        index = self.frame_at(state.local_time)
+        cached = self.cache.get(index)
+        if cached is not None and not self.animated:
+            return cached
         pixels = process(
-            self.original,
+            self.frames[index],
             self.layer.picture,
-            opaque=self.opaque,
+            opaque=self.opaque[index],
             time=float(state.local_time),
             seed=frame_index,
         )
         pixels = np.ascontiguousarray(pixels)
-        opaque = still_opaque(pixels, self.layer.picture, was_opaque=self.opaque)
+        opaque = still_opaque(pixels, self.layer.picture, was_opaque=self.opaque[index])
         dst, content = fitted(pixels.shape[1], pixels.shape[0], self.layer)
-        self.cached = LayerImage(to_image(pixels, opaque=opaque), dst, content, opaque, pixels)
-        return self.cached
+        made = LayerImage(to_image(pixels, opaque=opaque), dst, content, opaque, pixels)
+        if not self.animated:
+            self.cache[index] = made
+        return made
 
     def close(self) -> None:
-        self.cached = None
+        self.cache = {}
 
 
 class TextSource:

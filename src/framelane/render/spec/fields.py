@@ -132,6 +132,20 @@ class Looping(SpecModel):
     )
 
 
+class ImageLooping(SpecModel):
+    """An image that may be animated (GIF, WebP, APNG): unlike video and audio, its file
+    says whether it repeats, so `loop` has a third state."""
+
+    loop: bool | None = Field(
+        None,
+        description=(
+            "Repeat the animation for as long as the element lasts (true), or play it once and "
+            "hold its last frame (false). Unset: as the file says (an animated GIF, WebP or "
+            "APNG repeats as its own loop count asks)."
+        ),
+    )
+
+
 class SourceFields(Looping):
     source_url: str = Field(
         min_length=1,

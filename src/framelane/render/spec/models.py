@@ -10,6 +10,7 @@ from pydantic import Field
 from framelane.render.spec.base import SpecModel, TransitionName, WordStyleName
 from framelane.render.spec.fields import (
     CommonFields,
+    ImageLooping,
     PictureFields,
     SourceFields,
     StyleFields,
@@ -26,7 +27,7 @@ class VideoElement(CommonFields, VisualFields, StyleFields, PictureFields, Sourc
     volume: float = Field(100, ge=0, le=100, description="Embedded audio volume; 0 mutes it.")
 
 
-class ImageElement(CommonFields, VisualFields, StyleFields, PictureFields):
+class ImageElement(CommonFields, VisualFields, StyleFields, PictureFields, ImageLooping):
     type: Literal["image"] = Field("image", description="Element type.")
     source_url: str = Field(
         min_length=1,
