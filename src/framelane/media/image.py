@@ -286,6 +286,14 @@ def image_frames(path: Path, max_pixels: int) -> Iterator[tuple[RGBA, Fraction]]
             raise SourceCorrupt(f"cannot decode a frame of {path.name}: {error}") from error
 
 
+def is_animation(path: Path) -> bool:
+    """Whether the image has more than one frame to play (read from its header)."""
+    if is_svg(path):
+        return False
+    with opened(path) as image:
+        return int(getattr(image, "n_frames", 1)) > 1 and image.format in ANIMATION_CODECS
+
+
 def animation_plays(path: Path) -> int | None:
     """How many times an animated image asks to be played (None: endlessly). A loop count of
     0 means endlessly in every format; a GIF's count N repeats it N times after the first

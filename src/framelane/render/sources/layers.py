@@ -27,8 +27,8 @@ from framelane.media.image import (
     animation_plays,
     decode_still,
     image_frames,
+    is_animation,
     is_svg,
-    probe_image,
     svg_size,
 )
 from framelane.render.evaluate import LayerState
@@ -386,7 +386,7 @@ def image_frames_for(layer: Layer, limit: int) -> tuple[list[Pixels], list[Fract
     assert path is not None
     if is_svg(path):
         stills = [(decode_still(path, svg_pixel_size(path, layer)), Fraction(0))]
-    elif probe_image(path).animated:
+    elif is_animation(path):
         stills = list(image_frames(path, limit))
     else:
         stills = [(decode_still(path), Fraction(0))]
