@@ -105,3 +105,29 @@ def test_an_iphone_heic_photo_renders(tmp_path: Path) -> None:
 def test_loop_is_an_image_field_in_the_schema() -> None:
     spec = parse_spec(canvas([image("a.gif", loop=False)])).spec
     assert spec.elements[0].loop is False  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_an_animation_over_a_video_plays_in_the_encoded_output(tmp_path: Path) -> None:
+    """The yuv420p path reuses a layer's sprite while it stays still: an animation must not."""
+    import av
+
+    from framelane.render.pipeline import render
+    from tests.media.corpus import write_media
+
+    write_media(tmp_path / "bg.mp4", frames=25)
+    write_animation(tmp_path / "a.gif", "GIF", size=32)
+    sticker = image(str(tmp_path / "a.gif"), width="32px", height="32px", x="75%")
+    data = {
+        "width": 64,
+        "height": 32,
+        "frame_rate": 10,
+        "duration": 1,
+        "elements": [sticker, {"type": "video", "source_url": str(tmp_path / "bg.mp4")}],
+    }
+    render(data, tmp_path / "out.mp4")
+    with av.open(str(tmp_path / "out.mp4")) as container:
+        pixels = [f.to_ndarray(format="rgb24")[16, 48] for f in container.decode(video=0)]
+    nearest = [int(np.argmin([np.abs(p.astype(int) - c).sum() for c in COLOURS])) for p in pixels]
+    assert nearest == played(1, loop=True)
+    assert all(int(p.max()) > 200 for p in pixels)
