@@ -24,8 +24,9 @@ from typing import Any, cast
 
 import av
 
-from framelane.render.audio import SAMPLE_RATE, AudioMix, Samples
-from framelane.render.encode import CONTENT_TYPES, video_codec
+from framelane.media.decode import SAMPLE_RATE, Samples
+from framelane.render.audio import AudioMix
+from framelane.render.encode import CONTENT_TYPES, render_format
 from framelane.render.errors import EncodeFailed, RenderCancelled
 from framelane.render.fonts import FontLibrary
 from framelane.render.limits import DEFAULT_LIMITS, RenderLimits
@@ -131,7 +132,7 @@ def render_audio_track(
 def _encode_track(
     mix: AudioMix, out: Path, output_format: str, should_cancel: Callable[[], bool] | None
 ) -> None:
-    codec = video_codec(output_format, alpha=False).audio
+    codec = render_format(output_format, alpha=False).audio_codec
     with av.open(str(out), "w", format=output_format) as container:
         stream = cast(av.AudioStream, container.add_stream(codec, rate=SAMPLE_RATE))
         stream.layout = "stereo"
