@@ -136,7 +136,11 @@ def test_after_sign_out_a_stale_page_cannot_act(browser: Any, server: Server) ->
 def test_a_second_workspace_sees_none_of_the_firsts_data(
     console: Console, browser: Any, server: Server
 ) -> None:
-    mine = console.api("POST", "/v1/renders", {"width": 64, "height": 36, "duration": 1})
+    mine = console.api(
+        "POST",
+        "/v1/renders",
+        {"width": 64, "height": 36, "duration": 1, "background_color": "#336699"},
+    )
     first_keys = {k["id"] for k in console.api("GET", "/v1/api-keys")["data"]}
     first_assets = {a["id"] for a in console.api("GET", "/v1/workspace/assets")["data"]}
     assert first_assets, "the upload test left an asset"

@@ -32,7 +32,9 @@ def console(browser: Any, server: Server) -> Iterator[Console]:
     opened = open_console(browser, server)
     sign_up(opened, "viewer@screens.test", "Screens")
     job = opened.api(
-        "POST", "/v1/renders", {"width": 64, "height": 36, "duration": 1, "frame_rate": 10}
+        "POST",
+        "/v1/renders",
+        {"width": 64, "height": 36, "duration": 1, "frame_rate": 10, "background_color": "#336699"},
     )
     PAGES["job"] = f"/console/jobs/{job['id']}"
     yield opened
