@@ -8,12 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from framelane import composition
-from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from framelane.storage.factory import storage_for
 from tests.chunking.conftest import moving_title, parts_of
 from tests.fixtures.identity import make_workspace
+from tests.fixtures.live import live_product
 from tests.fixtures.seaweedfs import s3_storage_url, seaweedfs  # noqa: F401 (fixtures)
 from tests.renders.conftest import wait_for
 
@@ -27,9 +26,7 @@ def s3_chunk_settings(chunk_settings: Settings, s3_storage_url: str) -> Settings
 
 @pytest.fixture
 def s3_live(s3_chunk_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(s3_chunk_settings, composition.features(), start_background=True)
-    ) as client:
+    with live_product(s3_chunk_settings) as client:
         yield client
 
 

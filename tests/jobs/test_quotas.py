@@ -9,8 +9,6 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from framelane import composition
-from framelane.api.app import create_app
 from framelane.core.ids import new_id
 from framelane.core.settings import PlanLimits, Settings
 from framelane.db.session import session_scope
@@ -19,6 +17,7 @@ from framelane.jobs.models import Job
 from framelane.jobs.quotas import QueueFull, QuotaExceeded, check_submission, may_start
 from framelane.usage.repository import UsageRepository
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
+from tests.fixtures.live import live_product
 from tests.jobs.conftest import add_job
 from tests.renders.conftest import tiny, wait_for
 
@@ -160,7 +159,7 @@ def test_a_submission_waits_for_a_concurrent_one_of_the_same_workspace(
 @pytest.fixture
 def two_workers(settings: Settings) -> Iterator[tuple[Settings, TestClient]]:
     busy = settings.model_copy(update={"embedded_workers": 2, "queued_jobs_per_workspace": 3})
-    with TestClient(create_app(busy, composition.features(), start_background=True)) as client:
+    with live_product(busy) as client:
         yield busy, client
 
 

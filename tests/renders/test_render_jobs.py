@@ -19,6 +19,7 @@ from framelane.core.settings import Settings
 from framelane.kit.feature import Feature
 from framelane.kit.wiring import Wiring
 from tests.fixtures.identity import VerifiedWorkspace
+from tests.fixtures.live import live_product
 from tests.renders.conftest import long_render, tiny, wait_for
 
 TERMINAL = {"completed", "failed", "cancelled"}
@@ -323,7 +324,7 @@ def test_shutdown_hands_running_renders_back_to_the_queue(
     settings: Settings, pro: VerifiedWorkspace
 ) -> None:
     # Given a render in progress inside `serve`
-    with TestClient(create_app(settings, composition.features(), start_background=True)) as first:
+    with live_product(settings) as first:
         job = first.post("/v1/renders", json=long_render(), headers=pro.headers).json()
         wait_for(first, pro, job["id"], lambda j: j["status"] == "processing")
         stopping = time.monotonic()
@@ -333,7 +334,7 @@ def test_shutdown_hands_running_renders_back_to_the_queue(
         parked = reader.get(f"/v1/renders/{job['id']}", headers=pro.headers).json()
     assert (parked["status"], parked["attempts"]) == ("queued", 0)
     # And the next server start picks it up again (without spending an attempt)
-    with TestClient(create_app(settings, composition.features(), start_background=True)) as second:
+    with live_product(settings) as second:
         resumed = wait_for(second, pro, job["id"], lambda j: j["status"] == "processing")
         assert resumed["attempts"] == 1
         second.delete(f"/v1/renders/{job['id']}", headers=pro.headers)

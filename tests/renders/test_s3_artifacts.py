@@ -10,10 +10,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from framelane import composition
-from framelane.api.app import create_app
 from framelane.core.settings import Settings
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
+from tests.fixtures.live import live_product
 from tests.fixtures.seaweedfs import s3_storage_url, seaweedfs  # noqa: F401 (fixtures)
 from tests.renders.conftest import tiny, wait_for
 
@@ -27,9 +26,7 @@ def s3_settings(settings: Settings, s3_storage_url: str) -> Settings:  # noqa: F
 
 @pytest.fixture
 def s3_live(s3_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(s3_settings, composition.features(), start_background=True)
-    ) as client:
+    with live_product(s3_settings) as client:
         yield client
 
 

@@ -20,6 +20,7 @@ from framelane.core.settings import Settings
 from framelane.webhooks import verify
 from framelane.webhooks.dispatcher import Dispatcher
 from tests.fixtures.identity import VerifiedWorkspace, make_workspace
+from tests.fixtures.live import live_product
 from tests.net.http_server import LiveServer, live_server
 from tests.webhooks.helpers import create_webhook, envelope
 
@@ -38,7 +39,7 @@ TINY = {
 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, composition.features(), start_background=True)) as client:
+    with live_product(settings) as client:
         yield client
 
 
